@@ -1,0 +1,166 @@
+//! `statuspress.toml`: optional project configuration; every key has a default.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::parse::toml_errors;
+
+pub const FILE_NAME: &str = "statuspress.toml";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub revisions: RevisionsConfig,
+    pub gates: GatesConfig,
+    pub risk: RiskConfig,
+    pub report: ReportConfig,
+    pub email: EmailConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// Overrides the plan's title in page headers.
+    pub title: Option<String>,
+    /// Absolute URL of the published site, for emails and the feed.
+    pub base_url: String,
+    pub output: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig { title: None, base_url: String::new(), output: "site".into() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevisionMode {
+    Tags,
+    Commits,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RevisionsConfig {
+    pub tags: String,
+    pub mode: RevisionMode,
+    pub include_working_tree: bool,
+}
+
+impl Default for RevisionsConfig {
+    fn default() -> Self {
+        RevisionsConfig { tags: "*".into(), mode: RevisionMode::Tags, include_working_tree: true }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatesConfig {
+    /// Gate groups in order; empty means "in order of the gates' `order`".
+    pub groups: Vec<String>,
+    /// The group that decides readiness; default: the last group.
+    pub release_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiskConfig {
+    /// Upper bounds of the low, medium and high bands; above the last is critical.
+    pub bands: [i64; 3],
+}
+
+impl Default for RiskConfig {
+    fn default() -> Self {
+        RiskConfig { bands: [4, 9, 16] }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    pub timezone: String,
+    pub week_start: String,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig { timezone: "UTC".into(), week_start: "monday".into() }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    pub from: Option<String>,
+    pub subject_prefix: Option<String>,
+    pub smtp: SmtpConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub security: Option<String>,
+    /// Names of environment variables; the secrets themselves never live in files.
+    pub username_env: Option<String>,
+    pub password_env: Option<String>,
+}
+
+impl Config {
+    /// Reads `statuspress.toml` from `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let at = e.span().unwrap_or(0..0);
+            vec![toml_errors::describe(e.message().trim(), None, "statuspress.toml").at(Location::resolve(FILE_NAME, text, at))]
+        })?;
+        let mut problems = Vec::new();
+        let [low, medium, high] = config.risk.bands;
+        if !(1 <= low && low < medium && medium < high && high < 25) {
+            problems.push(
+                Diagnostic::error(format!("`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"))
+                    .in_file(FILE_NAME)
+                    .help("the default is bands = [4, 9, 16]"),
+            );
+        }
+        if let Some(group) = &config.gates.release_group {
+            if !config.gates.groups.is_empty() && !config.gates.groups.contains(group) {
+                problems.push(Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`")).in_file(FILE_NAME));
+            }
+        }
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.site.output, "site");
+        assert_eq!(c.risk.bands, [4, 9, 16]);
+    }
+
+    #[test]
+    fn unknown_key_is_explained() {
+        let errors = Config::parse("[site]\ntitel = \"x\"\n").unwrap_err();
+        assert!(errors[0].message.contains("unknown field `titel`"), "{:?}", errors[0]);
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
+    }
+}

@@ -1,0 +1,482 @@
+//! Derive: the computed status of the plan (SPEC §2 "Derived status"), explained.
+//!
+//! The result, [`Status`], is the whole model: it is what templates render and what
+//! `status.json` publishes, so every field is always present (null when unknown).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::values::{Date, Health, MilestoneStatus, Severity, Target, number};
+use crate::model::{Kind, KindData, Record, Records, natural_cmp};
+
+/// Version of the `status.json` layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub schema_version: u32,
+    pub as_of: Date,
+    /// ISO week of the as-of date (`2025-W33`).
+    pub week: String,
+    /// Week of the plan (1 = the week of the plan's `start`), when it has a start.
+    pub plan_week: Option<i64>,
+    pub plan: Item,
+    pub readiness: Readiness,
+    pub health: HealthStatus,
+    pub counts: Counts,
+    pub gate_groups: Vec<GateGroup>,
+    /// Ids of live risks, highest score first.
+    pub top_risks: Vec<String>,
+    /// Ids of unfinished milestones, soonest end first.
+    pub next_milestones: Vec<String>,
+    /// Every record but the plan, by kind folder (`blockers`, `gates`, …).
+    pub items: BTreeMap<&'static str, Vec<Item>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Readiness {
+    pub go: bool,
+    /// `GO` or `NO-GO`.
+    pub verdict: &'static str,
+    pub release_group: Option<String>,
+    /// Why it is NO-GO; empty when GO.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthStatus {
+    pub computed: Health,
+    pub declared: Option<Health>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub blockers: usize,
+    pub blockers_unresolved: usize,
+    pub blockers_critical_unresolved: usize,
+    pub gates: usize,
+    pub gates_cleared: usize,
+    pub gates_failed: usize,
+    pub risks: usize,
+    pub risks_live: usize,
+    pub risks_high: usize,
+    pub decisions: usize,
+    pub actions: usize,
+    pub actions_open: usize,
+    pub overdue: usize,
+    pub metrics: usize,
+    pub metrics_met: usize,
+    pub metrics_not_met: usize,
+    pub metrics_not_measured: usize,
+    pub milestones: usize,
+    pub milestones_done: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateGroup {
+    pub name: String,
+    pub release: bool,
+    pub gates: Vec<String>,
+    pub cleared: usize,
+}
+
+/// A record with its derived values, as templates and `status.json` see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// Site-relative URL of the item's page.
+    pub url: String,
+    pub source: String,
+    #[serde(flatten)]
+    pub common: crate::model::Common,
+    #[serde(flatten)]
+    pub fields: KindData,
+    pub body: String,
+    /// Sanitized HTML of the body (filled by the render stage).
+    pub body_html: String,
+    pub derived: Derived,
+}
+
+/// Computed values; which are set depends on the kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Derived {
+    pub overdue: bool,
+    /// The date that makes the item overdue (`due`, `target` or `end`).
+    pub due: Option<Date>,
+    pub days_overdue: Option<i64>,
+    /// Blocker: open or in progress.
+    pub unresolved: Option<bool>,
+    /// Gate: passed or waived. Gate: ids of unresolved blockers that block it.
+    pub cleared: Option<bool>,
+    pub blocked_by: Vec<String>,
+    pub criteria_met: Option<usize>,
+    /// Risk: likelihood × impact, and its band.
+    pub score: Option<i64>,
+    pub band: Option<&'static str>,
+    /// Metric: met / not-met / not-measured, and display texts.
+    pub state: Option<&'static str>,
+    pub target_text: Option<String>,
+    pub value_text: Option<String>,
+    /// Metric: distance to the target (0 when met).
+    pub gap: Option<f64>,
+    /// Milestone: dates resolved from `weeks`, a label, and slip against the baseline.
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub when: Option<String>,
+    pub slip_days: Option<i64>,
+    /// Ids of the records that reference this one.
+    pub referenced_by: Vec<String>,
+}
+
+/// Computes the status of `records` as of `as_of`; warnings go to `diagnostics`.
+pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut Vec<Diagnostic>) -> Status {
+    let plan_record = records.plan();
+    let plan_start = plan_record.and_then(|p| match &p.data {
+        KindData::Plan(plan) => plan.start,
+        _ => None,
+    });
+    let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
+    for record in &records.all {
+        for (_, _, target) in record.references() {
+            let list = backlinks.entry(target.to_ascii_lowercase()).or_default();
+            if !list.contains(&record.id) {
+                list.push(record.id.clone());
+            }
+        }
+    }
+    let mut items: BTreeMap<&'static str, Vec<Item>> = Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| (k.folder(), Vec::new())).collect();
+    for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
+        let mut item = item(record, config, as_of, plan_start, records);
+        item.derived.referenced_by = backlinks.remove(&record.id.to_ascii_lowercase()).unwrap_or_default();
+        if item.derived.overdue {
+            diagnostics.push(overdue_warning(record, &item));
+        }
+        items.entry(record.kind.folder()).or_default().push(item);
+    }
+    let plan = plan_record.map_or_else(missing_plan, |p| item(p, config, as_of, plan_start, records));
+    let gate_groups = gate_groups(records, config);
+    let readiness = readiness(records, &gate_groups);
+    let counts = counts(&items);
+    let health = health(plan_record, &items);
+    if let Some(warning) = plan_record.and_then(|p| declared_health_warning(p, &health)) {
+        diagnostics.push(warning);
+    }
+
+    let mut top_risks: Vec<&Item> = items["risks"].iter().filter(|i| matches!(&i.fields, KindData::Risk(r) if r.status.is_live())).collect();
+    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(&a.id, &b.id)));
+    let mut next: Vec<&Item> = items["milestones"].iter().filter(|i| matches!(&i.fields, KindData::Milestone(m) if m.status != MilestoneStatus::Done)).collect();
+    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(&a.id, &b.id)));
+
+    Status {
+        schema_version: SCHEMA_VERSION,
+        as_of,
+        week: as_of.iso_week(),
+        plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
+        top_risks: top_risks.iter().map(|i| i.id.clone()).collect(),
+        next_milestones: next.iter().map(|i| i.id.clone()).collect(),
+        plan,
+        readiness,
+        health,
+        counts,
+        gate_groups,
+        items,
+    }
+}
+
+/// Stands in for the plan when there is none, so templates always find one.
+fn missing_plan() -> Item {
+    Item {
+        id: "plan".into(),
+        kind: Kind::Plan,
+        title: "Untitled plan".into(),
+        url: "plan.html".into(),
+        source: String::new(),
+        common: Default::default(),
+        fields: KindData::Plan(crate::model::records::Plan {
+            title: "Untitled plan".into(),
+            owner_role: None,
+            status: None,
+            start: None,
+            updated: None,
+            next_review: None,
+            review_cadence: None,
+            health: None,
+        }),
+        body: String::new(),
+        body_html: String::new(),
+        derived: Derived::default(),
+    }
+}
+
+/// The site-relative URL of a record's page.
+pub fn item_url(record: &Record) -> String {
+    if record.kind == Kind::Plan { "plan.html".into() } else { format!("{}/{}.html", record.kind.folder(), record.id) }
+}
+
+fn item(record: &Record, config: &Config, as_of: Date, plan_start: Option<Date>, records: &Records) -> Item {
+    let mut d = Derived::default();
+    let due_if_unfinished = |due: Option<Date>, finished: bool, d: &mut Derived| {
+        d.due = due;
+        if let Some(due) = due.filter(|due| !finished && *due < as_of) {
+            d.overdue = true;
+            d.days_overdue = Some(due.days_until(as_of));
+        }
+    };
+    match &record.data {
+        KindData::Blocker(b) => {
+            d.unresolved = Some(b.status.is_unresolved());
+            due_if_unfinished(b.due, !b.status.is_unresolved(), &mut d);
+        }
+        KindData::Gate(g) => {
+            d.cleared = Some(g.status.is_cleared());
+            d.criteria_met = Some(g.criteria.iter().filter(|c| matches!(c, crate::model::records::Criterion::Checked { met: true, .. })).count());
+            d.blocked_by = records
+                .of_kind(Kind::Blocker)
+                .filter(|r| matches!(&r.data, KindData::Blocker(b) if b.status.is_unresolved() && b.blocks.iter().any(|g| g.eq_ignore_ascii_case(&record.id))))
+                .map(|r| r.id.clone())
+                .collect();
+            due_if_unfinished(g.target, g.status.is_cleared(), &mut d);
+        }
+        KindData::Risk(r) => {
+            let score = r.likelihood * r.impact;
+            d.score = Some(score);
+            d.band = Some(band(score, config.risk.bands));
+            due_if_unfinished(r.review, !r.status.is_live(), &mut d);
+        }
+        KindData::Action(a) => due_if_unfinished(a.due, a.status.is_finished(), &mut d),
+        KindData::Metric(m) => {
+            let unit = m.unit.as_deref().unwrap_or("");
+            let with_unit = |v: String| if unit.is_empty() { v } else if unit == "%" { format!("{v}%") } else { format!("{v} {unit}") };
+            // Validation rejected bad targets; a metric reaching here always has one.
+            if let Ok(target) = Target::parse(&m.target) {
+                d.target_text = Some(with_unit(target.to_string()));
+                d.state = Some(match m.value {
+                    None => "not-measured",
+                    Some(v) if target.is_met(v) => "met",
+                    Some(_) => "not-met",
+                });
+                d.gap = m.value.map(|v| target.gap(v));
+            }
+            d.value_text = m.value.map(|v| with_unit(number(v)));
+        }
+        KindData::Milestone(m) => {
+            let (start, end) = match (m.weeks.iter().min(), m.weeks.iter().max(), plan_start) {
+                (Some(first), Some(last), Some(s)) => (Some(s.add_days(i64::from(*first - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1))),
+                _ => (m.start, m.end),
+            };
+            d.start = start;
+            d.end = end;
+            d.when = Some(match (m.weeks.iter().min(), m.weeks.iter().max()) {
+                (Some(a), Some(b)) if a == b => format!("Week {a}"),
+                (Some(a), Some(b)) => format!("Weeks {a}–{b}"),
+                _ => match (start, end) {
+                    (Some(s), Some(e)) => format!("{s} – {e}"),
+                    (None, Some(e)) => format!("by {e}"),
+                    (Some(s), None) => format!("from {s}"),
+                    (None, None) => "unscheduled".into(),
+                },
+            });
+            d.slip_days = match (m.baseline_end, end) {
+                (Some(base), Some(end)) => Some(base.days_until(end)),
+                _ => None,
+            };
+            due_if_unfinished(end, m.status == MilestoneStatus::Done, &mut d);
+        }
+        _ => {}
+    }
+    Item {
+        id: record.id.clone(),
+        kind: record.kind,
+        title: record.title().to_string(),
+        url: item_url(record),
+        source: record.origin.path().to_string(),
+        common: record.common.clone(),
+        fields: record.data.clone(),
+        body: record.body.clone(),
+        body_html: String::new(),
+        derived: d,
+    }
+}
+
+/// Names the band of a risk score given the upper bounds of low, medium and high.
+pub fn band(score: i64, bands: [i64; 3]) -> &'static str {
+    match score {
+        s if s <= bands[0] => "low",
+        s if s <= bands[1] => "medium",
+        s if s <= bands[2] => "high",
+        _ => "critical",
+    }
+}
+
+fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
+    let gates: Vec<(&Record, &crate::model::records::Gate)> = records
+        .of_kind(Kind::Gate)
+        .filter_map(|r| match &r.data {
+            KindData::Gate(g) => Some((r, g)),
+            _ => None,
+        })
+        .collect();
+    let mut names: Vec<String> = config.gates.groups.clone();
+    if names.is_empty() {
+        let mut firsts: BTreeMap<&str, (i64, usize)> = BTreeMap::new();
+        for (i, (_, g)) in gates.iter().enumerate() {
+            let key = (g.order.unwrap_or(i64::MAX), i);
+            firsts.entry(g.group.as_str()).and_modify(|k| *k = (*k).min(key)).or_insert(key);
+        }
+        let mut ordered: Vec<(&str, (i64, usize))> = firsts.into_iter().collect();
+        ordered.sort_by_key(|(_, key)| *key);
+        names = ordered.into_iter().map(|(n, _)| n.to_string()).collect();
+    }
+    let release = config.gates.release_group.clone().or_else(|| names.last().cloned());
+    names
+        .into_iter()
+        .map(|name| {
+            let mut members: Vec<&(&Record, &crate::model::records::Gate)> = gates.iter().filter(|(_, g)| g.group == name).collect();
+            members.sort_by(|a, b| a.1.order.unwrap_or(i64::MAX).cmp(&b.1.order.unwrap_or(i64::MAX)).then_with(|| natural_cmp(&a.0.id, &b.0.id)));
+            GateGroup {
+                release: release.as_deref() == Some(name.as_str()),
+                cleared: members.iter().filter(|(_, g)| g.status.is_cleared()).count(),
+                gates: members.iter().map(|(r, _)| r.id.clone()).collect(),
+                name,
+            }
+        })
+        .collect()
+}
+
+fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
+    let mut reasons = Vec::new();
+    for record in records.of_kind(Kind::Blocker) {
+        if let KindData::Blocker(b) = &record.data {
+            if b.severity == Severity::Critical && b.status.is_unresolved() {
+                reasons.push(format!("critical blocker {} “{}” is {}", record.id, b.title, b.status));
+            }
+        }
+    }
+    let release = groups.iter().find(|g| g.release);
+    match release {
+        Some(group) => {
+            for id in &group.gates {
+                if let Some(KindData::Gate(g)) = records.get(id).map(|r| &r.data) {
+                    if !g.status.is_cleared() {
+                        reasons.push(format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status));
+                    }
+                }
+            }
+            if group.gates.is_empty() {
+                reasons.push(format!("release group “{}” has no gates", group.name));
+            }
+        }
+        None => reasons.push("no release gates are defined".into()),
+    }
+    let go = reasons.is_empty();
+    Readiness { go, verdict: if go { "GO" } else { "NO-GO" }, release_group: release.map(|g| g.name.clone()), reasons }
+}
+
+fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
+    let mut c = Counts::default();
+    for item in items.values().flatten() {
+        c.overdue += usize::from(item.derived.overdue);
+        match &item.fields {
+            KindData::Blocker(b) => {
+                c.blockers += 1;
+                c.blockers_unresolved += usize::from(b.status.is_unresolved());
+                c.blockers_critical_unresolved += usize::from(b.status.is_unresolved() && b.severity == Severity::Critical);
+            }
+            KindData::Gate(g) => {
+                c.gates += 1;
+                c.gates_cleared += usize::from(g.status.is_cleared());
+                c.gates_failed += usize::from(g.status == crate::model::values::GateStatus::Failed);
+            }
+            KindData::Risk(r) => {
+                c.risks += 1;
+                c.risks_live += usize::from(r.status.is_live());
+                c.risks_high += usize::from(r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")));
+            }
+            KindData::Decision(_) => c.decisions += 1,
+            KindData::Action(a) => {
+                c.actions += 1;
+                c.actions_open += usize::from(!a.status.is_finished());
+            }
+            KindData::Metric(_) => {
+                c.metrics += 1;
+                match item.derived.state {
+                    Some("met") => c.metrics_met += 1,
+                    Some("not-met") => c.metrics_not_met += 1,
+                    _ => c.metrics_not_measured += 1,
+                }
+            }
+            KindData::Milestone(m) => {
+                c.milestones += 1;
+                c.milestones_done += usize::from(m.status == MilestoneStatus::Done);
+            }
+            _ => {}
+        }
+    }
+    c
+}
+
+fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthStatus {
+    let mut red = Vec::new();
+    let mut amber = Vec::new();
+    for item in items.values().flatten() {
+        let (id, title) = (&item.id, &item.title);
+        match &item.fields {
+            KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => red.push(format!("critical blocker {id} “{title}” is {}", b.status)),
+            KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => red.push(format!("gate {id} “{title}” failed")),
+            KindData::Milestone(m) if m.status == MilestoneStatus::Missed => red.push(format!("milestone {id} “{title}” was missed")),
+            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => {
+                amber.push(format!("{} risk {id} “{title}” is {} (score {})", item.derived.band.unwrap_or(""), r.status, item.derived.score.unwrap_or(0)))
+            }
+            KindData::Metric(_) if item.derived.state == Some("not-met") => amber.push(format!(
+                "metric {id} “{title}” is {} against a target of {}",
+                item.derived.value_text.as_deref().unwrap_or("?"),
+                item.derived.target_text.as_deref().unwrap_or("?")
+            )),
+            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => {
+                amber.push(format!("{} {id} “{title}” is overdue by {} days", item.kind.name(), item.derived.days_overdue.unwrap_or(0)))
+            }
+            _ => {}
+        }
+    }
+    let (computed, reasons) = if !red.is_empty() {
+        (Health::Red, red)
+    } else if !amber.is_empty() {
+        (Health::Amber, amber)
+    } else {
+        (Health::Green, Vec::new())
+    };
+    let declared = plan.and_then(|p| match &p.data {
+        KindData::Plan(plan) => plan.health,
+        _ => None,
+    });
+    HealthStatus { computed, declared, reasons }
+}
+
+fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
+    let field = match record.kind {
+        Kind::Gate => "target",
+        Kind::Risk => "review",
+        Kind::Milestone if record.origin.fields.contains_key("weeks") => "weeks",
+        Kind::Milestone => "end",
+        _ => "due",
+    };
+    let due = item.derived.due.map_or_else(String::new, |d| d.to_string());
+    Diagnostic::warning(format!("{} `{}` is overdue: due {due}, {} days ago", record.kind.name(), record.id, item.derived.days_overdue.unwrap_or(0)))
+        .at(record.origin.locate(field))
+        .help("mark it finished, or move the date if the plan changed")
+}
+
+fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {
+    let declared = health.declared.filter(|d| *d < health.computed)?;
+    Some(
+        Diagnostic::warning(format!("declared health {declared} is better than computed {}: {}", health.computed, health.reasons.join("; ")))
+            .at(plan.origin.locate("health"))
+            .help("update `health` in the plan, or resolve what the computed health reports"),
+    )
+}

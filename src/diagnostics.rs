@@ -1,0 +1,254 @@
+//! Diagnostics: every problem found in a run, with where it is and how to fix it.
+//!
+//! Stages collect `Diagnostic`s instead of returning on the first problem, so one run
+//! reports everything that is wrong. Rendering to a terminal happens only at the edge (CLI).
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// How bad a problem is: errors fail the run, warnings only fail it under `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file, resolved to 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    /// Width of the underline, in characters, clamped to the line.
+    pub width: usize,
+    pub line_text: String,
+}
+
+impl Location {
+    /// Resolves a byte span of `text` (clamped to the text and to char boundaries).
+    pub fn resolve(path: &str, text: &str, span: Range<usize>) -> Location {
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..start].matches('\n').count() + 1;
+        let col = text[line_start..start].chars().count() + 1;
+        let mut end = span.end.clamp(start, line_start + line_text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let width = text[start..end].chars().count().max(1);
+        Location {
+            path: path.to_string(),
+            line,
+            col,
+            width,
+            line_text: line_text.to_string(),
+        }
+    }
+}
+
+/// One problem: what is wrong, where, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is; `None` for problems of the whole project (e.g. no plan).
+    pub location: Option<Location>,
+    /// A file without a precise position (e.g. a template error already carrying its own).
+    pub path: Option<String>,
+    /// Further places worth showing ("first defined here").
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            path: None,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn in_file(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help(self, help: Option<String>) -> Self {
+        match help {
+            Some(h) => self.help(h),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col`, or just the path, or nothing.
+    pub fn position(&self) -> Option<String> {
+        match (&self.location, &self.path) {
+            (Some(l), _) => Some(format!("{}:{}:{}", l.path, l.line, l.col)),
+            (None, Some(p)) => Some(p.clone()),
+            (None, None) => None,
+        }
+    }
+
+    /// Renders in the familiar compiler style, optionally with ANSI colour.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let (label, code) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let mut out = format!("{}{} {}\n", paint(code, label), paint("1", ":"), self.message);
+        if let Some(loc) = &self.location {
+            let gutter = loc.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad}{} {}:{}:{}", paint("1;34", "-->"), loc.path, loc.line, loc.col);
+            let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
+            let _ = writeln!(out, "{} {} {}", paint("1;34", &loc.line.to_string()), paint("1;34", "|"), loc.line_text);
+            let lead: String = loc
+                .line_text
+                .chars()
+                .take(loc.col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} {} {lead}{}", paint("1;34", "|"), paint(code, &"^".repeat(loc.width)));
+        } else if let Some(path) = &self.path {
+            let _ = writeln!(out, " {} {path}", paint("1;34", "-->"));
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  = note: {note}");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = {} {help}", paint("1;36", "help:"));
+        }
+        out
+    }
+}
+
+/// Orders diagnostics by file and position so output is stable across runs.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.location.as_ref().map(|l| l.path.clone()).or_else(|| d.path.clone()),
+                d.location.as_ref().map_or(0, |l| l.line),
+                d.location.as_ref().map_or(0, |l| l.col),
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    // The same problem can be found twice (e.g. by two passes); show it once.
+    diagnostics.dedup();
+}
+
+/// The closest candidate within a small edit distance, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of neighbours as one edit (`titel` → `title`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_line_and_column_in_characters() {
+        let text = "a = 1\nbé = \"x\"\n";
+        let loc = Location::resolve("f.toml", text, 11..14);
+        assert_eq!((loc.line, loc.col), (2, 5));
+        assert_eq!(loc.line_text, "bé = \"x\"");
+        assert_eq!(loc.width, 3);
+    }
+
+    #[test]
+    fn span_past_end_is_clamped() {
+        let loc = Location::resolve("f", "abc", 10..20);
+        assert_eq!((loc.line, loc.col, loc.width), (1, 4, 1));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("serverity", ["severity", "status"]), Some("severity"));
+        assert_eq!(did_you_mean("zzz", ["severity", "status"]), None);
+        assert_eq!(did_you_mean("titel", ["title", "output"]), Some("title"));
+    }
+
+    #[test]
+    fn renders_source_line_and_caret() {
+        let d = Diagnostic::error("unknown field `serverity`")
+            .at(Location::resolve("b.md", "+++\nserverity = 1\n", 4..13))
+            .help("did you mean `severity`?");
+        let text = d.render(false);
+        assert!(text.contains("--> b.md:2:1"), "{text}");
+        assert!(text.contains("2 | serverity = 1"), "{text}");
+        assert!(text.contains("^^^^^^^^^"), "{text}");
+        assert!(text.contains("help: did you mean `severity`?"), "{text}");
+    }
+}

@@ -1,0 +1,122 @@
+//! statuspress: a delivery plan kept as records in git, rendered as a status site.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (find and read files) → [`parse`] (typed records) → [`model`] (cross-record
+//! validation) → [`derive`] (readiness, health, …) → [`render`] (pages) → [`write`]
+//! (staged, swapped in on success). [`diagnostics`] carries problems from every stage.
+
+pub mod config;
+pub mod derive;
+pub mod diagnostics;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use config::Config;
+use derive::Status;
+use diagnostics::Diagnostic;
+use model::values::Date;
+
+/// The date that "today" means for derived status: `--as-of`, else `SOURCE_DATE_EPOCH`,
+/// else the current UTC date.
+pub fn resolve_as_of(explicit: Option<&str>) -> Result<Date, Diagnostic> {
+    if let Some(text) = explicit {
+        return Date::parse(text).map_err(|why| Diagnostic::error(format!("invalid --as-of: {why}")));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| Diagnostic::error(format!("SOURCE_DATE_EPOCH must be a number of seconds, found `{epoch}`")))?;
+        let date = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| Diagnostic::error(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")))?;
+        return Ok(Date(date.date_naive()));
+    }
+    Ok(Date(chrono::Utc::now().date_naive()))
+}
+
+/// The result of checking a project: its status (when the records allow one) and problems.
+pub struct Checked {
+    pub config: Config,
+    pub status: Option<Status>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, validates and derives the working tree of the project at `root`.
+pub fn check(root: &Path, as_of: Date) -> Checked {
+    let config = match Config::load(root) {
+        Ok(config) => config,
+        Err(diagnostics) => return Checked { config: Config::default(), status: None, diagnostics },
+    };
+    let loaded = load::load_dir(root, &config);
+    let mut diagnostics = loaded.diagnostics;
+    let status = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        Some(derive::derive(&loaded.records, &config, as_of, &mut diagnostics))
+    };
+    diagnostics::sort(&mut diagnostics);
+    Checked { config, status, diagnostics }
+}
+
+/// What `build` did.
+pub struct Built {
+    pub output: PathBuf,
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct BuildOptions<'a> {
+    pub root: &'a Path,
+    pub output: Option<&'a Path>,
+    pub as_of: Date,
+    /// Treat warnings as errors (nothing is written).
+    pub strict: bool,
+}
+
+/// Builds the site; on any error the previous output is left untouched.
+pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
+    let checked = check(options.root, options.as_of);
+    let mut diagnostics = checked.diagnostics;
+    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || (options.strict && !d.is_error()));
+    let output = options.output.map_or_else(|| options.root.join(&checked.config.site.output), Path::to_path_buf);
+    if let Err(d) = write::check_output(options.root, &output) {
+        diagnostics.push(d);
+    }
+    let templates = render::templates::effective(options.root).map_err(|mut d| {
+        diagnostics.append(&mut d);
+        diagnostics.clone()
+    })?;
+    let Some(mut status) = checked.status.filter(|_| !failed(&diagnostics)) else {
+        return Err(diagnostics);
+    };
+    render::render_bodies(&mut status);
+    let staging = write::Staging::create(&output).map_err(|e| {
+        let mut d = diagnostics.clone();
+        d.push(Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())));
+        d
+    })?;
+    let files = match render::render_site(&status, &checked.config, &templates, &staging) {
+        Ok(files) => files,
+        Err(mut problems) => {
+            diagnostics.append(&mut problems);
+            return Err(diagnostics);
+        }
+    };
+    staging.commit().map_err(|e| {
+        let mut d = diagnostics.clone();
+        d.push(Diagnostic::error(format!("cannot replace {}: {e}", output.display())));
+        d
+    })?;
+    Ok(Built { output, files: files + 1, diagnostics })
+}

@@ -1,0 +1,166 @@
+//! The `statuspress` command line: a thin layer over the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use statuspress::diagnostics::Diagnostic;
+
+#[derive(Parser)]
+#[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
+struct Cli {
+    /// The project folder (holding `content/` and `statuspress.toml`).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Print what is being done.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new project with a small example plan.
+    Init {
+        /// Where to create it (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// Validate the records and report every problem, without writing anything.
+    Check {
+        /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Build the static site.
+    Build {
+        /// Output folder (default: `[site] output`, i.e. `site/`).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Fail on warnings too (nothing is written).
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let report = Reporter { color, quiet: cli.quiet };
+    match run(&cli, &report) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(()) => ExitCode::from(1),
+    }
+}
+
+struct Reporter {
+    color: bool,
+    quiet: bool,
+}
+
+impl Reporter {
+    /// Prints diagnostics and a count; returns whether the run must fail.
+    fn diagnostics(&self, diagnostics: &[Diagnostic], strict: bool) -> bool {
+        for d in diagnostics {
+            if d.is_error() || !self.quiet {
+                eprint!("{}", d.render(self.color));
+                eprintln!();
+            }
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        if errors > 0 || (warnings > 0 && !self.quiet) {
+            eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+        }
+        errors > 0 || (strict && warnings > 0)
+    }
+
+    fn info(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
+    let fail = |d: Diagnostic| {
+        report.diagnostics(&[d], false);
+    };
+    match &cli.command {
+        Command::Init { dir } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            let written = statuspress::init::init(&dir).map_err(fail)?;
+            for path in &written {
+                report.info(&format!("  created {path}"));
+            }
+            report.info(&format!("Created a statuspress project in {}. Next: `statuspress --root {} build`", dir.display(), dir.display()));
+            Ok(())
+        }
+        Command::Check { as_of, strict } => {
+            let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
+            let checked = statuspress::check(&cli.root, as_of);
+            if report.diagnostics(&checked.diagnostics, *strict) {
+                return Err(());
+            }
+            if let Some(status) = &checked.status {
+                report.info(&format!(
+                    "ok: {} records, readiness {}, health {} (as of {})",
+                    status.items.values().map(Vec::len).sum::<usize>() + 1,
+                    status.readiness.verdict,
+                    status.health.computed,
+                    status.as_of
+                ));
+            }
+            Ok(())
+        }
+        Command::Build { output, as_of, strict } => {
+            let started = Instant::now();
+            let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
+            let options = statuspress::BuildOptions { root: &cli.root, output: output.as_deref(), as_of, strict: *strict };
+            match statuspress::build(&options) {
+                Ok(built) => {
+                    report.diagnostics(&built.diagnostics, false);
+                    report.info(&format!("built {} files into {} in {:.2?}", built.files, built.output.display(), started.elapsed()));
+                    if cli.verbose {
+                        report.info(&format!("as of {as_of}"));
+                    }
+                    Ok(())
+                }
+                Err(diagnostics) => {
+                    report.diagnostics(&diagnostics, *strict);
+                    report.info("build failed; the previous site was left as it was");
+                    Err(())
+                }
+            }
+        }
+    }
+}

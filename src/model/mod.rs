@@ -1,0 +1,178 @@
+//! The plan as typed records, and the checks that need more than one record.
+
+pub mod fields;
+pub mod records;
+pub mod validate;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diagnostics::Location;
+pub use records::{Common, Kind, KindData};
+
+/// A file the records were read from, with its text kept for diagnostics.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the project root, with `/` separators (`content/blockers/b-1.md`).
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn locate(&self, span: Range<usize>) -> Location {
+        Location::resolve(&self.path, &self.text, span)
+    }
+
+    /// The file name without its extension.
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+}
+
+/// Byte spans of one field of a record, in its source file.
+#[derive(Debug, Clone, Default)]
+pub struct FieldSpan {
+    pub key: Range<usize>,
+    pub value: Range<usize>,
+    /// Spans of the elements when the value is an array.
+    pub items: Vec<Range<usize>>,
+}
+
+/// Where a record came from: its file and the spans of its fields.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    /// The record as a whole (front matter, or the `[[kind]]` table).
+    pub span: Range<usize>,
+    pub fields: BTreeMap<String, FieldSpan>,
+}
+
+impl Origin {
+    /// The value of `field`, or the record itself when the field is absent.
+    pub fn locate(&self, field: &str) -> Location {
+        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.value.clone());
+        self.file.locate(span)
+    }
+
+    pub fn locate_key(&self, field: &str) -> Location {
+        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.key.clone());
+        self.file.locate(span)
+    }
+
+    /// Element `index` of an array field, falling back to the field.
+    pub fn locate_item(&self, field: &str, index: usize) -> Location {
+        match self.fields.get(field).and_then(|f| f.items.get(index)) {
+            Some(span) => self.file.locate(span.clone()),
+            None => self.locate(field),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.file.path
+    }
+}
+
+/// One record: an item of the plan.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub kind: Kind,
+    pub common: Common,
+    pub data: KindData,
+    /// Markdown body (may be empty).
+    pub body: String,
+    pub origin: Origin,
+}
+
+impl Record {
+    pub fn title(&self) -> &str {
+        self.data.title()
+    }
+
+    /// Every reference the record makes: (field, index, target id).
+    pub fn references(&self) -> Vec<(&'static str, usize, &str)> {
+        let mut lists: Vec<(&'static str, &[String])> = vec![("links", &self.common.links)];
+        match &self.data {
+            KindData::Blocker(b) => lists.push(("blocks", &b.blocks)),
+            KindData::Gate(g) => lists.push(("depends_on", &g.depends_on)),
+            KindData::Action(a) => lists.push(("relates_to", &a.relates_to)),
+            KindData::Decision(d) => lists.push(("supersedes", &d.supersedes)),
+            _ => {}
+        }
+        lists
+            .into_iter()
+            .flat_map(|(field, ids)| ids.iter().enumerate().map(move |(i, id)| (field, i, id.as_str())))
+            .collect()
+    }
+}
+
+/// All records of a project, in a stable order (kind, then id).
+#[derive(Debug, Clone)]
+pub struct Records {
+    pub all: Vec<Record>,
+}
+
+impl Records {
+    pub fn new(mut all: Vec<Record>) -> Records {
+        all.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural_cmp(&a.id, &b.id)));
+        Records { all }
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.all.iter().filter(move |r| r.kind == kind)
+    }
+
+    pub fn plan(&self) -> Option<&Record> {
+        self.of_kind(Kind::Plan).next()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Record> {
+        self.all.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+}
+
+/// Compares ids so that `b-2` sorts before `b-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (la, lb) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    let (ca, cb) = (chunks(&la), chunks(&lb));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, n), (true, m)) => {
+                let (n, m) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
+                n.len().cmp(&m.len()).then_with(|| n.cmp(m))
+            }
+            ((_, s), (_, t)) => s.cmp(t),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn natural_order_of_ids() {
+        let mut ids = vec!["b-10", "b-2", "B-1", "a"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["a", "B-1", "b-2", "b-10"]);
+    }
+}

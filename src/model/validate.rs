@@ -1,0 +1,204 @@
+//! Checks across records: unique ids, references, cycles, and value ranges that the
+//! types alone cannot express.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::model::values::Target;
+use crate::model::{Kind, KindData, Record};
+
+/// Validates the whole set of records; returns the records that may be used.
+pub fn validate(records: Vec<Record>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Record> {
+    let records = unique_ids(records, diagnostics);
+    plan_count(&records, diagnostics);
+    let ids: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r)).collect();
+    for record in &records {
+        references(record, &ids, diagnostics);
+        values(record, config, diagnostics);
+    }
+    cycles(&records, diagnostics);
+    records
+}
+
+fn unique_ids(records: Vec<Record>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Record> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<Record> = Vec::with_capacity(records.len());
+    for record in records {
+        let key = record.id.to_ascii_lowercase();
+        if let Some(&first) = seen.get(&key) {
+            let first: &Record = &kept[first];
+            let first_at = first.origin.locate("id");
+            diagnostics.push(
+                Diagnostic::error(format!("duplicate id `{}`: ids must be unique across the project (ignoring case)", record.id))
+                    .at(record.origin.locate("id"))
+                    .note(format!("`{}` is already used by {}:{}:{}", first.id, first_at.path, first_at.line, first_at.col))
+                    .help("rename one of the two records (or set a different `id = \"…\"`)"),
+            );
+            continue;
+        }
+        seen.insert(key, kept.len());
+        kept.push(record);
+    }
+    kept
+}
+
+fn plan_count(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
+    let plans: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Plan).collect();
+    match plans.as_slice() {
+        [] => diagnostics.push(
+            Diagnostic::error("no plan record: a project needs exactly one")
+                .in_file("content/")
+                .help("create `content/plan.md` with `title = \"…\"` in its front matter; its body is the executive summary"),
+        ),
+        [_] => {}
+        [first, rest @ ..] => {
+            for extra in rest {
+                let at = first.origin.locate("title");
+                diagnostics.push(
+                    Diagnostic::error("a second plan record: a project has exactly one plan")
+                        .at(extra.origin.file.locate(extra.origin.span.start..extra.origin.span.start))
+                        .note(format!("the plan is already defined at {}:{}", at.path, at.line))
+                        .help("turn this file into a `section` (move it to `content/sections/`), or remove it"),
+                );
+            }
+        }
+    }
+}
+
+fn references(record: &Record, ids: &HashMap<String, &Record>, diagnostics: &mut Vec<Diagnostic>) {
+    for (field, index, target) in record.references() {
+        match ids.get(&target.to_ascii_lowercase()) {
+            None => {
+                let hint = did_you_mean(target, ids.values().map(|r| r.id.as_str()));
+                diagnostics.push(
+                    Diagnostic::error(format!("`{field}` names `{target}`, but no record has that id"))
+                        .at(record.origin.locate_item(field, index))
+                        .help(hint.map_or_else(|| "use the id of an existing record, or remove the reference".to_string(), |s| format!("did you mean `{s}`?"))),
+                );
+            }
+            Some(found) => {
+                let wanted = match field {
+                    "blocks" | "depends_on" => Some(Kind::Gate),
+                    "supersedes" => Some(Kind::Decision),
+                    _ => None,
+                };
+                if let Some(kind) = wanted.filter(|k| *k != found.kind) {
+                    diagnostics.push(
+                        Diagnostic::error(format!("`{field}` must name a {}, but `{target}` is a {}", kind.name(), found.kind.name()))
+                            .at(record.origin.locate_item(field, index)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let origin = &record.origin;
+    match &record.data {
+        KindData::Risk(risk) => {
+            for (field, v) in [("likelihood", risk.likelihood), ("impact", risk.impact)] {
+                if !(1..=5).contains(&v) {
+                    diagnostics.push(
+                        Diagnostic::error(format!("`{field}` is {v}, outside the scale 1–5"))
+                            .at(origin.locate(field))
+                            .help("use 1 (rare / negligible) to 5 (almost certain / severe)"),
+                    );
+                }
+            }
+        }
+        KindData::Metric(metric) => {
+            if let Err(why) = Target::parse(&metric.target) {
+                diagnostics.push(Diagnostic::error(format!("bad metric target: {why}")).at(origin.locate("target")));
+            }
+        }
+        KindData::Gate(gate) => {
+            if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) {
+                let hint = did_you_mean(&gate.group, config.gates.groups.iter().map(String::as_str));
+                diagnostics.push(
+                    Diagnostic::error(format!("gate group `{}` is not one of `[gates] groups` in statuspress.toml: {}", gate.group, config.gates.groups.join(", ")))
+                        .at(origin.locate("group"))
+                        .help(hint.map_or_else(|| "add the group to `[gates] groups`, or use one of those".to_string(), |s| format!("did you mean `{s}`?"))),
+                );
+            }
+        }
+        KindData::Milestone(m) => {
+            if let (Some(start), Some(end)) = (m.start, m.end) {
+                if end < start {
+                    diagnostics.push(Diagnostic::error(format!("milestone ends ({end}) before it starts ({start})")).at(origin.locate("end")));
+                }
+            }
+            if !m.weeks.is_empty() && (m.start.is_some() || m.end.is_some()) {
+                diagnostics.push(
+                    Diagnostic::error("a milestone has either `start`/`end` dates or `weeks`, not both")
+                        .at(origin.locate_key("weeks"))
+                        .help("keep the dates, or the week numbers relative to the plan's `start`"),
+                );
+            }
+            if let Some(i) = m.weeks.iter().position(|w| *w == 0) {
+                diagnostics.push(Diagnostic::error("week numbers start at 1 (the week of the plan's `start`)").at(origin.locate_item("weeks", i)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Gates' `depends_on` must form no cycle; each cycle is reported once, at its first gate.
+fn cycles(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
+    let edges: BTreeMap<String, Vec<String>> = records
+        .iter()
+        .filter_map(|r| match &r.data {
+            KindData::Gate(g) => Some((r.id.to_ascii_lowercase(), g.depends_on.iter().map(|d| d.to_ascii_lowercase()).collect())),
+            _ => None,
+        })
+        .collect();
+    let by_id: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r)).collect();
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    let mut marks: HashMap<&str, Mark> = HashMap::new();
+    for start in edges.keys() {
+        if marks.contains_key(start.as_str()) {
+            continue;
+        }
+        // Iterative DFS keeping the current path, so a cycle can be printed in order.
+        let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        marks.insert(start, Mark::Visiting);
+        while let Some((node, next)) = path.last_mut() {
+            let deps = edges.get(*node).map_or(&[][..], Vec::as_slice);
+            if *next >= deps.len() {
+                marks.insert(node, Mark::Done);
+                path.pop();
+                continue;
+            }
+            let dep = deps[*next].as_str();
+            *next += 1;
+            match marks.get(dep) {
+                Some(Mark::Visiting) => {
+                    let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                    let names: Vec<&str> = path[from..].iter().map(|(n, _)| by_id.get(*n).map_or(*n, |r| r.id.as_str())).collect();
+                    let first = by_id[path[from].0];
+                    let back = names[0];
+                    let index = match &first.data {
+                        KindData::Gate(g) => g.depends_on.iter().position(|d| d.eq_ignore_ascii_case(names.get(1).copied().unwrap_or(back))).unwrap_or(0),
+                        _ => 0,
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(format!("dependency cycle: {} → {back}", names.join(" → ")))
+                            .at(first.origin.locate_item("depends_on", index))
+                            .help("a gate cannot depend on itself, directly or through others; remove one `depends_on` entry"),
+                    );
+                }
+                Some(Mark::Done) => {}
+                None if edges.contains_key(dep) => {
+                    marks.insert(dep, Mark::Visiting);
+                    path.push((dep, 0));
+                }
+                None => {}
+            }
+        }
+    }
+}

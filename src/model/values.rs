@@ -1,0 +1,275 @@
+//! Small value types shared by the records: dates, enums and metric targets.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A calendar date, written `YYYY-MM-DD` as a TOML date or a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "DateInput", into = "String")]
+pub struct Date(pub NaiveDate);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateInput {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl TryFrom<DateInput> for Date {
+    type Error = String;
+
+    fn try_from(input: DateInput) -> Result<Self, String> {
+        match input {
+            DateInput::Toml(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+                _ => Err(format!("expected a date like 2025-08-12, found date-time `{dt}`")),
+            },
+            DateInput::Text(s) => Date::parse(&s),
+        }
+    }
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, explaining impossible dates such as 2026-02-30.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let numbers: Option<Vec<u32>> = match parts.as_slice() {
+            [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                parts.iter().map(|p| p.parse::<u32>().ok()).collect()
+            }
+            _ => None,
+        };
+        match numbers.as_deref() {
+            Some([y, m, d]) => Date::from_ymd(*y as i32, *m, *d),
+            _ => Err(format!("expected a date like 2025-08-12 (YYYY-MM-DD), found `{text}`")),
+        }
+    }
+
+    fn from_ymd(year: i32, month: u32, day: u32) -> Result<Date, String> {
+        if !(1..=12).contains(&month) {
+            return Err(format!("impossible date {year:04}-{month:02}-{day:02}: there is no month {month}"));
+        }
+        NaiveDate::from_ymd_opt(year, month, day).map(Date).ok_or_else(|| {
+            let days = days_in_month(year, month);
+            let name = NaiveDate::from_ymd_opt(year, month, 1).map_or(String::new(), |d| d.format("%B %Y").to_string());
+            format!("impossible date {year:04}-{month:02}-{day:02}: {name} has {days} days")
+        })
+    }
+
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date(self.0 + chrono::Duration::days(days))
+    }
+
+    /// ISO week label such as `2025-W33`.
+    pub fn iso_week(self) -> String {
+        let w = self.0.iso_week();
+        format!("{}-W{:02}", w.year(), w.week())
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+/// Declares a lower-case enum whose allowed values are listed in errors.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+choice!(PlanStatus { Draft = "draft", Active = "active", OnHold = "on-hold", Closed = "closed" });
+choice!(
+    /// Ordered best to worst, so `max` gives the worse of two.
+    Health { Green = "green", Amber = "amber", Red = "red" }
+);
+choice!(Verdict { Go = "go", NoGo = "no-go", Conditional = "conditional" });
+choice!(
+    /// Ordered most to least severe.
+    Severity { Critical = "critical", High = "high", Medium = "medium", Low = "low" }
+);
+choice!(BlockerStatus { Open = "open", InProgress = "in-progress", Resolved = "resolved", WontFix = "wont-fix" });
+choice!(GateStatus { Pending = "pending", Passed = "passed", Failed = "failed", Waived = "waived" });
+choice!(RiskStatus { Open = "open", Mitigating = "mitigating", Accepted = "accepted", Closed = "closed" });
+choice!(DecisionStatus { Proposed = "proposed", Accepted = "accepted", Rejected = "rejected", Superseded = "superseded", Deprecated = "deprecated" });
+choice!(ActionStatus { Todo = "todo", InProgress = "in-progress", Done = "done", Blocked = "blocked", Cancelled = "cancelled" });
+choice!(MilestoneStatus { Planned = "planned", InProgress = "in-progress", Done = "done", Missed = "missed" });
+choice!(Cadence { Daily = "daily", Weekly = "weekly", Milestone = "milestone" });
+choice!(Detail { Full = "full", Summary = "summary" });
+
+impl BlockerStatus {
+    /// Open and in-progress blockers still stand in the way.
+    pub fn is_unresolved(self) -> bool {
+        matches!(self, BlockerStatus::Open | BlockerStatus::InProgress)
+    }
+}
+
+impl GateStatus {
+    pub fn is_cleared(self) -> bool {
+        matches!(self, GateStatus::Passed | GateStatus::Waived)
+    }
+}
+
+impl RiskStatus {
+    pub fn is_live(self) -> bool {
+        matches!(self, RiskStatus::Open | RiskStatus::Mitigating)
+    }
+}
+
+impl ActionStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, ActionStatus::Done | ActionStatus::Cancelled)
+    }
+}
+
+/// A metric's target: a comparison (`>= 90`) or an inclusive range (`80..95`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Target {
+    AtLeast { value: f64 },
+    Above { value: f64 },
+    Exactly { value: f64 },
+    AtMost { value: f64 },
+    Below { value: f64 },
+    Between { low: f64, high: f64 },
+}
+
+impl Target {
+    pub const FORMS: &'static str = "\">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"";
+
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let t = text.trim();
+        let number = |s: &str| s.trim().trim_end_matches('%').trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let bad = || format!("`{text}` is not a metric target; write one of {}", Target::FORMS);
+        if let Some((low, high)) = t.split_once("..") {
+            let (low, high) = (number(low).ok_or_else(bad)?, number(high).ok_or_else(bad)?);
+            if low > high {
+                return Err(format!("target range `{text}` is empty: {low} is above {high}"));
+            }
+            return Ok(Target::Between { low, high });
+        }
+        let (op, rest) = [">=", "<=", "==", ">", "<", "="]
+            .iter()
+            .find_map(|op| t.strip_prefix(op).map(|rest| (*op, rest)))
+            .ok_or_else(bad)?;
+        let value = number(rest).ok_or_else(bad)?;
+        Ok(match op {
+            ">=" => Target::AtLeast { value },
+            ">" => Target::Above { value },
+            "<=" => Target::AtMost { value },
+            "<" => Target::Below { value },
+            _ => Target::Exactly { value },
+        })
+    }
+
+    pub fn is_met(self, v: f64) -> bool {
+        const EPS: f64 = 1e-9;
+        match self {
+            Target::AtLeast { value } => v >= value - EPS,
+            Target::Above { value } => v > value,
+            Target::Exactly { value } => (v - value).abs() < EPS,
+            Target::AtMost { value } => v <= value + EPS,
+            Target::Below { value } => v < value,
+            Target::Between { low, high } => v >= low - EPS && v <= high + EPS,
+        }
+    }
+
+    /// How far `v` is from meeting the target (0 when met); used for trend direction.
+    pub fn gap(self, v: f64) -> f64 {
+        match self {
+            Target::AtLeast { value } | Target::Above { value } => (value - v).max(0.0),
+            Target::AtMost { value } | Target::Below { value } => (v - value).max(0.0),
+            Target::Exactly { value } => (v - value).abs(),
+            Target::Between { low, high } => (low - v).max(v - high).max(0.0),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::AtLeast { value } => write!(f, "≥ {}", number(*value)),
+            Target::Above { value } => write!(f, "> {}", number(*value)),
+            Target::Exactly { value } => write!(f, "= {}", number(*value)),
+            Target::AtMost { value } => write!(f, "≤ {}", number(*value)),
+            Target::Below { value } => write!(f, "< {}", number(*value)),
+            Target::Between { low, high } => write!(f, "{}–{}", number(*low), number(*high)),
+        }
+    }
+}
+
+/// Formats a number without a trailing `.0`, and with at most two decimals.
+pub fn number(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_dates_are_explained() {
+        assert_eq!(Date::parse("2026-02-30").unwrap_err(), "impossible date 2026-02-30: February 2026 has 28 days");
+        assert!(Date::parse("2026-13-01").unwrap_err().contains("no month 13"));
+        assert!(Date::parse("12/08/2025").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn targets_parse_and_compare() {
+        assert!(Target::parse(">= 90").unwrap().is_met(90.0));
+        assert!(!Target::parse("> 90").unwrap().is_met(90.0));
+        assert!(Target::parse("= 100").unwrap().is_met(100.0));
+        assert!(Target::parse("<= 5").unwrap().is_met(4.0));
+        assert!(Target::parse("80..95").unwrap().is_met(95.0));
+        assert!(Target::parse("95..80").is_err());
+        assert!(Target::parse("about 90").unwrap_err().contains("not a metric target"));
+        assert_eq!(Target::parse(">= 90").unwrap().to_string(), "≥ 90");
+        assert_eq!(Target::parse("> 90").unwrap().gap(57.1), 90.0 - 57.1);
+    }
+
+    #[test]
+    fn numbers_drop_needless_decimals() {
+        assert_eq!(number(57.1), "57.1");
+        assert_eq!(number(100.0), "100");
+        assert_eq!(number(1.0 / 3.0), "0.33");
+    }
+}
