@@ -32,7 +32,11 @@ pub struct SiteConfig {
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { title: None, base_url: String::new(), output: "site".into() }
+        SiteConfig {
+            title: None,
+            base_url: String::new(),
+            output: "site".into(),
+        }
     }
 }
 
@@ -53,7 +57,11 @@ pub struct RevisionsConfig {
 
 impl Default for RevisionsConfig {
     fn default() -> Self {
-        RevisionsConfig { tags: "*".into(), mode: RevisionMode::Tags, include_working_tree: true }
+        RevisionsConfig {
+            tags: "*".into(),
+            mode: RevisionMode::Tags,
+            include_working_tree: true,
+        }
     }
 }
 
@@ -88,7 +96,10 @@ pub struct ReportConfig {
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig { timezone: "UTC".into(), week_start: "monday".into() }
+        ReportConfig {
+            timezone: "UTC".into(),
+            week_start: "monday".into(),
+        }
     }
 }
 
@@ -118,30 +129,47 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
+            Err(e) => Err(vec![
+                Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME),
+            ]),
         }
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let at = e.span().unwrap_or(0..0);
-            vec![toml_errors::describe(e.message().trim(), None, "statuspress.toml").at(Location::resolve(FILE_NAME, text, at))]
+            vec![
+                toml_errors::describe(e.message().trim(), None, "statuspress.toml")
+                    .at(Location::resolve(FILE_NAME, text, at)),
+            ]
         })?;
         let mut problems = Vec::new();
         let [low, medium, high] = config.risk.bands;
         if !(1 <= low && low < medium && medium < high && high < 25) {
             problems.push(
-                Diagnostic::error(format!("`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"))
-                    .in_file(FILE_NAME)
-                    .help("the default is bands = [4, 9, 16]"),
+                Diagnostic::error(format!(
+                    "`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"
+                ))
+                .in_file(FILE_NAME)
+                .help("the default is bands = [4, 9, 16]"),
             );
         }
-        if let Some(group) = &config.gates.release_group {
-            if !config.gates.groups.is_empty() && !config.gates.groups.contains(group) {
-                problems.push(Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`")).in_file(FILE_NAME));
-            }
+        if let Some(group) = &config.gates.release_group
+            && !config.gates.groups.is_empty()
+            && !config.gates.groups.contains(group)
+        {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`[gates] release_group` `{group}` is not in `groups`"
+                ))
+                .in_file(FILE_NAME),
+            );
         }
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -159,7 +187,11 @@ mod tests {
     #[test]
     fn unknown_key_is_explained() {
         let errors = Config::parse("[site]\ntitel = \"x\"\n").unwrap_err();
-        assert!(errors[0].message.contains("unknown field `titel`"), "{:?}", errors[0]);
+        assert!(
+            errors[0].message.contains("unknown field `titel`"),
+            "{:?}",
+            errors[0]
+        );
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
     }

@@ -58,7 +58,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     /// Where the problem is; `None` for problems of the whole project (e.g. no plan).
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// A file without a precise position (e.g. a template error already carrying its own).
     pub path: Option<String>,
     /// Further places worth showing ("first defined here").
@@ -86,7 +86,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -138,20 +138,43 @@ impl Diagnostic {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        let mut out = format!("{}{} {}\n", paint(code, label), paint("1", ":"), self.message);
+        let mut out = format!(
+            "{}{} {}\n",
+            paint(code, label),
+            paint("1", ":"),
+            self.message
+        );
         if let Some(loc) = &self.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad}{} {}:{}:{}", paint("1;34", "-->"), loc.path, loc.line, loc.col);
+            let _ = writeln!(
+                out,
+                "{pad}{} {}:{}:{}",
+                paint("1;34", "-->"),
+                loc.path,
+                loc.line,
+                loc.col
+            );
             let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
-            let _ = writeln!(out, "{} {} {}", paint("1;34", &loc.line.to_string()), paint("1;34", "|"), loc.line_text);
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                paint("1;34", &loc.line.to_string()),
+                paint("1;34", "|"),
+                loc.line_text
+            );
             let lead: String = loc
                 .line_text
                 .chars()
                 .take(loc.col - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let _ = writeln!(out, "{pad} {} {lead}{}", paint("1;34", "|"), paint(code, &"^".repeat(loc.width)));
+            let _ = writeln!(
+                out,
+                "{pad} {} {lead}{}",
+                paint("1;34", "|"),
+                paint(code, &"^".repeat(loc.width))
+            );
         } else if let Some(path) = &self.path {
             let _ = writeln!(out, " {} {path}", paint("1;34", "-->"));
         }
@@ -170,7 +193,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
-                d.location.as_ref().map(|l| l.path.clone()).or_else(|| d.path.clone()),
+                d.location
+                    .as_ref()
+                    .map(|l| l.path.clone())
+                    .or_else(|| d.path.clone()),
                 d.location.as_ref().map_or(0, |l| l.line),
                 d.location.as_ref().map_or(0, |l| l.col),
             )
@@ -182,7 +208,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -199,13 +228,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -235,7 +266,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("serverity", ["severity", "status"]), Some("severity"));
+        assert_eq!(
+            did_you_mean("serverity", ["severity", "status"]),
+            Some("severity")
+        );
         assert_eq!(did_you_mean("zzz", ["severity", "status"]), None);
         assert_eq!(did_you_mean("titel", ["title", "output"]), Some("title"));
     }

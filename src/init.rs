@@ -99,8 +99,11 @@ deliverables = ["Database layer stabilized"]
 /// Creates the example project in `dir`, refusing to overwrite an existing one.
 pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
     if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
-        return Err(Diagnostic::error(format!("{} already holds a statuspress project", dir.display()))
-            .help("run `statuspress build` there, or choose an empty folder"));
+        return Err(Diagnostic::error(format!(
+            "{} already holds a statuspress project",
+            dir.display()
+        ))
+        .help("run `statuspress build` there, or choose an empty folder"));
     }
     let mut written = Vec::new();
     for (path, text) in FILES {
@@ -109,9 +112,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+            })?;
         }
-        std::fs::write(&target, text).map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
+        std::fs::write(&target, text)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
         written.push((*path).to_string());
     }
     Ok(written)

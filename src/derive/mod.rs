@@ -135,7 +135,12 @@ pub struct Derived {
 }
 
 /// Computes the status of `records` as of `as_of`; warnings go to `diagnostics`.
-pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut Vec<Diagnostic>) -> Status {
+pub fn derive(
+    records: &Records,
+    config: &Config,
+    as_of: Date,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Status {
     let plan_record = records.plan();
     let plan_start = plan_record.and_then(|p| match &p.data {
         KindData::Plan(plan) => plan.start,
@@ -150,16 +155,24 @@ pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut
             }
         }
     }
-    let mut items: BTreeMap<&'static str, Vec<Item>> = Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| (k.folder(), Vec::new())).collect();
+    let mut items: BTreeMap<&'static str, Vec<Item>> = Kind::ALL
+        .iter()
+        .filter(|k| **k != Kind::Plan)
+        .map(|k| (k.folder(), Vec::new()))
+        .collect();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
         let mut item = item(record, config, as_of, plan_start, records);
-        item.derived.referenced_by = backlinks.remove(&record.id.to_ascii_lowercase()).unwrap_or_default();
+        item.derived.referenced_by = backlinks
+            .remove(&record.id.to_ascii_lowercase())
+            .unwrap_or_default();
         if item.derived.overdue {
             diagnostics.push(overdue_warning(record, &item));
         }
         items.entry(record.kind.folder()).or_default().push(item);
     }
-    let plan = plan_record.map_or_else(missing_plan, |p| item(p, config, as_of, plan_start, records));
+    let plan = plan_record.map_or_else(missing_plan, |p| {
+        item(p, config, as_of, plan_start, records)
+    });
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups);
     let counts = counts(&items);
@@ -168,10 +181,28 @@ pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut
         diagnostics.push(warning);
     }
 
-    let mut top_risks: Vec<&Item> = items["risks"].iter().filter(|i| matches!(&i.fields, KindData::Risk(r) if r.status.is_live())).collect();
-    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(&a.id, &b.id)));
-    let mut next: Vec<&Item> = items["milestones"].iter().filter(|i| matches!(&i.fields, KindData::Milestone(m) if m.status != MilestoneStatus::Done)).collect();
-    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(&a.id, &b.id)));
+    let mut top_risks: Vec<&Item> = items["risks"]
+        .iter()
+        .filter(|i| matches!(&i.fields, KindData::Risk(r) if r.status.is_live()))
+        .collect();
+    top_risks.sort_by(|a, b| {
+        b.derived
+            .score
+            .cmp(&a.derived.score)
+            .then_with(|| natural_cmp(&a.id, &b.id))
+    });
+    let mut next: Vec<&Item> = items["milestones"]
+        .iter()
+        .filter(
+            |i| matches!(&i.fields, KindData::Milestone(m) if m.status != MilestoneStatus::Done),
+        )
+        .collect();
+    next.sort_by(|a, b| {
+        a.derived
+            .end
+            .cmp(&b.derived.end)
+            .then_with(|| natural_cmp(&a.id, &b.id))
+    });
 
     Status {
         schema_version: SCHEMA_VERSION,
@@ -216,10 +247,20 @@ fn missing_plan() -> Item {
 
 /// The site-relative URL of a record's page.
 pub fn item_url(record: &Record) -> String {
-    if record.kind == Kind::Plan { "plan.html".into() } else { format!("{}/{}.html", record.kind.folder(), record.id) }
+    if record.kind == Kind::Plan {
+        "plan.html".into()
+    } else {
+        format!("{}/{}.html", record.kind.folder(), record.id)
+    }
 }
 
-fn item(record: &Record, config: &Config, as_of: Date, plan_start: Option<Date>, records: &Records) -> Item {
+fn item(
+    record: &Record,
+    config: &Config,
+    as_of: Date,
+    plan_start: Option<Date>,
+    records: &Records,
+) -> Item {
     let mut d = Derived::default();
     let due_if_unfinished = |due: Option<Date>, finished: bool, d: &mut Derived| {
         d.due = due;
@@ -235,7 +276,17 @@ fn item(record: &Record, config: &Config, as_of: Date, plan_start: Option<Date>,
         }
         KindData::Gate(g) => {
             d.cleared = Some(g.status.is_cleared());
-            d.criteria_met = Some(g.criteria.iter().filter(|c| matches!(c, crate::model::records::Criterion::Checked { met: true, .. })).count());
+            d.criteria_met = Some(
+                g.criteria
+                    .iter()
+                    .filter(|c| {
+                        matches!(
+                            c,
+                            crate::model::records::Criterion::Checked { met: true, .. }
+                        )
+                    })
+                    .count(),
+            );
             d.blocked_by = records
                 .of_kind(Kind::Blocker)
                 .filter(|r| matches!(&r.data, KindData::Blocker(b) if b.status.is_unresolved() && b.blocks.iter().any(|g| g.eq_ignore_ascii_case(&record.id))))
@@ -252,7 +303,13 @@ fn item(record: &Record, config: &Config, as_of: Date, plan_start: Option<Date>,
         KindData::Action(a) => due_if_unfinished(a.due, a.status.is_finished(), &mut d),
         KindData::Metric(m) => {
             let unit = m.unit.as_deref().unwrap_or("");
-            let with_unit = |v: String| if unit.is_empty() { v } else if unit == "%" { format!("{v}%") } else { format!("{v} {unit}") };
+            let with_unit = |v: String| {
+                if unit.is_empty() || unit.starts_with(['%', '/']) {
+                    format!("{v}{unit}")
+                } else {
+                    format!("{v} {unit}")
+                }
+            };
             // Validation rejected bad targets; a metric reaching here always has one.
             if let Ok(target) = Target::parse(&m.target) {
                 d.target_text = Some(with_unit(target.to_string()));
@@ -267,7 +324,10 @@ fn item(record: &Record, config: &Config, as_of: Date, plan_start: Option<Date>,
         }
         KindData::Milestone(m) => {
             let (start, end) = match (m.weeks.iter().min(), m.weeks.iter().max(), plan_start) {
-                (Some(first), Some(last), Some(s)) => (Some(s.add_days(i64::from(*first - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1))),
+                (Some(first), Some(last), Some(s)) => (
+                    Some(s.add_days(i64::from(*first - 1) * 7)),
+                    Some(s.add_days(i64::from(*last) * 7 - 1)),
+                ),
                 _ => (m.start, m.end),
             };
             d.start = start;
@@ -327,21 +387,37 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
         let mut firsts: BTreeMap<&str, (i64, usize)> = BTreeMap::new();
         for (i, (_, g)) in gates.iter().enumerate() {
             let key = (g.order.unwrap_or(i64::MAX), i);
-            firsts.entry(g.group.as_str()).and_modify(|k| *k = (*k).min(key)).or_insert(key);
+            firsts
+                .entry(g.group.as_str())
+                .and_modify(|k| *k = (*k).min(key))
+                .or_insert(key);
         }
         let mut ordered: Vec<(&str, (i64, usize))> = firsts.into_iter().collect();
         ordered.sort_by_key(|(_, key)| *key);
         names = ordered.into_iter().map(|(n, _)| n.to_string()).collect();
     }
-    let release = config.gates.release_group.clone().or_else(|| names.last().cloned());
+    let release = config
+        .gates
+        .release_group
+        .clone()
+        .or_else(|| names.last().cloned());
     names
         .into_iter()
         .map(|name| {
-            let mut members: Vec<&(&Record, &crate::model::records::Gate)> = gates.iter().filter(|(_, g)| g.group == name).collect();
-            members.sort_by(|a, b| a.1.order.unwrap_or(i64::MAX).cmp(&b.1.order.unwrap_or(i64::MAX)).then_with(|| natural_cmp(&a.0.id, &b.0.id)));
+            let mut members: Vec<&(&Record, &crate::model::records::Gate)> =
+                gates.iter().filter(|(_, g)| g.group == name).collect();
+            members.sort_by(|a, b| {
+                a.1.order
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.1.order.unwrap_or(i64::MAX))
+                    .then_with(|| natural_cmp(&a.0.id, &b.0.id))
+            });
             GateGroup {
                 release: release.as_deref() == Some(name.as_str()),
-                cleared: members.iter().filter(|(_, g)| g.status.is_cleared()).count(),
+                cleared: members
+                    .iter()
+                    .filter(|(_, g)| g.status.is_cleared())
+                    .count(),
                 gates: members.iter().map(|(r, _)| r.id.clone()).collect(),
                 name,
             }
@@ -352,20 +428,27 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
 fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
     let mut reasons = Vec::new();
     for record in records.of_kind(Kind::Blocker) {
-        if let KindData::Blocker(b) = &record.data {
-            if b.severity == Severity::Critical && b.status.is_unresolved() {
-                reasons.push(format!("critical blocker {} “{}” is {}", record.id, b.title, b.status));
-            }
+        if let KindData::Blocker(b) = &record.data
+            && b.severity == Severity::Critical
+            && b.status.is_unresolved()
+        {
+            reasons.push(format!(
+                "critical blocker {} “{}” is {}",
+                record.id, b.title, b.status
+            ));
         }
     }
     let release = groups.iter().find(|g| g.release);
     match release {
         Some(group) => {
             for id in &group.gates {
-                if let Some(KindData::Gate(g)) = records.get(id).map(|r| &r.data) {
-                    if !g.status.is_cleared() {
-                        reasons.push(format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status));
-                    }
+                if let Some(KindData::Gate(g)) = records.get(id).map(|r| &r.data)
+                    && !g.status.is_cleared()
+                {
+                    reasons.push(format!(
+                        "release gate {id} “{}” ({}) is {}",
+                        g.title, group.name, g.status
+                    ));
                 }
             }
             if group.gates.is_empty() {
@@ -375,7 +458,12 @@ fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
         None => reasons.push("no release gates are defined".into()),
     }
     let go = reasons.is_empty();
-    Readiness { go, verdict: if go { "GO" } else { "NO-GO" }, release_group: release.map(|g| g.name.clone()), reasons }
+    Readiness {
+        go,
+        verdict: if go { "GO" } else { "NO-GO" },
+        release_group: release.map(|g| g.name.clone()),
+        reasons,
+    }
 }
 
 fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
@@ -386,7 +474,8 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Blocker(b) => {
                 c.blockers += 1;
                 c.blockers_unresolved += usize::from(b.status.is_unresolved());
-                c.blockers_critical_unresolved += usize::from(b.status.is_unresolved() && b.severity == Severity::Critical);
+                c.blockers_critical_unresolved +=
+                    usize::from(b.status.is_unresolved() && b.severity == Severity::Critical);
             }
             KindData::Gate(g) => {
                 c.gates += 1;
@@ -396,7 +485,9 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Risk(r) => {
                 c.risks += 1;
                 c.risks_live += usize::from(r.status.is_live());
-                c.risks_high += usize::from(r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")));
+                c.risks_high += usize::from(
+                    r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")),
+                );
             }
             KindData::Decision(_) => c.decisions += 1,
             KindData::Action(a) => {
@@ -427,11 +518,26 @@ fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> H
     for item in items.values().flatten() {
         let (id, title) = (&item.id, &item.title);
         match &item.fields {
-            KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => red.push(format!("critical blocker {id} “{title}” is {}", b.status)),
-            KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => red.push(format!("gate {id} “{title}” failed")),
-            KindData::Milestone(m) if m.status == MilestoneStatus::Missed => red.push(format!("milestone {id} “{title}” was missed")),
-            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => {
-                amber.push(format!("{} risk {id} “{title}” is {} (score {})", item.derived.band.unwrap_or(""), r.status, item.derived.score.unwrap_or(0)))
+            KindData::Blocker(b)
+                if b.severity == Severity::Critical && b.status.is_unresolved() =>
+            {
+                red.push(format!("critical blocker {id} “{title}” is {}", b.status))
+            }
+            KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => {
+                red.push(format!("gate {id} “{title}” failed"))
+            }
+            KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
+                red.push(format!("milestone {id} “{title}” was missed"))
+            }
+            KindData::Risk(r)
+                if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) =>
+            {
+                amber.push(format!(
+                    "{} risk {id} “{title}” is {} (score {})",
+                    item.derived.band.unwrap_or(""),
+                    r.status,
+                    item.derived.score.unwrap_or(0)
+                ))
             }
             KindData::Metric(_) if item.derived.state == Some("not-met") => amber.push(format!(
                 "metric {id} “{title}” is {} against a target of {}",
@@ -439,23 +545,33 @@ fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> H
                 item.derived.target_text.as_deref().unwrap_or("?")
             )),
             KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => {
-                amber.push(format!("{} {id} “{title}” is overdue by {} days", item.kind.name(), item.derived.days_overdue.unwrap_or(0)))
+                amber.push(format!(
+                    "{} {id} “{title}” is overdue by {} days",
+                    item.kind.name(),
+                    item.derived.days_overdue.unwrap_or(0)
+                ))
             }
             _ => {}
         }
     }
-    let (computed, reasons) = if !red.is_empty() {
-        (Health::Red, red)
+    let computed = if !red.is_empty() {
+        Health::Red
     } else if !amber.is_empty() {
-        (Health::Amber, amber)
+        Health::Amber
     } else {
-        (Health::Green, Vec::new())
+        Health::Green
     };
+    // Red reasons first; the amber ones still matter once the red ones are fixed.
+    let reasons = red.into_iter().chain(amber).collect();
     let declared = plan.and_then(|p| match &p.data {
         KindData::Plan(plan) => plan.health,
         _ => None,
     });
-    HealthStatus { computed, declared, reasons }
+    HealthStatus {
+        computed,
+        declared,
+        reasons,
+    }
 }
 
 fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
@@ -467,16 +583,25 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
         _ => "due",
     };
     let due = item.derived.due.map_or_else(String::new, |d| d.to_string());
-    Diagnostic::warning(format!("{} `{}` is overdue: due {due}, {} days ago", record.kind.name(), record.id, item.derived.days_overdue.unwrap_or(0)))
-        .at(record.origin.locate(field))
-        .help("mark it finished, or move the date if the plan changed")
+    Diagnostic::warning(format!(
+        "{} `{}` is overdue: due {due}, {} days ago",
+        record.kind.name(),
+        record.id,
+        item.derived.days_overdue.unwrap_or(0)
+    ))
+    .at(record.origin.locate(field))
+    .help("mark it finished, or move the date if the plan changed")
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {
     let declared = health.declared.filter(|d| *d < health.computed)?;
     Some(
-        Diagnostic::warning(format!("declared health {declared} is better than computed {}: {}", health.computed, health.reasons.join("; ")))
-            .at(plan.origin.locate("health"))
-            .help("update `health` in the plan, or resolve what the computed health reports"),
+        Diagnostic::warning(format!(
+            "declared health {declared} is better than computed {}: {}",
+            health.computed,
+            health.reasons.join("; ")
+        ))
+        .at(plan.origin.locate("health"))
+        .help("update `health` in the plan, or resolve what the computed health reports"),
     )
 }

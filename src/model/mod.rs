@@ -53,12 +53,18 @@ pub struct Origin {
 impl Origin {
     /// The value of `field`, or the record itself when the field is absent.
     pub fn locate(&self, field: &str) -> Location {
-        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.value.clone());
+        let span = self
+            .fields
+            .get(field)
+            .map_or(self.span.clone(), |f| f.value.clone());
         self.file.locate(span)
     }
 
     pub fn locate_key(&self, field: &str) -> Location {
-        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.key.clone());
+        let span = self
+            .fields
+            .get(field)
+            .map_or(self.span.clone(), |f| f.key.clone());
         self.file.locate(span)
     }
 
@@ -104,12 +110,17 @@ impl Record {
         }
         lists
             .into_iter()
-            .flat_map(|(field, ids)| ids.iter().enumerate().map(move |(i, id)| (field, i, id.as_str())))
+            .flat_map(|(field, ids)| {
+                ids.iter()
+                    .enumerate()
+                    .map(move |(i, id)| (field, i, id.as_str()))
+            })
             .collect()
     }
 }
 
-/// All records of a project, in a stable order (kind, then id).
+/// All records of a project, in a stable order: by kind, then as their authors wrote them
+/// (file path, then position in the file).
 #[derive(Debug, Clone)]
 pub struct Records {
     pub all: Vec<Record>,
@@ -117,7 +128,12 @@ pub struct Records {
 
 impl Records {
     pub fn new(mut all: Vec<Record>) -> Records {
-        all.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural_cmp(&a.id, &b.id)));
+        all.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then_with(|| natural_cmp(a.origin.path(), b.origin.path()))
+                .then_with(|| a.origin.span.start.cmp(&b.origin.span.start))
+        });
         Records { all }
     }
 

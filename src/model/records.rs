@@ -28,7 +28,15 @@ pub struct Common {
 }
 
 impl Common {
-    pub const FIELDS: &'static [&'static str] = &["id", "kind", "owner", "tags", "links", "confidential", "body"];
+    pub const FIELDS: &'static [&'static str] = &[
+        "id",
+        "kind",
+        "owner",
+        "tags",
+        "links",
+        "confidential",
+        "body",
+    ];
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -87,7 +95,10 @@ pub struct Blocker {
 
 /// A gate criterion: plain text, or text with whether it is met.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged, expecting = "a string or a table `{ text = \"…\", met = true }`")]
+#[serde(
+    untagged,
+    expecting = "a string or a table `{ text = \"…\", met = true }`"
+)]
 pub enum Criterion {
     Text(String),
     Checked { text: String, met: bool },
@@ -312,6 +323,18 @@ kinds! {
 }
 
 impl Kind {
+    /// Fields without which a record of this kind is rejected (SPEC §2, marked `*`).
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Blocker => &["title", "severity", "status"],
+            Kind::Gate => &["title", "group"],
+            Kind::Risk => &["title", "likelihood", "impact"],
+            Kind::Decision => &["title", "decision"],
+            Kind::Metric => &["title", "target"],
+            _ => &["title"],
+        }
+    }
+
     pub fn names() -> Vec<&'static str> {
         Kind::ALL.iter().map(|k| k.name()).collect()
     }
@@ -320,6 +343,40 @@ impl Kind {
     pub fn plural_title(self) -> String {
         let folder = self.folder();
         let mut c = folder.chars();
-        c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+        c.next().map_or_else(String::new, |f| {
+            f.to_uppercase().collect::<String>() + c.as_str()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    /// The required-field lists must agree with the structs: an empty record misses exactly
+    /// the first of them, and a record holding only them misses nothing.
+    #[test]
+    fn required_fields_match_the_structs() {
+        for kind in Kind::ALL {
+            let empty = kind.deserialize(toml::Spanned::new(
+                0..0,
+                toml::de::DeValue::Table(Default::default()),
+            ));
+            let message = empty
+                .err()
+                .map(|e| e.message().to_string())
+                .unwrap_or_default();
+            assert_eq!(
+                message,
+                format!("missing field `{}`", kind.required()[0]),
+                "{kind:?}"
+            );
+            for field in kind.required() {
+                assert!(
+                    kind.fields().contains(field),
+                    "{kind:?} has no field {field}"
+                );
+            }
+        }
     }
 }

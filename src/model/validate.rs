@@ -9,10 +9,17 @@ use crate::model::values::Target;
 use crate::model::{Kind, KindData, Record};
 
 /// Validates the whole set of records; returns the records that may be used.
-pub fn validate(records: Vec<Record>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Record> {
-    let records = unique_ids(records, diagnostics);
+pub fn validate(
+    records: Vec<Record>,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Record> {
     plan_count(&records, diagnostics);
-    let ids: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r)).collect();
+    let records = unique_ids(records, diagnostics);
+    let ids: HashMap<String, &Record> = records
+        .iter()
+        .map(|r| (r.id.to_ascii_lowercase(), r))
+        .collect();
     for record in &records {
         references(record, &ids, diagnostics);
         values(record, config, diagnostics);
@@ -28,12 +35,21 @@ fn unique_ids(records: Vec<Record>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Re
         let key = record.id.to_ascii_lowercase();
         if let Some(&first) = seen.get(&key) {
             let first: &Record = &kept[first];
+            if first.kind == Kind::Plan && record.kind == Kind::Plan {
+                continue; // reported as a second plan
+            }
             let first_at = first.origin.locate("id");
             diagnostics.push(
-                Diagnostic::error(format!("duplicate id `{}`: ids must be unique across the project (ignoring case)", record.id))
-                    .at(record.origin.locate("id"))
-                    .note(format!("`{}` is already used by {}:{}:{}", first.id, first_at.path, first_at.line, first_at.col))
-                    .help("rename one of the two records (or set a different `id = \"…\"`)"),
+                Diagnostic::error(format!(
+                    "duplicate id `{}`: ids must be unique across the project (ignoring case)",
+                    record.id
+                ))
+                .at(record.origin.locate("id"))
+                .note(format!(
+                    "`{}` is already used by {}:{}:{}",
+                    first.id, first_at.path, first_at.line, first_at.col
+                ))
+                .help("rename one of the two records (or set a different `id = \"…\"`)"),
             );
             continue;
         }
@@ -70,27 +86,46 @@ fn references(record: &Record, ids: &HashMap<String, &Record>, diagnostics: &mut
     for (field, index, target) in record.references() {
         match ids.get(&target.to_ascii_lowercase()) {
             None => {
-                let hint = did_you_mean(target, ids.values().map(|r| r.id.as_str()));
+                // Suggest records of the kind the field expects, never the record itself.
+                let wanted = expected_kind(field);
+                let candidates = ids
+                    .values()
+                    .filter(|r| r.id != record.id && wanted.is_none_or(|k| k == r.kind))
+                    .map(|r| r.id.as_str());
+                let hint = did_you_mean(target, candidates);
                 diagnostics.push(
-                    Diagnostic::error(format!("`{field}` names `{target}`, but no record has that id"))
-                        .at(record.origin.locate_item(field, index))
-                        .help(hint.map_or_else(|| "use the id of an existing record, or remove the reference".to_string(), |s| format!("did you mean `{s}`?"))),
+                    Diagnostic::error(format!(
+                        "`{field}` names `{target}`, but no record has that id"
+                    ))
+                    .at(record.origin.locate_item(field, index))
+                    .help(hint.map_or_else(
+                        || "use the id of an existing record, or remove the reference".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    )),
                 );
             }
             Some(found) => {
-                let wanted = match field {
-                    "blocks" | "depends_on" => Some(Kind::Gate),
-                    "supersedes" => Some(Kind::Decision),
-                    _ => None,
-                };
-                if let Some(kind) = wanted.filter(|k| *k != found.kind) {
+                if let Some(kind) = expected_kind(field).filter(|k| *k != found.kind) {
                     diagnostics.push(
-                        Diagnostic::error(format!("`{field}` must name a {}, but `{target}` is a {}", kind.name(), found.kind.name()))
-                            .at(record.origin.locate_item(field, index)),
+                        Diagnostic::error(format!(
+                            "`{field}` must name a {}, but `{target}` is a {}",
+                            kind.name(),
+                            found.kind.name()
+                        ))
+                        .at(record.origin.locate_item(field, index)),
                     );
                 }
             }
         }
+    }
+}
+
+/// The kind a reference field must point at, if it is restricted.
+fn expected_kind(field: &str) -> Option<Kind> {
+    match field {
+        "blocks" | "depends_on" => Some(Kind::Gate),
+        "supersedes" => Some(Kind::Decision),
+        _ => None,
     }
 }
 
@@ -110,34 +145,52 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
         }
         KindData::Metric(metric) => {
             if let Err(why) = Target::parse(&metric.target) {
-                diagnostics.push(Diagnostic::error(format!("bad metric target: {why}")).at(origin.locate("target")));
-            }
-        }
-        KindData::Gate(gate) => {
-            if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) {
-                let hint = did_you_mean(&gate.group, config.gates.groups.iter().map(String::as_str));
                 diagnostics.push(
-                    Diagnostic::error(format!("gate group `{}` is not one of `[gates] groups` in statuspress.toml: {}", gate.group, config.gates.groups.join(", ")))
-                        .at(origin.locate("group"))
-                        .help(hint.map_or_else(|| "add the group to `[gates] groups`, or use one of those".to_string(), |s| format!("did you mean `{s}`?"))),
+                    Diagnostic::error(format!("bad metric target: {why}"))
+                        .at(origin.locate("target")),
                 );
             }
         }
+        KindData::Gate(gate)
+            if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) =>
+        {
+            let hint = did_you_mean(&gate.group, config.gates.groups.iter().map(String::as_str));
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "gate group `{}` is not one of `[gates] groups` in statuspress.toml: {}",
+                    gate.group,
+                    config.gates.groups.join(", ")
+                ))
+                .at(origin.locate("group"))
+                .help(hint.map_or_else(
+                    || "add the group to `[gates] groups`, or use one of those".to_string(),
+                    |s| format!("did you mean `{s}`?"),
+                )),
+            );
+        }
         KindData::Milestone(m) => {
-            if let (Some(start), Some(end)) = (m.start, m.end) {
-                if end < start {
-                    diagnostics.push(Diagnostic::error(format!("milestone ends ({end}) before it starts ({start})")).at(origin.locate("end")));
-                }
+            if let (Some(start), Some(end)) = (m.start, m.end)
+                && end < start
+            {
+                diagnostics.push(
+                    Diagnostic::error(format!("milestone ends ({end}) before it starts ({start})"))
+                        .at(origin.locate("end")),
+                );
             }
             if !m.weeks.is_empty() && (m.start.is_some() || m.end.is_some()) {
                 diagnostics.push(
-                    Diagnostic::error("a milestone has either `start`/`end` dates or `weeks`, not both")
-                        .at(origin.locate_key("weeks"))
-                        .help("keep the dates, or the week numbers relative to the plan's `start`"),
+                    Diagnostic::error(
+                        "a milestone has either `start`/`end` dates or `weeks`, not both",
+                    )
+                    .at(origin.locate_key("weeks"))
+                    .help("keep the dates, or the week numbers relative to the plan's `start`"),
                 );
             }
             if let Some(i) = m.weeks.iter().position(|w| *w == 0) {
-                diagnostics.push(Diagnostic::error("week numbers start at 1 (the week of the plan's `start`)").at(origin.locate_item("weeks", i)));
+                diagnostics.push(
+                    Diagnostic::error("week numbers start at 1 (the week of the plan's `start`)")
+                        .at(origin.locate_item("weeks", i)),
+                );
             }
         }
         _ => {}
@@ -149,11 +202,20 @@ fn cycles(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
     let edges: BTreeMap<String, Vec<String>> = records
         .iter()
         .filter_map(|r| match &r.data {
-            KindData::Gate(g) => Some((r.id.to_ascii_lowercase(), g.depends_on.iter().map(|d| d.to_ascii_lowercase()).collect())),
+            KindData::Gate(g) => Some((
+                r.id.to_ascii_lowercase(),
+                g.depends_on
+                    .iter()
+                    .map(|d| d.to_ascii_lowercase())
+                    .collect(),
+            )),
             _ => None,
         })
         .collect();
-    let by_id: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r)).collect();
+    let by_id: HashMap<String, &Record> = records
+        .iter()
+        .map(|r| (r.id.to_ascii_lowercase(), r))
+        .collect();
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Visiting,
@@ -179,11 +241,20 @@ fn cycles(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
             match marks.get(dep) {
                 Some(Mark::Visiting) => {
                     let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
-                    let names: Vec<&str> = path[from..].iter().map(|(n, _)| by_id.get(*n).map_or(*n, |r| r.id.as_str())).collect();
+                    let names: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|(n, _)| by_id.get(*n).map_or(*n, |r| r.id.as_str()))
+                        .collect();
                     let first = by_id[path[from].0];
                     let back = names[0];
                     let index = match &first.data {
-                        KindData::Gate(g) => g.depends_on.iter().position(|d| d.eq_ignore_ascii_case(names.get(1).copied().unwrap_or(back))).unwrap_or(0),
+                        KindData::Gate(g) => g
+                            .depends_on
+                            .iter()
+                            .position(|d| {
+                                d.eq_ignore_ascii_case(names.get(1).copied().unwrap_or(back))
+                            })
+                            .unwrap_or(0),
                         _ => 0,
                     };
                     diagnostics.push(

@@ -6,28 +6,44 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A calendar date, written `YYYY-MM-DD` as a TOML date or a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "DateInput", into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Date(pub NaiveDate);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum DateInput {
-    Toml(toml::value::Datetime),
-    Text(String),
-}
+/// Accepts a TOML date or a `YYYY-MM-DD` string, and names both in type errors.
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        struct DateVisitor;
 
-impl TryFrom<DateInput> for Date {
-    type Error = String;
+        impl<'de> serde::de::Visitor<'de> for DateVisitor {
+            type Value = Date;
 
-    fn try_from(input: DateInput) -> Result<Self, String> {
-        match input {
-            DateInput::Toml(dt) => match (dt.date, dt.time) {
-                (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
-                _ => Err(format!("expected a date like 2025-08-12, found date-time `{dt}`")),
-            },
-            DateInput::Text(s) => Date::parse(&s),
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date like 2025-08-12")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
+                Date::parse(text).map_err(E::custom)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
+                use serde::de::Error;
+                let dt = toml::value::Datetime::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                match (dt.date, dt.time) {
+                    (Some(d), None) => {
+                        Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                            .map_err(A::Error::custom)
+                    }
+                    _ => Err(A::Error::custom(format!(
+                        "expected a date like 2025-08-12, found date-time `{dt}`"
+                    ))),
+                }
+            }
         }
+
+        deserializer.deserialize_any(DateVisitor)
     }
 }
 
@@ -43,19 +59,26 @@ impl Date {
         };
         match numbers.as_deref() {
             Some([y, m, d]) => Date::from_ymd(*y as i32, *m, *d),
-            _ => Err(format!("expected a date like 2025-08-12 (YYYY-MM-DD), found `{text}`")),
+            _ => Err(format!(
+                "expected a date like 2025-08-12 (YYYY-MM-DD), found `{text}`"
+            )),
         }
     }
 
     fn from_ymd(year: i32, month: u32, day: u32) -> Result<Date, String> {
         if !(1..=12).contains(&month) {
-            return Err(format!("impossible date {year:04}-{month:02}-{day:02}: there is no month {month}"));
+            return Err(format!(
+                "impossible date {year:04}-{month:02}-{day:02}: there is no month {month}"
+            ));
         }
-        NaiveDate::from_ymd_opt(year, month, day).map(Date).ok_or_else(|| {
-            let days = days_in_month(year, month);
-            let name = NaiveDate::from_ymd_opt(year, month, 1).map_or(String::new(), |d| d.format("%B %Y").to_string());
-            format!("impossible date {year:04}-{month:02}-{day:02}: {name} has {days} days")
-        })
+        NaiveDate::from_ymd_opt(year, month, day)
+            .map(Date)
+            .ok_or_else(|| {
+                let days = days_in_month(year, month);
+                let name = NaiveDate::from_ymd_opt(year, month, 1)
+                    .map_or(String::new(), |d| d.format("%B %Y").to_string());
+                format!("impossible date {year:04}-{month:02}-{day:02}: {name} has {days} days")
+            })
     }
 
     pub fn days_until(self, later: Date) -> i64 {
@@ -74,7 +97,11 @@ impl Date {
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
-    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
     next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
@@ -172,16 +199,31 @@ pub enum Target {
 }
 
 impl Target {
-    pub const FORMS: &'static str = "\">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"";
+    pub const FORMS: &'static str =
+        "\">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"";
 
     pub fn parse(text: &str) -> Result<Target, String> {
         let t = text.trim();
-        let number = |s: &str| s.trim().trim_end_matches('%').trim().parse::<f64>().ok().filter(|v| v.is_finite());
-        let bad = || format!("`{text}` is not a metric target; write one of {}", Target::FORMS);
+        let number = |s: &str| {
+            s.trim()
+                .trim_end_matches('%')
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+        };
+        let bad = || {
+            format!(
+                "`{text}` is not a metric target; write one of {}",
+                Target::FORMS
+            )
+        };
         if let Some((low, high)) = t.split_once("..") {
             let (low, high) = (number(low).ok_or_else(bad)?, number(high).ok_or_else(bad)?);
             if low > high {
-                return Err(format!("target range `{text}` is empty: {low} is above {high}"));
+                return Err(format!(
+                    "target range `{text}` is empty: {low} is above {high}"
+                ));
             }
             return Ok(Target::Between { low, high });
         }
@@ -238,7 +280,11 @@ impl fmt::Display for Target {
 /// Formats a number without a trailing `.0`, and with at most two decimals.
 pub fn number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded}") }
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded}")
+    }
 }
 
 #[cfg(test)]
@@ -247,9 +293,20 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_explained() {
-        assert_eq!(Date::parse("2026-02-30").unwrap_err(), "impossible date 2026-02-30: February 2026 has 28 days");
-        assert!(Date::parse("2026-13-01").unwrap_err().contains("no month 13"));
-        assert!(Date::parse("12/08/2025").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(
+            Date::parse("2026-02-30").unwrap_err(),
+            "impossible date 2026-02-30: February 2026 has 28 days"
+        );
+        assert!(
+            Date::parse("2026-13-01")
+                .unwrap_err()
+                .contains("no month 13")
+        );
+        assert!(
+            Date::parse("12/08/2025")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
     }
 
@@ -261,7 +318,11 @@ mod tests {
         assert!(Target::parse("<= 5").unwrap().is_met(4.0));
         assert!(Target::parse("80..95").unwrap().is_met(95.0));
         assert!(Target::parse("95..80").is_err());
-        assert!(Target::parse("about 90").unwrap_err().contains("not a metric target"));
+        assert!(
+            Target::parse("about 90")
+                .unwrap_err()
+                .contains("not a metric target")
+        );
         assert_eq!(Target::parse(">= 90").unwrap().to_string(), "≥ 90");
         assert_eq!(Target::parse("> 90").unwrap().gap(57.1), 90.0 - 57.1);
     }

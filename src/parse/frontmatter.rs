@@ -83,6 +83,9 @@ mod tests {
     #[test]
     fn reports_missing_and_unterminated() {
         assert_eq!(split("title = 1\n"), Err(FrontMatterError::Missing));
-        assert_eq!(split("+++\ntitle = 1\n"), Err(FrontMatterError::Unterminated(0..3)));
+        assert_eq!(
+            split("+++\ntitle = 1\n"),
+            Err(FrontMatterError::Unterminated(0..3))
+        );
     }
 }

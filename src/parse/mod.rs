@@ -45,7 +45,9 @@ enum FolderKind {
 
 fn folder_kind(content_path: &str) -> FolderKind {
     match content_path.split_once('/') {
-        Some((folder, _)) => Kind::from_folder(folder).map_or(FolderKind::Unknown, FolderKind::Known),
+        Some((folder, _)) => {
+            Kind::from_folder(folder).map_or(FolderKind::Unknown, FolderKind::Known)
+        }
         None if content_path.starts_with("plan.") => FolderKind::Known(Kind::Plan),
         None => FolderKind::Root,
     }
@@ -64,9 +66,11 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
         }
         Err(FrontMatterError::Unterminated(open)) => {
             out.diagnostics.push(
-                Diagnostic::error("front matter is never closed: expected a line `+++` after the fields")
-                    .at(file.locate(open))
-                    .help("add a line containing only `+++` between the fields and the body"),
+                Diagnostic::error(
+                    "front matter is never closed: expected a line `+++` after the fields",
+                )
+                .at(file.locate(open))
+                .help("add a line containing only `+++` between the fields and the body"),
             );
             return;
         }
@@ -77,7 +81,13 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
     };
     let body = file.text[parts.body].to_string();
     let record_span = parts.open.start..parts.front_matter.end;
-    let input = RecordInput { table, base: parts.front_matter.start, span: record_span, default_id: Some(file.stem()), body: Some(body) };
+    let input = RecordInput {
+        table,
+        base: parts.front_matter.start,
+        span: record_span,
+        default_id: Some(file.stem()),
+        body: Some(body),
+    };
     if let Some(record) = build_record(file, folder, input, out) {
         out.records.push(record);
     }
@@ -95,7 +105,13 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
         .collect();
     if arrays.is_empty() {
         let span = 0..file.text.len();
-        let input = RecordInput { table, base: 0, span, default_id: Some(file.stem()), body: None };
+        let input = RecordInput {
+            table,
+            base: 0,
+            span,
+            default_id: Some(file.stem()),
+            body: None,
+        };
         if let Some(record) = build_record(file, folder, input, out) {
             out.records.push(record);
         }
@@ -104,7 +120,8 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
     // Many records: `[[blocker]]`, `[[risk]]`, … arrays and nothing else at the top level.
     for (key, value) in table.get_ref().iter() {
         let name = key.get_ref().as_ref();
-        let Some(kind) = Kind::from_name(name).filter(|_| is_array_of_tables(value.get_ref())) else {
+        let Some(kind) = Kind::from_name(name).filter(|_| is_array_of_tables(value.get_ref()))
+        else {
             out.diagnostics.push(
                 Diagnostic::error(format!("top-level key `{name}` in a file of `[[{}]]` records", arrays[0]))
                     .at(file.locate(key.span()))
@@ -112,9 +129,13 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
             );
             continue;
         };
-        let Some(items) = value.get_ref().as_array() else { continue };
+        let Some(items) = value.get_ref().as_array() else {
+            continue;
+        };
         for item in items.iter() {
-            let Some(fields) = item.get_ref().as_table() else { continue };
+            let Some(fields) = item.get_ref().as_table() else {
+                continue;
+            };
             let input = RecordInput {
                 table: Spanned::new(item.span(), fields.clone()),
                 base: 0,
@@ -123,11 +144,16 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
                 body: None,
             };
             if let Some(record) = build_record(file, FolderKind::Known(kind), input, out) {
-                if let FolderKind::Known(folder_kind) = folder {
-                    if folder_kind != kind {
-                        out.diagnostics.push(kind_conflict(&record.origin, &key_span_location(file, key), kind, folder_kind));
-                        continue;
-                    }
+                if let FolderKind::Known(folder_kind) = folder
+                    && folder_kind != kind
+                {
+                    out.diagnostics.push(kind_conflict(
+                        &record.origin,
+                        &key_span_location(file, key),
+                        kind,
+                        folder_kind,
+                    ));
+                    continue;
                 }
                 out.records.push(record);
             }
@@ -135,27 +161,47 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
     }
 }
 
-fn key_span_location(file: &SourceFile, key: &Spanned<std::borrow::Cow<'_, str>>) -> crate::diagnostics::Location {
+fn key_span_location(
+    file: &SourceFile,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+) -> crate::diagnostics::Location {
     file.locate(key.span())
 }
 
 fn is_array_of_tables(value: &DeValue<'_>) -> bool {
-    value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.get_ref().is_table()))
+    value
+        .as_array()
+        .is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.get_ref().is_table()))
 }
 
 /// Parses TOML, reporting every syntax error. `base` is where `text` starts in the file.
-fn parse_toml<'a>(file: &SourceFile, text: &'a str, base: usize, out: &mut Parsed) -> Option<Spanned<DeTable<'a>>> {
+fn parse_toml<'a>(
+    file: &SourceFile,
+    text: &'a str,
+    base: usize,
+    out: &mut Parsed,
+) -> Option<Spanned<DeTable<'a>>> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if errors.is_empty() {
         return Some(table);
     }
     for e in errors {
         let span = e.span().unwrap_or(0..0);
-        out.diagnostics.push(
-            Diagnostic::error(format!("TOML syntax error: {}", e.message().trim()))
-                .at(file.locate(span.start + base..span.end + base))
-                .help(toml_errors::syntax_help(e.message())),
-        );
+        let at = span.start + base..span.end + base;
+        let message = e.message().trim();
+        let diagnostic =
+            if message.starts_with("invalid date") || message.starts_with("invalid time") {
+                let written = file.text.get(at.clone()).unwrap_or("").trim();
+                Diagnostic::error(format!(
+                    "impossible date `{written}`: {}",
+                    message.trim_start_matches("invalid date, ")
+                ))
+                .help("use a real calendar date, written YYYY-MM-DD")
+            } else {
+                Diagnostic::error(format!("TOML syntax error: {message}"))
+                    .help(toml_errors::syntax_help(message))
+            };
+        out.diagnostics.push(diagnostic.at(file.locate(at)));
     }
     None
 }
@@ -170,18 +216,43 @@ struct RecordInput<'a> {
     body: Option<String>,
 }
 
-fn build_record(file: &Arc<SourceFile>, folder: FolderKind, input: RecordInput<'_>, out: &mut Parsed) -> Option<Record> {
-    let RecordInput { table, base, span, default_id, body } = input;
+fn build_record(
+    file: &Arc<SourceFile>,
+    folder: FolderKind,
+    input: RecordInput<'_>,
+    out: &mut Parsed,
+) -> Option<Record> {
+    let RecordInput {
+        table,
+        base,
+        span,
+        default_id,
+        body,
+    } = input;
     let shift = |r: Range<usize>| r.start + base..r.end + base;
     let fields: BTreeMap<String, FieldSpan> = table
         .get_ref()
         .iter()
         .map(|(k, v)| {
-            let items = v.get_ref().as_array().map_or_else(Vec::new, |a| a.iter().map(|i| shift(i.span())).collect());
-            (k.get_ref().to_string(), FieldSpan { key: shift(k.span()), value: shift(v.span()), items })
+            let items = v
+                .get_ref()
+                .as_array()
+                .map_or_else(Vec::new, |a| a.iter().map(|i| shift(i.span())).collect());
+            (
+                k.get_ref().to_string(),
+                FieldSpan {
+                    key: shift(k.span()),
+                    value: shift(v.span()),
+                    items,
+                },
+            )
         })
         .collect();
-    let origin = Origin { file: file.clone(), span, fields };
+    let origin = Origin {
+        file: file.clone(),
+        span,
+        fields,
+    };
     let errors_before = out.diagnostics.len();
 
     let kind = resolve_kind(&table, folder, &origin, out)?;
@@ -199,20 +270,48 @@ fn build_record(file: &Arc<SourceFile>, folder: FolderKind, input: RecordInput<'
             out.diagnostics.push(unknown_field(name, kind, &origin));
         }
     }
+    let missing: Vec<&str> = kind
+        .required()
+        .iter()
+        .copied()
+        .filter(|f| !origin.fields.contains_key(*f))
+        .collect();
+    for field in &missing {
+        let example = if matches!(*field, "title" | "decision" | "group") {
+            "\"…\""
+        } else {
+            "…"
+        };
+        out.diagnostics.push(
+            Diagnostic::error(format!(
+                "missing required field `{field}` in a {} record",
+                kind.name()
+            ))
+            .at(origin.file.locate(origin.span.start..origin.span.start))
+            .help(format!("add `{field} = {example}` to the record")),
+        );
+    }
     let table_span = table.span();
-    let common: Option<Common> = {
-        use serde::Deserialize;
-        use serde::de::IntoDeserializer;
-        let value = Spanned::new(table_span.clone(), DeValue::Table(common_table));
-        Common::deserialize(value.into_deserializer())
-            .map_err(|e| out.diagnostics.push(toml_errors::explain(&e, base, &origin, kind)))
-            .ok()
-    };
-    let data = kind
-        .deserialize(Spanned::new(table_span, DeValue::Table(kind_table)))
-        .map_err(|e| out.diagnostics.push(toml_errors::explain(&e, base, &origin, kind)))
-        .ok();
+    let common = deserialize_all(
+        common_table,
+        &table_span,
+        base,
+        &origin,
+        kind,
+        out,
+        |value| {
+            use serde::Deserialize;
+            use serde::de::IntoDeserializer;
+            Common::deserialize(value.into_deserializer())
+        },
+    );
+    let data = deserialize_all(kind_table, &table_span, base, &origin, kind, out, |value| {
+        kind.deserialize(value)
+    });
     let (mut common, data) = (common?, data?);
+    if !missing.is_empty() {
+        return None;
+    }
 
     let body = match (body, common.body.take()) {
         (Some(_), Some(_)) => {
@@ -229,16 +328,28 @@ fn build_record(file: &Arc<SourceFile>, folder: FolderKind, input: RecordInput<'
 
     let id = match (&common.id, default_id) {
         (Some(id), _) => {
-            check_id(id).map_err(|why| out.diagnostics.push(Diagnostic::error(format!("invalid id `{id}`: {why}")).at(origin.locate("id")).help(ID_HELP))).ok()?;
+            check_id(id)
+                .map_err(|why| {
+                    out.diagnostics.push(
+                        Diagnostic::error(format!("invalid id `{id}`: {why}"))
+                            .at(origin.locate("id"))
+                            .help(ID_HELP),
+                    )
+                })
+                .ok()?;
             id.clone()
         }
         (None, Some(stem)) => {
             check_id(stem)
                 .map_err(|why| {
                     out.diagnostics.push(
-                        Diagnostic::error(format!("the file name `{stem}` is not a valid record id: {why}"))
-                            .at(origin.file.locate(origin.span.start..origin.span.start))
-                            .help(format!("rename the file, or set `id = \"…\"` in the record; {ID_HELP}")),
+                        Diagnostic::error(format!(
+                            "the file name `{stem}` is not a valid record id: {why}"
+                        ))
+                        .at(origin.file.locate(origin.span.start..origin.span.start))
+                        .help(format!(
+                            "rename the file, or set `id = \"…\"` in the record; {ID_HELP}"
+                        )),
                     )
                 })
                 .ok()?;
@@ -253,7 +364,52 @@ fn build_record(file: &Arc<SourceFile>, folder: FolderKind, input: RecordInput<'
             return None;
         }
     };
-    (out.diagnostics.len() == errors_before).then_some(Record { id, kind, common, data, body, origin })
+    (out.diagnostics.len() == errors_before).then_some(Record {
+        id,
+        kind,
+        common,
+        data,
+        body,
+        origin,
+    })
+}
+
+/// Deserializes `table`, reporting every bad field rather than only the first: each field
+/// that fails is reported and dropped, and the rest is tried again.
+fn deserialize_all<'a, T>(
+    mut table: DeTable<'a>,
+    span: &Range<usize>,
+    base: usize,
+    origin: &Origin,
+    kind: Kind,
+    out: &mut Parsed,
+    deserialize: impl Fn(Spanned<DeValue<'a>>) -> Result<T, toml::de::Error>,
+) -> Option<T> {
+    let mut dropped: Vec<String> = Vec::new();
+    loop {
+        let error = match deserialize(Spanned::new(span.clone(), DeValue::Table(table.clone()))) {
+            Ok(value) => return dropped.is_empty().then_some(value),
+            Err(error) => error,
+        };
+        // Missing required fields were reported up front, all of them.
+        if error.message().starts_with("missing field") {
+            return None;
+        }
+        out.diagnostics
+            .push(toml_errors::explain(&error, base, origin, kind));
+        let culprit = error.span().and_then(|s| {
+            let at = s.start + base;
+            origin
+                .fields
+                .iter()
+                .find(|(_, f)| f.value.start <= at && at < f.value.end.max(f.value.start + 1))
+                .map(|(name, _)| name.clone())
+        });
+        match culprit {
+            Some(name) if table.remove(name.as_str()).is_some() => dropped.push(name),
+            _ => return None,
+        }
+    }
 }
 
 const ID_HELP: &str = "ids start with a letter or digit and use only letters, digits, `.`, `_` and `-` (at most 64 characters)";
@@ -266,8 +422,15 @@ pub fn check_id(id: &str) -> Result<(), String> {
         Some(c) if !c.is_ascii_alphanumeric() => return Err(format!("it starts with `{c}`")),
         _ => {}
     }
-    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-        return Err(if c == '/' || c == '\\' { "it contains a path separator and could escape the output folder".into() } else { format!("it contains `{}`", c.escape_default()) });
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(if c == '/' || c == '\\' {
+            "it contains a path separator and could escape the output folder".into()
+        } else {
+            format!("it contains `{}`", c.escape_default())
+        });
     }
     if id.len() > 64 {
         return Err(format!("it is {} characters long", id.len()));
@@ -278,7 +441,12 @@ pub fn check_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn resolve_kind(table: &Spanned<DeTable<'_>>, folder: FolderKind, origin: &Origin, out: &mut Parsed) -> Option<Kind> {
+fn resolve_kind(
+    table: &Spanned<DeTable<'_>>,
+    folder: FolderKind,
+    origin: &Origin,
+    out: &mut Parsed,
+) -> Option<Kind> {
     let declared = match table.get_ref().get("kind").map(|v| v.get_ref()) {
         None => None,
         Some(DeValue::String(name)) => match Kind::from_name(name) {
@@ -286,49 +454,78 @@ fn resolve_kind(table: &Spanned<DeTable<'_>>, folder: FolderKind, origin: &Origi
             None => {
                 let names = Kind::names();
                 out.diagnostics.push(
-                    Diagnostic::error(format!("unknown kind `{name}`; expected one of: {}", names.join(", ")))
-                        .at(origin.locate("kind"))
-                        .with_help(did_you_mean(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"))),
+                    Diagnostic::error(format!(
+                        "unknown kind `{name}`; expected one of: {}",
+                        names.join(", ")
+                    ))
+                    .at(origin.locate("kind"))
+                    .with_help(
+                        did_you_mean(name, names.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
                 );
                 return None;
             }
         },
         Some(other) => {
             out.diagnostics.push(
-                Diagnostic::error(format!("wrong type for `kind`: expected a string, found {}", other.type_str()))
-                    .at(origin.locate("kind")),
+                Diagnostic::error(format!(
+                    "wrong type for `kind`: expected a string, found {}",
+                    other.type_str()
+                ))
+                .at(origin.locate("kind")),
             );
             return None;
         }
     };
     match (declared, folder) {
         (Some(d), FolderKind::Known(f)) if d != f => {
-            out.diagnostics.push(kind_conflict(origin, &origin.locate("kind"), d, f));
+            out.diagnostics
+                .push(kind_conflict(origin, &origin.locate("kind"), d, f));
             None
         }
         (Some(d), _) => Some(d),
         (None, FolderKind::Known(f)) => Some(f),
         (None, _) => {
-            let folders: Vec<String> = Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| format!("{}/", k.folder())).collect();
+            let folders: Vec<String> = Kind::ALL
+                .iter()
+                .filter(|k| **k != Kind::Plan)
+                .map(|k| format!("{}/", k.folder()))
+                .collect();
             out.diagnostics.push(
                 Diagnostic::error("cannot tell what kind of record this is")
                     .at(origin.file.locate(origin.span.start..origin.span.start))
-                    .help(format!("put the file in a kind folder ({}) or add `kind = \"…\"`", folders.join(", "))),
+                    .help(format!(
+                        "put the file in a kind folder ({}) or add `kind = \"…\"`",
+                        folders.join(", ")
+                    )),
             );
             None
         }
     }
 }
 
-fn kind_conflict(origin: &Origin, at: &crate::diagnostics::Location, declared: Kind, folder: Kind) -> Diagnostic {
+fn kind_conflict(
+    origin: &Origin,
+    at: &crate::diagnostics::Location,
+    declared: Kind,
+    folder: Kind,
+) -> Diagnostic {
     Diagnostic::error(format!(
         "kind conflict: the record says `{}` but its place says `{}`",
         declared.name(),
         folder.name()
     ))
     .at(at.clone())
-    .note(format!("{} is under `content/{}/`", origin.path(), folder.folder()))
-    .help(format!("move the record to `content/{}/`, or remove the conflicting kind", declared.folder()))
+    .note(format!(
+        "{} is under `content/{}/`",
+        origin.path(),
+        folder.folder()
+    ))
+    .help(format!(
+        "move the record to `content/{}/`, or remove the conflicting kind",
+        declared.folder()
+    ))
 }
 
 fn unknown_field(name: &str, kind: Kind, origin: &Origin) -> Diagnostic {
@@ -336,9 +533,12 @@ fn unknown_field(name: &str, kind: Kind, origin: &Origin) -> Diagnostic {
     let hint = did_you_mean(name, known()).map(|s| format!("did you mean `{s}`?"));
     let mut fields: Vec<&str> = known().filter(|f| *f != "body").collect();
     fields.sort_unstable();
-    Diagnostic::error(format!("unknown field `{name}` in a {} record", kind.name()))
-        .at(origin.locate_key(name))
-        .with_help(hint.or_else(|| Some(format!("a {} accepts: {}", kind.name(), fields.join(", ")))))
+    Diagnostic::error(format!(
+        "unknown field `{name}` in a {} record",
+        kind.name()
+    ))
+    .at(origin.locate_key(name))
+    .with_help(hint.or_else(|| Some(format!("a {} accepts: {}", kind.name(), fields.join(", ")))))
 }
 
 #[cfg(test)]
@@ -346,13 +546,19 @@ mod tests {
     use super::*;
 
     fn parse(path: &str, text: &str) -> Parsed {
-        let file = Arc::new(SourceFile { path: format!("content/{path}"), text: text.to_string() });
+        let file = Arc::new(SourceFile {
+            path: format!("content/{path}"),
+            text: text.to_string(),
+        });
         parse_file(&file, path)
     }
 
     #[test]
     fn markdown_record_with_body() {
-        let p = parse("blockers/b-1.md", "+++\ntitle = \"DB\"\nseverity = \"critical\"\nstatus = \"open\"\n+++\nSome *body*.\n");
+        let p = parse(
+            "blockers/b-1.md",
+            "+++\ntitle = \"DB\"\nseverity = \"critical\"\nstatus = \"open\"\n+++\nSome *body*.\n",
+        );
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.records[0].id, "b-1");
         assert_eq!(p.records[0].kind, Kind::Blocker);
@@ -361,8 +567,15 @@ mod tests {
 
     #[test]
     fn unknown_field_points_at_key_with_hint() {
-        let p = parse("blockers/b-1.md", "+++\ntitle = \"DB\"\nserverity = \"critical\"\nstatus = \"open\"\n+++\n");
-        let d = p.diagnostics.iter().find(|d| d.message.contains("serverity")).unwrap();
+        let p = parse(
+            "blockers/b-1.md",
+            "+++\ntitle = \"DB\"\nserverity = \"critical\"\nstatus = \"open\"\n+++\n",
+        );
+        let d = p
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("serverity"))
+            .unwrap();
         let loc = d.location.as_ref().unwrap();
         assert_eq!((loc.line, loc.col), (3, 1));
         assert_eq!(d.help.as_deref(), Some("did you mean `severity`?"));
@@ -375,7 +588,10 @@ mod tests {
             "[[risk]]\nid = \"r-1\"\ntitle = \"A\"\nlikelihood = 3\nimpact = 4\n\n[[risk]]\nid = \"r-2\"\ntitle = \"B\"\nlikelihood = 2\nimpact = 2\nbody = \"\"\"\nText\n\"\"\"\n",
         );
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        assert_eq!(p.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r-1", "r-2"]);
+        assert_eq!(
+            p.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["r-1", "r-2"]
+        );
         assert_eq!(p.records[1].body, "Text\n");
     }
 

@@ -9,7 +9,10 @@ pub fn to_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_FOOTNOTES;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
     sanitizer().clean(&raw).to_string()
@@ -41,7 +44,9 @@ mod tests {
 
     #[test]
     fn strips_hostile_html() {
-        let html = to_html("<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> [x](javascript:alert(3)) <a href=\"data:text/html,hi\">d</a>\n\n[y](JaVaScRiPt:alert(4))");
+        let html = to_html(
+            "<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> [x](javascript:alert(3)) <a href=\"data:text/html,hi\">d</a>\n\n[y](JaVaScRiPt:alert(4))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

@@ -1,0 +1,168 @@
+//! Helpers for integration tests: fixture projects in temp folders and the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A throwaway project folder.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+/// A small valid project that every diagnostic fixture starts from.
+pub const BASE: &[(&str, &str)] = &[
+    (
+        "content/plan.md",
+        "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\nSummary.\n",
+    ),
+    (
+        "content/blockers/B-1.md",
+        "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\n+++\nBody.\n",
+    ),
+    (
+        "content/gates/g-1.md",
+        "+++\ntitle = \"Gate one\"\ngroup = \"Release\"\n+++\n",
+    ),
+    (
+        "content/risks/r-1.md",
+        "+++\ntitle = \"Risk\"\nlikelihood = 3\nimpact = 4\n+++\n",
+    ),
+    (
+        "content/metrics/pass-rate.md",
+        "+++\ntitle = \"Pass rate\"\nunit = \"%\"\ntarget = \">= 90\"\nvalue = 57.1\n+++\n",
+    ),
+];
+
+impl Project {
+    pub fn new(files: &[(&str, &str)]) -> Project {
+        let project = Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        for (path, text) in files {
+            project.write(path, text);
+        }
+        project
+    }
+
+    /// The base project with some files added or replaced.
+    pub fn base_with(files: &[(&str, &str)]) -> Project {
+        let project = Project::new(BASE);
+        for (path, text) in files {
+            project.write(path, text);
+        }
+        project
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        self.write_bytes(path, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) {
+        let target = self.dir.path().join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, bytes).expect("write");
+    }
+
+    pub fn remove(&self, path: &str) {
+        std::fs::remove_file(self.dir.path().join(path)).expect("remove");
+    }
+
+    /// Runs `statuspress --root <project> <args>` with a pinned date and no colour.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = statuspress()
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .output()
+            .expect("run statuspress");
+        Run::from(output)
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(path))
+            .unwrap_or_else(|e| panic!("read {path}: {e}"))
+    }
+}
+
+pub fn statuspress() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_statuspress"));
+    command
+        .env("SOURCE_DATE_EPOCH", "1755000000")
+        .env_remove("NO_COLOR")
+        .arg("--color")
+        .arg("never");
+    command
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_fails(&self) -> &Run {
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_stderr(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((
+                    path.strip_prefix(dir).expect("prefix").to_path_buf(),
+                    std::fs::read(&path).expect("read"),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}

@@ -1,0 +1,365 @@
+//! One fixture per diagnostic: the real binary must name the file, line and column,
+//! say what was expected, and exit 1.
+
+mod common;
+
+use common::Project;
+
+/// Checks the base project plus `files`, expecting an error at `at` whose text holds `message`.
+#[track_caller]
+fn expect_error(files: &[(&str, &str)], at: &str, message: &str) -> common::Run {
+    let project = Project::base_with(files);
+    let run = project.run(&["check"]);
+    run.assert_fails()
+        .assert_stderr(&format!("--> {at}\n"))
+        .assert_stderr(message);
+    run
+}
+
+#[test]
+fn base_fixture_is_valid() {
+    Project::new(common::BASE).run(&["check"]).assert_ok();
+}
+
+#[test]
+fn toml_syntax_error() {
+    expect_error(
+        &[(
+            "content/risks/r-2.md",
+            "+++\ntitle = \"Risk\nlikelihood = 3\n+++\n",
+        )],
+        "content/risks/r-2.md:2:14",
+        "TOML syntax error: invalid basic string",
+    );
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let run = expect_error(
+        &[(
+            "content/risks/r-2.md",
+            "+++\ntitle = \"Risk\"\nlikelihood = 3\n",
+        )],
+        "content/risks/r-2.md:1:1",
+        "front matter is never closed",
+    );
+    run.assert_stderr("help: add a line containing only `+++`");
+}
+
+#[test]
+fn missing_front_matter() {
+    expect_error(
+        &[("content/risks/r-2.md", "title = \"Risk\"\n")],
+        "content/risks/r-2.md:1:1",
+        "must start with TOML front matter",
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nserverity = \"high\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:3:1",
+        "unknown field `serverity` in a blocker record",
+    );
+    run.assert_stderr("help: did you mean `severity`?");
+}
+
+#[test]
+fn wrong_type() {
+    expect_error(
+        &[(
+            "content/risks/r-2.md",
+            "+++\ntitle = \"Risk\"\nlikelihood = \"often\"\nimpact = 2\n+++\n",
+        )],
+        "content/risks/r-2.md:3:14",
+        "wrong type for `likelihood`: expected an integer, found string \"often\"",
+    );
+}
+
+#[test]
+fn enum_value_lists_allowed_values() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nseverity = \"hihg\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:3:12",
+        "invalid value `hihg` for `severity`: expected one of critical, high, medium, low",
+    );
+    run.assert_stderr("did you mean `high`?");
+}
+
+#[test]
+fn missing_required_field() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:1:1",
+        "missing required field `severity` in a blocker record",
+    );
+    run.assert_stderr("add `severity = …`");
+}
+
+#[test]
+fn invalid_id() {
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\nid = \"bad id!\"\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:2:6",
+        "invalid id `bad id!`: it contains ` `",
+    );
+}
+
+#[test]
+fn id_that_could_escape_the_output_folder() {
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\nid = \"../../etc/passwd\"\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:2:6",
+        "invalid id `../../etc/passwd`: it starts with `.`",
+    );
+    expect_error(
+        &[(
+            "content/gates/all.toml",
+            "[[gate]]\nid = \"a/../../x\"\ntitle = \"G\"\ngroup = \"Release\"\n",
+        )],
+        "content/gates/all.toml:2:6",
+        "could escape the output folder",
+    );
+}
+
+#[test]
+fn duplicate_id_names_both_files() {
+    let run = expect_error(
+        &[(
+            "content/risks/b-1.md",
+            "+++\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n",
+        )],
+        "content/risks/b-1.md:1:1",
+        "duplicate id `b-1`",
+    );
+    run.assert_stderr("already used by content/blockers/B-1.md:1:1");
+}
+
+#[test]
+fn dangling_reference() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\nblocks = [\"g-1\", \"g-2\"]\n+++\n",
+        )],
+        "content/blockers/B-2.md:5:18",
+        "`blocks` names `g-2`, but no record has that id",
+    );
+    run.assert_stderr("did you mean `g-1`?");
+}
+
+#[test]
+fn dependency_cycle() {
+    expect_error(
+        &[
+            (
+                "content/gates/g-2.md",
+                "+++\ntitle = \"Two\"\ngroup = \"Release\"\ndepends_on = [\"g-3\"]\n+++\n",
+            ),
+            (
+                "content/gates/g-3.md",
+                "+++\ntitle = \"Three\"\ngroup = \"Release\"\ndepends_on = [\"g-2\"]\n+++\n",
+            ),
+        ],
+        "content/gates/g-2.md:4:15",
+        "dependency cycle: g-2 → g-3 → g-2",
+    );
+}
+
+#[test]
+fn kind_conflict() {
+    expect_error(
+        &[(
+            "content/risks/r-2.md",
+            "+++\nkind = \"blocker\"\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n",
+        )],
+        "content/risks/r-2.md:2:8",
+        "kind conflict: the record says `blocker` but its place says `risk`",
+    );
+}
+
+#[test]
+fn impossible_date_as_toml_date_and_as_string() {
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\ndue = 2026-02-30\n+++\n",
+        )],
+        "content/blockers/B-2.md:5:7",
+        "impossible date `2026-02-30`",
+    );
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\ndue = \"2026-02-30\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:5:7",
+        "impossible date 2026-02-30: February 2026 has 28 days",
+    );
+}
+
+#[test]
+fn bad_metric_target() {
+    expect_error(
+        &[(
+            "content/metrics/m-2.md",
+            "+++\ntitle = \"Coverage\"\ntarget = \"about 80\"\n+++\n",
+        )],
+        "content/metrics/m-2.md:3:10",
+        "bad metric target: `about 80` is not a metric target",
+    );
+}
+
+#[test]
+fn likelihood_and_impact_outside_scale() {
+    let run = expect_error(
+        &[(
+            "content/risks/r-2.md",
+            "+++\ntitle = \"Risk\"\nlikelihood = 0\nimpact = 6\n+++\n",
+        )],
+        "content/risks/r-2.md:3:14",
+        "`likelihood` is 0, outside the scale 1–5",
+    );
+    run.assert_stderr("--> content/risks/r-2.md:4:10")
+        .assert_stderr("`impact` is 6, outside the scale 1–5");
+}
+
+#[test]
+fn no_plan() {
+    let project = Project::new(&common::BASE[1..]);
+    project
+        .run(&["check"])
+        .assert_fails()
+        .assert_stderr("no plan record")
+        .assert_stderr("content/plan.md");
+}
+
+#[test]
+fn two_plans() {
+    expect_error(
+        &[("content/plan.toml", "title = \"Another plan\"\n")],
+        "content/plan.toml:1:1",
+        "a second plan record",
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let project = Project::base_with(&[]);
+    project.write_bytes("content/risks/r-2.md", b"+++\ntitle = \"Caf\xe9\"\n+++\n");
+    project
+        .run(&["check"])
+        .assert_fails()
+        .assert_stderr("--> content/risks/r-2.md:2:13")
+        .assert_stderr("file is not valid UTF-8 (byte 0xe9");
+}
+
+#[test]
+fn every_error_of_a_run_is_reported() {
+    let project = Project::base_with(&[
+        (
+            "content/risks/r-2.md",
+            "+++\ntitle = \"Risk\"\nlikelihood = \"x\"\nimpcat = 2\n+++\n",
+        ),
+        (
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Auth\"\nseverity = \"hihg\"\nstatus = \"open\"\ndue = \"2026-02-30\"\n+++\n",
+        ),
+        (
+            "content/metrics/m-2.md",
+            "+++\ntitle = \"Coverage\"\ntarget = \"80\"\n+++\n",
+        ),
+    ]);
+    let run = project.run(&["check"]);
+    run.assert_fails()
+        .assert_stderr("content/risks/r-2.md:3:14")
+        .assert_stderr("content/risks/r-2.md:4:1")
+        .assert_stderr("did you mean `impact`?")
+        .assert_stderr("content/blockers/B-2.md:3:12")
+        .assert_stderr("content/blockers/B-2.md:5:7")
+        .assert_stderr("content/metrics/m-2.md:3:10")
+        .assert_stderr("6 errors");
+}
+
+#[test]
+fn warnings_print_but_fail_only_when_strict() {
+    let project = Project::base_with(&[
+        (
+            "content/plan.md",
+            "+++\ntitle = \"Plan\"\nhealth = \"green\"\n+++\n",
+        ),
+        (
+            "content/actions/a-1.md",
+            "+++\ntitle = \"Escalate\"\ndue = 2025-01-01\n+++\n",
+        ),
+    ]);
+    let run = project.run(&["check"]);
+    run.assert_ok()
+        .assert_stderr("warning: action `a-1` is overdue: due 2025-01-01")
+        .assert_stderr("--> content/actions/a-1.md:3:7")
+        .assert_stderr("warning: declared health green is better than computed red");
+    project.run(&["check", "--strict"]).assert_fails();
+    project.run(&["build", "--strict"]).assert_fails();
+    assert!(
+        !project.path().join("site").exists(),
+        "a strict build with warnings must write nothing"
+    );
+}
+
+#[test]
+fn bad_config_is_located() {
+    expect_error(
+        &[("statuspress.toml", "[site]\ntitel = \"x\"\n")],
+        "statuspress.toml:2:1",
+        "unknown field `titel`",
+    );
+}
+
+#[test]
+fn bad_input_never_panics() {
+    let hostile: &[&str] = &[
+        "",
+        "+++",
+        "+++\n+++",
+        "+++\n+++\n+++",
+        "\u{feff}+++\n+++\n",
+        "+++\n[[blocker]]\n+++\n",
+        "+++\ntitle = [1, \"a\"]\n+++\n",
+        "+++\ntitle = \"x\"\nseverity = 1e400\n+++\n",
+        "+++\nid = \"\"\n+++\n",
+        "+++\nlinks = [[[]]]\n+++\n",
+        "+++\nkind = 3\n+++\n",
+        "+++\nblocks = \"g-1\"\n+++\n",
+        "+++\ntitle = \"é\"\n\u{0}\n+++\n",
+    ];
+    for (i, text) in hostile.iter().enumerate() {
+        let project = Project::base_with(&[(&format!("content/blockers/x{i}.md"), text)]);
+        let run = project.run(&["check"]);
+        assert_eq!(
+            run.code, 1,
+            "input {text:?} gave {}:\n{}",
+            run.code, run.stderr
+        );
+        assert!(
+            !run.stderr.contains("panicked"),
+            "input {text:?} panicked:\n{}",
+            run.stderr
+        );
+    }
+}
