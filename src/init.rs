@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
+
 use crate::diagnostics::Diagnostic;
+use crate::model::values::Date;
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -25,9 +28,9 @@ title = "Release plan"
 owner = "Your name"
 owner_role = "QA lead"
 status = "active"
-start = 2025-08-11
-updated = 2025-08-12
-next_review = 2025-08-19
+start = {start}
+updated = {today}
+next_review = {review}
 review_cadence = "weekly"
 +++
 The executive summary of the plan: where the delivery stands and what decides it.
@@ -96,8 +99,15 @@ deliverables = ["Database layer stabilized"]
     ),
 ];
 
-/// Creates the example project in `dir`, refusing to overwrite an existing one.
-pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+/// Creates the example project in `dir`, refusing to overwrite an existing one. The plan
+/// starts in the week of `today`, so the example builds without overdue warnings.
+pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
+    let start = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
+    let fill = |text: &str| {
+        text.replace("{start}", &start.to_string())
+            .replace("{today}", &today.to_string())
+            .replace("{review}", &start.add_days(7).to_string())
+    };
     if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
         return Err(Diagnostic::error(format!(
             "{} already holds a statuspress project",
@@ -116,7 +126,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
                 Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
             })?;
         }
-        std::fs::write(&target, text)
+        std::fs::write(&target, fill(text))
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
         written.push((*path).to_string());
     }

@@ -129,7 +129,8 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
     match &cli.command {
         Command::Init { dir } => {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
-            let written = statuspress::init::init(&dir).map_err(fail)?;
+            let today = statuspress::resolve_as_of(None).map_err(fail)?;
+            let written = statuspress::init::init(&dir, today).map_err(fail)?;
             for path in &written {
                 report.info(&format!("  created {path}"));
             }
