@@ -182,6 +182,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     ));
                     if cli.verbose {
                         report.info(&format!("as of {as_of}"));
+                        if let Some(kib) = peak_memory_kib() {
+                            report.info(&format!("peak memory: {kib} KiB"));
+                        }
                     }
                     Ok(())
                 }
@@ -193,4 +196,11 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             }
         }
     }
+}
+
+/// Peak resident memory of this process (Linux: `VmHWM`), for `--verbose` and benchmarks.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

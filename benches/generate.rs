@@ -1,0 +1,124 @@
+//! Generates synthetic statuspress projects of any size for benchmarks.
+//!
+//! The mix mirrors a real plan: mostly blockers, actions and risks, with metrics, gates and
+//! milestones, and markdown bodies of a few paragraphs (about 2 KB per record, so 10,000
+//! records are about 20 MB of markdown, like the Zola/Hugo reference sites).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Writes a project of `records` records (plus the plan) into `dir`.
+pub fn project(dir: &Path, records: usize) {
+    write(
+        dir,
+        "statuspress.toml",
+        "[site]\ntitle = \"Generated plan\"\n\n[gates]\ngroups = [\"Infrastructure\", \"Release\"]\n",
+    );
+    write(
+        dir,
+        "content/plan.md",
+        "+++\ntitle = \"Generated plan\"\nowner = \"Bench\"\nstart = 2025-01-06\nstatus = \"active\"\n+++\nA generated plan for benchmarks.\n",
+    );
+    for i in 0..records {
+        let (path, text) = record(i, 0, records);
+        write(dir, &path, &text);
+    }
+}
+
+/// The file of record `i` of `total` at `revision`: revisions change statuses and values.
+pub fn record(i: usize, revision: usize, total: usize) -> (String, String) {
+    let body = body(i);
+    let gates = (total / 10).min(50);
+    let step = (i + revision) % 4;
+    match i % 10 {
+        0..=2 => {
+            let status = ["open", "in-progress", "resolved", "open"][step];
+            let severity = ["critical", "high", "medium", "low"][i % 4];
+            let blocks = if gates > 0 {
+                format!("[\"g-{}\"]", (i / 10) % gates)
+            } else {
+                "[]".into()
+            };
+            (
+                format!("content/blockers/b-{i}.md"),
+                format!(
+                    "+++\ntitle = \"Blocker {i}: connectivity failure in service {}\"\nseverity = \"{severity}\"\nstatus = \"{status}\"\narea = \"Area {}\"\nissue = \"Something fails in component {i}\"\nroot_cause = \"Root cause {i}\"\nimpact = \"Impact {i}\"\nremediation = \"Remediation {i}\"\nopened = 2025-01-{:02}\nblocks = {blocks}\n+++\n{body}",
+                    i % 97,
+                    i % 7,
+                    1 + i % 28
+                ),
+            )
+        }
+        3..=5 => {
+            let status = ["todo", "in-progress", "done", "todo"][step];
+            (
+                format!("content/actions/a-{i}.md"),
+                format!(
+                    "+++\ntitle = \"Action {i}\"\nstatus = \"{status}\"\npriority = \"high\"\nhorizon = \"Week {}\"\ndue = 2025-{:02}-{:02}\nrelates_to = [\"b-{}\"]\n+++\n{body}",
+                    1 + i % 8,
+                    1 + i % 12,
+                    1 + i % 28,
+                    (i / 10) * 10
+                ),
+            )
+        }
+        6 | 7 => (
+            format!("content/risks/r-{i}.md"),
+            format!(
+                "+++\ntitle = \"Risk {i}\"\nlikelihood = {}\nimpact = {}\nmitigations = [\"Mitigation {i}\"]\n+++\n{body}",
+                1 + (i + revision) % 5,
+                1 + i % 5
+            ),
+        ),
+        8 => {
+            let value = 50.0 + ((i * 7 + revision * 3) % 50) as f64;
+            (
+                format!("content/metrics/m-{i}.md"),
+                format!(
+                    "+++\ntitle = \"Metric {i}\"\nunit = \"%\"\ntarget = \">= 90\"\nvalue = {value}\ngroup = \"Group {}\"\n+++\n{body}",
+                    i % 5
+                ),
+            )
+        }
+        9 if i / 10 < gates => {
+            let n = i / 10;
+            let group = if n < gates / 2 {
+                "Infrastructure"
+            } else {
+                "Release"
+            };
+            (
+                format!("content/gates/g-{n}.md"),
+                format!(
+                    "+++\ntitle = \"Gate {n}\"\ngroup = \"{group}\"\norder = {n}\ncriteria = [\"Criterion {n}\"]\n+++\n{body}"
+                ),
+            )
+        }
+        _ => (
+            format!("content/milestones/ms-{i}.md"),
+            format!(
+                "+++\ntitle = \"Milestone {i}\"\nweeks = [{}]\ndeliverables = [\"Deliverable {i}\"]\n+++\n{body}",
+                1 + i % 40
+            ),
+        ),
+    }
+}
+
+fn body(i: usize) -> String {
+    let mut body = String::with_capacity(2100);
+    for p in 0..4 {
+        let _ = write!(
+            body,
+            "## Part {p}\n\nRecord {i} paragraph {p}: the *infrastructure* team is working on a **fix** for the \
+             connectivity problem, tracked with [the issue](https://example.com/issues/{i}). Progress is reviewed \
+             weekly; the remaining risk is the timeline.\n\n- first point for {i}\n- second point\n- third point\n\n"
+        );
+    }
+    body
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
