@@ -13,55 +13,26 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let binary = env!("CARGO_BIN_EXE_statuspress");
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let sizes: Vec<usize> = std::env::var("BENCH_RECORDS")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000]);
     let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("scratch dir");
-    println!(
-        "statuspress build benchmark ({runs} runs each, median and best; peak RSS of the build process)"
-    );
-    println!(
-        "{:<28} {:>10} {:>10} {:>10} {:>12}",
-        "project", "output", "median", "best", "peak RSS"
-    );
+    println!("statuspress build benchmark ({runs} runs each, median and best; peak RSS of the build process)");
+    println!("{:<28} {:>10} {:>10} {:>10} {:>12}", "project", "output", "median", "best", "peak RSS");
 
     let example = Path::new(env!("CARGO_MANIFEST_DIR"));
-    bench(
-        binary,
-        "worked example (41 records)",
-        example,
-        &scratch.path().join("example-site"),
-        "disk",
-        runs,
-    );
+    bench(binary, "worked example (41 records)", example, &scratch.path().join("example-site"), "disk", runs);
 
     for &n in &sizes {
         let project = scratch.path().join(format!("gen-{n}"));
         generate::project(&project, n);
         let label = format!("generated, {n} records");
-        bench(
-            binary,
-            &label,
-            &project,
-            &project.join("site"),
-            "disk",
-            runs,
-        );
+        bench(binary, &label, &project, &project.join("site"), "disk", runs);
         if Path::new("/dev/shm").is_dir() {
             let shm = tempfile::tempdir_in("/dev/shm").expect("tmpfs dir");
-            bench(
-                binary,
-                &label,
-                &project,
-                &shm.path().join("site"),
-                "tmpfs",
-                runs,
-            );
+            bench(binary, &label, &project, &shm.path().join("site"), "tmpfs", runs);
         }
     }
 }
@@ -96,10 +67,6 @@ fn bench(binary: &str, label: &str, root: &Path, output: &Path, medium: &str, ru
 fn peak_from(stderr: &str) -> u64 {
     stderr
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("peak memory: ")
-                .and_then(|r| r.strip_suffix(" KiB"))
-                .and_then(|n| n.parse().ok())
-        })
+        .find_map(|l| l.strip_prefix("peak memory: ").and_then(|r| r.strip_suffix(" KiB")).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }

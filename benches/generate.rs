@@ -34,11 +34,7 @@ pub fn record(i: usize, revision: usize, total: usize) -> (String, String) {
         0..=2 => {
             let status = ["open", "in-progress", "resolved", "open"][step];
             let severity = ["critical", "high", "medium", "low"][i % 4];
-            let blocks = if gates > 0 {
-                format!("[\"g-{}\"]", (i / 10) % gates)
-            } else {
-                "[]".into()
-            };
+            let blocks = if gates > 0 { format!("[\"g-{}\"]", (i / 10) % gates) } else { "[]".into() };
             (
                 format!("content/blockers/b-{i}.md"),
                 format!(
@@ -82,11 +78,7 @@ pub fn record(i: usize, revision: usize, total: usize) -> (String, String) {
         }
         9 if i / 10 < gates => {
             let n = i / 10;
-            let group = if n < gates / 2 {
-                "Infrastructure"
-            } else {
-                "Release"
-            };
+            let group = if n < gates / 2 { "Infrastructure" } else { "Release" };
             (
                 format!("content/gates/g-{n}.md"),
                 format!(

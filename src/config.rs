@@ -32,11 +32,7 @@ pub struct SiteConfig {
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig {
-            title: None,
-            base_url: String::new(),
-            output: "site".into(),
-        }
+        SiteConfig { title: None, base_url: String::new(), output: "site".into() }
     }
 }
 
@@ -57,11 +53,7 @@ pub struct RevisionsConfig {
 
 impl Default for RevisionsConfig {
     fn default() -> Self {
-        RevisionsConfig {
-            tags: "*".into(),
-            mode: RevisionMode::Tags,
-            include_working_tree: true,
-        }
+        RevisionsConfig { tags: "*".into(), mode: RevisionMode::Tags, include_working_tree: true }
     }
 }
 
@@ -96,10 +88,7 @@ pub struct ReportConfig {
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig {
-            timezone: "UTC".into(),
-            week_start: "monday".into(),
-        }
+        ReportConfig { timezone: "UTC".into(), week_start: "monday".into() }
     }
 }
 
@@ -129,9 +118,7 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(vec![
-                Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME),
-            ]),
+            Err(e) => Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
         }
     }
 
@@ -147,11 +134,9 @@ impl Config {
         let [low, medium, high] = config.risk.bands;
         if !(1 <= low && low < medium && medium < high && high < 25) {
             problems.push(
-                Diagnostic::error(format!(
-                    "`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"
-                ))
-                .in_file(FILE_NAME)
-                .help("the default is bands = [4, 9, 16]"),
+                Diagnostic::error(format!("`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"))
+                    .in_file(FILE_NAME)
+                    .help("the default is bands = [4, 9, 16]"),
             );
         }
         if let Some(group) = &config.gates.release_group
@@ -159,17 +144,10 @@ impl Config {
             && !config.gates.groups.contains(group)
         {
             problems.push(
-                Diagnostic::error(format!(
-                    "`[gates] release_group` `{group}` is not in `groups`"
-                ))
-                .in_file(FILE_NAME),
+                Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`")).in_file(FILE_NAME),
             );
         }
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
 }
 
@@ -187,11 +165,7 @@ mod tests {
     #[test]
     fn unknown_key_is_explained() {
         let errors = Config::parse("[site]\ntitel = \"x\"\n").unwrap_err();
-        assert!(
-            errors[0].message.contains("unknown field `titel`"),
-            "{:?}",
-            errors[0]
-        );
+        assert!(errors[0].message.contains("unknown field `titel`"), "{:?}", errors[0]);
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
     }

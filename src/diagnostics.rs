@@ -42,13 +42,7 @@ impl Location {
             end -= 1;
         }
         let width = text[start..end].chars().count().max(1);
-        Location {
-            path: path.to_string(),
-            line,
-            col,
-            width,
-            line_text: line_text.to_string(),
-        }
+        Location { path: path.to_string(), line, col, width, line_text: line_text.to_string() }
     }
 }
 
@@ -79,10 +73,7 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -128,53 +119,22 @@ impl Diagnostic {
     /// Renders in the familiar compiler style, optionally with ANSI colour.
     pub fn render(&self, color: bool) -> String {
         let paint = |code: &str, s: &str| {
-            if color {
-                format!("\x1b[{code}m{s}\x1b[0m")
-            } else {
-                s.to_string()
-            }
+            if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
         };
         let (label, code) = match self.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        let mut out = format!(
-            "{}{} {}\n",
-            paint(code, label),
-            paint("1", ":"),
-            self.message
-        );
+        let mut out = format!("{}{} {}\n", paint(code, label), paint("1", ":"), self.message);
         if let Some(loc) = &self.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(
-                out,
-                "{pad}{} {}:{}:{}",
-                paint("1;34", "-->"),
-                loc.path,
-                loc.line,
-                loc.col
-            );
+            let _ = writeln!(out, "{pad}{} {}:{}:{}", paint("1;34", "-->"), loc.path, loc.line, loc.col);
             let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
-            let _ = writeln!(
-                out,
-                "{} {} {}",
-                paint("1;34", &loc.line.to_string()),
-                paint("1;34", "|"),
-                loc.line_text
-            );
-            let lead: String = loc
-                .line_text
-                .chars()
-                .take(loc.col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = writeln!(
-                out,
-                "{pad} {} {lead}{}",
-                paint("1;34", "|"),
-                paint(code, &"^".repeat(loc.width))
-            );
+            let _ = writeln!(out, "{} {} {}", paint("1;34", &loc.line.to_string()), paint("1;34", "|"), loc.line_text);
+            let lead: String =
+                loc.line_text.chars().take(loc.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let _ = writeln!(out, "{pad} {} {lead}{}", paint("1;34", "|"), paint(code, &"^".repeat(loc.width)));
         } else if let Some(path) = &self.path {
             let _ = writeln!(out, " {} {path}", paint("1;34", "-->"));
         }
@@ -193,10 +153,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
-                d.location
-                    .as_ref()
-                    .map(|l| l.path.clone())
-                    .or_else(|| d.path.clone()),
+                d.location.as_ref().map(|l| l.path.clone()).or_else(|| d.path.clone()),
                 d.location.as_ref().map_or(0, |l| l.line),
                 d.location.as_ref().map_or(0, |l| l.col),
             )
@@ -208,10 +165,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -234,9 +188,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -266,10 +218,7 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("serverity", ["severity", "status"]),
-            Some("severity")
-        );
+        assert_eq!(did_you_mean("serverity", ["severity", "status"]), Some("severity"));
         assert_eq!(did_you_mean("zzz", ["severity", "status"]), None);
         assert_eq!(did_you_mean("titel", ["title", "output"]), Some("title"));
     }

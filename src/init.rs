@@ -109,11 +109,8 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
             .replace("{review}", &start.add_days(7).to_string())
     };
     if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
-        return Err(Diagnostic::error(format!(
-            "{} already holds a statuspress project",
-            dir.display()
-        ))
-        .help("run `statuspress build` there, or choose an empty folder"));
+        return Err(Diagnostic::error(format!("{} already holds a statuspress project", dir.display()))
+            .help("run `statuspress build` there, or choose an empty folder"));
     }
     let mut written = Vec::new();
     for (path, text) in FILES {
@@ -122,9 +119,8 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(&target, fill(text))
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;

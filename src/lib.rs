@@ -26,18 +26,14 @@ use model::values::Date;
 /// else the current UTC date.
 pub fn resolve_as_of(explicit: Option<&str>) -> Result<Date, Diagnostic> {
     if let Some(text) = explicit {
-        return Date::parse(text)
-            .map_err(|why| Diagnostic::error(format!("invalid --as-of: {why}")));
+        return Date::parse(text).map_err(|why| Diagnostic::error(format!("invalid --as-of: {why}")));
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let secs: i64 = epoch.trim().parse().map_err(|_| {
-            Diagnostic::error(format!(
-                "SOURCE_DATE_EPOCH must be a number of seconds, found `{epoch}`"
-            ))
+            Diagnostic::error(format!("SOURCE_DATE_EPOCH must be a number of seconds, found `{epoch}`"))
         })?;
-        let date = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| {
-            Diagnostic::error(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))
-        })?;
+        let date = chrono::DateTime::from_timestamp(secs, 0)
+            .ok_or_else(|| Diagnostic::error(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")))?;
         return Ok(Date(date.date_naive()));
     }
     Ok(Date(chrono::Utc::now().date_naive()))
@@ -61,11 +57,7 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
     let config = match Config::load(root) {
         Ok(config) => config,
         Err(diagnostics) => {
-            return Checked {
-                config: Config::default(),
-                status: None,
-                diagnostics,
-            };
+            return Checked { config: Config::default(), status: None, diagnostics };
         }
     };
     let loaded = load::load_dir(root, &config);
@@ -73,19 +65,10 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
     let status = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
-        Some(derive::derive(
-            &loaded.records,
-            &config,
-            as_of,
-            &mut diagnostics,
-        ))
+        derive::derive(&loaded.records, &config, as_of, &mut diagnostics)
     };
     diagnostics::sort(&mut diagnostics);
-    Checked {
-        config,
-        status,
-        diagnostics,
-    }
+    Checked { config, status, diagnostics }
 }
 
 /// What `build` did.
@@ -107,14 +90,8 @@ pub struct BuildOptions<'a> {
 pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let checked = check(options.root, options.as_of);
     let mut diagnostics = checked.diagnostics;
-    let failed = |d: &[Diagnostic]| {
-        d.iter()
-            .any(|d| d.is_error() || (options.strict && !d.is_error()))
-    };
-    let output = options.output.map_or_else(
-        || options.root.join(&checked.config.site.output),
-        Path::to_path_buf,
-    );
+    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || (options.strict && !d.is_error()));
+    let output = options.output.map_or_else(|| options.root.join(&checked.config.site.output), Path::to_path_buf);
     if let Err(d) = write::check_output(options.root, &output) {
         diagnostics.push(d);
     }
@@ -122,16 +99,13 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.append(&mut d);
         diagnostics.clone()
     })?;
-    let Some(mut status) = checked.status.filter(|_| !failed(&diagnostics)) else {
+    let Some(status) = checked.status.filter(|_| !failed(&diagnostics)) else {
         return Err(diagnostics);
     };
-    render::render_bodies(&mut status);
+    render::render_bodies(&status);
     let staging = write::Staging::create(&output).map_err(|e| {
         let mut d = diagnostics.clone();
-        d.push(Diagnostic::error(format!(
-            "cannot create a staging folder beside {}: {e}",
-            output.display()
-        )));
+        d.push(Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())));
         d
     })?;
     let files = match render::render_site(&status, &checked.config, &templates, &staging) {
@@ -143,15 +117,8 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     };
     staging.commit().map_err(|e| {
         let mut d = diagnostics.clone();
-        d.push(Diagnostic::error(format!(
-            "cannot replace {}: {e}",
-            output.display()
-        )));
+        d.push(Diagnostic::error(format!("cannot replace {}: {e}", output.display())));
         d
     })?;
-    Ok(Built {
-        output,
-        files: files + 1,
-        diagnostics,
-    })
+    Ok(Built { output, files: files + 1, diagnostics })
 }

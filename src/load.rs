@@ -35,11 +35,8 @@ pub struct RawFile {
 pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
-        return Err(
-            Diagnostic::error(format!("no `{CONTENT_DIR}/` folder in {}", root.display())).help(
-                "run `statuspress init` to start a project, or pass `--root DIR` to point at one",
-            ),
-        );
+        return Err(Diagnostic::error(format!("no `{CONTENT_DIR}/` folder in {}", root.display()))
+            .help("run `statuspress init` to start a project, or pass `--root DIR` to point at one"));
     }
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&dir)
@@ -47,28 +44,17 @@ pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry =
-            entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
         let path = entry.path();
-        let is_record = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("md" | "toml")
-        );
+        let is_record = matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "toml"));
         if !entry.file_type().is_file() || !is_record {
             continue;
         }
         let rel = path.strip_prefix(&dir).unwrap_or(path);
-        let content_path = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
-        files.push(RawFile {
-            content_path,
-            bytes,
-        });
+        let content_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let bytes =
+            std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
+        files.push(RawFile { content_path, bytes });
     }
     Ok(files)
 }
@@ -81,17 +67,11 @@ pub fn decode(path: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let line_end = bytes[valid..]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(bytes.len(), |i| valid + i);
+            let line_end = bytes[valid..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| valid + i);
             let shown = prefix.clone() + &String::from_utf8_lossy(&bytes[valid..line_end]);
-            Err(Diagnostic::error(format!(
-                "file is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
-                bytes[valid]
-            ))
-            .at(Location::resolve(&path, &shown, valid..valid + 1))
-            .help("save the file as UTF-8 (most editors offer this under “Save with encoding”)"))
+            Err(Diagnostic::error(format!("file is not valid UTF-8 (byte 0x{:02x} at offset {valid})", bytes[valid]))
+                .at(Location::resolve(&path, &shown, valid..valid + 1))
+                .help("save the file as UTF-8 (most editors offer this under “Save with encoding”)"))
         }
     }
 }
@@ -104,34 +84,25 @@ pub fn load_records(files: Vec<RawFile>, config: &Config) -> Loaded {
             let path = format!("{CONTENT_DIR}/{}", raw.content_path);
             match decode(path, raw.bytes) {
                 Ok(file) => parse::parse_file(&Arc::new(file), &raw.content_path),
-                Err(d) => parse::Parsed {
-                    records: Vec::new(),
-                    diagnostics: vec![d],
-                },
+                Err(d) => parse::Parsed { records: Vec::new(), diagnostics: vec![d] },
             }
         })
         .collect();
     let mut diagnostics = Vec::new();
     let mut records = Vec::new();
     for p in parsed {
-        records.extend(p.records);
+        records.extend(p.records.into_iter().map(Arc::new));
         diagnostics.extend(p.diagnostics);
     }
     let records = validate::validate(records, config, &mut diagnostics);
-    Loaded {
-        records: Records::new(records),
-        diagnostics,
-    }
+    Loaded { records: Records::new(records), diagnostics }
 }
 
 /// Loads the working tree of the project at `root`.
 pub fn load_dir(root: &Path, config: &Config) -> Loaded {
     match read_content_dir(root) {
         Ok(files) => load_records(files, config),
-        Err(d) => Loaded {
-            records: Records::new(Vec::new()),
-            diagnostics: vec![d],
-        },
+        Err(d) => Loaded { records: Records::new(Vec::new()), diagnostics: vec![d] },
     }
 }
 
@@ -141,11 +112,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located() {
-        let d = decode(
-            "content/x.md".into(),
-            b"+++\ntitle = \"caf\xe9\"\n+++\n".to_vec(),
-        )
-        .unwrap_err();
+        let d = decode("content/x.md".into(), b"+++\ntitle = \"caf\xe9\"\n+++\n".to_vec()).unwrap_err();
         let loc = d.location.unwrap();
         assert_eq!((loc.line, loc.col), (2, 13));
         assert!(d.message.contains("0xe9"));

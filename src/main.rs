@@ -9,11 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use statuspress::diagnostics::Diagnostic;
 
 #[derive(Parser)]
-#[command(
-    name = "statuspress",
-    version,
-    about = "A delivery plan as records in git, published as a status site"
-)]
+#[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
 struct Cli {
     /// The project folder (holding `content/` and `statuspress.toml`).
     #[arg(long, global = true, default_value = ".")]
@@ -75,10 +71,7 @@ fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let report = Reporter {
-        color,
-        quiet: cli.quiet,
-    };
+    let report = Reporter { color, quiet: cli.quiet };
     match run(&cli, &report) {
         Ok(()) => ExitCode::SUCCESS,
         Err(()) => ExitCode::from(1),
@@ -102,11 +95,7 @@ impl Reporter {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
         if errors > 0 || (warnings > 0 && !self.quiet) {
-            eprintln!(
-                "{errors} error{}, {warnings} warning{}",
-                plural(errors),
-                plural(warnings)
-            );
+            eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
         }
         errors > 0 || (strict && warnings > 0)
     }
@@ -158,19 +147,11 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             }
             Ok(())
         }
-        Command::Build {
-            output,
-            as_of,
-            strict,
-        } => {
+        Command::Build { output, as_of, strict } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
-            let options = statuspress::BuildOptions {
-                root: &cli.root,
-                output: output.as_deref(),
-                as_of,
-                strict: *strict,
-            };
+            let options =
+                statuspress::BuildOptions { root: &cli.root, output: output.as_deref(), as_of, strict: *strict };
             match statuspress::build(&options) {
                 Ok(built) => {
                     report.diagnostics(&built.diagnostics, false);

@@ -47,11 +47,7 @@ fn worked_example_checks_and_builds_with_every_seed_fact() {
         .arg(&site)
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     for page in [
         "index.html",
         "plan.html",
@@ -233,11 +229,7 @@ fn worked_example_checks_and_builds_with_every_seed_fact() {
         "2025-08-13",
         "daily during remediation period",
     ];
-    let missing: Vec<&str> = facts
-        .iter()
-        .copied()
-        .filter(|f| !plan.contains(f))
-        .collect();
+    let missing: Vec<&str> = facts.iter().copied().filter(|f| !plan.contains(f)).collect();
     assert!(missing.is_empty(), "plan.html lacks: {missing:#?}");
 
     let status: serde_json::Value =
@@ -245,21 +237,11 @@ fn worked_example_checks_and_builds_with_every_seed_fact() {
     assert_eq!(status["readiness"]["verdict"], "NO-GO");
     let reasons = status["readiness"]["reasons"].as_array().unwrap();
     assert_eq!(
-        reasons
-            .iter()
-            .filter(|r| r.as_str().unwrap().starts_with("critical blocker"))
-            .count(),
+        reasons.iter().filter(|r| r.as_str().unwrap().starts_with("critical blocker")).count(),
         4,
         "{reasons:?}"
     );
-    assert_eq!(
-        reasons
-            .iter()
-            .filter(|r| r.as_str().unwrap().starts_with("release gate"))
-            .count(),
-        4,
-        "{reasons:?}"
-    );
+    assert_eq!(reasons.iter().filter(|r| r.as_str().unwrap().starts_with("release gate")).count(), 4, "{reasons:?}");
     assert_eq!(status["health"]["computed"], "red");
     assert_eq!(status["counts"]["risks_high"], 4);
 }
@@ -277,11 +259,7 @@ fn hostile_records_are_sanitized_and_escaped() {
         if path.extension().is_some_and(|e| e == "html") {
             let text = String::from_utf8_lossy(&bytes).to_lowercase();
             // Only real tags matter: escaped text (`&lt;img onerror…`) is inert.
-            for tag in text
-                .split('<')
-                .skip(1)
-                .map(|t| t.split('>').next().unwrap_or(""))
-            {
+            for tag in text.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
                 let name = tag.split_whitespace().next().unwrap_or("");
                 assert!(
                     !["script", "iframe", "style", "object", "embed"].contains(&name),
@@ -293,11 +271,7 @@ fn hostile_records_are_sanitized_and_escaped() {
                         name.starts_with("on") && name.chars().all(|c| c.is_ascii_alphabetic())
                     })
                 };
-                assert!(
-                    !tag.split_whitespace().skip(1).any(handler),
-                    "{}: event handler in <{tag}>",
-                    path.display()
-                );
+                assert!(!tag.split_whitespace().skip(1).any(handler), "{}: event handler in <{tag}>", path.display());
                 assert!(
                     !tag.contains("javascript:") && !tag.contains("data:"),
                     "{}: unsafe URL in <{tag}>",
@@ -307,14 +281,8 @@ fn hostile_records_are_sanitized_and_escaped() {
         }
     }
     let page = project.read("site/blockers/B-2.html");
-    assert!(
-        page.contains("&lt;script&gt;alert("),
-        "title must be escaped:\n{page}"
-    );
-    assert!(
-        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
-        "impact must be escaped"
-    );
+    assert!(page.contains("&lt;script&gt;alert("), "title must be escaped:\n{page}");
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "impact must be escaped");
 }
 
 #[test]
@@ -324,61 +292,29 @@ fn failed_build_leaves_the_previous_site_untouched() {
     let before = snapshot(&project.path().join("site"));
     assert!(!before.is_empty());
 
-    project.write(
-        "content/risks/r-1.md",
-        "+++\ntitle = \"Risk\"\nlikelihood = 9\nimpact = 4\n+++\n",
-    );
-    project
-        .run(&["build"])
-        .assert_fails()
-        .assert_stderr("the previous site was left as it was");
+    project.write("content/risks/r-1.md", "+++\ntitle = \"Risk\"\nlikelihood = 9\nimpact = 4\n+++\n");
+    project.run(&["build"]).assert_fails().assert_stderr("the previous site was left as it was");
     assert_eq!(snapshot(&project.path().join("site")), before);
 
-    project.write(
-        "content/risks/r-1.md",
-        "+++\ntitle = \"Risk\"\nlikelihood = 2\nimpact = 4\n+++\n",
-    );
-    project.write(
-        "templates/item.html",
-        "{% extends \"base.html\" %}{% block content %}{{ item.nope }}{% endblock %}",
-    );
-    project
-        .run(&["build"])
-        .assert_fails()
-        .assert_stderr("templates/item.html")
-        .assert_stderr("item.html:1:");
+    project.write("content/risks/r-1.md", "+++\ntitle = \"Risk\"\nlikelihood = 2\nimpact = 4\n+++\n");
+    project.write("templates/item.html", "{% extends \"base.html\" %}{% block content %}{{ item.nope }}{% endblock %}");
+    project.run(&["build"]).assert_fails().assert_stderr("templates/item.html").assert_stderr("item.html:1:");
     assert_eq!(snapshot(&project.path().join("site")), before);
     let leftovers: Vec<_> = std::fs::read_dir(project.path())
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with(".site"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders left behind: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
 
 #[test]
 fn same_input_same_bytes() {
     let project = Project::base_with(&[]);
     let (one, two) = (project.path().join("one"), project.path().join("two"));
-    project
-        .run(&["build", "--output", one.to_str().unwrap()])
-        .assert_ok();
-    project
-        .run(&[
-            "build",
-            "--output",
-            two.to_str().unwrap(),
-            "--as-of",
-            "2025-08-12",
-        ])
-        .assert_ok();
-    let (one, two) = (
-        snapshot(&project.path().join("one")),
-        snapshot(&project.path().join("two")),
-    );
+    project.run(&["build", "--output", one.to_str().unwrap()]).assert_ok();
+    project.run(&["build", "--output", two.to_str().unwrap(), "--as-of", "2025-08-12"]).assert_ok();
+    let (one, two) = (snapshot(&project.path().join("one")), snapshot(&project.path().join("two")));
     assert_eq!(one.len(), two.len());
     for ((pa, a), (pb, b)) in one.iter().zip(&two) {
         assert_eq!(pa, pb);
@@ -388,16 +324,11 @@ fn same_input_same_bytes() {
 
 #[test]
 fn as_of_changes_derived_status() {
-    let project = Project::base_with(&[(
-        "content/actions/a-1.md",
-        "+++\ntitle = \"Escalate\"\ndue = 2025-08-20\n+++\n",
-    )]);
+    let project =
+        Project::base_with(&[("content/actions/a-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-20\n+++\n")]);
     project.run(&["build", "--as-of", "2025-08-12"]).assert_ok();
     assert!(project.read("site/status.json").contains("\"overdue\": 0"));
-    project
-        .run(&["build", "--as-of", "2025-09-01"])
-        .assert_ok()
-        .assert_stderr("action `a-1` is overdue");
+    project.run(&["build", "--as-of", "2025-09-01"]).assert_ok().assert_stderr("action `a-1` is overdue");
     assert!(project.read("site/status.json").contains("\"overdue\": 1"));
 }
 
@@ -408,48 +339,26 @@ fn project_templates_override_the_theme_by_name() {
         "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ item.title }}</h1>{% endblock %}",
     )]);
     project.run(&["build"]).assert_ok();
-    assert!(
-        project
-            .read("site/blockers/B-1.html")
-            .contains("<h1 class=\"mine\">DB down</h1>")
-    );
+    assert!(project.read("site/blockers/B-1.html").contains("<h1 class=\"mine\">DB down</h1>"));
     // Pages from other templates keep the built-in theme.
     assert!(project.read("site/index.html").contains("Readiness"));
 
     project.write("templates/style.css", "body { color: hotpink; }\n");
     project.run(&["build"]).assert_ok();
-    assert_eq!(
-        project.read("site/assets/style.css"),
-        "body { color: hotpink; }\n"
-    );
+    assert_eq!(project.read("site/assets/style.css"), "body { color: hotpink; }\n");
 }
 
 #[test]
 fn dangerous_output_folders_are_refused() {
     let project = Project::base_with(&[]);
     let at = |rel: &str| project.path().join(rel).to_string_lossy().into_owned();
-    project
-        .run(&["build", "--output", &at(".")])
-        .assert_fails()
-        .assert_stderr("it is the project root");
-    project
-        .run(&["build", "--output", &at("..")])
-        .assert_fails()
-        .assert_stderr("it contains the project");
-    project
-        .run(&["build", "--output", &at("content/site")])
-        .assert_fails()
-        .assert_stderr("inside `content/`");
+    project.run(&["build", "--output", &at(".")]).assert_fails().assert_stderr("it is the project root");
+    project.run(&["build", "--output", &at("..")]).assert_fails().assert_stderr("it contains the project");
+    project.run(&["build", "--output", &at("content/site")]).assert_fails().assert_stderr("inside `content/`");
     project.write("notes.txt", "mine");
-    project
-        .run(&["build", "--output", &at("notes.txt")])
-        .assert_fails()
-        .assert_stderr("it is a file");
+    project.run(&["build", "--output", &at("notes.txt")]).assert_fails().assert_stderr("it is a file");
     project.write("docs/keep.md", "mine");
-    project
-        .run(&["build", "--output", &at("docs")])
-        .assert_fails()
-        .assert_stderr("did not create");
+    project.run(&["build", "--output", &at("docs")]).assert_fails().assert_stderr("did not create");
     // `[site] output` is relative to the project root.
     project.write("statuspress.toml", "[site]\noutput = \"public\"\n");
     project.run(&["build"]).assert_ok();
@@ -464,32 +373,13 @@ fn pages_link_relatively() {
     for (path, bytes) in snapshot(&project.path().join("site")) {
         if path.extension().is_some_and(|e| e == "html") {
             let text = String::from_utf8_lossy(&bytes);
-            assert!(
-                !text.contains("href=\"/"),
-                "{} has a root-absolute link",
-                path.display()
-            );
-            for target in text
-                .split("href=\"")
-                .skip(1)
-                .map(|s| &s[..s.find('"').unwrap()])
-            {
-                if target.starts_with("http")
-                    || target.starts_with("mailto:")
-                    || target.starts_with('#')
-                {
+            assert!(!text.contains("href=\"/"), "{} has a root-absolute link", path.display());
+            for target in text.split("href=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]) {
+                if target.starts_with("http") || target.starts_with("mailto:") || target.starts_with('#') {
                     continue;
                 }
-                let resolved = project
-                    .path()
-                    .join("site")
-                    .join(path.parent().unwrap())
-                    .join(target);
-                assert!(
-                    resolved.exists(),
-                    "{} links to missing {target}",
-                    path.display()
-                );
+                let resolved = project.path().join("site").join(path.parent().unwrap()).join(target);
+                assert!(resolved.exists(), "{} links to missing {target}", path.display());
             }
         }
     }
@@ -506,14 +396,9 @@ fn calendar_and_status_json_are_well_formed() {
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
     assert!(ics.ends_with("END:VCALENDAR\r\n"));
     assert!(ics.contains("SUMMARY:Week 2\\, remediation\\; done\r\n"));
-    assert!(
-        ics.contains("DTSTART;VALUE=DATE:20250818\r\n")
-            && ics.contains("DTEND;VALUE=DATE:20250901\r\n"),
-        "{ics}"
-    );
+    assert!(ics.contains("DTSTART;VALUE=DATE:20250818\r\n") && ics.contains("DTEND;VALUE=DATE:20250901\r\n"), "{ics}");
     assert!(ics.split("\r\n").all(|l| l.len() <= 75));
-    let status: serde_json::Value =
-        serde_json::from_str(&project.read("site/status.json")).unwrap();
+    let status: serde_json::Value = serde_json::from_str(&project.read("site/status.json")).unwrap();
     assert_eq!(status["schema_version"], 1);
     assert_eq!(status["as_of"], "2025-08-12");
     assert_eq!(status["items"]["metrics"][0]["derived"]["state"], "not-met");
@@ -525,29 +410,12 @@ fn calendar_and_status_json_are_well_formed() {
 fn init_creates_a_project_that_builds_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("new");
-    let run: common::Run = statuspress()
-        .args(["init"])
-        .arg(&target)
-        .output()
-        .unwrap()
-        .into();
+    let run: common::Run = statuspress().args(["init"]).arg(&target).output().unwrap().into();
     run.assert_ok();
-    let run: common::Run = statuspress()
-        .arg("--root")
-        .arg(&target)
-        .args(["build", "--strict"])
-        .output()
-        .unwrap()
-        .into();
+    let run: common::Run =
+        statuspress().arg("--root").arg(&target).args(["build", "--strict"]).output().unwrap().into();
     run.assert_ok();
     assert!(target.join("site/index.html").is_file());
-    let again: common::Run = statuspress()
-        .args(["init"])
-        .arg(&target)
-        .output()
-        .unwrap()
-        .into();
-    again
-        .assert_fails()
-        .assert_stderr("already holds a statuspress project");
+    let again: common::Run = statuspress().args(["init"]).arg(&target).output().unwrap().into();
+    again.assert_fails().assert_stderr("already holds a statuspress project");
 }

@@ -10,9 +10,7 @@ use common::Project;
 fn expect_error(files: &[(&str, &str)], at: &str, message: &str) -> common::Run {
     let project = Project::base_with(files);
     let run = project.run(&["check"]);
-    run.assert_fails()
-        .assert_stderr(&format!("--> {at}\n"))
-        .assert_stderr(message);
+    run.assert_fails().assert_stderr(&format!("--> {at}\n")).assert_stderr(message);
     run
 }
 
@@ -24,10 +22,7 @@ fn base_fixture_is_valid() {
 #[test]
 fn toml_syntax_error() {
     expect_error(
-        &[(
-            "content/risks/r-2.md",
-            "+++\ntitle = \"Risk\nlikelihood = 3\n+++\n",
-        )],
+        &[("content/risks/r-2.md", "+++\ntitle = \"Risk\nlikelihood = 3\n+++\n")],
         "content/risks/r-2.md:2:14",
         "TOML syntax error: invalid basic string",
     );
@@ -36,10 +31,7 @@ fn toml_syntax_error() {
 #[test]
 fn unterminated_front_matter() {
     let run = expect_error(
-        &[(
-            "content/risks/r-2.md",
-            "+++\ntitle = \"Risk\"\nlikelihood = 3\n",
-        )],
+        &[("content/risks/r-2.md", "+++\ntitle = \"Risk\"\nlikelihood = 3\n")],
         "content/risks/r-2.md:1:1",
         "front matter is never closed",
     );
@@ -71,10 +63,7 @@ fn unknown_field_suggests_the_right_one() {
 #[test]
 fn wrong_type() {
     expect_error(
-        &[(
-            "content/risks/r-2.md",
-            "+++\ntitle = \"Risk\"\nlikelihood = \"often\"\nimpact = 2\n+++\n",
-        )],
+        &[("content/risks/r-2.md", "+++\ntitle = \"Risk\"\nlikelihood = \"often\"\nimpact = 2\n+++\n")],
         "content/risks/r-2.md:3:14",
         "wrong type for `likelihood`: expected an integer, found string \"often\"",
     );
@@ -83,10 +72,7 @@ fn wrong_type() {
 #[test]
 fn enum_value_lists_allowed_values() {
     let run = expect_error(
-        &[(
-            "content/blockers/B-2.md",
-            "+++\ntitle = \"Auth\"\nseverity = \"hihg\"\nstatus = \"open\"\n+++\n",
-        )],
+        &[("content/blockers/B-2.md", "+++\ntitle = \"Auth\"\nseverity = \"hihg\"\nstatus = \"open\"\n+++\n")],
         "content/blockers/B-2.md:3:12",
         "invalid value `hihg` for `severity`: expected one of critical, high, medium, low",
     );
@@ -96,10 +82,7 @@ fn enum_value_lists_allowed_values() {
 #[test]
 fn missing_required_field() {
     let run = expect_error(
-        &[(
-            "content/blockers/B-2.md",
-            "+++\ntitle = \"Auth\"\nstatus = \"open\"\n+++\n",
-        )],
+        &[("content/blockers/B-2.md", "+++\ntitle = \"Auth\"\nstatus = \"open\"\n+++\n")],
         "content/blockers/B-2.md:1:1",
         "missing required field `severity` in a blocker record",
     );
@@ -129,10 +112,7 @@ fn id_that_could_escape_the_output_folder() {
         "invalid id `../../etc/passwd`: it starts with `.`",
     );
     expect_error(
-        &[(
-            "content/gates/all.toml",
-            "[[gate]]\nid = \"a/../../x\"\ntitle = \"G\"\ngroup = \"Release\"\n",
-        )],
+        &[("content/gates/all.toml", "[[gate]]\nid = \"a/../../x\"\ntitle = \"G\"\ngroup = \"Release\"\n")],
         "content/gates/all.toml:2:6",
         "could escape the output folder",
     );
@@ -141,10 +121,7 @@ fn id_that_could_escape_the_output_folder() {
 #[test]
 fn duplicate_id_names_both_files() {
     let run = expect_error(
-        &[(
-            "content/risks/b-1.md",
-            "+++\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n",
-        )],
+        &[("content/risks/b-1.md", "+++\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n")],
         "content/risks/b-1.md:1:1",
         "duplicate id `b-1`",
     );
@@ -168,14 +145,8 @@ fn dangling_reference() {
 fn dependency_cycle() {
     expect_error(
         &[
-            (
-                "content/gates/g-2.md",
-                "+++\ntitle = \"Two\"\ngroup = \"Release\"\ndepends_on = [\"g-3\"]\n+++\n",
-            ),
-            (
-                "content/gates/g-3.md",
-                "+++\ntitle = \"Three\"\ngroup = \"Release\"\ndepends_on = [\"g-2\"]\n+++\n",
-            ),
+            ("content/gates/g-2.md", "+++\ntitle = \"Two\"\ngroup = \"Release\"\ndepends_on = [\"g-3\"]\n+++\n"),
+            ("content/gates/g-3.md", "+++\ntitle = \"Three\"\ngroup = \"Release\"\ndepends_on = [\"g-2\"]\n+++\n"),
         ],
         "content/gates/g-2.md:4:15",
         "dependency cycle: g-2 → g-3 → g-2",
@@ -185,10 +156,7 @@ fn dependency_cycle() {
 #[test]
 fn kind_conflict() {
     expect_error(
-        &[(
-            "content/risks/r-2.md",
-            "+++\nkind = \"blocker\"\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n",
-        )],
+        &[("content/risks/r-2.md", "+++\nkind = \"blocker\"\ntitle = \"Risk\"\nlikelihood = 1\nimpact = 1\n+++\n")],
         "content/risks/r-2.md:2:8",
         "kind conflict: the record says `blocker` but its place says `risk`",
     );
@@ -217,10 +185,7 @@ fn impossible_date_as_toml_date_and_as_string() {
 #[test]
 fn bad_metric_target() {
     expect_error(
-        &[(
-            "content/metrics/m-2.md",
-            "+++\ntitle = \"Coverage\"\ntarget = \"about 80\"\n+++\n",
-        )],
+        &[("content/metrics/m-2.md", "+++\ntitle = \"Coverage\"\ntarget = \"about 80\"\n+++\n")],
         "content/metrics/m-2.md:3:10",
         "bad metric target: `about 80` is not a metric target",
     );
@@ -229,25 +194,17 @@ fn bad_metric_target() {
 #[test]
 fn likelihood_and_impact_outside_scale() {
     let run = expect_error(
-        &[(
-            "content/risks/r-2.md",
-            "+++\ntitle = \"Risk\"\nlikelihood = 0\nimpact = 6\n+++\n",
-        )],
+        &[("content/risks/r-2.md", "+++\ntitle = \"Risk\"\nlikelihood = 0\nimpact = 6\n+++\n")],
         "content/risks/r-2.md:3:14",
         "`likelihood` is 0, outside the scale 1–5",
     );
-    run.assert_stderr("--> content/risks/r-2.md:4:10")
-        .assert_stderr("`impact` is 6, outside the scale 1–5");
+    run.assert_stderr("--> content/risks/r-2.md:4:10").assert_stderr("`impact` is 6, outside the scale 1–5");
 }
 
 #[test]
 fn no_plan() {
     let project = Project::new(&common::BASE[1..]);
-    project
-        .run(&["check"])
-        .assert_fails()
-        .assert_stderr("no plan record")
-        .assert_stderr("content/plan.md");
+    project.run(&["check"]).assert_fails().assert_stderr("no plan record").assert_stderr("content/plan.md");
 }
 
 #[test]
@@ -273,18 +230,12 @@ fn file_that_is_not_utf8() {
 #[test]
 fn every_error_of_a_run_is_reported() {
     let project = Project::base_with(&[
-        (
-            "content/risks/r-2.md",
-            "+++\ntitle = \"Risk\"\nlikelihood = \"x\"\nimpcat = 2\n+++\n",
-        ),
+        ("content/risks/r-2.md", "+++\ntitle = \"Risk\"\nlikelihood = \"x\"\nimpcat = 2\n+++\n"),
         (
             "content/blockers/B-2.md",
             "+++\ntitle = \"Auth\"\nseverity = \"hihg\"\nstatus = \"open\"\ndue = \"2026-02-30\"\n+++\n",
         ),
-        (
-            "content/metrics/m-2.md",
-            "+++\ntitle = \"Coverage\"\ntarget = \"80\"\n+++\n",
-        ),
+        ("content/metrics/m-2.md", "+++\ntitle = \"Coverage\"\ntarget = \"80\"\n+++\n"),
     ]);
     let run = project.run(&["check"]);
     run.assert_fails()
@@ -300,14 +251,8 @@ fn every_error_of_a_run_is_reported() {
 #[test]
 fn warnings_print_but_fail_only_when_strict() {
     let project = Project::base_with(&[
-        (
-            "content/plan.md",
-            "+++\ntitle = \"Plan\"\nhealth = \"green\"\n+++\n",
-        ),
-        (
-            "content/actions/a-1.md",
-            "+++\ntitle = \"Escalate\"\ndue = 2025-01-01\n+++\n",
-        ),
+        ("content/plan.md", "+++\ntitle = \"Plan\"\nhealth = \"green\"\n+++\n"),
+        ("content/actions/a-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-01-01\n+++\n"),
     ]);
     let run = project.run(&["check"]);
     run.assert_ok()
@@ -316,19 +261,12 @@ fn warnings_print_but_fail_only_when_strict() {
         .assert_stderr("warning: declared health green is better than computed red");
     project.run(&["check", "--strict"]).assert_fails();
     project.run(&["build", "--strict"]).assert_fails();
-    assert!(
-        !project.path().join("site").exists(),
-        "a strict build with warnings must write nothing"
-    );
+    assert!(!project.path().join("site").exists(), "a strict build with warnings must write nothing");
 }
 
 #[test]
 fn bad_config_is_located() {
-    expect_error(
-        &[("statuspress.toml", "[site]\ntitel = \"x\"\n")],
-        "statuspress.toml:2:1",
-        "unknown field `titel`",
-    );
+    expect_error(&[("statuspress.toml", "[site]\ntitel = \"x\"\n")], "statuspress.toml:2:1", "unknown field `titel`");
 }
 
 #[test]
@@ -351,15 +289,7 @@ fn bad_input_never_panics() {
     for (i, text) in hostile.iter().enumerate() {
         let project = Project::base_with(&[(&format!("content/blockers/x{i}.md"), text)]);
         let run = project.run(&["check"]);
-        assert_eq!(
-            run.code, 1,
-            "input {text:?} gave {}:\n{}",
-            run.code, run.stderr
-        );
-        assert!(
-            !run.stderr.contains("panicked"),
-            "input {text:?} panicked:\n{}",
-            run.stderr
-        );
+        assert_eq!(run.code, 1, "input {text:?} gave {}:\n{}", run.code, run.stderr);
+        assert!(!run.stderr.contains("panicked"), "input {text:?} panicked:\n{}", run.stderr);
     }
 }

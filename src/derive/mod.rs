@@ -4,6 +4,7 @@
 //! `status.json` publishes, so every field is always present (null when unknown).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -93,13 +94,9 @@ pub struct Item {
     /// Site-relative URL of the item's page.
     pub url: String,
     pub source: String,
+    /// The record's own fields, body and `body_html`, flattened into the item.
     #[serde(flatten)]
-    pub common: crate::model::Common,
-    #[serde(flatten)]
-    pub fields: KindData,
-    pub body: String,
-    /// Sanitized HTML of the body (filled by the render stage).
-    pub body_html: String,
+    pub record: Arc<Record>,
     pub derived: Derived,
 }
 
@@ -135,17 +132,13 @@ pub struct Derived {
 }
 
 /// Computes the status of `records` as of `as_of`; warnings go to `diagnostics`.
-pub fn derive(
-    records: &Records,
-    config: &Config,
-    as_of: Date,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Status {
-    let plan_record = records.plan();
-    let plan_start = plan_record.and_then(|p| match &p.data {
+/// `None` without a plan (validation reports that as an error).
+pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut Vec<Diagnostic>) -> Option<Status> {
+    let plan_record = records.plan()?;
+    let plan_start = match &plan_record.data {
         KindData::Plan(plan) => plan.start,
         _ => None,
-    });
+    };
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     for record in &records.all {
         for (_, _, target) in record.references() {
@@ -155,56 +148,35 @@ pub fn derive(
             }
         }
     }
-    let mut items: BTreeMap<&'static str, Vec<Item>> = Kind::ALL
-        .iter()
-        .filter(|k| **k != Kind::Plan)
-        .map(|k| (k.folder(), Vec::new()))
-        .collect();
+    let mut items: BTreeMap<&'static str, Vec<Item>> =
+        Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| (k.folder(), Vec::new())).collect();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
         let mut item = item(record, config, as_of, plan_start, records);
-        item.derived.referenced_by = backlinks
-            .remove(&record.id.to_ascii_lowercase())
-            .unwrap_or_default();
+        item.derived.referenced_by = backlinks.remove(&record.id.to_ascii_lowercase()).unwrap_or_default();
         if item.derived.overdue {
             diagnostics.push(overdue_warning(record, &item));
         }
         items.entry(record.kind.folder()).or_default().push(item);
     }
-    let plan = plan_record.map_or_else(missing_plan, |p| {
-        item(p, config, as_of, plan_start, records)
-    });
+    let plan = item(plan_record, config, as_of, plan_start, records);
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups);
     let counts = counts(&items);
     let health = health(plan_record, &items);
-    if let Some(warning) = plan_record.and_then(|p| declared_health_warning(p, &health)) {
+    if let Some(warning) = declared_health_warning(plan_record, &health) {
         diagnostics.push(warning);
     }
 
-    let mut top_risks: Vec<&Item> = items["risks"]
-        .iter()
-        .filter(|i| matches!(&i.fields, KindData::Risk(r) if r.status.is_live()))
-        .collect();
-    top_risks.sort_by(|a, b| {
-        b.derived
-            .score
-            .cmp(&a.derived.score)
-            .then_with(|| natural_cmp(&a.id, &b.id))
-    });
+    let mut top_risks: Vec<&Item> =
+        items["risks"].iter().filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live())).collect();
+    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(&a.id, &b.id)));
     let mut next: Vec<&Item> = items["milestones"]
         .iter()
-        .filter(
-            |i| matches!(&i.fields, KindData::Milestone(m) if m.status != MilestoneStatus::Done),
-        )
+        .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
         .collect();
-    next.sort_by(|a, b| {
-        a.derived
-            .end
-            .cmp(&b.derived.end)
-            .then_with(|| natural_cmp(&a.id, &b.id))
-    });
+    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(&a.id, &b.id)));
 
-    Status {
+    Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
         week: as_of.iso_week(),
@@ -217,50 +189,15 @@ pub fn derive(
         counts,
         gate_groups,
         items,
-    }
-}
-
-/// Stands in for the plan when there is none, so templates always find one.
-fn missing_plan() -> Item {
-    Item {
-        id: "plan".into(),
-        kind: Kind::Plan,
-        title: "Untitled plan".into(),
-        url: "plan.html".into(),
-        source: String::new(),
-        common: Default::default(),
-        fields: KindData::Plan(crate::model::records::Plan {
-            title: "Untitled plan".into(),
-            owner_role: None,
-            status: None,
-            start: None,
-            updated: None,
-            next_review: None,
-            review_cadence: None,
-            health: None,
-        }),
-        body: String::new(),
-        body_html: String::new(),
-        derived: Derived::default(),
-    }
+    })
 }
 
 /// The site-relative URL of a record's page.
 pub fn item_url(record: &Record) -> String {
-    if record.kind == Kind::Plan {
-        "plan.html".into()
-    } else {
-        format!("{}/{}.html", record.kind.folder(), record.id)
-    }
+    if record.kind == Kind::Plan { "plan.html".into() } else { format!("{}/{}.html", record.kind.folder(), record.id) }
 }
 
-fn item(
-    record: &Record,
-    config: &Config,
-    as_of: Date,
-    plan_start: Option<Date>,
-    records: &Records,
-) -> Item {
+fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<Date>, records: &Records) -> Item {
     let mut d = Derived::default();
     let due_if_unfinished = |due: Option<Date>, finished: bool, d: &mut Derived| {
         d.due = due;
@@ -279,12 +216,7 @@ fn item(
             d.criteria_met = Some(
                 g.criteria
                     .iter()
-                    .filter(|c| {
-                        matches!(
-                            c,
-                            crate::model::records::Criterion::Checked { met: true, .. }
-                        )
-                    })
+                    .filter(|c| matches!(c, crate::model::records::Criterion::Checked { met: true, .. }))
                     .count(),
             );
             d.blocked_by = records
@@ -324,10 +256,9 @@ fn item(
         }
         KindData::Milestone(m) => {
             let (start, end) = match (m.weeks.iter().min(), m.weeks.iter().max(), plan_start) {
-                (Some(first), Some(last), Some(s)) => (
-                    Some(s.add_days(i64::from(*first - 1) * 7)),
-                    Some(s.add_days(i64::from(*last) * 7 - 1)),
-                ),
+                (Some(first), Some(last), Some(s)) => {
+                    (Some(s.add_days(i64::from(*first - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1)))
+                }
                 _ => (m.start, m.end),
             };
             d.start = start;
@@ -356,10 +287,7 @@ fn item(
         title: record.title().to_string(),
         url: item_url(record),
         source: record.origin.path().to_string(),
-        common: record.common.clone(),
-        fields: record.data.clone(),
-        body: record.body.clone(),
-        body_html: String::new(),
+        record: record.clone(),
         derived: d,
     }
 }
@@ -375,7 +303,7 @@ pub fn band(score: i64, bands: [i64; 3]) -> &'static str {
 }
 
 fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
-    let gates: Vec<(&Record, &crate::model::records::Gate)> = records
+    let gates: Vec<(&Arc<Record>, &crate::model::records::Gate)> = records
         .of_kind(Kind::Gate)
         .filter_map(|r| match &r.data {
             KindData::Gate(g) => Some((r, g)),
@@ -387,24 +315,17 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
         let mut firsts: BTreeMap<&str, (i64, usize)> = BTreeMap::new();
         for (i, (_, g)) in gates.iter().enumerate() {
             let key = (g.order.unwrap_or(i64::MAX), i);
-            firsts
-                .entry(g.group.as_str())
-                .and_modify(|k| *k = (*k).min(key))
-                .or_insert(key);
+            firsts.entry(g.group.as_str()).and_modify(|k| *k = (*k).min(key)).or_insert(key);
         }
         let mut ordered: Vec<(&str, (i64, usize))> = firsts.into_iter().collect();
         ordered.sort_by_key(|(_, key)| *key);
         names = ordered.into_iter().map(|(n, _)| n.to_string()).collect();
     }
-    let release = config
-        .gates
-        .release_group
-        .clone()
-        .or_else(|| names.last().cloned());
+    let release = config.gates.release_group.clone().or_else(|| names.last().cloned());
     names
         .into_iter()
         .map(|name| {
-            let mut members: Vec<&(&Record, &crate::model::records::Gate)> =
+            let mut members: Vec<&(&Arc<Record>, &crate::model::records::Gate)> =
                 gates.iter().filter(|(_, g)| g.group == name).collect();
             members.sort_by(|a, b| {
                 a.1.order
@@ -414,10 +335,7 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
             });
             GateGroup {
                 release: release.as_deref() == Some(name.as_str()),
-                cleared: members
-                    .iter()
-                    .filter(|(_, g)| g.status.is_cleared())
-                    .count(),
+                cleared: members.iter().filter(|(_, g)| g.status.is_cleared()).count(),
                 gates: members.iter().map(|(r, _)| r.id.clone()).collect(),
                 name,
             }
@@ -432,10 +350,7 @@ fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
             && b.severity == Severity::Critical
             && b.status.is_unresolved()
         {
-            reasons.push(format!(
-                "critical blocker {} “{}” is {}",
-                record.id, b.title, b.status
-            ));
+            reasons.push(format!("critical blocker {} “{}” is {}", record.id, b.title, b.status));
         }
     }
     let release = groups.iter().find(|g| g.release);
@@ -445,10 +360,7 @@ fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
                 if let Some(KindData::Gate(g)) = records.get(id).map(|r| &r.data)
                     && !g.status.is_cleared()
                 {
-                    reasons.push(format!(
-                        "release gate {id} “{}” ({}) is {}",
-                        g.title, group.name, g.status
-                    ));
+                    reasons.push(format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status));
                 }
             }
             if group.gates.is_empty() {
@@ -458,19 +370,14 @@ fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
         None => reasons.push("no release gates are defined".into()),
     }
     let go = reasons.is_empty();
-    Readiness {
-        go,
-        verdict: if go { "GO" } else { "NO-GO" },
-        release_group: release.map(|g| g.name.clone()),
-        reasons,
-    }
+    Readiness { go, verdict: if go { "GO" } else { "NO-GO" }, release_group: release.map(|g| g.name.clone()), reasons }
 }
 
 fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
     let mut c = Counts::default();
     for item in items.values().flatten() {
         c.overdue += usize::from(item.derived.overdue);
-        match &item.fields {
+        match &item.record.data {
             KindData::Blocker(b) => {
                 c.blockers += 1;
                 c.blockers_unresolved += usize::from(b.status.is_unresolved());
@@ -485,9 +392,8 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Risk(r) => {
                 c.risks += 1;
                 c.risks_live += usize::from(r.status.is_live());
-                c.risks_high += usize::from(
-                    r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")),
-                );
+                c.risks_high +=
+                    usize::from(r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")));
             }
             KindData::Decision(_) => c.decisions += 1,
             KindData::Action(a) => {
@@ -512,15 +418,13 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
     c
 }
 
-fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthStatus {
+fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthStatus {
     let mut red = Vec::new();
     let mut amber = Vec::new();
     for item in items.values().flatten() {
         let (id, title) = (&item.id, &item.title);
-        match &item.fields {
-            KindData::Blocker(b)
-                if b.severity == Severity::Critical && b.status.is_unresolved() =>
-            {
+        match &item.record.data {
+            KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => {
                 red.push(format!("critical blocker {id} “{title}” is {}", b.status))
             }
             KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => {
@@ -529,28 +433,23 @@ fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> H
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
                 red.push(format!("milestone {id} “{title}” was missed"))
             }
-            KindData::Risk(r)
-                if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) =>
-            {
-                amber.push(format!(
+            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => amber
+                .push(format!(
                     "{} risk {id} “{title}” is {} (score {})",
                     item.derived.band.unwrap_or(""),
                     r.status,
                     item.derived.score.unwrap_or(0)
-                ))
-            }
+                )),
             KindData::Metric(_) if item.derived.state == Some("not-met") => amber.push(format!(
                 "metric {id} “{title}” is {} against a target of {}",
                 item.derived.value_text.as_deref().unwrap_or("?"),
                 item.derived.target_text.as_deref().unwrap_or("?")
             )),
-            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => {
-                amber.push(format!(
-                    "{} {id} “{title}” is overdue by {} days",
-                    item.kind.name(),
-                    item.derived.days_overdue.unwrap_or(0)
-                ))
-            }
+            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.push(format!(
+                "{} {id} “{title}” is overdue by {} days",
+                item.kind.name(),
+                item.derived.days_overdue.unwrap_or(0)
+            )),
             _ => {}
         }
     }
@@ -563,15 +462,11 @@ fn health(plan: Option<&Record>, items: &BTreeMap<&'static str, Vec<Item>>) -> H
     };
     // Red reasons first; the amber ones still matter once the red ones are fixed.
     let reasons = red.into_iter().chain(amber).collect();
-    let declared = plan.and_then(|p| match &p.data {
+    let declared = match &plan.data {
         KindData::Plan(plan) => plan.health,
         _ => None,
-    });
-    HealthStatus {
-        computed,
-        declared,
-        reasons,
-    }
+    };
+    HealthStatus { computed, declared, reasons }
 }
 
 fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {

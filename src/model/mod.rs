@@ -7,7 +7,7 @@ pub mod values;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::Location;
 pub use records::{Common, Kind, KindData};
@@ -53,18 +53,12 @@ pub struct Origin {
 impl Origin {
     /// The value of `field`, or the record itself when the field is absent.
     pub fn locate(&self, field: &str) -> Location {
-        let span = self
-            .fields
-            .get(field)
-            .map_or(self.span.clone(), |f| f.value.clone());
+        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.value.clone());
         self.file.locate(span)
     }
 
     pub fn locate_key(&self, field: &str) -> Location {
-        let span = self
-            .fields
-            .get(field)
-            .map_or(self.span.clone(), |f| f.key.clone());
+        let span = self.fields.get(field).map_or(self.span.clone(), |f| f.key.clone());
         self.file.locate(span)
     }
 
@@ -81,7 +75,8 @@ impl Origin {
     }
 }
 
-/// One record: an item of the plan.
+/// One record: an item of the plan. Shared (`Arc`) between revisions whose file did not
+/// change, so its body is rendered to HTML at most once.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub id: String,
@@ -91,9 +86,36 @@ pub struct Record {
     /// Markdown body (may be empty).
     pub body: String,
     pub origin: Origin,
+    body_html: OnceLock<String>,
+}
+
+/// A record serializes as its fields (common and kind-specific), body and sanitized HTML.
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            #[serde(flatten)]
+            common: &'a Common,
+            #[serde(flatten)]
+            data: &'a KindData,
+            body: &'a str,
+            body_html: &'a str,
+        }
+        Fields { common: &self.common, data: &self.data, body: &self.body, body_html: self.body_html() }
+            .serialize(serializer)
+    }
 }
 
 impl Record {
+    pub fn new(id: String, kind: Kind, common: Common, data: KindData, body: String, origin: Origin) -> Record {
+        Record { id, kind, common, data, body, origin, body_html: OnceLock::new() }
+    }
+
+    /// The body as sanitized HTML, rendered on first use.
+    pub fn body_html(&self) -> &str {
+        self.body_html.get_or_init(|| crate::render::markdown::to_html(&self.body))
+    }
+
     pub fn title(&self) -> &str {
         self.data.title()
     }
@@ -110,11 +132,7 @@ impl Record {
         }
         lists
             .into_iter()
-            .flat_map(|(field, ids)| {
-                ids.iter()
-                    .enumerate()
-                    .map(move |(i, id)| (field, i, id.as_str()))
-            })
+            .flat_map(|(field, ids)| ids.iter().enumerate().map(move |(i, id)| (field, i, id.as_str())))
             .collect()
     }
 }
@@ -123,11 +141,11 @@ impl Record {
 /// (file path, then position in the file).
 #[derive(Debug, Clone)]
 pub struct Records {
-    pub all: Vec<Record>,
+    pub all: Vec<Arc<Record>>,
 }
 
 impl Records {
-    pub fn new(mut all: Vec<Record>) -> Records {
+    pub fn new(mut all: Vec<Arc<Record>>) -> Records {
         all.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
@@ -137,15 +155,15 @@ impl Records {
         Records { all }
     }
 
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Arc<Record>> {
         self.all.iter().filter(move |r| r.kind == kind)
     }
 
-    pub fn plan(&self) -> Option<&Record> {
+    pub fn plan(&self) -> Option<&Arc<Record>> {
         self.of_kind(Kind::Plan).next()
     }
 
-    pub fn get(&self, id: &str) -> Option<&Record> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Record>> {
         self.all.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 }

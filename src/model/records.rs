@@ -28,15 +28,7 @@ pub struct Common {
 }
 
 impl Common {
-    pub const FIELDS: &'static [&'static str] = &[
-        "id",
-        "kind",
-        "owner",
-        "tags",
-        "links",
-        "confidential",
-        "body",
-    ];
+    pub const FIELDS: &'static [&'static str] = &["id", "kind", "owner", "tags", "links", "confidential", "body"];
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -95,10 +87,7 @@ pub struct Blocker {
 
 /// A gate criterion: plain text, or text with whether it is met.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a string or a table `{ text = \"…\", met = true }`"
-)]
+#[serde(untagged, expecting = "a string or a table `{ text = \"…\", met = true }`")]
 pub enum Criterion {
     Text(String),
     Checked { text: String, met: bool },
@@ -343,9 +332,7 @@ impl Kind {
     pub fn plural_title(self) -> String {
         let folder = self.folder();
         let mut c = folder.chars();
-        c.next().map_or_else(String::new, |f| {
-            f.to_uppercase().collect::<String>() + c.as_str()
-        })
+        c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
     }
 }
 
@@ -358,24 +345,11 @@ mod tests {
     #[test]
     fn required_fields_match_the_structs() {
         for kind in Kind::ALL {
-            let empty = kind.deserialize(toml::Spanned::new(
-                0..0,
-                toml::de::DeValue::Table(Default::default()),
-            ));
-            let message = empty
-                .err()
-                .map(|e| e.message().to_string())
-                .unwrap_or_default();
-            assert_eq!(
-                message,
-                format!("missing field `{}`", kind.required()[0]),
-                "{kind:?}"
-            );
+            let empty = kind.deserialize(toml::Spanned::new(0..0, toml::de::DeValue::Table(Default::default())));
+            let message = empty.err().map(|e| e.message().to_string()).unwrap_or_default();
+            assert_eq!(message, format!("missing field `{}`", kind.required()[0]), "{kind:?}");
             for field in kind.required() {
-                assert!(
-                    kind.fields().contains(field),
-                    "{kind:?} has no field {field}"
-                );
+                assert!(kind.fields().contains(field), "{kind:?} has no field {field}");
             }
         }
     }

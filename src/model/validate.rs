@@ -2,6 +2,7 @@
 //! types alone cannot express.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -9,17 +10,10 @@ use crate::model::values::Target;
 use crate::model::{Kind, KindData, Record};
 
 /// Validates the whole set of records; returns the records that may be used.
-pub fn validate(
-    records: Vec<Record>,
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Record> {
+pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
     plan_count(&records, diagnostics);
     let records = unique_ids(records, diagnostics);
-    let ids: HashMap<String, &Record> = records
-        .iter()
-        .map(|r| (r.id.to_ascii_lowercase(), r))
-        .collect();
+    let ids: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r.as_ref())).collect();
     for record in &records {
         references(record, &ids, diagnostics);
         values(record, config, diagnostics);
@@ -28,9 +22,9 @@ pub fn validate(
     records
 }
 
-fn unique_ids(records: Vec<Record>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Record> {
+fn unique_ids(records: Vec<Arc<Record>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut kept: Vec<Record> = Vec::with_capacity(records.len());
+    let mut kept: Vec<Arc<Record>> = Vec::with_capacity(records.len());
     for record in records {
         let key = record.id.to_ascii_lowercase();
         if let Some(&first) = seen.get(&key) {
@@ -45,10 +39,7 @@ fn unique_ids(records: Vec<Record>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Re
                     record.id
                 ))
                 .at(record.origin.locate("id"))
-                .note(format!(
-                    "`{}` is already used by {}:{}:{}",
-                    first.id, first_at.path, first_at.line, first_at.col
-                ))
+                .note(format!("`{}` is already used by {}:{}:{}", first.id, first_at.path, first_at.line, first_at.col))
                 .help("rename one of the two records (or set a different `id = \"…\"`)"),
             );
             continue;
@@ -59,14 +50,14 @@ fn unique_ids(records: Vec<Record>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Re
     kept
 }
 
-fn plan_count(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
-    let plans: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Plan).collect();
+fn plan_count(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
+    let plans: Vec<&Arc<Record>> = records.iter().filter(|r| r.kind == Kind::Plan).collect();
     match plans.as_slice() {
-        [] => diagnostics.push(
-            Diagnostic::error("no plan record: a project needs exactly one")
-                .in_file("content/")
-                .help("create `content/plan.md` with `title = \"…\"` in its front matter; its body is the executive summary"),
-        ),
+        [] => {
+            diagnostics.push(Diagnostic::error("no plan record: a project needs exactly one").in_file("content/").help(
+                "create `content/plan.md` with `title = \"…\"` in its front matter; its body is the executive summary",
+            ))
+        }
         [_] => {}
         [first, rest @ ..] => {
             for extra in rest {
@@ -94,14 +85,12 @@ fn references(record: &Record, ids: &HashMap<String, &Record>, diagnostics: &mut
                     .map(|r| r.id.as_str());
                 let hint = did_you_mean(target, candidates);
                 diagnostics.push(
-                    Diagnostic::error(format!(
-                        "`{field}` names `{target}`, but no record has that id"
-                    ))
-                    .at(record.origin.locate_item(field, index))
-                    .help(hint.map_or_else(
-                        || "use the id of an existing record, or remove the reference".to_string(),
-                        |s| format!("did you mean `{s}`?"),
-                    )),
+                    Diagnostic::error(format!("`{field}` names `{target}`, but no record has that id"))
+                        .at(record.origin.locate_item(field, index))
+                        .help(hint.map_or_else(
+                            || "use the id of an existing record, or remove the reference".to_string(),
+                            |s| format!("did you mean `{s}`?"),
+                        )),
                 );
             }
             Some(found) => {
@@ -145,15 +134,10 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
         }
         KindData::Metric(metric) => {
             if let Err(why) = Target::parse(&metric.target) {
-                diagnostics.push(
-                    Diagnostic::error(format!("bad metric target: {why}"))
-                        .at(origin.locate("target")),
-                );
+                diagnostics.push(Diagnostic::error(format!("bad metric target: {why}")).at(origin.locate("target")));
             }
         }
-        KindData::Gate(gate)
-            if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) =>
-        {
+        KindData::Gate(gate) if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) => {
             let hint = did_you_mean(&gate.group, config.gates.groups.iter().map(String::as_str));
             diagnostics.push(
                 Diagnostic::error(format!(
@@ -179,11 +163,9 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
             }
             if !m.weeks.is_empty() && (m.start.is_some() || m.end.is_some()) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "a milestone has either `start`/`end` dates or `weeks`, not both",
-                    )
-                    .at(origin.locate_key("weeks"))
-                    .help("keep the dates, or the week numbers relative to the plan's `start`"),
+                    Diagnostic::error("a milestone has either `start`/`end` dates or `weeks`, not both")
+                        .at(origin.locate_key("weeks"))
+                        .help("keep the dates, or the week numbers relative to the plan's `start`"),
                 );
             }
             if let Some(i) = m.weeks.iter().position(|w| *w == 0) {
@@ -198,24 +180,17 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Gates' `depends_on` must form no cycle; each cycle is reported once, at its first gate.
-fn cycles(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
+fn cycles(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
     let edges: BTreeMap<String, Vec<String>> = records
         .iter()
         .filter_map(|r| match &r.data {
-            KindData::Gate(g) => Some((
-                r.id.to_ascii_lowercase(),
-                g.depends_on
-                    .iter()
-                    .map(|d| d.to_ascii_lowercase())
-                    .collect(),
-            )),
+            KindData::Gate(g) => {
+                Some((r.id.to_ascii_lowercase(), g.depends_on.iter().map(|d| d.to_ascii_lowercase()).collect()))
+            }
             _ => None,
         })
         .collect();
-    let by_id: HashMap<String, &Record> = records
-        .iter()
-        .map(|r| (r.id.to_ascii_lowercase(), r))
-        .collect();
+    let by_id: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r.as_ref())).collect();
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Visiting,
@@ -241,19 +216,15 @@ fn cycles(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
             match marks.get(dep) {
                 Some(Mark::Visiting) => {
                     let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
-                    let names: Vec<&str> = path[from..]
-                        .iter()
-                        .map(|(n, _)| by_id.get(*n).map_or(*n, |r| r.id.as_str()))
-                        .collect();
+                    let names: Vec<&str> =
+                        path[from..].iter().map(|(n, _)| by_id.get(*n).map_or(*n, |r| r.id.as_str())).collect();
                     let first = by_id[path[from].0];
                     let back = names[0];
                     let index = match &first.data {
                         KindData::Gate(g) => g
                             .depends_on
                             .iter()
-                            .position(|d| {
-                                d.eq_ignore_ascii_case(names.get(1).copied().unwrap_or(back))
-                            })
+                            .position(|d| d.eq_ignore_ascii_case(names.get(1).copied().unwrap_or(back)))
                             .unwrap_or(0),
                         _ => 0,
                     };

@@ -28,17 +28,11 @@ impl<'de> Deserialize<'de> for Date {
 
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
                 use serde::de::Error;
-                let dt = toml::value::Datetime::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(map),
-                )?;
+                let dt = toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 match (dt.date, dt.time) {
-                    (Some(d), None) => {
-                        Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-                            .map_err(A::Error::custom)
-                    }
-                    _ => Err(A::Error::custom(format!(
-                        "expected a date like 2025-08-12, found date-time `{dt}`"
-                    ))),
+                    (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                        .map_err(A::Error::custom),
+                    _ => Err(A::Error::custom(format!("expected a date like 2025-08-12, found date-time `{dt}`"))),
                 }
             }
         }
@@ -59,26 +53,19 @@ impl Date {
         };
         match numbers.as_deref() {
             Some([y, m, d]) => Date::from_ymd(*y as i32, *m, *d),
-            _ => Err(format!(
-                "expected a date like 2025-08-12 (YYYY-MM-DD), found `{text}`"
-            )),
+            _ => Err(format!("expected a date like 2025-08-12 (YYYY-MM-DD), found `{text}`")),
         }
     }
 
     fn from_ymd(year: i32, month: u32, day: u32) -> Result<Date, String> {
         if !(1..=12).contains(&month) {
-            return Err(format!(
-                "impossible date {year:04}-{month:02}-{day:02}: there is no month {month}"
-            ));
+            return Err(format!("impossible date {year:04}-{month:02}-{day:02}: there is no month {month}"));
         }
-        NaiveDate::from_ymd_opt(year, month, day)
-            .map(Date)
-            .ok_or_else(|| {
-                let days = days_in_month(year, month);
-                let name = NaiveDate::from_ymd_opt(year, month, 1)
-                    .map_or(String::new(), |d| d.format("%B %Y").to_string());
-                format!("impossible date {year:04}-{month:02}-{day:02}: {name} has {days} days")
-            })
+        NaiveDate::from_ymd_opt(year, month, day).map(Date).ok_or_else(|| {
+            let days = days_in_month(year, month);
+            let name = NaiveDate::from_ymd_opt(year, month, 1).map_or(String::new(), |d| d.format("%B %Y").to_string());
+            format!("impossible date {year:04}-{month:02}-{day:02}: {name} has {days} days")
+        })
     }
 
     pub fn days_until(self, later: Date) -> i64 {
@@ -97,11 +84,8 @@ impl Date {
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
     next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
@@ -199,31 +183,16 @@ pub enum Target {
 }
 
 impl Target {
-    pub const FORMS: &'static str =
-        "\">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"";
+    pub const FORMS: &'static str = "\">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"";
 
     pub fn parse(text: &str) -> Result<Target, String> {
         let t = text.trim();
-        let number = |s: &str| {
-            s.trim()
-                .trim_end_matches('%')
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-        };
-        let bad = || {
-            format!(
-                "`{text}` is not a metric target; write one of {}",
-                Target::FORMS
-            )
-        };
+        let number = |s: &str| s.trim().trim_end_matches('%').trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let bad = || format!("`{text}` is not a metric target; write one of {}", Target::FORMS);
         if let Some((low, high)) = t.split_once("..") {
             let (low, high) = (number(low).ok_or_else(bad)?, number(high).ok_or_else(bad)?);
             if low > high {
-                return Err(format!(
-                    "target range `{text}` is empty: {low} is above {high}"
-                ));
+                return Err(format!("target range `{text}` is empty: {low} is above {high}"));
             }
             return Ok(Target::Between { low, high });
         }
@@ -280,11 +249,7 @@ impl fmt::Display for Target {
 /// Formats a number without a trailing `.0`, and with at most two decimals.
 pub fn number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded}")
-    }
+    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded}") }
 }
 
 #[cfg(test)]
@@ -293,20 +258,9 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_explained() {
-        assert_eq!(
-            Date::parse("2026-02-30").unwrap_err(),
-            "impossible date 2026-02-30: February 2026 has 28 days"
-        );
-        assert!(
-            Date::parse("2026-13-01")
-                .unwrap_err()
-                .contains("no month 13")
-        );
-        assert!(
-            Date::parse("12/08/2025")
-                .unwrap_err()
-                .contains("YYYY-MM-DD")
-        );
+        assert_eq!(Date::parse("2026-02-30").unwrap_err(), "impossible date 2026-02-30: February 2026 has 28 days");
+        assert!(Date::parse("2026-13-01").unwrap_err().contains("no month 13"));
+        assert!(Date::parse("12/08/2025").unwrap_err().contains("YYYY-MM-DD"));
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
     }
 
@@ -318,11 +272,7 @@ mod tests {
         assert!(Target::parse("<= 5").unwrap().is_met(4.0));
         assert!(Target::parse("80..95").unwrap().is_met(95.0));
         assert!(Target::parse("95..80").is_err());
-        assert!(
-            Target::parse("about 90")
-                .unwrap_err()
-                .contains("not a metric target")
-        );
+        assert!(Target::parse("about 90").unwrap_err().contains("not a metric target"));
         assert_eq!(Target::parse(">= 90").unwrap().to_string(), "≥ 90");
         assert_eq!(Target::parse("> 90").unwrap().gap(57.1), 90.0 - 57.1);
     }

@@ -32,11 +32,7 @@ pub fn split(text: &str) -> Result<Parts, FrontMatterError> {
     let fm_start = next_line(text, open.end);
     for line in lines {
         if text[line.clone()].trim_end() == "+++" {
-            return Ok(Parts {
-                open,
-                front_matter: fm_start..line.start,
-                body: next_line(text, line.end)..text.len(),
-            });
+            return Ok(Parts { open, front_matter: fm_start..line.start, body: next_line(text, line.end)..text.len() });
         }
     }
     Err(FrontMatterError::Unterminated(open))
@@ -83,9 +79,6 @@ mod tests {
     #[test]
     fn reports_missing_and_unterminated() {
         assert_eq!(split("title = 1\n"), Err(FrontMatterError::Missing));
-        assert_eq!(
-            split("+++\ntitle = 1\n"),
-            Err(FrontMatterError::Unterminated(0..3))
-        );
+        assert_eq!(split("+++\ntitle = 1\n"), Err(FrontMatterError::Unterminated(0..3)));
     }
 }

@@ -45,9 +45,7 @@ enum FolderKind {
 
 fn folder_kind(content_path: &str) -> FolderKind {
     match content_path.split_once('/') {
-        Some((folder, _)) => {
-            Kind::from_folder(folder).map_or(FolderKind::Unknown, FolderKind::Known)
-        }
+        Some((folder, _)) => Kind::from_folder(folder).map_or(FolderKind::Unknown, FolderKind::Known),
         None if content_path.starts_with("plan.") => FolderKind::Known(Kind::Plan),
         None => FolderKind::Root,
     }
@@ -66,11 +64,9 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
         }
         Err(FrontMatterError::Unterminated(open)) => {
             out.diagnostics.push(
-                Diagnostic::error(
-                    "front matter is never closed: expected a line `+++` after the fields",
-                )
-                .at(file.locate(open))
-                .help("add a line containing only `+++` between the fields and the body"),
+                Diagnostic::error("front matter is never closed: expected a line `+++` after the fields")
+                    .at(file.locate(open))
+                    .help("add a line containing only `+++` between the fields and the body"),
             );
             return;
         }
@@ -105,13 +101,7 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
         .collect();
     if arrays.is_empty() {
         let span = 0..file.text.len();
-        let input = RecordInput {
-            table,
-            base: 0,
-            span,
-            default_id: Some(file.stem()),
-            body: None,
-        };
+        let input = RecordInput { table, base: 0, span, default_id: Some(file.stem()), body: None };
         if let Some(record) = build_record(file, folder, input, out) {
             out.records.push(record);
         }
@@ -120,8 +110,7 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
     // Many records: `[[blocker]]`, `[[risk]]`, … arrays and nothing else at the top level.
     for (key, value) in table.get_ref().iter() {
         let name = key.get_ref().as_ref();
-        let Some(kind) = Kind::from_name(name).filter(|_| is_array_of_tables(value.get_ref()))
-        else {
+        let Some(kind) = Kind::from_name(name).filter(|_| is_array_of_tables(value.get_ref())) else {
             out.diagnostics.push(
                 Diagnostic::error(format!("top-level key `{name}` in a file of `[[{}]]` records", arrays[0]))
                     .at(file.locate(key.span()))
@@ -161,26 +150,16 @@ fn parse_toml_file(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed)
     }
 }
 
-fn key_span_location(
-    file: &SourceFile,
-    key: &Spanned<std::borrow::Cow<'_, str>>,
-) -> crate::diagnostics::Location {
+fn key_span_location(file: &SourceFile, key: &Spanned<std::borrow::Cow<'_, str>>) -> crate::diagnostics::Location {
     file.locate(key.span())
 }
 
 fn is_array_of_tables(value: &DeValue<'_>) -> bool {
-    value
-        .as_array()
-        .is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.get_ref().is_table()))
+    value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.get_ref().is_table()))
 }
 
 /// Parses TOML, reporting every syntax error. `base` is where `text` starts in the file.
-fn parse_toml<'a>(
-    file: &SourceFile,
-    text: &'a str,
-    base: usize,
-    out: &mut Parsed,
-) -> Option<Spanned<DeTable<'a>>> {
+fn parse_toml<'a>(file: &SourceFile, text: &'a str, base: usize, out: &mut Parsed) -> Option<Spanned<DeTable<'a>>> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if errors.is_empty() {
         return Some(table);
@@ -189,18 +168,13 @@ fn parse_toml<'a>(
         let span = e.span().unwrap_or(0..0);
         let at = span.start + base..span.end + base;
         let message = e.message().trim();
-        let diagnostic =
-            if message.starts_with("invalid date") || message.starts_with("invalid time") {
-                let written = file.text.get(at.clone()).unwrap_or("").trim();
-                Diagnostic::error(format!(
-                    "impossible date `{written}`: {}",
-                    message.trim_start_matches("invalid date, ")
-                ))
+        let diagnostic = if message.starts_with("invalid date") || message.starts_with("invalid time") {
+            let written = file.text.get(at.clone()).unwrap_or("").trim();
+            Diagnostic::error(format!("impossible date `{written}`: {}", message.trim_start_matches("invalid date, ")))
                 .help("use a real calendar date, written YYYY-MM-DD")
-            } else {
-                Diagnostic::error(format!("TOML syntax error: {message}"))
-                    .help(toml_errors::syntax_help(message))
-            };
+        } else {
+            Diagnostic::error(format!("TOML syntax error: {message}")).help(toml_errors::syntax_help(message))
+        };
         out.diagnostics.push(diagnostic.at(file.locate(at)));
     }
     None
@@ -222,37 +196,17 @@ fn build_record(
     input: RecordInput<'_>,
     out: &mut Parsed,
 ) -> Option<Record> {
-    let RecordInput {
-        table,
-        base,
-        span,
-        default_id,
-        body,
-    } = input;
+    let RecordInput { table, base, span, default_id, body } = input;
     let shift = |r: Range<usize>| r.start + base..r.end + base;
     let fields: BTreeMap<String, FieldSpan> = table
         .get_ref()
         .iter()
         .map(|(k, v)| {
-            let items = v
-                .get_ref()
-                .as_array()
-                .map_or_else(Vec::new, |a| a.iter().map(|i| shift(i.span())).collect());
-            (
-                k.get_ref().to_string(),
-                FieldSpan {
-                    key: shift(k.span()),
-                    value: shift(v.span()),
-                    items,
-                },
-            )
+            let items = v.get_ref().as_array().map_or_else(Vec::new, |a| a.iter().map(|i| shift(i.span())).collect());
+            (k.get_ref().to_string(), FieldSpan { key: shift(k.span()), value: shift(v.span()), items })
         })
         .collect();
-    let origin = Origin {
-        file: file.clone(),
-        span,
-        fields,
-    };
+    let origin = Origin { file: file.clone(), span, fields };
     let errors_before = out.diagnostics.len();
 
     let kind = resolve_kind(&table, folder, &origin, out)?;
@@ -270,44 +224,22 @@ fn build_record(
             out.diagnostics.push(unknown_field(name, kind, &origin));
         }
     }
-    let missing: Vec<&str> = kind
-        .required()
-        .iter()
-        .copied()
-        .filter(|f| !origin.fields.contains_key(*f))
-        .collect();
+    let missing: Vec<&str> = kind.required().iter().copied().filter(|f| !origin.fields.contains_key(*f)).collect();
     for field in &missing {
-        let example = if matches!(*field, "title" | "decision" | "group") {
-            "\"…\""
-        } else {
-            "…"
-        };
+        let example = if matches!(*field, "title" | "decision" | "group") { "\"…\"" } else { "…" };
         out.diagnostics.push(
-            Diagnostic::error(format!(
-                "missing required field `{field}` in a {} record",
-                kind.name()
-            ))
-            .at(origin.file.locate(origin.span.start..origin.span.start))
-            .help(format!("add `{field} = {example}` to the record")),
+            Diagnostic::error(format!("missing required field `{field}` in a {} record", kind.name()))
+                .at(origin.file.locate(origin.span.start..origin.span.start))
+                .help(format!("add `{field} = {example}` to the record")),
         );
     }
     let table_span = table.span();
-    let common = deserialize_all(
-        common_table,
-        &table_span,
-        base,
-        &origin,
-        kind,
-        out,
-        |value| {
-            use serde::Deserialize;
-            use serde::de::IntoDeserializer;
-            Common::deserialize(value.into_deserializer())
-        },
-    );
-    let data = deserialize_all(kind_table, &table_span, base, &origin, kind, out, |value| {
-        kind.deserialize(value)
+    let common = deserialize_all(common_table, &table_span, base, &origin, kind, out, |value| {
+        use serde::Deserialize;
+        use serde::de::IntoDeserializer;
+        Common::deserialize(value.into_deserializer())
     });
+    let data = deserialize_all(kind_table, &table_span, base, &origin, kind, out, |value| kind.deserialize(value));
     let (mut common, data) = (common?, data?);
     if !missing.is_empty() {
         return None;
@@ -331,9 +263,7 @@ fn build_record(
             check_id(id)
                 .map_err(|why| {
                     out.diagnostics.push(
-                        Diagnostic::error(format!("invalid id `{id}`: {why}"))
-                            .at(origin.locate("id"))
-                            .help(ID_HELP),
+                        Diagnostic::error(format!("invalid id `{id}`: {why}")).at(origin.locate("id")).help(ID_HELP),
                     )
                 })
                 .ok()?;
@@ -343,13 +273,9 @@ fn build_record(
             check_id(stem)
                 .map_err(|why| {
                     out.diagnostics.push(
-                        Diagnostic::error(format!(
-                            "the file name `{stem}` is not a valid record id: {why}"
-                        ))
-                        .at(origin.file.locate(origin.span.start..origin.span.start))
-                        .help(format!(
-                            "rename the file, or set `id = \"…\"` in the record; {ID_HELP}"
-                        )),
+                        Diagnostic::error(format!("the file name `{stem}` is not a valid record id: {why}"))
+                            .at(origin.file.locate(origin.span.start..origin.span.start))
+                            .help(format!("rename the file, or set `id = \"…\"` in the record; {ID_HELP}")),
                     )
                 })
                 .ok()?;
@@ -364,14 +290,7 @@ fn build_record(
             return None;
         }
     };
-    (out.diagnostics.len() == errors_before).then_some(Record {
-        id,
-        kind,
-        common,
-        data,
-        body,
-        origin,
-    })
+    (out.diagnostics.len() == errors_before).then(|| Record::new(id, kind, common, data, body, origin))
 }
 
 /// Deserializes `table`, reporting every bad field rather than only the first: each field
@@ -395,8 +314,7 @@ fn deserialize_all<'a, T>(
         if error.message().starts_with("missing field") {
             return None;
         }
-        out.diagnostics
-            .push(toml_errors::explain(&error, base, origin, kind));
+        out.diagnostics.push(toml_errors::explain(&error, base, origin, kind));
         let culprit = error.span().and_then(|s| {
             let at = s.start + base;
             origin
@@ -412,7 +330,8 @@ fn deserialize_all<'a, T>(
     }
 }
 
-const ID_HELP: &str = "ids start with a letter or digit and use only letters, digits, `.`, `_` and `-` (at most 64 characters)";
+const ID_HELP: &str =
+    "ids start with a letter or digit and use only letters, digits, `.`, `_` and `-` (at most 64 characters)";
 
 /// Ids become file names and URLs, so they are kept to a portable, path-free alphabet.
 pub fn check_id(id: &str) -> Result<(), String> {
@@ -422,10 +341,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
         Some(c) if !c.is_ascii_alphanumeric() => return Err(format!("it starts with `{c}`")),
         _ => {}
     }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
         return Err(if c == '/' || c == '\\' {
             "it contains a path separator and could escape the output folder".into()
         } else {
@@ -441,12 +357,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn resolve_kind(
-    table: &Spanned<DeTable<'_>>,
-    folder: FolderKind,
-    origin: &Origin,
-    out: &mut Parsed,
-) -> Option<Kind> {
+fn resolve_kind(table: &Spanned<DeTable<'_>>, folder: FolderKind, origin: &Origin, out: &mut Parsed) -> Option<Kind> {
     let declared = match table.get_ref().get("kind").map(|v| v.get_ref()) {
         None => None,
         Some(DeValue::String(name)) => match Kind::from_name(name) {
@@ -454,78 +365,50 @@ fn resolve_kind(
             None => {
                 let names = Kind::names();
                 out.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "unknown kind `{name}`; expected one of: {}",
-                        names.join(", ")
-                    ))
-                    .at(origin.locate("kind"))
-                    .with_help(
-                        did_you_mean(name, names.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                    Diagnostic::error(format!("unknown kind `{name}`; expected one of: {}", names.join(", ")))
+                        .at(origin.locate("kind"))
+                        .with_help(did_you_mean(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"))),
                 );
                 return None;
             }
         },
         Some(other) => {
             out.diagnostics.push(
-                Diagnostic::error(format!(
-                    "wrong type for `kind`: expected a string, found {}",
-                    other.type_str()
-                ))
-                .at(origin.locate("kind")),
+                Diagnostic::error(format!("wrong type for `kind`: expected a string, found {}", other.type_str()))
+                    .at(origin.locate("kind")),
             );
             return None;
         }
     };
     match (declared, folder) {
         (Some(d), FolderKind::Known(f)) if d != f => {
-            out.diagnostics
-                .push(kind_conflict(origin, &origin.locate("kind"), d, f));
+            out.diagnostics.push(kind_conflict(origin, &origin.locate("kind"), d, f));
             None
         }
         (Some(d), _) => Some(d),
         (None, FolderKind::Known(f)) => Some(f),
         (None, _) => {
-            let folders: Vec<String> = Kind::ALL
-                .iter()
-                .filter(|k| **k != Kind::Plan)
-                .map(|k| format!("{}/", k.folder()))
-                .collect();
+            let folders: Vec<String> =
+                Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| format!("{}/", k.folder())).collect();
             out.diagnostics.push(
                 Diagnostic::error("cannot tell what kind of record this is")
                     .at(origin.file.locate(origin.span.start..origin.span.start))
-                    .help(format!(
-                        "put the file in a kind folder ({}) or add `kind = \"…\"`",
-                        folders.join(", ")
-                    )),
+                    .help(format!("put the file in a kind folder ({}) or add `kind = \"…\"`", folders.join(", "))),
             );
             None
         }
     }
 }
 
-fn kind_conflict(
-    origin: &Origin,
-    at: &crate::diagnostics::Location,
-    declared: Kind,
-    folder: Kind,
-) -> Diagnostic {
+fn kind_conflict(origin: &Origin, at: &crate::diagnostics::Location, declared: Kind, folder: Kind) -> Diagnostic {
     Diagnostic::error(format!(
         "kind conflict: the record says `{}` but its place says `{}`",
         declared.name(),
         folder.name()
     ))
     .at(at.clone())
-    .note(format!(
-        "{} is under `content/{}/`",
-        origin.path(),
-        folder.folder()
-    ))
-    .help(format!(
-        "move the record to `content/{}/`, or remove the conflicting kind",
-        declared.folder()
-    ))
+    .note(format!("{} is under `content/{}/`", origin.path(), folder.folder()))
+    .help(format!("move the record to `content/{}/`, or remove the conflicting kind", declared.folder()))
 }
 
 fn unknown_field(name: &str, kind: Kind, origin: &Origin) -> Diagnostic {
@@ -533,12 +416,9 @@ fn unknown_field(name: &str, kind: Kind, origin: &Origin) -> Diagnostic {
     let hint = did_you_mean(name, known()).map(|s| format!("did you mean `{s}`?"));
     let mut fields: Vec<&str> = known().filter(|f| *f != "body").collect();
     fields.sort_unstable();
-    Diagnostic::error(format!(
-        "unknown field `{name}` in a {} record",
-        kind.name()
-    ))
-    .at(origin.locate_key(name))
-    .with_help(hint.or_else(|| Some(format!("a {} accepts: {}", kind.name(), fields.join(", ")))))
+    Diagnostic::error(format!("unknown field `{name}` in a {} record", kind.name()))
+        .at(origin.locate_key(name))
+        .with_help(hint.or_else(|| Some(format!("a {} accepts: {}", kind.name(), fields.join(", ")))))
 }
 
 #[cfg(test)]
@@ -546,10 +426,7 @@ mod tests {
     use super::*;
 
     fn parse(path: &str, text: &str) -> Parsed {
-        let file = Arc::new(SourceFile {
-            path: format!("content/{path}"),
-            text: text.to_string(),
-        });
+        let file = Arc::new(SourceFile { path: format!("content/{path}"), text: text.to_string() });
         parse_file(&file, path)
     }
 
@@ -567,15 +444,8 @@ mod tests {
 
     #[test]
     fn unknown_field_points_at_key_with_hint() {
-        let p = parse(
-            "blockers/b-1.md",
-            "+++\ntitle = \"DB\"\nserverity = \"critical\"\nstatus = \"open\"\n+++\n",
-        );
-        let d = p
-            .diagnostics
-            .iter()
-            .find(|d| d.message.contains("serverity"))
-            .unwrap();
+        let p = parse("blockers/b-1.md", "+++\ntitle = \"DB\"\nserverity = \"critical\"\nstatus = \"open\"\n+++\n");
+        let d = p.diagnostics.iter().find(|d| d.message.contains("serverity")).unwrap();
         let loc = d.location.as_ref().unwrap();
         assert_eq!((loc.line, loc.col), (3, 1));
         assert_eq!(d.help.as_deref(), Some("did you mean `severity`?"));
@@ -588,10 +458,7 @@ mod tests {
             "[[risk]]\nid = \"r-1\"\ntitle = \"A\"\nlikelihood = 3\nimpact = 4\n\n[[risk]]\nid = \"r-2\"\ntitle = \"B\"\nlikelihood = 2\nimpact = 2\nbody = \"\"\"\nText\n\"\"\"\n",
         );
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        assert_eq!(
-            p.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-            ["r-1", "r-2"]
-        );
+        assert_eq!(p.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r-1", "r-2"]);
         assert_eq!(p.records[1].body, "Text\n");
     }
 

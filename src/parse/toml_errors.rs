@@ -30,53 +30,25 @@ pub fn describe(message: &str, field: Option<&str>, container: &str) -> Diagnost
 
     if let Some(missing) = message.strip_prefix("missing field ") {
         let name = missing.trim_matches('`');
-        let example = if name == "title" || name == "decision" {
-            "\"…\""
-        } else {
-            "…"
-        };
+        let example = if name == "title" || name == "decision" { "\"…\"" } else { "…" };
         Diagnostic::error(format!("missing required field `{name}` in {container}"))
             .help(format!("add `{name} = {example}` to the record"))
     } else if message.starts_with("unknown variant") {
-        let (value, allowed) = (
-            quoted.first().cloned().unwrap_or_default(),
-            quoted.get(1..).unwrap_or(&[]).to_vec(),
-        );
-        Diagnostic::error(format!(
-            "invalid value `{value}`{what}: expected one of {}",
-            allowed.join(", ")
-        ))
-        .with_help(
-            did_you_mean(&value, allowed.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?")),
-        )
+        let (value, allowed) = (quoted.first().cloned().unwrap_or_default(), quoted.get(1..).unwrap_or(&[]).to_vec());
+        Diagnostic::error(format!("invalid value `{value}`{what}: expected one of {}", allowed.join(", ")))
+            .with_help(did_you_mean(&value, allowed.iter().map(String::as_str)).map(|s| format!("did you mean `{s}`?")))
     } else if message.starts_with("unknown field") {
-        let (name, allowed) = (
-            quoted.first().cloned().unwrap_or_default(),
-            quoted.get(1..).unwrap_or(&[]).to_vec(),
-        );
+        let (name, allowed) = (quoted.first().cloned().unwrap_or_default(), quoted.get(1..).unwrap_or(&[]).to_vec());
         Diagnostic::error(format!("unknown field `{name}`{what}")).help(
-            did_you_mean(&name, allowed.iter().map(String::as_str)).map_or_else(
-                || format!("allowed here: {}", allowed.join(", ")),
-                |s| format!("did you mean `{s}`?"),
-            ),
+            did_you_mean(&name, allowed.iter().map(String::as_str))
+                .map_or_else(|| format!("allowed here: {}", allowed.join(", ")), |s| format!("did you mean `{s}`?")),
         )
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another type"));
-        Diagnostic::error(format!(
-            "wrong type{what}: expected {}, found {found}",
-            plain_type(expected)
-        ))
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        Diagnostic::error(format!("wrong type{what}: expected {}, found {found}", plain_type(expected)))
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another value"));
-        Diagnostic::error(format!(
-            "invalid value{what}: expected {}, found {found}",
-            plain_type(expected)
-        ))
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another value"));
+        Diagnostic::error(format!("invalid value{what}: expected {}, found {found}", plain_type(expected)))
     } else {
         Diagnostic::error(format!("invalid value{what}: {message}"))
     }
@@ -96,26 +68,17 @@ fn plain_type(expected: &str) -> String {
 
 /// The `names` in a message, in order.
 fn backticked(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
+    message.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
 /// A hint for the commonest TOML syntax slips.
 pub fn syntax_help(message: &str) -> String {
-    if message.contains("string")
-        || message.contains("invalid unquoted")
-        || message.contains("unquoted")
-    {
+    if message.contains("string") || message.contains("invalid unquoted") || message.contains("unquoted") {
         "text values need quotes: `title = \"…\"`".into()
     } else if message.contains("duplicate key") {
         "each key may appear once per record; remove or rename the repeated one".into()
     } else {
-        "check the line against TOML syntax: `key = value`, strings in quotes, arrays in `[…]`"
-            .into()
+        "check the line against TOML syntax: `key = value`, strings in quotes, arrays in `[…]`".into()
     }
 }
 
@@ -125,9 +88,6 @@ mod tests {
 
     #[test]
     fn extracts_backticked_names() {
-        assert_eq!(
-            backticked("unknown variant `hihg`, expected one of `a`, `b`"),
-            ["hihg", "a", "b"]
-        );
+        assert_eq!(backticked("unknown variant `hihg`, expected one of `a`, `b`"), ["hihg", "a", "b"]);
     }
 }

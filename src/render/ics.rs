@@ -15,10 +15,9 @@ pub fn milestones(status: &Status, calendar_name: &str) -> String {
     line(format!("X-WR-CALNAME:{}", escape(calendar_name)));
     let stamp = status.as_of.0.format("%Y%m%dT000000Z");
     for item in &status.items["milestones"] {
-        let (Some(start), Some(end)) = (
-            item.derived.start.or(item.derived.end),
-            item.derived.end.or(item.derived.start),
-        ) else {
+        let (Some(start), Some(end)) =
+            (item.derived.start.or(item.derived.end), item.derived.end.or(item.derived.start))
+        else {
             continue;
         };
         line("BEGIN:VEVENT".into());
@@ -26,12 +25,9 @@ pub fn milestones(status: &Status, calendar_name: &str) -> String {
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", start.0.format("%Y%m%d")));
         // DTEND of an all-day event is exclusive.
-        line(format!(
-            "DTEND;VALUE=DATE:{}",
-            end.add_days(1).0.format("%Y%m%d")
-        ));
+        line(format!("DTEND;VALUE=DATE:{}", end.add_days(1).0.format("%Y%m%d")));
         line(format!("SUMMARY:{}", escape(&item.title)));
-        if let KindData::Milestone(m) = &item.fields {
+        if let KindData::Milestone(m) = &item.record.data {
             let mut description = format!("Status: {}", m.status);
             for d in &m.deliverables {
                 let _ = write!(description, "\n- {d}");

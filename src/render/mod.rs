@@ -40,13 +40,13 @@ struct Page {
     extra: Vec<(&'static str, Value)>,
 }
 
-/// Fills in the sanitized HTML of every record body.
-pub fn render_bodies(status: &mut Status) {
-    status.plan.body_html = markdown::to_html(&status.plan.body);
-    status.items.values_mut().for_each(|items| {
-        items
-            .par_iter_mut()
-            .for_each(|i| i.body_html = markdown::to_html(&i.body))
+/// Renders every record body to sanitized HTML, in parallel, ahead of serialization.
+pub fn render_bodies(status: &Status) {
+    status.plan.record.body_html();
+    status.items.values().for_each(|items| {
+        items.par_iter().for_each(|i| {
+            i.record.body_html();
+        })
     });
 }
 
@@ -59,28 +59,18 @@ pub fn render_site(
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut tera = templates::engine(templates)?;
     let status_value = Value::from_serializable(status);
-    let title = config
-        .site
-        .title
-        .clone()
-        .unwrap_or_else(|| status.plan.title.clone());
+    let title = config.site.title.clone().unwrap_or_else(|| status.plan.title.clone());
     let globals = tera.global_context();
     globals.insert_value("status", status_value.clone());
     globals.insert_value("index", index(&status_value));
-    globals.insert(
-        "site",
-        &SiteInfo {
-            title: &title,
-            base_url: &config.site.base_url,
-        },
-    );
+    globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
     globals.insert("kinds", &kinds());
     globals.insert("outline", &outline(status));
     globals.insert(
         "action_horizons",
         &groups(
             &status.items["actions"],
-            |i| match &i.fields {
+            |i| match &i.record.data {
                 KindData::Action(a) => a.horizon.clone(),
                 _ => None,
             },
@@ -91,7 +81,7 @@ pub fn render_site(
         "metric_groups",
         &groups(
             &status.items["metrics"],
-            |i| match &i.fields {
+            |i| match &i.record.data {
                 KindData::Metric(m) => m.group.clone(),
                 _ => None,
             },
@@ -111,11 +101,7 @@ pub fn render_site(
         let result = tera
             .render(page.template, &context)
             .map_err(|e| templates::template_error(&e, templates, Some(&page.path)))
-            .and_then(|html| {
-                staging
-                    .write(&page.path, html.as_bytes())
-                    .map_err(|e| write_error(&page.path, &e))
-            });
+            .and_then(|html| staging.write(&page.path, html.as_bytes()).map_err(|e| write_error(&page.path, &e)));
         if let Err(d) = result {
             problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
         }
@@ -129,15 +115,9 @@ pub fn render_site(
                 == first_line(&b.message).split(" while rendering").next()
     });
 
-    let json = serde_json::to_string_pretty(status).map_err(|e| {
-        vec![Diagnostic::error(format!(
-            "cannot serialize status.json: {e}"
-        ))]
-    })?;
-    let css = templates
-        .iter()
-        .find(|t| t.name == "style.css")
-        .map_or("", |t| t.text.as_str());
+    let json = serde_json::to_string_pretty(status)
+        .map_err(|e| vec![Diagnostic::error(format!("cannot serialize status.json: {e}"))])?;
+    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
     let extra_files = [
         ("status.json", json + "\n"),
         ("milestones.ics", ics::milestones(status, &title)),
@@ -148,11 +128,7 @@ pub fn render_site(
             problems.push(write_error(path, &e));
         }
     }
-    if problems.is_empty() {
-        Ok(pages.len() + extra_files.len())
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(pages.len() + extra_files.len()) } else { Err(problems) }
 }
 
 fn first_line(text: &str) -> &str {
@@ -180,11 +156,7 @@ fn kinds() -> Vec<KindInfo> {
     Kind::ALL
         .iter()
         .filter(|k| !matches!(k, Kind::Plan | Kind::Section))
-        .map(|k| KindInfo {
-            name: k.name(),
-            folder: k.folder(),
-            title: k.plural_title(),
-        })
+        .map(|k| KindInfo { name: k.name(), folder: k.folder(), title: k.plural_title() })
         .collect()
 }
 
@@ -200,13 +172,7 @@ fn index(status: &Value) -> Value {
         }
     }
     if let Some(plan) = status.get_from_path("plan") {
-        index.insert(
-            plan.get_from_path("id")
-                .and_then(Value::as_str)
-                .unwrap_or("plan")
-                .to_string(),
-            plan.clone(),
-        );
+        index.insert(plan.get_from_path("id").and_then(Value::as_str).unwrap_or("plan").to_string(), plan.clone());
     }
     Value::from(index)
 }
@@ -219,24 +185,14 @@ struct OutlinePart {
 
 /// The plan page's order: built-in parts and `section` records, by order.
 fn outline(status: &Status) -> Vec<OutlinePart> {
-    let mut parts: Vec<(i64, usize, OutlinePart)> = PLAN_PARTS
-        .iter()
-        .enumerate()
-        .map(|(i, (part, order))| (*order, i, OutlinePart { part, id: None }))
-        .collect();
+    let mut parts: Vec<(i64, usize, OutlinePart)> =
+        PLAN_PARTS.iter().enumerate().map(|(i, (part, order))| (*order, i, OutlinePart { part, id: None })).collect();
     for (i, section) in status.items["sections"].iter().enumerate() {
-        let order = match &section.fields {
+        let order = match &section.record.data {
             KindData::Section(s) => s.order.unwrap_or(1000),
             _ => 1000,
         };
-        parts.push((
-            order,
-            PLAN_PARTS.len() + i,
-            OutlinePart {
-                part: "section",
-                id: Some(section.id.clone()),
-            },
-        ));
+        parts.push((order, PLAN_PARTS.len() + i, OutlinePart { part: "section", id: Some(section.id.clone()) }));
     }
     parts.sort_by_key(|(order, i, _)| (*order, *i));
     parts.into_iter().map(|(_, _, p)| p).collect()
@@ -256,37 +212,21 @@ fn groups(items: &[Item], label: impl Fn(&Item) -> Option<String>, fallback: &st
         match label(item) {
             Some(name) => match groups.iter_mut().find(|g| g.name == name) {
                 Some(g) => g.ids.push(item.id.clone()),
-                None => groups.push(Group {
-                    name,
-                    ids: vec![item.id.clone()],
-                }),
+                None => groups.push(Group { name, ids: vec![item.id.clone()] }),
             },
             None => unlabelled.push(item.id.clone()),
         }
     }
     if !unlabelled.is_empty() {
-        groups.push(Group {
-            name: fallback.to_string(),
-            ids: unlabelled,
-        });
+        groups.push(Group { name: fallback.to_string(), ids: unlabelled });
     }
     groups
 }
 
 fn pages(status: &Status, status_value: &Value) -> Vec<Page> {
     let mut pages = vec![
-        Page {
-            path: "index.html".into(),
-            template: "index.html",
-            root: "",
-            extra: Vec::new(),
-        },
-        Page {
-            path: "plan.html".into(),
-            template: "plan.html",
-            root: "",
-            extra: Vec::new(),
-        },
+        Page { path: "index.html".into(), template: "index.html", root: "", extra: Vec::new() },
+        Page { path: "plan.html".into(), template: "plan.html", root: "", extra: Vec::new() },
     ];
     let items = status_value.get_from_path("items").and_then(Value::as_map);
     for kind in Kind::ALL.iter().filter(|k| **k != Kind::Plan) {
@@ -304,25 +244,14 @@ fn pages(status: &Status, status_value: &Value) -> Vec<Page> {
             path: format!("{}/index.html", kind.folder()),
             template: "list.html",
             root: "../",
-            extra: vec![
-                ("kind", kind_value.clone()),
-                ("items", list.clone()),
-                ("current_kind", current.clone()),
-            ],
+            extra: vec![("kind", kind_value.clone()), ("items", list.clone()), ("current_kind", current.clone())],
         });
-        for (item, value) in status.items[kind.folder()]
-            .iter()
-            .zip(list.as_array().unwrap_or(&[]))
-        {
+        for (item, value) in status.items[kind.folder()].iter().zip(list.as_array().unwrap_or(&[])) {
             pages.push(Page {
                 path: format!("{}/{}.html", kind.folder(), item.id),
                 template: "item.html",
                 root: "../",
-                extra: vec![
-                    ("kind", kind_value.clone()),
-                    ("item", value.clone()),
-                    ("current_kind", current.clone()),
-                ],
+                extra: vec![("kind", kind_value.clone()), ("item", value.clone()), ("current_kind", current.clone())],
             });
         }
     }

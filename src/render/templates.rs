@@ -8,10 +8,7 @@ use crate::diagnostics::Diagnostic;
 /// The default theme, compiled in so a bare project builds with no files of its own.
 pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    (
-        "components.html",
-        include_str!("../../templates/components.html"),
-    ),
+    ("components.html", include_str!("../../templates/components.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("plan.html", include_str!("../../templates/plan.html")),
     ("list.html", include_str!("../../templates/list.html")),
@@ -45,9 +42,7 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries.filter_map(Result::ok).collect(),
         Err(e) => {
-            return Err(vec![
-                Diagnostic::error(format!("cannot read templates/: {e}")).in_file("templates/"),
-            ]);
+            return Err(vec![Diagnostic::error(format!("cannot read templates/: {e}")).in_file("templates/")]);
         }
     };
     entries.sort_by_key(|e| e.file_name());
@@ -62,37 +57,24 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
                 Some(t) => *t = Template { name, text, origin },
                 None => templates.push(Template { name, text, origin }),
             },
-            Err(e) => problems
-                .push(Diagnostic::error(format!("cannot read template: {e}")).in_file(origin)),
+            Err(e) => problems.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(origin)),
         }
     }
-    if problems.is_empty() {
-        Ok(templates)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
 
 /// Loads the HTML/XML templates into Tera (autoescaped), reporting errors by file.
 pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
-    let sources: Vec<(&str, &str)> = templates
-        .iter()
-        .filter(|t| !t.name.ends_with(".css"))
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
-    tera.add_raw_templates(sources)
-        .map_err(|e| vec![template_error(&e, templates, None)])?;
+    let sources: Vec<(&str, &str)> =
+        templates.iter().filter(|t| !t.name.ends_with(".css")).map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    tera.add_raw_templates(sources).map_err(|e| vec![template_error(&e, templates, None)])?;
     Ok(tera)
 }
 
 /// A template error, naming the file the template came from.
-pub fn template_error(
-    error: &tera::Error,
-    templates: &[Template],
-    rendering: Option<&str>,
-) -> Diagnostic {
+pub fn template_error(error: &tera::Error, templates: &[Template], rendering: Option<&str>) -> Diagnostic {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
@@ -102,16 +84,10 @@ pub fn template_error(
     // Tera names templates by file name; say which file that is (override or built-in).
     let named: Vec<&Template> = templates
         .iter()
-        .filter(|t| {
-            text.contains(&format!("{}:", t.name)) || text.contains(&format!("'{}'", t.name))
-        })
+        .filter(|t| text.contains(&format!("{}:", t.name)) || text.contains(&format!("'{}'", t.name)))
         .collect();
-    let origin = named
-        .first()
-        .map_or_else(|| "templates/".to_string(), |t| t.origin.clone());
-    let what = rendering.map_or_else(
-        || "template error".to_string(),
-        |page| format!("template error while rendering {page}"),
-    );
+    let origin = named.first().map_or_else(|| "templates/".to_string(), |t| t.origin.clone());
+    let what =
+        rendering.map_or_else(|| "template error".to_string(), |page| format!("template error while rendering {page}"));
     Diagnostic::error(format!("{what} in {origin}:\n{}", text.trim_end())).in_file(origin)
 }

@@ -11,22 +11,13 @@ pub struct Project {
 
 /// A small valid project that every diagnostic fixture starts from.
 pub const BASE: &[(&str, &str)] = &[
-    (
-        "content/plan.md",
-        "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\nSummary.\n",
-    ),
+    ("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\nSummary.\n"),
     (
         "content/blockers/B-1.md",
         "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\n+++\nBody.\n",
     ),
-    (
-        "content/gates/g-1.md",
-        "+++\ntitle = \"Gate one\"\ngroup = \"Release\"\n+++\n",
-    ),
-    (
-        "content/risks/r-1.md",
-        "+++\ntitle = \"Risk\"\nlikelihood = 3\nimpact = 4\n+++\n",
-    ),
+    ("content/gates/g-1.md", "+++\ntitle = \"Gate one\"\ngroup = \"Release\"\n+++\n"),
+    ("content/risks/r-1.md", "+++\ntitle = \"Risk\"\nlikelihood = 3\nimpact = 4\n+++\n"),
     (
         "content/metrics/pass-rate.md",
         "+++\ntitle = \"Pass rate\"\nunit = \"%\"\ntarget = \">= 90\"\nvalue = 57.1\n+++\n",
@@ -35,9 +26,7 @@ pub const BASE: &[(&str, &str)] = &[
 
 impl Project {
     pub fn new(files: &[(&str, &str)]) -> Project {
-        let project = Project {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
+        let project = Project { dir: tempfile::tempdir().expect("temp dir") };
         for (path, text) in files {
             project.write(path, text);
         }
@@ -73,28 +62,18 @@ impl Project {
 
     /// Runs `statuspress --root <project> <args>` with a pinned date and no colour.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = statuspress()
-            .arg("--root")
-            .arg(self.path())
-            .args(args)
-            .output()
-            .expect("run statuspress");
+        let output = statuspress().arg("--root").arg(self.path()).args(args).output().expect("run statuspress");
         Run::from(output)
     }
 
     pub fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join(path))
-            .unwrap_or_else(|e| panic!("read {path}: {e}"))
+        std::fs::read_to_string(self.dir.path().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
     }
 }
 
 pub fn statuspress() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_statuspress"));
-    command
-        .env("SOURCE_DATE_EPOCH", "1755000000")
-        .env_remove("NO_COLOR")
-        .arg("--color")
-        .arg("never");
+    command.env("SOURCE_DATE_EPOCH", "1755000000").env_remove("NO_COLOR").arg("--color").arg("never");
     command
 }
 
@@ -117,31 +96,19 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn assert_ok(&self) -> &Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn assert_fails(&self) -> &Run {
-        assert_eq!(
-            self.code, 1,
-            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn assert_stderr(&self, needle: &str) -> &Run {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{}",
-            self.stderr
-        );
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         self
     }
 }
@@ -156,10 +123,8 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.push((
-                    path.strip_prefix(dir).expect("prefix").to_path_buf(),
-                    std::fs::read(&path).expect("read"),
-                ));
+                files
+                    .push((path.strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(&path).expect("read")));
             }
         }
     }
