@@ -8,6 +8,8 @@
 pub mod config;
 pub mod derive;
 pub mod diagnostics;
+pub mod diff;
+pub mod history;
 pub mod init;
 pub mod load;
 pub mod model;

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::model::{Records, SourceFile, validate};
+use crate::model::{Record, Records, SourceFile, validate};
 use crate::parse;
 
 pub const CONTENT_DIR: &str = "content";
@@ -46,17 +46,22 @@ pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
     for entry in walker {
         let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
         let path = entry.path();
-        let is_record = matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "toml"));
-        if !entry.file_type().is_file() || !is_record {
-            continue;
-        }
         let rel = path.strip_prefix(&dir).unwrap_or(path);
         let content_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if !entry.file_type().is_file() || !is_record_path(&content_path) {
+            continue;
+        }
         let bytes =
             std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
         files.push(RawFile { content_path, bytes });
     }
     Ok(files)
+}
+
+/// Whether a path under `content/` names a record file (`*.md`, `*.toml`, not hidden).
+pub fn is_record_path(path: &str) -> bool {
+    let hidden = path.split('/').any(|part| part.starts_with('.'));
+    !hidden && (path.ends_with(".md") || path.ends_with(".toml"))
 }
 
 /// Decodes a file as UTF-8, or explains where it is not.
@@ -76,26 +81,37 @@ pub fn decode(path: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-/// Parses and validates a set of record files (from disk or from a git revision).
-pub fn load_records(files: Vec<RawFile>, config: &Config) -> Loaded {
-    let parsed: Vec<parse::Parsed> = files
-        .into_par_iter()
-        .map(|raw| {
-            let path = format!("{CONTENT_DIR}/{}", raw.content_path);
-            match decode(path, raw.bytes) {
-                Ok(file) => parse::parse_file(&Arc::new(file), &raw.content_path),
-                Err(d) => parse::Parsed { records: Vec::new(), diagnostics: vec![d] },
-            }
-        })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut records = Vec::new();
-    for p in parsed {
-        records.extend(p.records.into_iter().map(Arc::new));
-        diagnostics.extend(p.diagnostics);
+/// The records and problems of one file, shared by every revision holding the same blob.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub records: Vec<Arc<Record>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes and parses one record file.
+pub fn parse_raw(raw: RawFile) -> ParsedFile {
+    let path = format!("{CONTENT_DIR}/{}", raw.content_path);
+    match decode(path, raw.bytes) {
+        Ok(file) => {
+            let parsed = parse::parse_file(&Arc::new(file), &raw.content_path);
+            ParsedFile { records: parsed.records.into_iter().map(Arc::new).collect(), diagnostics: parsed.diagnostics }
+        }
+        Err(d) => ParsedFile { records: Vec::new(), diagnostics: vec![d] },
     }
+}
+
+/// Validates the parsed files of one revision together.
+pub fn assemble(files: &[Arc<ParsedFile>], config: &Config) -> Loaded {
+    let mut diagnostics: Vec<Diagnostic> = files.iter().flat_map(|f| f.diagnostics.iter().cloned()).collect();
+    let records: Vec<Arc<Record>> = files.iter().flat_map(|f| f.records.iter().cloned()).collect();
     let records = validate::validate(records, config, &mut diagnostics);
     Loaded { records: Records::new(records), diagnostics }
+}
+
+/// Parses and validates a set of record files.
+pub fn load_records(files: Vec<RawFile>, config: &Config) -> Loaded {
+    let parsed: Vec<Arc<ParsedFile>> = files.into_par_iter().map(|raw| Arc::new(parse_raw(raw))).collect();
+    assemble(&parsed, config)
 }
 
 /// Loads the working tree of the project at `root`.

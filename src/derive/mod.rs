@@ -3,6 +3,8 @@
 //! The result, [`Status`], is the whole model: it is what templates render and what
 //! `status.json` publishes, so every field is always present (null when unknown).
 
+pub mod timeline;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -126,6 +128,8 @@ pub struct Derived {
     pub start: Option<Date>,
     pub end: Option<Date>,
     pub when: Option<String>,
+    /// Milestone: the first committed end date (or the declared `baseline_end`).
+    pub baseline: Option<Date>,
     pub slip_days: Option<i64>,
     /// Ids of the records that reference this one.
     pub referenced_by: Vec<String>,
@@ -273,10 +277,9 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
                     (None, None) => "unscheduled".into(),
                 },
             });
-            d.slip_days = match (m.baseline_end, end) {
-                (Some(base), Some(end)) => Some(base.days_until(end)),
-                _ => None,
-            };
+            // History may replace this with the first committed end (timeline::apply_baselines).
+            d.baseline = m.baseline_end;
+            d.slip_days = m.baseline_end.zip(end).map(|(base, end)| base.days_until(end));
             due_if_unfinished(end, m.status == MilestoneStatus::Done, &mut d);
         }
         _ => {}

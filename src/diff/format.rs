@@ -1,0 +1,95 @@
+//! Diff output as text (optionally coloured), markdown or JSON. HTML goes through the
+//! theme (`render::diff_page`), like the site's change pages.
+
+use std::fmt::Write as _;
+
+use super::{Diff, ItemChange};
+
+pub fn text(diff: &Diff, color: bool) -> String {
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let mut out = format!("{} {} ({}) → {} ({})\n", paint("1", "Changes"), diff.from.id, diff.from.date, diff.to.id, diff.to.date);
+    if diff.is_empty() {
+        out.push_str("  no changes\n");
+        return out;
+    }
+    if let Some(t) = &diff.readiness {
+        let code = if t.to == "GO" { "1;32" } else { "1;31" };
+        let _ = writeln!(out, "  readiness {} → {}", t.from, paint(code, &t.to));
+    }
+    if let Some(t) = &diff.health {
+        let code = match t.to.as_str() {
+            "green" => "1;32",
+            "amber" => "1;33",
+            _ => "1;31",
+        };
+        let _ = writeln!(out, "  health {} → {}", t.from, paint(code, &t.to));
+    }
+    for item in &diff.items {
+        let (mark, code) = match item.change {
+            "added" => ("+", "32"),
+            "removed" => ("-", "31"),
+            _ => ("~", "33"),
+        };
+        let _ = writeln!(out, "{} {} {} “{}”", paint(code, mark), item.kind.name(), paint("1", &item.id), item.title);
+        for line in &item.lines {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+pub fn markdown(diff: &Diff) -> String {
+    let mut out = format!("## Changes {} ({}) → {} ({})\n\n", diff.from.id, diff.from.date, diff.to.id, diff.to.date);
+    if diff.is_empty() {
+        out.push_str("No changes.\n");
+        return out;
+    }
+    if let Some(t) = &diff.readiness {
+        let _ = writeln!(out, "- **Readiness:** {} → **{}**", t.from, t.to);
+    }
+    if let Some(t) = &diff.health {
+        let _ = writeln!(out, "- **Health:** {} → **{}**", t.from, t.to);
+    }
+    if diff.readiness.is_some() || diff.health.is_some() {
+        out.push('\n');
+    }
+    for item in &diff.items {
+        let _ = writeln!(out, "- {} `{}` {} — {}", verb(item), item.id, escape_md(&item.title), item.lines.iter().map(|l| escape_md(l)).collect::<Vec<_>>().join("; "));
+    }
+    out
+}
+
+fn verb(item: &ItemChange) -> String {
+    let kind = item.kind.name();
+    match item.change {
+        "added" => format!("**Added** {kind}"),
+        "removed" => format!("**Removed** {kind}"),
+        _ => format!("**{}{}**", kind[..1].to_uppercase(), &kind[1..]),
+    }
+}
+
+/// Keeps record text from being read as markdown syntax.
+fn escape_md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn json(diff: &Diff) -> String {
+    serde_json::to_string_pretty(diff).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_md;
+
+    #[test]
+    fn markdown_escapes_record_text() {
+        assert_eq!(escape_md("a *b* <c>"), "a \\*b\\* \\<c\\>");
+    }
+}

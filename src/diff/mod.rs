@@ -1,0 +1,353 @@
+//! Diff: what changed between two derived models, in status terms (SPEC §4).
+//!
+//! The result is serializable (`--format json`, documented in docs/diff-json.md) and is what
+//! the text, markdown and HTML outputs, the site's change pages and item histories show.
+
+pub mod format;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::derive::{Item, Status};
+use crate::model::values::{Date, Target, number};
+use crate::model::{Kind, KindData, natural_cmp};
+
+/// One side of a diff: which revision, as of when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub id: String,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub from: Side,
+    pub to: Side,
+    pub readiness: Option<Transition>,
+    pub health: Option<Transition>,
+    pub items: Vec<ItemChange>,
+    /// One line for lists and feeds ("readiness NO-GO → GO; 2 blockers resolved").
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemChange {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub url: String,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    pub status: Option<Transition>,
+    pub fields: Vec<FieldChange>,
+    pub body_edited: bool,
+    pub metric: Option<MetricChange>,
+    pub risk: Option<RiskChange>,
+    /// The change in words, one line per fact.
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: Value,
+    pub to: Value,
+    /// For dates: how many days later (positive) or earlier the new date is.
+    pub slip_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricChange {
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub delta: Option<f64>,
+    pub target: String,
+    /// `toward`, `away` or `none`: movement relative to the target.
+    pub direction: &'static str,
+    pub from_state: String,
+    pub to_state: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskChange {
+    pub from_score: i64,
+    pub to_score: i64,
+    pub from_band: String,
+    pub to_band: String,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.readiness.is_none() && self.health.is_none() && self.items.is_empty()
+    }
+}
+
+/// Fields whose change is reported in its own terms rather than as a plain field change.
+const SPECIAL: &[&str] = &["status", "value", "body", "body_html"];
+
+/// What changed from `old` to `new`.
+pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
+    let index = |s: &Status| -> HashMap<String, Item> {
+        std::iter::once(&s.plan).chain(s.items.values().flatten()).map(|i| (i.id.to_ascii_lowercase(), i.clone())).collect()
+    };
+    let (before, after) = (index(old), index(new));
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut items: Vec<ItemChange> = keys
+        .into_iter()
+        .filter_map(|key| match (before.get(key), after.get(key)) {
+            (None, Some(n)) => Some(added_or_removed(n, "added")),
+            (Some(o), None) => Some(added_or_removed(o, "removed")),
+            (Some(o), Some(n)) => changed(o, n),
+            (None, None) => None,
+        })
+        .collect();
+    items.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural_cmp(&a.id, &b.id)));
+    let transition = |from: String, to: String| (from != to).then_some(Transition { from, to });
+    let readiness = transition(old.readiness.verdict.to_string(), new.readiness.verdict.to_string());
+    let health = transition(old.health.computed.to_string(), new.health.computed.to_string());
+    let mut diff = Diff {
+        from: Side { id: old_id.to_string(), date: old.as_of },
+        to: Side { id: new_id.to_string(), date: new.as_of },
+        readiness,
+        health,
+        items,
+        summary: String::new(),
+    };
+    diff.summary = summarize(&diff);
+    diff
+}
+
+fn added_or_removed(item: &Item, change: &'static str) -> ItemChange {
+    let status = status_of(item);
+    let line = match change {
+        "added" => format!("added{}", status.map_or_else(String::new, |s| format!(" ({s})"))),
+        _ => "removed".to_string(),
+    };
+    ItemChange {
+        id: item.id.clone(),
+        kind: item.kind,
+        title: item.title.clone(),
+        url: item.url.clone(),
+        change,
+        status: None,
+        fields: Vec::new(),
+        body_edited: false,
+        metric: None,
+        risk: None,
+        lines: vec![line],
+    }
+}
+
+fn status_of(item: &Item) -> Option<String> {
+    record_fields(item).get("status").and_then(Value::as_str).map(str::to_string)
+}
+
+/// The record's own fields as JSON, without the body.
+fn record_fields(item: &Item) -> serde_json::Map<String, Value> {
+    match serde_json::to_value(item.record.as_ref()) {
+        Ok(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
+    let same_record = Arc::ptr_eq(&old.record, &new.record);
+    let dates_moved = old.derived.start != new.derived.start || old.derived.end != new.derived.end;
+    if same_record && !dates_moved {
+        return None;
+    }
+    let (before, after) = (record_fields(old), record_fields(new));
+    let mut change = ItemChange {
+        id: new.id.clone(),
+        kind: new.kind,
+        title: new.title.clone(),
+        url: new.url.clone(),
+        change: "changed",
+        status: None,
+        fields: Vec::new(),
+        body_edited: old.record.body.trim() != new.record.body.trim(),
+        metric: None,
+        risk: None,
+        lines: Vec::new(),
+    };
+    let (from_status, to_status) = (status_of(old), status_of(new));
+    if from_status != to_status {
+        let (from, to) = (from_status.unwrap_or_else(|| "none".into()), to_status.unwrap_or_else(|| "none".into()));
+        change.lines.push(format!("{from} → {to}"));
+        change.status = Some(Transition { from, to });
+    }
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for key in keys.into_iter().filter(|k| !SPECIAL.contains(&k.as_str())) {
+        let (from, to) = (before.get(key).cloned().unwrap_or(Value::Null), after.get(key).cloned().unwrap_or(Value::Null));
+        if from != to {
+            change.fields.push(field_change(key, from, to));
+        }
+    }
+    // Milestones planned in weeks move when the weeks (or the plan's start) move.
+    if new.kind == Kind::Milestone && !change.fields.iter().any(|f| f.field == "end") && old.derived.end != new.derived.end {
+        let as_value = |d: Option<Date>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+        change.fields.push(field_change("end", as_value(old.derived.end), as_value(new.derived.end)));
+    }
+    for field in &change.fields {
+        change.lines.push(field_line(field));
+    }
+    if let (KindData::Metric(_), KindData::Metric(m)) = (&old.record.data, &new.record.data) {
+        change.metric = metric_change(old, new, &m.target);
+        if let Some(metric) = &change.metric {
+            change.lines.push(metric_line(metric, new));
+        }
+    }
+    if let (Some(from_score), Some(to_score)) = (old.derived.score, new.derived.score)
+        && from_score != to_score
+    {
+        let risk = RiskChange {
+            from_score,
+            to_score,
+            from_band: old.derived.band.unwrap_or("").to_string(),
+            to_band: new.derived.band.unwrap_or("").to_string(),
+        };
+        change.lines.push(format!("score {} {} → {} {}", risk.from_score, risk.from_band, risk.to_score, risk.to_band));
+        change.risk = Some(risk);
+    }
+    if change.body_edited {
+        change.lines.push("description edited".into());
+    }
+    (!change.lines.is_empty()).then_some(change)
+}
+
+fn field_change(field: &str, from: Value, to: Value) -> FieldChange {
+    let date = |v: &Value| v.as_str().and_then(|s| Date::parse(s).ok());
+    let slip_days = match (date(&from), date(&to)) {
+        (Some(a), Some(b)) => Some(a.days_until(b)),
+        _ => None,
+    };
+    FieldChange { field: field.to_string(), from, to, slip_days }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::Null => "none".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) => map.get("text").map_or_else(|| value.to_string(), show),
+        other => other.to_string(),
+    }
+}
+
+fn field_line(field: &FieldChange) -> String {
+    match field.slip_days {
+        Some(days) if field.from.is_string() && field.to.is_string() => {
+            let verb = if days >= 0 { "moved" } else { "moved earlier" };
+            format!("{} {verb} {} → {}, {days:+} days", field.field, show(&field.from), show(&field.to))
+        }
+        _ if field.from.is_null() => format!("{} set to {}", field.field, show(&field.to)),
+        _ if field.to.is_null() => format!("{} removed (was {})", field.field, show(&field.from)),
+        _ => format!("{} {} → {}", field.field, show(&field.from), show(&field.to)),
+    }
+}
+
+fn metric_change(old: &Item, new: &Item, target: &str) -> Option<MetricChange> {
+    let (from, to) = match (&old.record.data, &new.record.data) {
+        (KindData::Metric(a), KindData::Metric(b)) => (a.value, b.value),
+        _ => return None,
+    };
+    if from == to {
+        return None;
+    }
+    let target_parsed = Target::parse(target).ok();
+    let direction = match (from, to, target_parsed) {
+        (Some(a), Some(b), Some(t)) => {
+            let (ga, gb) = (t.gap(a), t.gap(b));
+            if gb < ga {
+                "toward"
+            } else if gb > ga {
+                "away"
+            } else {
+                "none"
+            }
+        }
+        _ => "none",
+    };
+    Some(MetricChange {
+        from,
+        to,
+        delta: from.zip(to).map(|(a, b)| b - a),
+        target: new.derived.target_text.clone().unwrap_or_else(|| target.to_string()),
+        direction,
+        from_state: old.derived.state.unwrap_or("not-measured").to_string(),
+        to_state: new.derived.state.unwrap_or("not-measured").to_string(),
+    })
+}
+
+fn metric_line(metric: &MetricChange, new: &Item) -> String {
+    let unit = match &new.record.data {
+        KindData::Metric(m) => m.unit.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let with_unit = |v: Option<f64>| {
+        v.map_or_else(
+            || "not measured".to_string(),
+            |v| if unit.is_empty() || unit.starts_with(['%', '/']) { format!("{}{unit}", number(v)) } else { format!("{} {unit}", number(v)) },
+        )
+    };
+    let mut line = format!("{} → {}", with_unit(metric.from), with_unit(metric.to));
+    let mut notes = Vec::new();
+    if let Some(delta) = metric.delta {
+        notes.push(format!("{}{}", if delta >= 0.0 { "+" } else { "" }, number(delta)));
+    }
+    if metric.direction != "none" {
+        notes.push(format!("{} target {}", metric.direction, metric.target));
+    } else {
+        notes.push(format!("target {}", metric.target));
+    }
+    if metric.from_state != metric.to_state {
+        notes.push(format!("now {}", metric.to_state.replace('-', " ")));
+    }
+    line.push_str(&format!(" ({})", notes.join(", ")));
+    line
+}
+
+/// A one-line account of a diff, most important first.
+pub fn summarize(diff: &Diff) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &diff.readiness {
+        parts.push(format!("readiness {} → {}", t.from, t.to));
+    }
+    if let Some(t) = &diff.health {
+        parts.push(format!("health {} → {}", t.from, t.to));
+    }
+    // Count status transitions by kind and target status ("2 blockers resolved").
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut bump = |label: String| match counts.iter_mut().find(|(l, _)| *l == label) {
+        Some((_, n)) => *n += 1,
+        None => counts.push((label, 1)),
+    };
+    for item in &diff.items {
+        match (item.change, &item.status) {
+            ("added", _) => bump(format!("{} added", item.kind.name())),
+            ("removed", _) => bump(format!("{} removed", item.kind.name())),
+            (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to)),
+            _ if item.metric.is_some() => bump(format!("{} updated", item.kind.name())),
+            _ => bump(format!("{} edited", item.kind.name())),
+        }
+    }
+    for (label, n) in counts {
+        let (kind, rest) = label.split_once(' ').unwrap_or((&label, ""));
+        let kind = if n == 1 { kind.to_string() } else { plural(kind) };
+        parts.push(format!("{n} {kind} {rest}"));
+    }
+    if parts.is_empty() { "no changes".to_string() } else { parts.join("; ") }
+}
+
+fn plural(kind: &str) -> String {
+    Kind::from_name(kind).map_or_else(|| format!("{kind}s"), |k| k.folder().to_string())
+}

@@ -1,0 +1,314 @@
+//! History: the revisions of the plan, read straight from git objects (no checkout).
+//!
+//! Revisions are tags matching `[revisions] tags` (or every commit touching `content/`),
+//! ordered by commit date, plus the working tree when it differs from the newest one.
+//! Outside git there is one revision, the working tree.
+
+pub mod glob;
+pub mod snapshots;
+
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+use serde::Serialize;
+
+use crate::config::{Config, RevisionMode};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::load::{self, RawFile};
+use crate::model::values::Date;
+
+/// The id of the working tree's revision.
+pub const WORKING: &str = "working";
+
+/// One revision of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// Tag name, short sha, or `working`.
+    pub id: String,
+    /// `id` as a safe file name, for `revisions/<slug>/`.
+    pub slug: String,
+    /// Full commit id; `None` for the working tree.
+    pub commit: Option<String>,
+    /// The as-of date of the revision: its commit date (UTC), or the build's date.
+    pub date: Date,
+    /// Commit time, seconds since the epoch (for ordering and the feed).
+    pub timestamp: i64,
+    pub author: String,
+    /// First line of the commit message.
+    pub summary: String,
+    pub message: String,
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// Where a revision's files come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Commit(ObjectId),
+    WorkingTree,
+}
+
+/// A git repository holding the project, and where the project sits inside it.
+pub struct Repo {
+    repo: gix::Repository,
+    /// Path of `content/` inside the repository (`content`, or `plans/q3/content`).
+    content_path: String,
+}
+
+/// The revisions of a project, oldest first, with notes about how they were found.
+pub struct History {
+    pub revisions: Vec<Revision>,
+    pub repo: Option<Repo>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A file of a revision: its path under `content/` and its git blob id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileRef {
+    pub content_path: String,
+    pub blob: ObjectId,
+}
+
+fn git_error(what: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(format!("git: cannot {what}: {e}"))
+}
+
+impl Repo {
+    /// Opens the repository containing `root`, or `None` when `root` is not in one.
+    pub fn open(root: &Path) -> Result<Option<Repo>, Diagnostic> {
+        let root = std::fs::canonicalize(root).map_err(|e| Diagnostic::error(format!("cannot open {}: {e}", root.display())))?;
+        // Only a folder inside a repository counts; a broken repository is an error.
+        if !root.ancestors().any(|dir| dir.join(".git").exists()) {
+            return Ok(None);
+        }
+        let repo = gix::discover(&root).map_err(|e| git_error("open the repository", e))?;
+        let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
+            return Ok(None); // a bare repository has no working tree to hold the project
+        };
+        let prefix: PathBuf = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
+        let mut parts: Vec<String> = prefix.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        parts.push(load::CONTENT_DIR.to_string());
+        Ok(Some(Repo { repo, content_path: parts.join("/") }))
+    }
+
+    /// Tag names, sorted.
+    pub fn tag_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self.repo.references().and_then(|r| r.tags().map(|t| t.filter_map(Result::ok).map(|t| t.name().shorten().to_string()).collect::<Vec<_>>()).map_err(Into::into)) {
+            Ok(names) => names,
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        names
+    }
+
+    /// Resolves a revision expression (tag, branch, sha, `HEAD~2`) to a revision.
+    pub fn resolve(&self, spec: &str) -> Result<Revision, Diagnostic> {
+        let id = self.repo.rev_parse_single(spec).map_err(|_| {
+            let tags = self.tag_names();
+            let mut nearest: Vec<&str> = did_you_mean(spec, tags.iter().map(String::as_str)).into_iter().collect();
+            for t in tags.iter().rev().take(5) {
+                if !nearest.contains(&t.as_str()) {
+                    nearest.push(t);
+                }
+            }
+            Diagnostic::error(format!("unknown revision `{spec}`")).help(if nearest.is_empty() {
+                "name a tag, branch, commit or folder; this repository has no tags".to_string()
+            } else {
+                format!("tags include: {}", nearest.join(", "))
+            })
+        })?;
+        let commit = id.object().and_then(|o| o.peel_to_commit().map_err(Into::into)).map_err(|e| git_error(&format!("read `{spec}` as a commit"), e))?;
+        let is_tag = self.tag_names().iter().any(|t| t == spec);
+        self.revision(commit.id, if is_tag { Some(spec.to_string()) } else { None })
+    }
+
+    /// Reads the commit `id` into a revision named `name` (default: its short sha).
+    fn revision(&self, id: ObjectId, name: Option<String>) -> Result<Revision, Diagnostic> {
+        let commit = self.repo.find_commit(id).map_err(|e| git_error("read a commit", e))?;
+        let time = commit.time().map_err(|e| git_error("read a commit time", e))?;
+        let author = commit.author().map(|a| a.name.to_string()).unwrap_or_default();
+        let message = commit.message_raw_sloppy().to_string().trim().to_string();
+        let short = id.to_hex_with_len(7).to_string();
+        let date = chrono::DateTime::from_timestamp(time.seconds, 0).map_or(Date(chrono::NaiveDate::MIN), |d| Date(d.date_naive()));
+        Ok(Revision {
+            slug: String::new(),
+            id: name.unwrap_or(short),
+            commit: Some(id.to_string()),
+            date,
+            timestamp: time.seconds,
+            author,
+            summary: message.lines().next().unwrap_or("").to_string(),
+            message,
+            source: Source::Commit(id),
+        })
+    }
+
+    /// The id of the `content/` tree in commit `id`, if it has one.
+    fn content_tree(&self, id: ObjectId) -> Option<ObjectId> {
+        let tree = self.repo.find_commit(id).ok()?.tree().ok()?;
+        tree.lookup_entry_by_path(&self.content_path).ok().flatten().map(|e| e.object_id())
+    }
+
+    /// The record files of a commit, sorted by path.
+    pub fn files(&self, commit: ObjectId) -> Result<Vec<FileRef>, Diagnostic> {
+        let Some(tree_id) = self.content_tree(commit) else {
+            return Ok(Vec::new());
+        };
+        let tree = self.repo.find_tree(tree_id).map_err(|e| git_error("read a tree", e))?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse().breadthfirst(&mut recorder).map_err(|e| git_error("walk a tree", e))?;
+        let mut files: Vec<FileRef> = recorder
+            .records
+            .into_iter()
+            .filter(|e| e.mode.is_blob())
+            .map(|e| (e.filepath.to_string(), e.oid))
+            .filter(|(path, _)| load::is_record_path(path))
+            .map(|(content_path, blob)| FileRef { content_path, blob })
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
+        self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error("read a blob", e))
+    }
+
+    fn shallow_note(&self) -> Option<Diagnostic> {
+        let commits = self.repo.shallow_commits().ok().flatten()?;
+        let cut: Vec<String> = commits.iter().map(|id| id.to_hex_with_len(7).to_string()).collect();
+        Some(
+            Diagnostic::warning(format!("shallow clone: history is cut at commit {}; older revisions are not included", cut.join(", ")))
+                .help("run `git fetch --unshallow` to build the whole history"),
+        )
+    }
+}
+
+/// The blob id git would give `bytes`, so working-tree files share the parse cache.
+pub fn blob_id(bytes: &[u8]) -> ObjectId {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1))
+}
+
+impl History {
+    /// Finds the revisions of the project at `root`. `today` is the working tree's date.
+    pub fn discover(root: &Path, config: &Config, today: Date, working: &[RawFile]) -> Result<History, Diagnostic> {
+        let working_revision = || Revision {
+            id: WORKING.into(),
+            slug: WORKING.into(),
+            commit: None,
+            date: today,
+            timestamp: today.0.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp()),
+            author: String::new(),
+            summary: "Working tree".into(),
+            message: "Uncommitted changes in the working tree".into(),
+            source: Source::WorkingTree,
+        };
+        let Some(repo) = Repo::open(root)? else {
+            return Ok(History { revisions: vec![working_revision()], repo: None, warnings: Vec::new() });
+        };
+        let mut warnings: Vec<Diagnostic> = repo.shallow_note().into_iter().collect();
+        let mut revisions = match config.revisions.mode {
+            RevisionMode::Tags => tag_revisions(&repo, &config.revisions.tags, &mut warnings)?,
+            RevisionMode::Commits => commit_revisions(&repo)?,
+        };
+        revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.id.cmp(&b.id)));
+        assign_slugs(&mut revisions);
+
+        let differs = match revisions.last().map(|r| &r.source) {
+            Some(Source::Commit(id)) => {
+                let newest = repo.files(*id)?;
+                let mut current: Vec<FileRef> = working.iter().map(|f| FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes) }).collect();
+                current.sort();
+                current != newest
+            }
+            _ => true,
+        };
+        if config.revisions.include_working_tree && differs {
+            revisions.push(working_revision());
+        }
+        if revisions.is_empty() {
+            revisions.push(working_revision());
+        }
+        Ok(History { revisions, repo: Some(repo), warnings })
+    }
+}
+
+fn tag_revisions(repo: &Repo, pattern: &str, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Revision>, Diagnostic> {
+    let references = repo.repo.references().map_err(|e| git_error("list tags", e))?;
+    let tags = references.tags().map_err(|e| git_error("list tags", e))?;
+    let mut revisions = Vec::new();
+    for tag in tags {
+        let mut tag = tag.map_err(|e| git_error("read a tag", e))?;
+        let name = tag.name().shorten().to_string();
+        if !glob::matches(pattern, &name) {
+            continue;
+        }
+        match tag.peel_to_commit() {
+            Ok(commit) => revisions.push(repo.revision(commit.id, Some(name))?),
+            Err(e) => warnings.push(Diagnostic::warning(format!("tag `{name}` is skipped: it does not lead to a readable commit ({e})"))),
+        }
+    }
+    Ok(revisions)
+}
+
+/// Every commit reachable from HEAD whose `content/` differs from its first parent's.
+fn commit_revisions(repo: &Repo) -> Result<Vec<Revision>, Diagnostic> {
+    let head = match repo.repo.head_id() {
+        Ok(id) => id.detach(),
+        Err(_) => return Ok(Vec::new()), // no commits yet
+    };
+    let walk = repo.repo.rev_walk([head]).all().map_err(|e| git_error("walk the history", e))?;
+    let mut revisions = Vec::new();
+    for info in walk {
+        let info = info.map_err(|e| git_error("walk the history", e))?;
+        let tree = repo.content_tree(info.id);
+        let parent_tree = info.parent_ids().next().and_then(|p| repo.content_tree(p.detach()));
+        if tree.is_some() && tree != parent_tree {
+            revisions.push(repo.revision(info.id, None)?);
+        }
+    }
+    Ok(revisions)
+}
+
+/// Gives each revision a unique, safe folder name derived from its id.
+fn assign_slugs(revisions: &mut [Revision]) {
+    let mut used: Vec<String> = vec![WORKING.into(), "index".into()];
+    for revision in revisions.iter_mut() {
+        let mut slug: String = revision.id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect();
+        if slug.is_empty() || slug.starts_with('.') {
+            slug.insert(0, 'r');
+        }
+        if used.contains(&slug) {
+            let short = revision.commit.as_deref().map_or("", |c| &c[..7.min(c.len())]);
+            slug = format!("{slug}-{short}");
+        }
+        used.push(slug.clone());
+        revision.slug = slug;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revision(id: &str) -> Revision {
+        Revision {
+            id: id.into(),
+            slug: String::new(),
+            commit: Some("0123456789abcdef".into()),
+            date: Date::parse("2025-08-12").unwrap(),
+            timestamp: 0,
+            author: String::new(),
+            summary: String::new(),
+            message: String::new(),
+            source: Source::WorkingTree,
+        }
+    }
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let mut revisions = vec![revision("release/2025-08"), revision("release-2025-08"), revision("working"), revision("..x")];
+        assign_slugs(&mut revisions);
+        let slugs: Vec<&str> = revisions.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(slugs, ["release-2025-08", "release-2025-08-0123456", "working-0123456", "r..x"]);
+    }
+}

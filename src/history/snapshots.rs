@@ -1,0 +1,95 @@
+//! Loads every revision of the plan: each distinct file (by git blob id and path) is parsed
+//! once, then each revision is validated and derived on its own, in parallel.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{FileRef, History, Revision, Source, blob_id};
+use crate::config::Config;
+use crate::derive::{self, Status};
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, ParsedFile, RawFile};
+
+/// One revision with its derived status, or the problems that kept it from being read.
+pub struct Snapshot {
+    pub revision: Revision,
+    /// `None` when the revision's records have errors.
+    pub status: Option<Status>,
+    /// Errors and warnings of this revision.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Reads, parses and derives every revision of `history`. `working` holds the working
+/// tree's files (used for the `working` revision).
+pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result<Vec<Snapshot>, Diagnostic> {
+    let mut working_bytes: HashMap<FileRef, Vec<u8>> = HashMap::new();
+    let working_refs: Vec<FileRef> = {
+        let mut refs: Vec<FileRef> = working
+            .into_iter()
+            .map(|f| {
+                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes) };
+                working_bytes.insert(key.clone(), f.bytes);
+                key
+            })
+            .collect();
+        refs.sort();
+        refs
+    };
+    let mut lists: Vec<Vec<FileRef>> = Vec::with_capacity(history.revisions.len());
+    for revision in &history.revisions {
+        lists.push(match (&revision.source, &history.repo) {
+            (Source::Commit(id), Some(repo)) => repo.files(*id)?,
+            _ => working_refs.clone(),
+        });
+    }
+
+    // Each distinct (path, blob) is read and parsed once for the whole history.
+    let mut pending: Vec<(FileRef, Vec<u8>)> = Vec::new();
+    let mut seen: std::collections::HashSet<&FileRef> = std::collections::HashSet::new();
+    for file in lists.iter().flatten() {
+        if !seen.insert(file) {
+            continue;
+        }
+        let bytes = match working_bytes.remove(file) {
+            Some(bytes) => bytes,
+            None => match &history.repo {
+                Some(repo) => repo.blob(file.blob)?,
+                None => Vec::new(),
+            },
+        };
+        pending.push((file.clone(), bytes));
+    }
+    let cache: HashMap<FileRef, Arc<ParsedFile>> = pending
+        .into_par_iter()
+        .map(|(key, bytes)| {
+            let parsed = load::parse_raw(RawFile { content_path: key.content_path.clone(), bytes });
+            (key, Arc::new(parsed))
+        })
+        .collect();
+
+    Ok(history
+        .revisions
+        .par_iter()
+        .zip(lists.par_iter())
+        .map(|(revision, files)| {
+            let parsed: Vec<Arc<ParsedFile>> = files.iter().filter_map(|f| cache.get(f).cloned()).collect();
+            let loaded = load::assemble(&parsed, config);
+            let mut diagnostics = loaded.diagnostics;
+            let status = if diagnostics.iter().any(Diagnostic::is_error) {
+                None
+            } else {
+                derive::derive(&loaded.records, config, revision.date, &mut diagnostics)
+            };
+            crate::diagnostics::sort(&mut diagnostics);
+            Snapshot { revision: revision.clone(), status, diagnostics }
+        })
+        .collect())
+}
