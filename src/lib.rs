@@ -77,6 +77,7 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
 pub struct Built {
     pub output: PathBuf,
     pub files: usize,
+    pub revisions: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -88,12 +89,13 @@ pub struct BuildOptions<'a> {
     pub strict: bool,
 }
 
-/// Builds the site; on any error the previous output is left untouched.
+/// Builds the site of every revision; on any error the previous output is left untouched.
+/// Errors in the newest revision (normally the working tree) fail the build; an older
+/// revision with errors is a warning, and its archive page says why it could not be read.
 pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
-    let checked = check(options.root, options.as_of);
-    let mut diagnostics = checked.diagnostics;
-    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || (options.strict && !d.is_error()));
-    let output = options.output.map_or_else(|| options.root.join(&checked.config.site.output), Path::to_path_buf);
+    let config = Config::load(options.root)?;
+    let mut diagnostics = Vec::new();
+    let output = options.output.map_or_else(|| options.root.join(&config.site.output), Path::to_path_buf);
     if let Err(d) = write::check_output(options.root, &output) {
         diagnostics.push(d);
     }
@@ -101,26 +103,61 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.append(&mut d);
         diagnostics.clone()
     })?;
-    let Some(status) = checked.status.filter(|_| !failed(&diagnostics)) else {
+    let fail = |mut diagnostics: Vec<Diagnostic>, d: Diagnostic| {
+        diagnostics.push(d);
+        diagnostics
+    };
+    let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
+    let history = history::History::discover(options.root, &config, options.as_of, &working)
+        .map_err(|d| fail(diagnostics.clone(), d))?;
+    diagnostics.extend(history.warnings.iter().cloned());
+    let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| fail(diagnostics.clone(), d))?;
+
+    let (newest, older) =
+        snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
+    diagnostics.extend(newest.diagnostics.iter().cloned());
+    for old in older.iter().filter(|s| s.status.is_none()) {
+        let first = old
+            .errors()
+            .next()
+            .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
+            .unwrap_or_default();
+        let count = old.errors().count();
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "revision {} could not be read ({count} error{}); its archive page says why",
+                old.revision.id,
+                if count == 1 { "" } else { "s" }
+            ))
+            .note(first),
+        );
+    }
+    diagnostics::sort(&mut diagnostics);
+    let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
+    let Some(mut current) = newest.status.clone().filter(|_| !failed) else {
         return Err(diagnostics);
     };
-    render::render_bodies(&status);
-    let staging = write::Staging::create(&output).map_err(|e| {
-        let mut d = diagnostics.clone();
-        d.push(Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())));
-        d
-    })?;
-    let files = match render::render_site(&status, &checked.config, &templates, &staging) {
-        Ok(files) => files,
-        Err(mut problems) => {
-            diagnostics.append(&mut problems);
-            return Err(diagnostics);
-        }
+    derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
+    let timeline = derive::timeline::Timeline::build(&snapshots);
+    render::render_bodies(&current);
+    let site = render::SiteModel {
+        current: &current,
+        snapshots: &snapshots,
+        timeline: &timeline,
+        history_note: history.warnings.first().map(|w| w.message.clone()),
     };
-    staging.commit().map_err(|e| {
-        let mut d = diagnostics.clone();
-        d.push(Diagnostic::error(format!("cannot replace {}: {e}", output.display())));
-        d
+    let staging = write::Staging::create(&output).map_err(|e| {
+        fail(
+            diagnostics.clone(),
+            Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())),
+        )
     })?;
-    Ok(Built { output, files: files + 1, diagnostics })
+    let files = render::render_site(&site, &config, &templates, &staging).map_err(|mut problems| {
+        diagnostics.append(&mut problems);
+        diagnostics.clone()
+    })?;
+    staging.commit().map_err(|e| {
+        fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
+    })?;
+    Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics })
 }

@@ -78,7 +78,8 @@ impl Timeline {
     pub fn build(snapshots: &[Snapshot]) -> Timeline {
         // Each readable revision is compared with the readable one before it.
         let readable: Vec<usize> = (0..snapshots.len()).filter(|i| snapshots[*i].status.is_some()).collect();
-        let pairs: Vec<(usize, Option<usize>)> = readable.iter().enumerate().map(|(n, i)| (*i, n.checked_sub(1).map(|p| readable[p]))).collect();
+        let pairs: Vec<(usize, Option<usize>)> =
+            readable.iter().enumerate().map(|(n, i)| (*i, n.checked_sub(1).map(|p| readable[p]))).collect();
         let mut diffs: HashMap<usize, (usize, Diff)> = pairs
             .par_iter()
             .filter_map(|(i, prev)| {
@@ -107,13 +108,19 @@ impl Timeline {
             match (&diff, &snapshot.status) {
                 (Some(d), _) => {
                     for change in &d.items {
-                        item_history.entry(change.id.to_ascii_lowercase()).or_default().push(entry_for(change.change, change.lines.clone()));
+                        item_history
+                            .entry(change.id.to_ascii_lowercase())
+                            .or_default()
+                            .push(entry_for(change.change, change.lines.clone()));
                     }
                 }
                 // The first readable revision introduces everything it holds.
                 (None, Some(status)) => {
                     for item in std::iter::once(&status.plan).chain(status.items.values().flatten()) {
-                        item_history.entry(item.id.to_ascii_lowercase()).or_default().push(entry_for("added", vec!["added".into()]));
+                        item_history
+                            .entry(item.id.to_ascii_lowercase())
+                            .or_default()
+                            .push(entry_for("added", vec!["added".into()]));
                     }
                 }
                 (None, None) => {}
@@ -121,7 +128,9 @@ impl Timeline {
             let summary = match (&snapshot.status, &diff) {
                 (None, _) => "could not be read".to_string(),
                 (Some(_), Some(d)) => d.summary.clone(),
-                (Some(s), None) => format!("first revision: {} records", s.items.values().map(Vec::len).sum::<usize>() + 1),
+                (Some(s), None) => {
+                    format!("first revision: {} records", s.items.values().map(Vec::len).sum::<usize>() + 1)
+                }
             };
             revisions.push(RevisionEntry {
                 revision: revision.clone(),
@@ -135,7 +144,12 @@ impl Timeline {
                 summary,
             });
         }
-        Timeline { metric_series: metric_series(snapshots), removed: removed(snapshots, &revisions), item_history, revisions }
+        Timeline {
+            metric_series: metric_series(snapshots),
+            removed: removed(snapshots, &revisions),
+            item_history,
+            revisions,
+        }
     }
 
     pub fn history_of(&self, id: &str) -> &[HistoryEntry] {
@@ -203,7 +217,8 @@ fn removed(snapshots: &[Snapshot], revisions: &[RevisionEntry]) -> Vec<Tombstone
     let Some(current) = snapshots.iter().rev().find_map(|s| s.status.as_ref()) else {
         return Vec::new();
     };
-    let live: std::collections::HashSet<String> = current.items.values().flatten().map(|i| i.url.to_ascii_lowercase()).collect();
+    let live: std::collections::HashSet<String> =
+        current.items.values().flatten().map(|i| i.url.to_ascii_lowercase()).collect();
     let mut last: BTreeMap<String, (&Item, usize)> = BTreeMap::new();
     for (n, snapshot) in snapshots.iter().enumerate() {
         for item in snapshot.status.iter().flat_map(|s| s.items.values().flatten()) {

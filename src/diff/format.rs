@@ -7,7 +7,14 @@ use super::{Diff, ItemChange};
 
 pub fn text(diff: &Diff, color: bool) -> String {
     let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
-    let mut out = format!("{} {} ({}) → {} ({})\n", paint("1", "Changes"), diff.from.id, diff.from.date, diff.to.id, diff.to.date);
+    let mut out = format!(
+        "{} {} ({}) → {} ({})\n",
+        paint("1", "Changes"),
+        diff.from.id,
+        diff.from.date,
+        diff.to.id,
+        diff.to.date
+    );
     if diff.is_empty() {
         out.push_str("  no changes\n");
         return out;
@@ -54,7 +61,14 @@ pub fn markdown(diff: &Diff) -> String {
         out.push('\n');
     }
     for item in &diff.items {
-        let _ = writeln!(out, "- {} `{}` {} — {}", verb(item), item.id, escape_md(&item.title), item.lines.iter().map(|l| escape_md(l)).collect::<Vec<_>>().join("; "));
+        let _ = writeln!(
+            out,
+            "- {} `{}` {} — {}",
+            verb(item),
+            item.id,
+            escape_md(&item.title),
+            item.lines.iter().map(|l| escape_md(l)).collect::<Vec<_>>().join("; ")
+        );
     }
     out
 }

@@ -97,7 +97,10 @@ const SPECIAL: &[&str] = &["status", "value", "body", "body_html"];
 /// What changed from `old` to `new`.
 pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     let index = |s: &Status| -> HashMap<String, Item> {
-        std::iter::once(&s.plan).chain(s.items.values().flatten()).map(|i| (i.id.to_ascii_lowercase(), i.clone())).collect()
+        std::iter::once(&s.plan)
+            .chain(s.items.values().flatten())
+            .map(|i| (i.id.to_ascii_lowercase(), i.clone()))
+            .collect()
     };
     let (before, after) = (index(old), index(new));
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
@@ -187,13 +190,17 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
     }
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for key in keys.into_iter().filter(|k| !SPECIAL.contains(&k.as_str())) {
-        let (from, to) = (before.get(key).cloned().unwrap_or(Value::Null), after.get(key).cloned().unwrap_or(Value::Null));
+        let (from, to) =
+            (before.get(key).cloned().unwrap_or(Value::Null), after.get(key).cloned().unwrap_or(Value::Null));
         if from != to {
             change.fields.push(field_change(key, from, to));
         }
     }
     // Milestones planned in weeks move when the weeks (or the plan's start) move.
-    if new.kind == Kind::Milestone && !change.fields.iter().any(|f| f.field == "end") && old.derived.end != new.derived.end {
+    if new.kind == Kind::Milestone
+        && !change.fields.iter().any(|f| f.field == "end")
+        && old.derived.end != new.derived.end
+    {
         let as_value = |d: Option<Date>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
         change.fields.push(field_change("end", as_value(old.derived.end), as_value(new.derived.end)));
     }
@@ -296,7 +303,13 @@ fn metric_line(metric: &MetricChange, new: &Item) -> String {
     let with_unit = |v: Option<f64>| {
         v.map_or_else(
             || "not measured".to_string(),
-            |v| if unit.is_empty() || unit.starts_with(['%', '/']) { format!("{}{unit}", number(v)) } else { format!("{} {unit}", number(v)) },
+            |v| {
+                if unit.is_empty() || unit.starts_with(['%', '/']) {
+                    format!("{}{unit}", number(v))
+                } else {
+                    format!("{} {unit}", number(v))
+                }
+            },
         )
     };
     let mut line = format!("{} → {}", with_unit(metric.from), with_unit(metric.to));

@@ -76,7 +76,8 @@ fn git_error(what: &str, e: impl std::fmt::Display) -> Diagnostic {
 impl Repo {
     /// Opens the repository containing `root`, or `None` when `root` is not in one.
     pub fn open(root: &Path) -> Result<Option<Repo>, Diagnostic> {
-        let root = std::fs::canonicalize(root).map_err(|e| Diagnostic::error(format!("cannot open {}: {e}", root.display())))?;
+        let root = std::fs::canonicalize(root)
+            .map_err(|e| Diagnostic::error(format!("cannot open {}: {e}", root.display())))?;
         // Only a folder inside a repository counts; a broken repository is an error.
         if !root.ancestors().any(|dir| dir.join(".git").exists()) {
             return Ok(None);
@@ -86,17 +87,19 @@ impl Repo {
             return Ok(None); // a bare repository has no working tree to hold the project
         };
         let prefix: PathBuf = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        let mut parts: Vec<String> = prefix.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let mut parts: Vec<String> =
+            prefix.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         parts.push(load::CONTENT_DIR.to_string());
         Ok(Some(Repo { repo, content_path: parts.join("/") }))
     }
 
     /// Tag names, sorted.
     pub fn tag_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = match self.repo.references().and_then(|r| r.tags().map(|t| t.filter_map(Result::ok).map(|t| t.name().shorten().to_string()).collect::<Vec<_>>()).map_err(Into::into)) {
-            Ok(names) => names,
-            Err(_) => Vec::new(),
-        };
+        let mut names: Vec<String> = self
+            .repo
+            .references()
+            .and_then(|r| r.tags().map(|t| t.filter_map(Result::ok).map(|t| t.name().shorten().to_string()).collect()))
+            .unwrap_or_default();
         names.sort();
         names
     }
@@ -117,7 +120,10 @@ impl Repo {
                 format!("tags include: {}", nearest.join(", "))
             })
         })?;
-        let commit = id.object().and_then(|o| o.peel_to_commit().map_err(Into::into)).map_err(|e| git_error(&format!("read `{spec}` as a commit"), e))?;
+        let commit = id
+            .object()
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| git_error(&format!("read `{spec}` as a commit"), e))?;
         let is_tag = self.tag_names().iter().any(|t| t == spec);
         self.revision(commit.id, if is_tag { Some(spec.to_string()) } else { None })
     }
@@ -129,7 +135,8 @@ impl Repo {
         let author = commit.author().map(|a| a.name.to_string()).unwrap_or_default();
         let message = commit.message_raw_sloppy().to_string().trim().to_string();
         let short = id.to_hex_with_len(7).to_string();
-        let date = chrono::DateTime::from_timestamp(time.seconds, 0).map_or(Date(chrono::NaiveDate::MIN), |d| Date(d.date_naive()));
+        let date = chrono::DateTime::from_timestamp(time.seconds, 0)
+            .map_or(Date(chrono::NaiveDate::MIN), |d| Date(d.date_naive()));
         Ok(Revision {
             slug: String::new(),
             id: name.unwrap_or(short),
@@ -177,15 +184,19 @@ impl Repo {
         let commits = self.repo.shallow_commits().ok().flatten()?;
         let cut: Vec<String> = commits.iter().map(|id| id.to_hex_with_len(7).to_string()).collect();
         Some(
-            Diagnostic::warning(format!("shallow clone: history is cut at commit {}; older revisions are not included", cut.join(", ")))
-                .help("run `git fetch --unshallow` to build the whole history"),
+            Diagnostic::warning(format!(
+                "shallow clone: history is cut at commit {}; older revisions are not included",
+                cut.join(", ")
+            ))
+            .help("run `git fetch --unshallow` to build the whole history"),
         )
     }
 }
 
 /// The blob id git would give `bytes`, so working-tree files share the parse cache.
 pub fn blob_id(bytes: &[u8]) -> ObjectId {
-    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1))
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+        .unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1))
 }
 
 impl History {
@@ -216,7 +227,10 @@ impl History {
         let differs = match revisions.last().map(|r| &r.source) {
             Some(Source::Commit(id)) => {
                 let newest = repo.files(*id)?;
-                let mut current: Vec<FileRef> = working.iter().map(|f| FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes) }).collect();
+                let mut current: Vec<FileRef> = working
+                    .iter()
+                    .map(|f| FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes) })
+                    .collect();
                 current.sort();
                 current != newest
             }
@@ -244,7 +258,9 @@ fn tag_revisions(repo: &Repo, pattern: &str, warnings: &mut Vec<Diagnostic>) -> 
         }
         match tag.peel_to_commit() {
             Ok(commit) => revisions.push(repo.revision(commit.id, Some(name))?),
-            Err(e) => warnings.push(Diagnostic::warning(format!("tag `{name}` is skipped: it does not lead to a readable commit ({e})"))),
+            Err(e) => warnings.push(Diagnostic::warning(format!(
+                "tag `{name}` is skipped: it does not lead to a readable commit ({e})"
+            ))),
         }
     }
     Ok(revisions)
@@ -273,7 +289,11 @@ fn commit_revisions(repo: &Repo) -> Result<Vec<Revision>, Diagnostic> {
 fn assign_slugs(revisions: &mut [Revision]) {
     let mut used: Vec<String> = vec![WORKING.into(), "index".into()];
     for revision in revisions.iter_mut() {
-        let mut slug: String = revision.id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect();
+        let mut slug: String = revision
+            .id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+            .collect();
         if slug.is_empty() || slug.starts_with('.') {
             slug.insert(0, 'r');
         }
@@ -306,7 +326,8 @@ mod tests {
 
     #[test]
     fn slugs_are_safe_and_unique() {
-        let mut revisions = vec![revision("release/2025-08"), revision("release-2025-08"), revision("working"), revision("..x")];
+        let mut revisions =
+            vec![revision("release/2025-08"), revision("release-2025-08"), revision("working"), revision("..x")];
         assign_slugs(&mut revisions);
         let slugs: Vec<&str> = revisions.iter().map(|r| r.slug.as_str()).collect();
         assert_eq!(slugs, ["release-2025-08", "release-2025-08-0123456", "working-0123456", "r..x"]);

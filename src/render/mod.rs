@@ -1,5 +1,9 @@
-//! Render: the derived status → the pages of the site, in parallel.
+//! Render: the derived model → the pages of the site, in parallel.
+//!
+//! One shared context (the current status, an id index, the revision list) is built once as
+//! Tera values, which are reference-counted, so each page only adds its own few values.
 
+pub mod chart;
 pub mod ics;
 pub mod markdown;
 pub mod templates;
@@ -9,11 +13,16 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
+use crate::derive::timeline::Timeline;
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
+use crate::history::WORKING;
+use crate::history::snapshots::Snapshot;
+use crate::model::values::Target;
 use crate::model::{Kind, KindData};
 use crate::write::Staging;
 use templates::Template;
@@ -32,6 +41,15 @@ pub const PLAN_PARTS: &[(&str, i64)] = &[
     ("milestones", 100),
 ];
 
+/// Everything the site shows: the current status and the history behind it.
+pub struct SiteModel<'a> {
+    pub current: &'a Status,
+    pub snapshots: &'a [Snapshot],
+    pub timeline: &'a Timeline,
+    /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
+    pub history_note: Option<String>,
+}
+
 /// One page to render: its path in the site and what it adds to the shared context.
 struct Page {
     path: String,
@@ -40,7 +58,7 @@ struct Page {
     extra: Vec<(&'static str, Value)>,
 }
 
-/// Renders every record body to sanitized HTML, in parallel, ahead of serialization.
+/// Renders every record body of the current status, in parallel, before serialization.
 pub fn render_bodies(status: &Status) {
     status.plan.record.body_html();
     status.items.values().for_each(|items| {
@@ -52,17 +70,19 @@ pub fn render_bodies(status: &Status) {
 
 /// Renders every page of the site into `staging`; returns the number of files written.
 pub fn render_site(
-    status: &Status,
+    site: &SiteModel<'_>,
     config: &Config,
     templates: &[Template],
     staging: &Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut tera = templates::engine(templates)?;
-    let status_value = Value::from_serializable(status);
+    let status = site.current;
+    let status_value = with_bodies(&Value::from_serializable(status), status);
     let title = config.site.title.clone().unwrap_or_else(|| status.plan.title.clone());
+    let newest_first: Vec<&crate::derive::timeline::RevisionEntry> = site.timeline.revisions.iter().rev().collect();
     let globals = tera.global_context();
-    globals.insert_value("status", status_value.clone());
     globals.insert_value("index", index(&status_value));
+    globals.insert_value("status", status_value);
     globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
     globals.insert("kinds", &kinds());
     globals.insert("outline", &outline(status));
@@ -88,9 +108,15 @@ pub fn render_site(
             "Metrics",
         ),
     );
+    globals.insert("revisions", &newest_first);
+    globals.insert("latest", &newest_first.first());
+    globals.insert("history_note", &site.history_note);
     globals.insert_value("current_kind", Value::from(""));
 
-    let pages = pages(status, &status_value);
+    let mut pages = current_pages(status, site.timeline, tera.global_context());
+    pages.extend(revision_pages(site));
+    pages.extend(tombstone_pages(site.timeline));
+
     let problems = Mutex::new(Vec::new());
     pages.par_iter().for_each(|page| {
         let mut context = Context::new();
@@ -115,20 +141,31 @@ pub fn render_site(
                 == first_line(&b.message).split(" while rendering").next()
     });
 
-    let json = serde_json::to_string_pretty(status)
-        .map_err(|e| vec![Diagnostic::error(format!("cannot serialize status.json: {e}"))])?;
+    let mut files: Vec<(String, Vec<u8>)> = site
+        .snapshots
+        .par_iter()
+        .filter_map(|s| Some((format!("revisions/{}/status.json", s.revision.slug), json(s.status.as_ref()?))))
+        .collect();
     let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
-    let extra_files = [
-        ("status.json", json + "\n"),
-        ("milestones.ics", ics::milestones(status, &title)),
-        ("assets/style.css", css.to_string()),
-    ];
-    for (path, text) in &extra_files {
-        if let Err(e) = staging.write(path, text.as_bytes()) {
+    files.push(("status.json".into(), json(status)));
+    files.push(("milestones.ics".into(), ics::milestones(status, &title).into_bytes()));
+    files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
+    match feed(site, config, &title, &tera) {
+        Ok(xml) => files.push(("feed.xml".into(), xml.into_bytes())),
+        Err(e) => problems.push(templates::template_error(&e, templates, Some("feed.xml"))),
+    }
+    for (path, bytes) in &files {
+        if let Err(e) = staging.write(path, bytes) {
             problems.push(write_error(path, &e));
         }
     }
-    if problems.is_empty() { Ok(pages.len() + extra_files.len()) } else { Err(problems) }
+    if problems.is_empty() { Ok(pages.len() + files.len()) } else { Err(problems) }
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
 }
 
 fn first_line(text: &str) -> &str {
@@ -152,12 +189,39 @@ struct KindInfo {
     title: String,
 }
 
+fn kind_info(kind: Kind) -> KindInfo {
+    KindInfo { name: kind.name(), folder: kind.folder(), title: kind.plural_title() }
+}
+
 fn kinds() -> Vec<KindInfo> {
-    Kind::ALL
-        .iter()
-        .filter(|k| !matches!(k, Kind::Plan | Kind::Section))
-        .map(|k| KindInfo { name: k.name(), folder: k.folder(), title: k.plural_title() })
-        .collect()
+    Kind::ALL.iter().filter(|k| !matches!(k, Kind::Plan | Kind::Section)).map(|k| kind_info(*k)).collect()
+}
+
+/// Adds `body` and `body_html` to the items of a status value: templates show bodies,
+/// while `status.json` (the serialized model) leaves them out.
+fn with_bodies(status_value: &Value, status: &Status) -> Value {
+    let add = |value: &Value, item: &Item| {
+        let mut map = value.as_map().cloned().unwrap_or_default();
+        map.insert(Key::Str("body"), Value::from(item.record.body.as_str()));
+        map.insert(Key::Str("body_html"), Value::safe_string(item.record.body_html()));
+        Value::from(map)
+    };
+    let mut root = status_value.as_map().cloned().unwrap_or_default();
+    if let Some(plan) = status_value.get_from_path("plan") {
+        root.insert(Key::Str("plan"), add(plan, &status.plan));
+    }
+    let mut items = tera::Map::default();
+    for (folder, list) in &status.items {
+        let values = status_value
+            .get_from_path("items")
+            .and_then(|m| m.get_from_path(folder))
+            .and_then(Value::as_array)
+            .unwrap_or(&[]);
+        let with: Vec<Value> = values.iter().zip(list).map(|(v, item)| add(v, item)).collect();
+        items.insert(Key::Str(folder), Value::from(with));
+    }
+    root.insert(Key::Str("items"), Value::from(items));
+    Value::from(root)
 }
 
 /// Every item by id (including the plan), so templates can follow references cheaply.
@@ -223,37 +287,186 @@ fn groups(items: &[Item], label: impl Fn(&Item) -> Option<String>, fallback: &st
     groups
 }
 
-fn pages(status: &Status, status_value: &Value) -> Vec<Page> {
+/// Dashboard, plan, list and item pages of the current revision.
+fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec<Page> {
     let mut pages = vec![
         Page { path: "index.html".into(), template: "index.html", root: "", extra: Vec::new() },
         Page { path: "plan.html".into(), template: "plan.html", root: "", extra: Vec::new() },
+        Page {
+            path: "revisions/index.html".into(),
+            template: "revisions.html",
+            root: "../",
+            extra: vec![("current_kind", Value::from("revisions"))],
+        },
     ];
-    let items = status_value.get_from_path("items").and_then(Value::as_map);
+    let items = globals.get("status").and_then(|s| s.get_from_path("items")).and_then(Value::as_map);
     for kind in Kind::ALL.iter().filter(|k| **k != Kind::Plan) {
         let list = items
-            .and_then(|m| m.get(&tera::value::Key::Str(kind.folder())))
+            .and_then(|m| m.get(&Key::Str(kind.folder())))
             .cloned()
             .unwrap_or_else(|| Value::from(Vec::<Value>::new()));
-        let kind_value = Value::from_serializable(&KindInfo {
-            name: kind.name(),
-            folder: kind.folder(),
-            title: kind.plural_title(),
-        });
+        let kind_value = Value::from_serializable(&kind_info(*kind));
         let current = Value::from(kind.folder());
+        let removed: Vec<_> = timeline.removed.iter().filter(|t| t.kind == *kind).collect();
         pages.push(Page {
             path: format!("{}/index.html", kind.folder()),
             template: "list.html",
             root: "../",
-            extra: vec![("kind", kind_value.clone()), ("items", list.clone()), ("current_kind", current.clone())],
+            extra: vec![
+                ("kind", kind_value.clone()),
+                ("items", list.clone()),
+                ("current_kind", current.clone()),
+                ("removed", Value::from_serializable(&removed)),
+            ],
         });
         for (item, value) in status.items[kind.folder()].iter().zip(list.as_array().unwrap_or(&[])) {
+            let mut extra = vec![
+                ("kind", kind_value.clone()),
+                ("item", value.clone()),
+                ("current_kind", current.clone()),
+                ("history", Value::from_serializable(timeline.history_of(&item.id))),
+                ("series", Value::from(Vec::<Value>::new())),
+                ("chart", Value::from("")),
+            ];
+            if let KindData::Metric(m) = &item.record.data {
+                let series = timeline.series_of(&item.id);
+                extra[4] = ("series", Value::from_serializable(series));
+                extra[5] =
+                    ("chart", Value::from(chart::metric(series, Target::parse(&m.target).ok()).unwrap_or_default()));
+            }
             pages.push(Page {
                 path: format!("{}/{}.html", kind.folder(), item.id),
                 template: "item.html",
                 root: "../",
-                extra: vec![("kind", kind_value.clone()), ("item", value.clone()), ("current_kind", current.clone())],
+                extra,
             });
         }
     }
     pages
+}
+
+/// The archive: a page and a change page per revision (and a stable `working` page).
+fn revision_pages(site: &SiteModel<'_>) -> Vec<Page> {
+    let mut pages: Vec<Page> = site
+        .snapshots
+        .par_iter()
+        .zip(site.timeline.revisions.par_iter())
+        .flat_map_iter(|(snapshot, entry)| {
+            let slug = &entry.revision.slug;
+            let entry_value = Value::from_serializable(entry);
+            let snapshot_value = snapshot.status.as_ref().map_or_else(Value::none, Value::from_serializable);
+            let mut pages = vec![Page {
+                path: format!("revisions/{slug}/index.html"),
+                template: "revision.html",
+                root: "../../",
+                extra: vec![
+                    ("entry", entry_value.clone()),
+                    ("snapshot", snapshot_value),
+                    ("current_kind", Value::from("revisions")),
+                ],
+            }];
+            if entry.diff.is_some() {
+                pages.push(Page {
+                    path: format!("revisions/{slug}/changes.html"),
+                    template: "changes.html",
+                    root: "../../",
+                    extra: vec![("entry", entry_value), ("current_kind", Value::from("revisions"))],
+                });
+            }
+            pages
+        })
+        .collect();
+    // `revisions/working/` was published whenever the tree had uncommitted changes; keep it.
+    if !site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING)
+        && let Some(newest) = site.timeline.revisions.last()
+    {
+        let mut entry = newest.clone();
+        entry.revision.message =
+            format!("The working tree has no uncommitted changes: it is the same as {}.", newest.revision.id);
+        let index = site.snapshots.len() - 1;
+        pages.push(Page {
+            path: format!("revisions/{WORKING}/index.html"),
+            template: "revision.html",
+            root: "../../",
+            extra: vec![
+                ("entry", Value::from_serializable(&entry)),
+                ("snapshot", site.snapshots[index].status.as_ref().map_or_else(Value::none, Value::from_serializable)),
+                ("current_kind", Value::from("revisions")),
+            ],
+        });
+    }
+    pages
+}
+
+/// Pages of removed items, so every URL once published keeps answering.
+fn tombstone_pages(timeline: &Timeline) -> Vec<Page> {
+    timeline
+        .removed
+        .iter()
+        .map(|t| Page {
+            path: t.url.clone(),
+            template: "removed.html",
+            root: "../",
+            extra: vec![
+                ("tombstone", Value::from_serializable(t)),
+                ("kind", Value::from_serializable(&kind_info(t.kind))),
+                ("history", Value::from_serializable(timeline.history_of(&t.id))),
+                ("current_kind", Value::from(t.kind.folder())),
+            ],
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Feed {
+    id: String,
+    base: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    id: String,
+    path: String,
+    updated: String,
+    author: String,
+    summary: String,
+}
+
+/// `feed.xml`: an Atom entry per revision, newest first, linking to its change page.
+fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -> tera::TeraResult<String> {
+    let rfc3339 =
+        |ts: i64| chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let base = config.site.base_url.clone();
+    let base = if base.is_empty() || base.ends_with('/') { base } else { format!("{base}/") };
+    let id_base = if base.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base.clone() };
+    let entries: Vec<FeedEntry> = site
+        .timeline
+        .revisions
+        .iter()
+        .rev()
+        .map(|e| {
+            let page = if e.diff.is_some() { "changes.html" } else { "index.html" };
+            let verdict = e.readiness.map_or_else(|| "unreadable".to_string(), str::to_string);
+            FeedEntry {
+                title: format!("{}: {verdict} — {}", e.revision.id, e.summary),
+                id: format!("{id_base}#revision-{}", e.revision.commit.as_deref().unwrap_or(&e.revision.slug)),
+                path: format!("revisions/{}/{page}", e.revision.slug),
+                updated: rfc3339(e.revision.timestamp),
+                author: e.revision.author.clone(),
+                summary: e.revision.message.clone(),
+            }
+        })
+        .collect();
+    let updated =
+        site.timeline.revisions.iter().map(|e| e.revision.timestamp).max().map_or_else(|| rfc3339(0), rfc3339);
+    let mut context = Context::new();
+    context.insert("feed", &Feed { id: id_base, base, updated, entries });
+    tera.render("feed.xml", &context)
+}
+
+fn slug_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
 }

@@ -13,6 +13,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("plan.html", include_str!("../../templates/plan.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("item.html", include_str!("../../templates/item.html")),
+    ("revisions.html", include_str!("../../templates/revisions.html")),
+    ("revision.html", include_str!("../../templates/revision.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
+    ("removed.html", include_str!("../../templates/removed.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
