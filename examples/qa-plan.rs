@@ -34,7 +34,8 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let plan: Plan = toml::from_str(&read(&here.join("history/revisions.toml"))?).map_err(|e| format!("history/revisions.toml: {e}"))?;
+    let plan: Plan = toml::from_str(&read(&here.join("history/revisions.toml"))?)
+        .map_err(|e| format!("history/revisions.toml: {e}"))?;
     let repo = here.join("target/qa-plan");
     if repo.exists() {
         std::fs::remove_dir_all(&repo).map_err(|e| format!("cannot clear {}: {e}", repo.display()))?;
@@ -46,7 +47,8 @@ fn run() -> Result<(), String> {
         let overlay = if n == 0 { here.to_path_buf() } else { here.join("history").join(&revision.tag) };
         copy_tree(&overlay.join("content"), &repo.join("content"))?;
         for path in &revision.remove {
-            std::fs::remove_file(repo.join(path)).map_err(|e| format!("{}: cannot remove {path}: {e}", revision.tag))?;
+            std::fs::remove_file(repo.join(path))
+                .map_err(|e| format!("{}: cannot remove {path}: {e}", revision.tag))?;
         }
         git(&repo, &["add", "--all"], None)?;
         git(&repo, &["commit", "--quiet", "--allow-empty", "-m", &revision.message], Some(revision))?;
@@ -97,7 +99,14 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
 /// Runs git in `repo` with a fixed identity; commits and tags get the revision's date.
 fn git(repo: &Path, args: &[&str], revision: Option<&Revision>) -> Result<(), String> {
     let mut command = Command::new("git");
-    command.current_dir(repo).args(["-c", "user.email=qa@example.com", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"]);
+    command.current_dir(repo).args([
+        "-c",
+        "user.email=qa@example.com",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "tag.gpgsign=false",
+    ]);
     if let Some(r) = revision {
         command
             .args(["-c", &format!("user.name={}", r.author)])

@@ -161,3 +161,41 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     })?;
     Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics })
 }
+
+/// Compares two revisions (git revisions, folders, or `working`) in status terms.
+/// B defaults to the working tree, A to the newest revision before B.
+pub fn diff(
+    root: &Path,
+    a: Option<&str>,
+    b: Option<&str>,
+    today: Date,
+) -> Result<(diff::Diff, Config), Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let b_spec = b.unwrap_or(history::WORKING);
+    let (b_revision, b_status) = history::load_one(root, &config, b_spec, today)?;
+    let a_spec = match a {
+        Some(a) => a.to_string(),
+        None => default_base(root, &config, &b_revision, today)?,
+    };
+    let (a_revision, a_status) = history::load_one(root, &config, &a_spec, today)?;
+    Ok((diff::diff(&a_status, &a_revision.id, &b_status, &b_revision.id), config))
+}
+
+/// The newest revision older than `to`, as a spec `load_one` understands.
+fn default_base(root: &Path, config: &Config, to: &history::Revision, today: Date) -> Result<String, Vec<Diagnostic>> {
+    let working = load::read_content_dir(root).map_err(|d| vec![d])?;
+    let found = history::History::discover(root, config, today, &working).map_err(|d| vec![d])?;
+    let earlier = found.revisions.iter().rev().find(|r| {
+        r.commit.is_some()
+            && r.commit != to.commit
+            && (to.commit.is_none() || r.timestamp < to.timestamp || (r.timestamp == to.timestamp && r.id < to.id))
+    });
+    match earlier {
+        Some(r) => Ok(r.id.clone()),
+        None => {
+            Err(vec![Diagnostic::error(format!("there is no revision before `{}` to compare with", to.id)).help(
+                "name both sides: `statuspress diff A B` (tags, branches, commits, `working`, or project folders)",
+            )])
+        }
+    }
+}

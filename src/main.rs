@@ -62,6 +62,30 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show what changed between two revisions, in status terms.
+    Diff {
+        /// The older side: a tag, branch, commit, `HEAD~2`, `working`, or a project folder
+        /// (default: the newest revision before B).
+        a: Option<String>,
+        /// The newer side (default: the working tree).
+        b: Option<String>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with 1 when anything changed (like `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
+        /// The working tree's date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -72,6 +96,14 @@ fn main() -> ExitCode {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let report = Reporter { color, quiet: cli.quiet };
+    let stdout_color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if let Command::Diff { a, b, format, exit_code, as_of } = &cli.command {
+        return diff(&cli, &report, (a.as_deref(), b.as_deref()), *format, *exit_code, as_of.as_deref(), stdout_color);
+    }
     match run(&cli, &report) {
         Ok(()) => ExitCode::SUCCESS,
         Err(()) => ExitCode::from(1),
@@ -105,6 +137,49 @@ impl Reporter {
             eprintln!("{text}");
         }
     }
+}
+
+fn diff(
+    cli: &Cli,
+    report: &Reporter,
+    (a, b): (Option<&str>, Option<&str>),
+    format: DiffFormat,
+    exit_code: bool,
+    as_of: Option<&str>,
+    color: bool,
+) -> ExitCode {
+    let today = match statuspress::resolve_as_of(as_of) {
+        Ok(date) => date,
+        Err(d) => {
+            report.diagnostics(&[d], false);
+            return ExitCode::from(1);
+        }
+    };
+    let (diff, config) = match statuspress::diff(&cli.root, a, b, today) {
+        Ok(result) => result,
+        Err(diagnostics) => {
+            report.diagnostics(&diagnostics, false);
+            return ExitCode::from(1);
+        }
+    };
+    let output = match format {
+        DiffFormat::Text => statuspress::diff::format::text(&diff, color),
+        DiffFormat::Markdown => statuspress::diff::format::markdown(&diff),
+        DiffFormat::Json => statuspress::diff::format::json(&diff),
+        DiffFormat::Html => {
+            let page = statuspress::render::templates::effective(&cli.root)
+                .and_then(|templates| statuspress::render::diff_page(&diff, &config, &templates));
+            match page {
+                Ok(html) => html,
+                Err(diagnostics) => {
+                    report.diagnostics(&diagnostics, false);
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
+    print!("{output}");
+    if exit_code && !diff.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -147,6 +222,7 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             }
             Ok(())
         }
+        Command::Diff { .. } => Ok(()),
         Command::Build { output, as_of, strict } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;

@@ -200,9 +200,9 @@ pub fn blob_id(bytes: &[u8]) -> ObjectId {
 }
 
 impl History {
-    /// Finds the revisions of the project at `root`. `today` is the working tree's date.
-    pub fn discover(root: &Path, config: &Config, today: Date, working: &[RawFile]) -> Result<History, Diagnostic> {
-        let working_revision = || Revision {
+    /// The revision of uncommitted files, dated `today`.
+    pub fn working_revision(today: Date) -> Revision {
+        Revision {
             id: WORKING.into(),
             slug: WORKING.into(),
             commit: None,
@@ -212,7 +212,12 @@ impl History {
             summary: "Working tree".into(),
             message: "Uncommitted changes in the working tree".into(),
             source: Source::WorkingTree,
-        };
+        }
+    }
+
+    /// Finds the revisions of the project at `root`. `today` is the working tree's date.
+    pub fn discover(root: &Path, config: &Config, today: Date, working: &[RawFile]) -> Result<History, Diagnostic> {
+        let working_revision = || History::working_revision(today);
         let Some(repo) = Repo::open(root)? else {
             return Ok(History { revisions: vec![working_revision()], repo: None, warnings: Vec::new() });
         };
@@ -331,5 +336,54 @@ mod tests {
         assign_slugs(&mut revisions);
         let slugs: Vec<&str> = revisions.iter().map(|r| r.slug.as_str()).collect();
         assert_eq!(slugs, ["release-2025-08", "release-2025-08-0123456", "working-0123456", "r..x"]);
+    }
+}
+
+/// The status of one revision named on the command line: `working`, a folder holding a
+/// project, or a git revision expression.
+pub fn load_one(
+    root: &Path,
+    config: &Config,
+    spec: &str,
+    today: Date,
+) -> Result<(Revision, crate::derive::Status), Vec<Diagnostic>> {
+    let folder = Path::new(spec);
+    let (revision, files) = if spec == WORKING || (folder.is_dir() && folder.join(load::CONTENT_DIR).is_dir()) {
+        let dir = if spec == WORKING { root } else { folder };
+        let files = load::read_content_dir(dir).map_err(|d| vec![d])?;
+        let mut revision = History::working_revision(today);
+        if spec != WORKING {
+            revision.id = spec.to_string();
+        }
+        (revision, files)
+    } else {
+        let repo = Repo::open(root).map_err(|d| vec![d])?.ok_or_else(|| {
+            vec![Diagnostic::error(format!("`{spec}` is neither a folder with a `content/` folder nor a git revision: {} is not in a git repository", root.display()))]
+        })?;
+        let revision = repo.resolve(spec).map_err(|d| vec![d])?;
+        let Source::Commit(id) = revision.source.clone() else {
+            return Err(vec![Diagnostic::error(format!("`{spec}` does not name a commit"))]);
+        };
+        let mut files = Vec::new();
+        for file in repo.files(id).map_err(|d| vec![d])? {
+            files.push(RawFile { content_path: file.content_path, bytes: repo.blob(file.blob).map_err(|d| vec![d])? });
+        }
+        (revision, files)
+    };
+    let loaded = load::load_records(files, config);
+    let mut diagnostics = loaded.diagnostics;
+    let status = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        crate::derive::derive(&loaded.records, config, revision.date, &mut diagnostics)
+    };
+    match status {
+        Some(status) => Ok((revision, status)),
+        None => {
+            diagnostics.retain(Diagnostic::is_error);
+            diagnostics
+                .insert(0, Diagnostic::error(format!("revision `{spec}` cannot be compared: its records have errors")));
+            Err(diagnostics)
+        }
     }
 }

@@ -467,6 +467,22 @@ fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -
     tera.render("feed.xml", &context)
 }
 
+/// A diff as a standalone HTML page (`statuspress diff --format html`). Links point into
+/// the published site when `[site] base_url` is set.
+pub fn diff_page(diff: &crate::diff::Diff, config: &Config, templates: &[Template]) -> Result<String, Vec<Diagnostic>> {
+    let tera = templates::engine(templates)?;
+    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
+    let mut context = Context::new();
+    context.insert("diff", diff);
+    context.insert("css", css);
+    context.insert("root", &config.site.base_url);
+    context.insert(
+        "site",
+        &SiteInfo { title: config.site.title.as_deref().unwrap_or("statuspress"), base_url: &config.site.base_url },
+    );
+    tera.render("diff.html", &context).map_err(|e| vec![templates::template_error(&e, templates, Some("the diff"))])
+}
+
 fn slug_text(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
 }

@@ -18,6 +18,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("changes.html", include_str!("../../templates/changes.html")),
     ("removed.html", include_str!("../../templates/removed.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("diff.html", include_str!("../../templates/diff.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
