@@ -311,34 +311,6 @@ fn assign_slugs(revisions: &mut [Revision]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn revision(id: &str) -> Revision {
-        Revision {
-            id: id.into(),
-            slug: String::new(),
-            commit: Some("0123456789abcdef".into()),
-            date: Date::parse("2025-08-12").unwrap(),
-            timestamp: 0,
-            author: String::new(),
-            summary: String::new(),
-            message: String::new(),
-            source: Source::WorkingTree,
-        }
-    }
-
-    #[test]
-    fn slugs_are_safe_and_unique() {
-        let mut revisions =
-            vec![revision("release/2025-08"), revision("release-2025-08"), revision("working"), revision("..x")];
-        assign_slugs(&mut revisions);
-        let slugs: Vec<&str> = revisions.iter().map(|r| r.slug.as_str()).collect();
-        assert_eq!(slugs, ["release-2025-08", "release-2025-08-0123456", "working-0123456", "r..x"]);
-    }
-}
-
 /// The status of one revision named on the command line: `working`, a folder holding a
 /// project, or a git revision expression.
 pub fn load_one(
@@ -385,5 +357,33 @@ pub fn load_one(
                 .insert(0, Diagnostic::error(format!("revision `{spec}` cannot be compared: its records have errors")));
             Err(diagnostics)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revision(id: &str) -> Revision {
+        Revision {
+            id: id.into(),
+            slug: String::new(),
+            commit: Some("0123456789abcdef".into()),
+            date: Date::parse("2025-08-12").unwrap(),
+            timestamp: 0,
+            author: String::new(),
+            summary: String::new(),
+            message: String::new(),
+            source: Source::WorkingTree,
+        }
+    }
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let mut revisions =
+            vec![revision("release/2025-08"), revision("release-2025-08"), revision("working"), revision("..x")];
+        assign_slugs(&mut revisions);
+        let slugs: Vec<&str> = revisions.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(slugs, ["release-2025-08", "release-2025-08-0123456", "working-0123456", "r..x"]);
     }
 }
