@@ -232,8 +232,10 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                 Ok(built) => {
                     report.diagnostics(&built.diagnostics, false);
                     report.info(&format!(
-                        "built {} files into {} in {:.2?}",
+                        "built {} files ({} revision{}) into {} in {:.2?}",
                         built.files,
+                        built.revisions,
+                        plural(built.revisions),
                         built.output.display(),
                         started.elapsed()
                     ));

@@ -342,6 +342,14 @@ pub fn load_one(
         }
         (revision, files)
     };
+    // A project folder is compared under its own configuration.
+    let own_config;
+    let config = if spec != WORKING && folder.is_dir() {
+        own_config = Config::load(folder)?;
+        &own_config
+    } else {
+        config
+    };
     let loaded = load::load_records(files, config);
     let mut diagnostics = loaded.diagnostics;
     let status = if diagnostics.iter().any(Diagnostic::is_error) {

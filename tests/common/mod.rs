@@ -1,6 +1,8 @@
 //! Helpers for integration tests: fixture projects in temp folders and the real binary.
 #![allow(dead_code)]
 
+mod git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
