@@ -4,6 +4,7 @@
 //!
 //! Sizes can be set with `BENCH_RECORDS=1000,10000` and runs with `BENCH_RUNS=5`.
 
+#[allow(dead_code)]
 #[path = "generate.rs"]
 mod generate;
 

@@ -25,6 +25,69 @@ pub fn project(dir: &Path, records: usize) {
     }
 }
 
+/// Writes a git repository of `records` records with `revisions` tagged weekly revisions
+/// (`week-01`, …), each changing about 3% of the records, via `git fast-import`; the
+/// working tree is checked out at the newest revision.
+pub fn history(dir: &Path, records: usize, revisions: usize) {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir).expect("mkdir");
+    git(dir, &["init", "--quiet", "--initial-branch=main"]);
+    let mut stream: Vec<u8> = Vec::new();
+    let mut file = |stream: &mut Vec<u8>, path: &str, text: &str| {
+        let _ = write!(stream, "M 100644 inline {path}\ndata {}\n{text}\n", text.len());
+    };
+    let start = 1_754_956_800; // 2025-08-12
+    for r in 0..revisions {
+        let when = start + r as i64 * 7 * 86_400;
+        let message = format!("Week {}", r + 1);
+        let _ = write!(
+            stream,
+            "commit refs/heads/main\nauthor Bench <bench@example.com> {when} +0000\ncommitter Bench <bench@example.com> {when} +0000\ndata {}\n{message}\n",
+            message.len()
+        );
+        if r == 0 {
+            file(
+                &mut stream,
+                "statuspress.toml",
+                "[site]\ntitle = \"Generated plan\"\n\n[gates]\ngroups = [\"Infrastructure\", \"Release\"]\n",
+            );
+            file(
+                &mut stream,
+                "content/plan.md",
+                "+++\ntitle = \"Generated plan\"\nowner = \"Bench\"\nstart = 2025-01-06\nstatus = \"active\"\n+++\nA generated plan for benchmarks.\n",
+            );
+        }
+        for i in 0..records {
+            // Each record changes every 33 revisions, at its own offset: ~3% per revision.
+            let version = (r + i % 33) / 33;
+            if r == 0 || (r + i % 33) % 33 == 0 {
+                let (path, text) = record(i, version, records);
+                file(&mut stream, &path, &text);
+            }
+        }
+        let _ = write!(
+            stream,
+            "tag week-{:02}\nfrom refs/heads/main\ntagger Bench <bench@example.com> {when} +0000\ndata {}\n{message}\n",
+            r + 1,
+            message.len()
+        );
+    }
+    let mut child = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    child.stdin.take().expect("stdin").write_all(&stream).expect("write stream");
+    assert!(child.wait().expect("wait").success(), "fast-import failed");
+    git(dir, &["reset", "--quiet", "--hard", "main"]);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git").current_dir(dir).args(args).status().expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
 /// The file of record `i` of `total` at `revision`: revisions change statuses and values.
 pub fn record(i: usize, revision: usize, total: usize) -> (String, String) {
     let body = body(i);

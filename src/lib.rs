@@ -162,40 +162,58 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics })
 }
 
-/// Compares two revisions (git revisions, folders, or `working`) in status terms.
-/// B defaults to the working tree, A to the newest revision before B.
-pub fn diff(
-    root: &Path,
-    a: Option<&str>,
-    b: Option<&str>,
-    today: Date,
-) -> Result<(diff::Diff, Config), Vec<Diagnostic>> {
-    let config = Config::load(root)?;
-    let b_spec = b.unwrap_or(history::WORKING);
-    let (b_revision, b_status) = history::load_one(root, &config, b_spec, today)?;
-    let a_spec = match a {
-        Some(a) => a.to_string(),
-        None => default_base(root, &config, &b_revision, today)?,
-    };
-    let (a_revision, a_status) = history::load_one(root, &config, &a_spec, today)?;
-    Ok((diff::diff(&a_status, &a_revision.id, &b_status, &b_revision.id), config))
+/// A diff and what it was computed from.
+pub struct Comparison {
+    pub diff: diff::Diff,
+    pub config: Config,
+    /// The two sides' revisions and statuses (kept so a caller about to exit can skip
+    /// freeing them: for 10,000 records that is a sixth of a `diff` run).
+    pub sides: Vec<(history::Revision, derive::Status)>,
 }
 
-/// The newest revision older than `to`, as a spec `load_one` understands.
-fn default_base(root: &Path, config: &Config, to: &history::Revision, today: Date) -> Result<String, Vec<Diagnostic>> {
+/// Compares two revisions (git revisions, folders, or `working`) in status terms.
+/// B defaults to the working tree, A to the newest revision before B.
+pub fn diff(root: &Path, a: Option<&str>, b: Option<&str>, today: Date) -> Result<Comparison, Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let repo = history::Repo::open(root).map_err(|d| vec![d])?;
+    let b_spec =
+        history::resolve_spec(root, repo.as_ref(), b.unwrap_or(history::WORKING), today).map_err(|d| vec![d])?;
+    let a_spec = match a {
+        Some(a) => history::resolve_spec(root, repo.as_ref(), a, today).map_err(|d| vec![d])?,
+        None => default_base(root, &config, &b_spec, today)?,
+    };
+    drop(repo);
+    let sides = history::load_specs(root, &config, vec![a_spec, b_spec], today)?;
+    let [(a_revision, a_status), (b_revision, b_status)] = &sides[..] else {
+        return Err(vec![Diagnostic::error("expected two revisions to compare")]);
+    };
+    let diff = diff::diff(a_status, &a_revision.id, b_status, &b_revision.id);
+    Ok(Comparison { diff, config, sides })
+}
+
+/// The newest revision of the history that is older than `to`.
+fn default_base(
+    root: &Path,
+    config: &Config,
+    to: &history::Spec,
+    today: Date,
+) -> Result<history::Spec, Vec<Diagnostic>> {
     let working = load::read_content_dir(root).map_err(|d| vec![d])?;
     let found = history::History::discover(root, config, today, &working).map_err(|d| vec![d])?;
-    let earlier = found.revisions.iter().rev().find(|r| {
+    let (to_commit, to_time, to_id) = match to {
+        history::Spec::Revision(r) => (r.commit.clone(), r.timestamp, r.id.clone()),
+        history::Spec::Folder(path) => (None, i64::MAX, path.display().to_string()),
+    };
+    let earlier = found.revisions.into_iter().rev().find(|r| {
         r.commit.is_some()
-            && r.commit != to.commit
-            && (to.commit.is_none() || r.timestamp < to.timestamp || (r.timestamp == to.timestamp && r.id < to.id))
+            && r.commit != to_commit
+            && (to_commit.is_none() || r.timestamp < to_time || (r.timestamp == to_time && r.id < to_id))
     });
-    match earlier {
-        Some(r) => Ok(r.id.clone()),
-        None => {
-            Err(vec![Diagnostic::error(format!("there is no revision before `{}` to compare with", to.id)).help(
+    earlier.map(history::Spec::Revision).ok_or_else(|| {
+        vec![
+            Diagnostic::error(format!("there is no revision before `{to_id}` to compare with")).help(
                 "name both sides: `statuspress diff A B` (tags, branches, commits, `working`, or project folders)",
-            )])
-        }
-    }
+            ),
+        ]
+    })
 }

@@ -96,17 +96,11 @@ const SPECIAL: &[&str] = &["status", "value", "body", "body_html"];
 
 /// What changed from `old` to `new`.
 pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
-    let index = |s: &Status| -> HashMap<String, Item> {
-        std::iter::once(&s.plan)
-            .chain(s.items.values().flatten())
-            .map(|i| (i.id.to_ascii_lowercase(), i.clone()))
-            .collect()
-    };
     let (before, after) = (index(old), index(new));
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     let mut items: Vec<ItemChange> = keys
         .into_iter()
-        .filter_map(|key| match (before.get(key), after.get(key)) {
+        .filter_map(|key| match (before.get(key).copied(), after.get(key).copied()) {
             (None, Some(n)) => Some(added_or_removed(n, "added")),
             (Some(o), None) => Some(added_or_removed(o, "removed")),
             (Some(o), Some(n)) => changed(o, n),
@@ -127,6 +121,14 @@ pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     };
     diff.summary = summarize(&diff);
     diff
+}
+
+/// Every item of a status (the plan too) by lower-cased id.
+fn index(status: &Status) -> HashMap<String, &Item> {
+    std::iter::once(&status.plan)
+        .chain(status.items.values().flatten())
+        .map(|i| (i.id.to_ascii_lowercase(), i))
+        .collect()
 }
 
 fn added_or_removed(item: &Item, change: &'static str) -> ItemChange {

