@@ -33,7 +33,7 @@ pub fn history(dir: &Path, records: usize, revisions: usize) {
     std::fs::create_dir_all(dir).expect("mkdir");
     git(dir, &["init", "--quiet", "--initial-branch=main"]);
     let mut stream: Vec<u8> = Vec::new();
-    let mut file = |stream: &mut Vec<u8>, path: &str, text: &str| {
+    let file = |stream: &mut Vec<u8>, path: &str, text: &str| {
         let _ = write!(stream, "M 100644 inline {path}\ndata {}\n{text}\n", text.len());
     };
     let start = 1_754_956_800; // 2025-08-12
