@@ -67,7 +67,7 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
     let status = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
-        derive::derive(&loaded.records, &config, as_of, &mut diagnostics)
+        derive::derive(&loaded.records, &config, as_of, Some(&mut diagnostics))
     };
     diagnostics::sort(&mut diagnostics);
     Checked { config, status, diagnostics }
@@ -78,6 +78,8 @@ pub struct Built {
     pub output: PathBuf,
     pub files: usize,
     pub revisions: usize,
+    /// Wall time of each stage, for `--verbose` and benchmarks.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -108,10 +110,13 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics
     };
     let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
+    let mut clock = Stopwatch::start();
     let history = history::History::discover(options.root, &config, options.as_of, &working)
         .map_err(|d| fail(diagnostics.clone(), d))?;
+    clock.lap("find revisions");
     diagnostics.extend(history.warnings.iter().cloned());
     let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| fail(diagnostics.clone(), d))?;
+    clock.lap("read, parse and derive revisions");
 
     let (newest, older) =
         snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
@@ -139,6 +144,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     };
     derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
     let timeline = derive::timeline::Timeline::build(&snapshots);
+    clock.lap("compare revisions");
     render::render_bodies(&current);
     let site = render::SiteModel {
         current: &current,
@@ -156,10 +162,12 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.append(&mut problems);
         diagnostics.clone()
     })?;
+    clock.lap("render and write");
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
-    Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics })
+    clock.lap("swap in the new site");
+    Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics, timings: clock.laps })
 }
 
 /// A diff and what it was computed from.
@@ -216,4 +224,22 @@ fn default_base(
             ),
         ]
     })
+}
+
+/// Measures the stages of a build.
+struct Stopwatch {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch { last: std::time::Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }

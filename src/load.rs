@@ -100,7 +100,7 @@ pub fn parse_raw(raw: RawFile) -> ParsedFile {
     }
 }
 
-/// Validates the parsed files of one revision together.
+/// Validates the parsed files of one revision together; `files` come in natural path order.
 pub fn assemble(files: &[Arc<ParsedFile>], config: &Config) -> Loaded {
     let mut diagnostics: Vec<Diagnostic> = files.iter().flat_map(|f| f.diagnostics.iter().cloned()).collect();
     let records: Vec<Arc<Record>> = files.iter().flat_map(|f| f.records.iter().cloned()).collect();
@@ -109,7 +109,8 @@ pub fn assemble(files: &[Arc<ParsedFile>], config: &Config) -> Loaded {
 }
 
 /// Parses and validates a set of record files.
-pub fn load_records(files: Vec<RawFile>, config: &Config) -> Loaded {
+pub fn load_records(mut files: Vec<RawFile>, config: &Config) -> Loaded {
+    files.sort_by(|a, b| crate::model::natural_cmp(&a.content_path, &b.content_path));
     let parsed: Vec<Arc<ParsedFile>> = files.into_par_iter().map(|raw| Arc::new(parse_raw(raw))).collect();
     assemble(&parsed, config)
 }

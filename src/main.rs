@@ -249,6 +249,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     ));
                     if cli.verbose {
                         report.info(&format!("as of {as_of}"));
+                        for (stage, took) in &built.timings {
+                            report.info(&format!("  {stage}: {took:.2?}"));
+                        }
                         if let Some(kib) = peak_memory_kib() {
                             report.info(&format!("peak memory: {kib} KiB"));
                         }

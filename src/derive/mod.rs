@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::values::{Date, Health, MilestoneStatus, Severity, Target, number};
-use crate::model::{Kind, KindData, Record, Records, natural_cmp};
+use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -88,18 +88,58 @@ pub struct GateGroup {
 }
 
 /// A record with its derived values, as templates and `status.json` see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Item {
-    pub id: String,
-    pub kind: Kind,
-    pub title: String,
-    /// Site-relative URL of the item's page.
-    pub url: String,
-    pub source: String,
-    /// The record's own fields, body and `body_html`, flattened into the item.
-    #[serde(flatten)]
+    /// The record, shared with every revision in which its file did not change.
     pub record: Arc<Record>,
     pub derived: Derived,
+}
+
+impl Item {
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.record.kind
+    }
+
+    pub fn title(&self) -> &str {
+        self.record.title()
+    }
+
+    /// Site-relative URL of the item's page.
+    pub fn url(&self) -> &str {
+        &self.record.url
+    }
+}
+
+/// An item serializes as its identity, its record's fields and its derived values.
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            id: &'a str,
+            kind: Kind,
+            title: &'a str,
+            url: &'a str,
+            source: &'a str,
+            #[serde(flatten)]
+            record: &'a Record,
+            derived: &'a Derived,
+        }
+        let r = &self.record;
+        View {
+            id: &r.id,
+            kind: r.kind,
+            title: r.title(),
+            url: &r.url,
+            source: r.origin.path(),
+            record: r,
+            derived: &self.derived,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Computed values; which are set depends on the kind.
@@ -107,86 +147,150 @@ pub struct Item {
 pub struct Derived {
     pub overdue: bool,
     /// The date that makes the item overdue (`due`, `target` or `end`).
+    #[serde(skip_serializing_if = "unset")]
     pub due: Option<Date>,
+    #[serde(skip_serializing_if = "unset")]
     pub days_overdue: Option<i64>,
     /// Blocker: open or in progress.
+    #[serde(skip_serializing_if = "unset")]
     pub unresolved: Option<bool>,
     /// Gate: passed or waived. Gate: ids of unresolved blockers that block it.
+    #[serde(skip_serializing_if = "unset")]
     pub cleared: Option<bool>,
+    #[serde(skip_serializing_if = "unlisted")]
     pub blocked_by: Vec<String>,
+    #[serde(skip_serializing_if = "unset")]
     pub criteria_met: Option<usize>,
     /// Risk: likelihood × impact, and its band.
+    #[serde(skip_serializing_if = "unset")]
     pub score: Option<i64>,
+    #[serde(skip_serializing_if = "unset")]
     pub band: Option<&'static str>,
     /// Metric: met / not-met / not-measured, and display texts.
+    #[serde(skip_serializing_if = "unset")]
     pub state: Option<&'static str>,
+    #[serde(skip_serializing_if = "unset")]
     pub target_text: Option<String>,
+    #[serde(skip_serializing_if = "unset")]
     pub value_text: Option<String>,
     /// Metric: distance to the target (0 when met).
+    #[serde(skip_serializing_if = "unset")]
     pub gap: Option<f64>,
     /// Milestone: dates resolved from `weeks`, a label, and slip against the baseline.
+    #[serde(skip_serializing_if = "unset")]
     pub start: Option<Date>,
+    #[serde(skip_serializing_if = "unset")]
     pub end: Option<Date>,
+    #[serde(skip_serializing_if = "unset")]
     pub when: Option<String>,
     /// Milestone: the first committed end date (or the declared `baseline_end`).
+    #[serde(skip_serializing_if = "unset")]
     pub baseline: Option<Date>,
+    #[serde(skip_serializing_if = "unset")]
     pub slip_days: Option<i64>,
     /// Ids of the records that reference this one.
+    #[serde(skip_serializing_if = "unlisted")]
     pub referenced_by: Vec<String>,
 }
 
-/// Computes the status of `records` as of `as_of`; warnings go to `diagnostics`.
+thread_local! {
+    /// Set while writing JSON files, so unset derived values are left out of them. Templates
+    /// see every field (Tera treats a missing one as an error); `status.json` stays lean
+    /// (most derived values belong to one kind), which matters with one file per revision.
+    static OMIT_UNSET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn unset<T>(value: &Option<T>) -> bool {
+    value.is_none() && OMIT_UNSET.with(std::cell::Cell::get)
+}
+
+fn unlisted<T>(value: &[T]) -> bool {
+    value.is_empty() && OMIT_UNSET.with(std::cell::Cell::get)
+}
+
+/// Serializes a model for a JSON file (`status.json`), leaving out unset derived values.
+pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Vec<u8> {
+    OMIT_UNSET.with(|flag| flag.set(true));
+    let bytes = if pretty { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) };
+    OMIT_UNSET.with(|flag| flag.set(false));
+    let mut bytes = bytes.unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Computes the status of `records` as of `as_of`. Warnings (overdue items, optimistic
+/// declared health) go to `warnings` when given: old revisions' warnings help nobody, and
+/// locating thousands of them per revision is most of a large history's derive time.
 /// `None` without a plan (validation reports that as an error).
-pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut Vec<Diagnostic>) -> Option<Status> {
+pub fn derive(
+    records: &Records,
+    config: &Config,
+    as_of: Date,
+    mut warnings: Option<&mut Vec<Diagnostic>>,
+) -> Option<Status> {
     let plan_record = records.plan()?;
     let plan_start = match &plan_record.data {
         KindData::Plan(plan) => plan.start,
         _ => None,
     };
-    let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
+    // Who references whom, and which unresolved blockers block which gate: one pass.
+    let mut backlinks: HashMap<Caseless, Vec<&str>> = HashMap::new();
+    let mut blocking: HashMap<Caseless, Vec<&str>> = HashMap::new();
     for record in &records.all {
-        for (_, _, target) in record.references() {
-            let list = backlinks.entry(target.to_ascii_lowercase()).or_default();
-            if !list.contains(&record.id) {
-                list.push(record.id.clone());
+        for (field, _, target) in record.references() {
+            let list = backlinks.entry(Caseless(target)).or_default();
+            if !list.contains(&record.id.as_str()) {
+                list.push(&record.id);
+            }
+            if field == "blocks" && matches!(&record.data, KindData::Blocker(b) if b.status.is_unresolved()) {
+                blocking.entry(Caseless(target)).or_default().push(&record.id);
             }
         }
     }
+    let owned =
+        |ids: Option<&Vec<&str>>| ids.map_or_else(Vec::new, |ids| ids.iter().map(|id| id.to_string()).collect());
     let mut items: BTreeMap<&'static str, Vec<Item>> =
         Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| (k.folder(), Vec::new())).collect();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
-        let mut item = item(record, config, as_of, plan_start, records);
-        item.derived.referenced_by = backlinks.remove(&record.id.to_ascii_lowercase()).unwrap_or_default();
+        let mut item = item(record, config, as_of, plan_start);
+        item.derived.referenced_by = owned(backlinks.get(&Caseless(&record.id)));
+        if record.kind == Kind::Gate {
+            item.derived.blocked_by = owned(blocking.get(&Caseless(&record.id)));
+        }
         if item.derived.overdue {
-            diagnostics.push(overdue_warning(record, &item));
+            if let Some(warnings) = warnings.as_deref_mut() {
+                warnings.push(overdue_warning(record, &item));
+            }
         }
         items.entry(record.kind.folder()).or_default().push(item);
     }
-    let plan = item(plan_record, config, as_of, plan_start, records);
+    let plan = item(plan_record, config, as_of, plan_start);
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups);
     let counts = counts(&items);
     let health = health(plan_record, &items);
     if let Some(warning) = declared_health_warning(plan_record, &health) {
-        diagnostics.push(warning);
+        if let Some(warnings) = warnings.as_deref_mut() {
+            warnings.push(warning);
+        }
     }
 
     let mut top_risks: Vec<&Item> =
         items["risks"].iter().filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live())).collect();
-    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(&a.id, &b.id)));
+    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(a.id(), b.id())));
     let mut next: Vec<&Item> = items["milestones"]
         .iter()
         .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
         .collect();
-    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(&a.id, &b.id)));
+    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(a.id(), b.id())));
 
     Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
         week: as_of.iso_week(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
-        top_risks: top_risks.iter().map(|i| i.id.clone()).collect(),
-        next_milestones: next.iter().map(|i| i.id.clone()).collect(),
+        top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
+        next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
         plan,
         readiness,
         health,
@@ -196,12 +300,7 @@ pub fn derive(records: &Records, config: &Config, as_of: Date, diagnostics: &mut
     })
 }
 
-/// The site-relative URL of a record's page.
-pub fn item_url(record: &Record) -> String {
-    if record.kind == Kind::Plan { "plan.html".into() } else { format!("{}/{}.html", record.kind.folder(), record.id) }
-}
-
-fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<Date>, records: &Records) -> Item {
+fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<Date>) -> Item {
     let mut d = Derived::default();
     let due_if_unfinished = |due: Option<Date>, finished: bool, d: &mut Derived| {
         d.due = due;
@@ -223,11 +322,6 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
                     .filter(|c| matches!(c, crate::model::records::Criterion::Checked { met: true, .. }))
                     .count(),
             );
-            d.blocked_by = records
-                .of_kind(Kind::Blocker)
-                .filter(|r| matches!(&r.data, KindData::Blocker(b) if b.status.is_unresolved() && b.blocks.iter().any(|g| g.eq_ignore_ascii_case(&record.id))))
-                .map(|r| r.id.clone())
-                .collect();
             due_if_unfinished(g.target, g.status.is_cleared(), &mut d);
         }
         KindData::Risk(r) => {
@@ -284,15 +378,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
         }
         _ => {}
     }
-    Item {
-        id: record.id.clone(),
-        kind: record.kind,
-        title: record.title().to_string(),
-        url: item_url(record),
-        source: record.origin.path().to_string(),
-        record: record.clone(),
-        derived: d,
-    }
+    Item { record: record.clone(), derived: d }
 }
 
 /// Names the band of a risk score given the upper bounds of low, medium and high.
@@ -425,7 +511,7 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
     let mut red = Vec::new();
     let mut amber = Vec::new();
     for item in items.values().flatten() {
-        let (id, title) = (&item.id, &item.title);
+        let (id, title) = (item.id(), item.title());
         match &item.record.data {
             KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => {
                 red.push(format!("critical blocker {id} “{title}” is {}", b.status))
@@ -450,7 +536,7 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
             )),
             KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.push(format!(
                 "{} {id} “{title}” is overdue by {} days",
-                item.kind.name(),
+                item.kind().name(),
                 item.derived.days_overdue.unwrap_or(0)
             )),
             _ => {}

@@ -118,7 +118,7 @@ impl Timeline {
                 (None, Some(status)) => {
                     for item in std::iter::once(&status.plan).chain(status.items.values().flatten()) {
                         item_history
-                            .entry(item.id.to_ascii_lowercase())
+                            .entry(item.id().to_ascii_lowercase())
                             .or_default()
                             .push(entry_for("added", vec!["added".into()]));
                     }
@@ -163,11 +163,11 @@ impl Timeline {
     /// Measures milestone slips against the first end date each milestone was committed
     /// with (unless it declares `baseline_end`).
     pub fn apply_baselines(snapshots: &[Snapshot], current: &mut Status) {
-        let mut first_end: HashMap<String, Date> = HashMap::new();
+        let mut first_end: HashMap<&str, Date> = HashMap::new();
         for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
             for item in &status.items["milestones"] {
                 if let Some(end) = item.derived.end {
-                    first_end.entry(item.id.to_ascii_lowercase()).or_insert(end);
+                    first_end.entry(item.id()).or_insert(end);
                 }
             }
         }
@@ -176,7 +176,7 @@ impl Timeline {
                 KindData::Milestone(m) => m.baseline_end,
                 _ => None,
             };
-            let baseline = declared.or_else(|| first_end.get(&item.id.to_ascii_lowercase()).copied());
+            let baseline = declared.or_else(|| first_end.get(item.id()).copied());
             item.derived.baseline = baseline;
             item.derived.slip_days = baseline.zip(item.derived.end).map(|(b, e)| b.days_until(e));
         }
@@ -200,7 +200,7 @@ fn metric_series(snapshots: &[Snapshot]) -> HashMap<String, Vec<MetricPoint>> {
                 KindData::Metric(m) => m.value,
                 _ => None,
             };
-            series.entry(item.id.to_ascii_lowercase()).or_default().push(MetricPoint {
+            series.entry(item.id().to_ascii_lowercase()).or_default().push(MetricPoint {
                 revision: snapshot.revision.id.clone(),
                 slug: snapshot.revision.slug.clone(),
                 date: snapshot.revision.date,
@@ -217,25 +217,26 @@ fn removed(snapshots: &[Snapshot], revisions: &[RevisionEntry]) -> Vec<Tombstone
     let Some(current) = snapshots.iter().rev().find_map(|s| s.status.as_ref()) else {
         return Vec::new();
     };
-    let live: std::collections::HashSet<String> =
-        current.items.values().flatten().map(|i| i.url.to_ascii_lowercase()).collect();
-    let mut last: BTreeMap<String, (&Item, usize)> = BTreeMap::new();
+    let live: std::collections::HashSet<&str> = current.items.values().flatten().map(Item::url).collect();
+    // Last revision holding each page that is gone now.
+    let mut last: BTreeMap<&str, (&Item, usize)> = BTreeMap::new();
     for (n, snapshot) in snapshots.iter().enumerate() {
         for item in snapshot.status.iter().flat_map(|s| s.items.values().flatten()) {
-            last.insert(item.url.to_ascii_lowercase(), (item, n));
+            if !live.contains(item.url()) {
+                last.insert(item.url(), (item, n));
+            }
         }
     }
     last.into_values()
-        .filter(|(item, _)| !live.contains(&item.url.to_ascii_lowercase()))
         .map(|(item, n)| {
             // Removed in the next readable revision after the last one holding it.
             let removal = revisions[n + 1..].iter().find(|r| r.readable).or(revisions.last()).map(|r| &r.revision);
             let seen = &snapshots[n].revision;
             Tombstone {
-                id: item.id.clone(),
-                kind: item.kind,
-                title: item.title.clone(),
-                url: item.url.clone(),
+                id: item.id().to_string(),
+                kind: item.kind(),
+                title: item.title().to_string(),
+                url: item.url().to_string(),
                 last_seen: seen.id.clone(),
                 last_seen_slug: seen.slug.clone(),
                 removed_in: removal.map_or_else(String::new, |r| r.id.clone()),

@@ -97,7 +97,7 @@ const SPECIAL: &[&str] = &["status", "value", "body", "body_html"];
 /// What changed from `old` to `new`.
 pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     let (before, after) = (index(old), index(new));
-    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let keys: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
     let mut items: Vec<ItemChange> = keys
         .into_iter()
         .filter_map(|key| match (before.get(key).copied(), after.get(key).copied()) {
@@ -123,12 +123,10 @@ pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     diff
 }
 
-/// Every item of a status (the plan too) by lower-cased id.
-fn index(status: &Status) -> HashMap<String, &Item> {
-    std::iter::once(&status.plan)
-        .chain(status.items.values().flatten())
-        .map(|i| (i.id.to_ascii_lowercase(), i))
-        .collect()
+/// Every item of a status (the plan too) by id. Ids are matched exactly: a record whose id
+/// only changed case shows as removed and added.
+fn index(status: &Status) -> HashMap<&str, &Item> {
+    std::iter::once(&status.plan).chain(status.items.values().flatten()).map(|i| (i.id(), i)).collect()
 }
 
 fn added_or_removed(item: &Item, change: &'static str) -> ItemChange {
@@ -138,10 +136,10 @@ fn added_or_removed(item: &Item, change: &'static str) -> ItemChange {
         _ => "removed".to_string(),
     };
     ItemChange {
-        id: item.id.clone(),
-        kind: item.kind,
-        title: item.title.clone(),
-        url: item.url.clone(),
+        id: item.id().to_string(),
+        kind: item.kind(),
+        title: item.title().to_string(),
+        url: item.url().to_string(),
         change,
         status: None,
         fields: Vec::new(),
@@ -172,10 +170,10 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
     }
     let (before, after) = (record_fields(old), record_fields(new));
     let mut change = ItemChange {
-        id: new.id.clone(),
-        kind: new.kind,
-        title: new.title.clone(),
-        url: new.url.clone(),
+        id: new.id().to_string(),
+        kind: new.kind(),
+        title: new.title().to_string(),
+        url: new.url().to_string(),
         change: "changed",
         status: None,
         fields: Vec::new(),
@@ -199,7 +197,7 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         }
     }
     // Milestones planned in weeks move when the weeks (or the plan's start) move.
-    if new.kind == Kind::Milestone
+    if new.kind() == Kind::Milestone
         && !change.fields.iter().any(|f| f.field == "end")
         && old.derived.end != new.derived.end
     {

@@ -51,6 +51,16 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
         });
     }
 
+    // Revisions are assembled file by file in natural path order; rank every path once
+    // rather than sorting each revision with the slower natural comparison.
+    let mut paths: Vec<String> =
+        lists.iter().flatten().map(|f| f.content_path.clone()).collect::<HashSet<_>>().into_iter().collect();
+    paths.sort_by(|a, b| crate::model::natural_cmp(a, b));
+    let rank: HashMap<String, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+    for list in &mut lists {
+        list.sort_by_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
+    }
+
     // Each distinct (path, blob) is read and parsed once for the whole history. Reading
     // inflates git objects on this thread while the pool parses what was already read.
     let mut seen: HashSet<&FileRef> = HashSet::new();
@@ -76,18 +86,21 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
     })?;
     let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
 
+    let newest = history.revisions.len().saturating_sub(1);
     Ok(history
         .revisions
         .par_iter()
         .zip(lists.par_iter())
-        .map(|(revision, files)| {
+        .enumerate()
+        .map(|(n, (revision, files))| {
             let parsed: Vec<Arc<ParsedFile>> = files.iter().filter_map(|f| cache.get(f).cloned()).collect();
             let loaded = load::assemble(&parsed, config);
             let mut diagnostics = loaded.diagnostics;
             let status = if diagnostics.iter().any(Diagnostic::is_error) {
                 None
             } else {
-                derive::derive(&loaded.records, config, revision.date, &mut diagnostics)
+                let warnings = if n == newest { Some(&mut diagnostics) } else { None };
+                derive::derive(&loaded.records, config, revision.date, warnings)
             };
             crate::diagnostics::sort(&mut diagnostics);
             Snapshot { revision: revision.clone(), status, diagnostics }

@@ -86,6 +86,8 @@ pub struct Record {
     /// Markdown body (may be empty).
     pub body: String,
     pub origin: Origin,
+    /// The site-relative URL of the record's page (`blockers/B-1.html`).
+    pub url: String,
     body_html: OnceLock<String>,
 }
 
@@ -107,7 +109,8 @@ impl serde::Serialize for Record {
 
 impl Record {
     pub fn new(id: String, kind: Kind, common: Common, data: KindData, body: String, origin: Origin) -> Record {
-        Record { id, kind, common, data, body, origin, body_html: OnceLock::new() }
+        let url = if kind == Kind::Plan { "plan.html".to_string() } else { format!("{}/{id}.html", kind.folder()) };
+        Record { id, kind, common, data, body, origin, url, body_html: OnceLock::new() }
     }
 
     /// The body as sanitized HTML, rendered on first use.
@@ -120,19 +123,17 @@ impl Record {
     }
 
     /// Every reference the record makes: (field, index, target id).
-    pub fn references(&self) -> Vec<(&'static str, usize, &str)> {
-        let mut lists: Vec<(&'static str, &[String])> = vec![("links", &self.common.links)];
-        match &self.data {
-            KindData::Blocker(b) => lists.push(("blocks", &b.blocks)),
-            KindData::Gate(g) => lists.push(("depends_on", &g.depends_on)),
-            KindData::Action(a) => lists.push(("relates_to", &a.relates_to)),
-            KindData::Decision(d) => lists.push(("supersedes", &d.supersedes)),
-            _ => {}
-        }
-        lists
+    pub fn references(&self) -> impl Iterator<Item = (&'static str, usize, &str)> {
+        let own: (&'static str, &[String]) = match &self.data {
+            KindData::Blocker(b) => ("blocks", &b.blocks),
+            KindData::Gate(g) => ("depends_on", &g.depends_on),
+            KindData::Action(a) => ("relates_to", &a.relates_to),
+            KindData::Decision(d) => ("supersedes", &d.supersedes),
+            _ => ("", &[]),
+        };
+        [("links", self.common.links.as_slice()), own]
             .into_iter()
             .flat_map(|(field, ids)| ids.iter().enumerate().map(move |(i, id)| (field, i, id.as_str())))
-            .collect()
     }
 }
 
@@ -144,13 +145,10 @@ pub struct Records {
 }
 
 impl Records {
+    /// `all` must come file by file in natural path order (see [`natural_cmp`]), each
+    /// file's records in the order written; only the grouping by kind is done here.
     pub fn new(mut all: Vec<Arc<Record>>) -> Records {
-        all.sort_by(|a, b| {
-            a.kind
-                .cmp(&b.kind)
-                .then_with(|| natural_cmp(a.origin.path(), b.origin.path()))
-                .then_with(|| a.origin.span.start.cmp(&b.origin.span.start))
-        });
+        all.sort_by_key(|r| r.kind);
         Records { all }
     }
 
@@ -164,6 +162,27 @@ impl Records {
 
     pub fn get(&self, id: &str) -> Option<&Arc<Record>> {
         self.all.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+}
+
+/// An id compared and hashed ignoring ASCII case, without allocating a lower-case copy.
+#[derive(Debug, Clone, Copy)]
+pub struct Caseless<'a>(pub &'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl std::hash::Hash for Caseless<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
     }
 }
 

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::values::Target;
-use crate::model::{Kind, KindData, Record};
+use crate::model::{Caseless, Kind, KindData, Record};
 
 /// Validates the whole set of records; returns the records that may be used.
 pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
     plan_count(&records, diagnostics);
     let records = unique_ids(records, diagnostics);
-    let ids: HashMap<String, &Record> = records.iter().map(|r| (r.id.to_ascii_lowercase(), r.as_ref())).collect();
+    let ids: HashMap<Caseless, &Record> = records.iter().map(|r| (Caseless(&r.id), r.as_ref())).collect();
     for record in &records {
         references(record, &ids, diagnostics);
         values(record, config, diagnostics);
@@ -23,31 +23,31 @@ pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Ve
 }
 
 fn unique_ids(records: Vec<Arc<Record>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut kept: Vec<Arc<Record>> = Vec::with_capacity(records.len());
-    for record in records {
-        let key = record.id.to_ascii_lowercase();
-        if let Some(&first) = seen.get(&key) {
-            let first: &Record = &kept[first];
-            if first.kind == Kind::Plan && record.kind == Kind::Plan {
-                continue; // reported as a second plan
-            }
-            let first_at = first.origin.locate("id");
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "duplicate id `{}`: ids must be unique across the project (ignoring case)",
-                    record.id
-                ))
-                .at(record.origin.locate("id"))
-                .note(format!("`{}` is already used by {}:{}:{}", first.id, first_at.path, first_at.line, first_at.col))
-                .help("rename one of the two records (or set a different `id = \"…\"`)"),
-            );
+    let mut first_of: HashMap<Caseless, usize> = HashMap::with_capacity(records.len());
+    let mut duplicate = vec![false; records.len()];
+    for (i, record) in records.iter().enumerate() {
+        let first = *first_of.entry(Caseless(&record.id)).or_insert(i);
+        if first == i {
             continue;
         }
-        seen.insert(key, kept.len());
-        kept.push(record);
+        duplicate[i] = true;
+        let first = &records[first];
+        if first.kind == Kind::Plan && record.kind == Kind::Plan {
+            continue; // reported as a second plan
+        }
+        let first_at = first.origin.locate("id");
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "duplicate id `{}`: ids must be unique across the project (ignoring case)",
+                record.id
+            ))
+            .at(record.origin.locate("id"))
+            .note(format!("`{}` is already used by {}:{}:{}", first.id, first_at.path, first_at.line, first_at.col))
+            .help("rename one of the two records (or set a different `id = \"…\"`)"),
+        );
     }
-    kept
+    drop(first_of);
+    records.into_iter().zip(duplicate).filter(|(_, dup)| !dup).map(|(r, _)| r).collect()
 }
 
 fn plan_count(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
@@ -73,9 +73,9 @@ fn plan_count(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn references(record: &Record, ids: &HashMap<String, &Record>, diagnostics: &mut Vec<Diagnostic>) {
+fn references(record: &Record, ids: &HashMap<Caseless, &Record>, diagnostics: &mut Vec<Diagnostic>) {
     for (field, index, target) in record.references() {
-        match ids.get(&target.to_ascii_lowercase()) {
+        match ids.get(&Caseless(target)) {
             None => {
                 // Suggest records of the kind the field expects, never the record itself.
                 let wanted = expected_kind(field);

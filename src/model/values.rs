@@ -6,9 +6,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A calendar date, written `YYYY-MM-DD` as a TOML date or a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 /// Accepts a TOML date or a `YYYY-MM-DD` string, and names both in type errors.
 impl<'de> Deserialize<'de> for Date {
@@ -91,13 +96,9 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
-    }
-}
-
-impl From<Date> for String {
-    fn from(d: Date) -> String {
-        d.to_string()
+        // Not `format("%Y-%m-%d")`: that parses the pattern on every call, and every item
+        // of every revision prints dates.
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
     }
 }
 

@@ -21,12 +21,12 @@ pub fn milestones(status: &Status, calendar_name: &str) -> String {
             continue;
         };
         line("BEGIN:VEVENT".into());
-        line(format!("UID:{}@statuspress", item.id));
+        line(format!("UID:{}@statuspress", item.id()));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", start.0.format("%Y%m%d")));
         // DTEND of an all-day event is exclusive.
         line(format!("DTEND;VALUE=DATE:{}", end.add_days(1).0.format("%Y%m%d")));
-        line(format!("SUMMARY:{}", escape(&item.title)));
+        line(format!("SUMMARY:{}", escape(item.title())));
         if let KindData::Milestone(m) = &item.record.data {
             let mut description = format!("Status: {}", m.status);
             for d in &m.deliverables {

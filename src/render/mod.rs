@@ -78,7 +78,7 @@ pub fn render_site(
     let mut tera = templates::engine(templates)?;
     let status = site.current;
     let status_value = with_bodies(&Value::from_serializable(status), status);
-    let title = config.site.title.clone().unwrap_or_else(|| status.plan.title.clone());
+    let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
     let newest_first: Vec<&crate::derive::timeline::RevisionEntry> = site.timeline.revisions.iter().rev().collect();
     let globals = tera.global_context();
     globals.insert_value("index", index(&status_value));
@@ -114,24 +114,34 @@ pub fn render_site(
     globals.insert_value("current_kind", Value::from(""));
 
     let mut pages = current_pages(status, site.timeline, tera.global_context());
-    pages.extend(revision_pages(site));
     pages.extend(tombstone_pages(site.timeline));
+    pages.extend(working_page(site));
 
     let problems = Mutex::new(Vec::new());
-    pages.par_iter().for_each(|page| {
-        let mut context = Context::new();
-        context.insert("root", page.root);
-        for (key, value) in &page.extra {
-            context.insert_value(*key, value.clone());
-        }
-        let result = tera
-            .render(page.template, &context)
-            .map_err(|e| templates::template_error(&e, templates, Some(&page.path)))
-            .and_then(|html| staging.write(&page.path, html.as_bytes()).map_err(|e| write_error(&page.path, &e)));
+    let report = |result: Result<(), Diagnostic>| {
         if let Err(d) = result {
             problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
         }
-    });
+    };
+    pages.par_iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
+    // Revisions one at a time per core: each builds its pages, writes them and lets go, so
+    // memory holds a couple of revisions' views, never the whole history's.
+    let revision_files: usize = site
+        .snapshots
+        .par_iter()
+        .zip(site.timeline.revisions.par_iter())
+        .map(|(snapshot, entry)| {
+            let pages = revision_pages(snapshot, entry);
+            pages.iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
+            if let Some(status) = &snapshot.status {
+                let path = format!("revisions/{}/status.json", entry.revision.slug);
+                report(
+                    staging.write(&path, &crate::derive::to_json(status, false)).map_err(|e| write_error(&path, &e)),
+                );
+            }
+            pages.len() + usize::from(snapshot.status.is_some())
+        })
+        .sum();
     let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
     // One broken template fails every page that uses it; say it once.
     problems.sort_by(|a, b| a.message.cmp(&b.message));
@@ -141,13 +151,9 @@ pub fn render_site(
                 == first_line(&b.message).split(" while rendering").next()
     });
 
-    let mut files: Vec<(String, Vec<u8>)> = site
-        .snapshots
-        .par_iter()
-        .filter_map(|s| Some((format!("revisions/{}/status.json", s.revision.slug), json(s.status.as_ref()?))))
-        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
-    files.push(("status.json".into(), json(status)));
+    files.push(("status.json".into(), crate::derive::to_json(status, true)));
     files.push(("milestones.ics".into(), ics::milestones(status, &title).into_bytes()));
     files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
     match feed(site, config, &title, &tera) {
@@ -159,13 +165,18 @@ pub fn render_site(
             problems.push(write_error(path, &e));
         }
     }
-    if problems.is_empty() { Ok(pages.len() + files.len()) } else { Err(problems) }
+    if problems.is_empty() { Ok(pages.len() + revision_files + files.len()) } else { Err(problems) }
 }
 
-fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+fn render_page(tera: &tera::Tera, page: &Page, templates: &[Template], staging: &Staging) -> Result<(), Diagnostic> {
+    let mut context = Context::new();
+    context.insert("root", page.root);
+    for (key, value) in &page.extra {
+        context.insert_value(*key, value.clone());
+    }
+    let html =
+        tera.render(page.template, &context).map_err(|e| templates::template_error(&e, templates, Some(&page.path)))?;
+    staging.write(&page.path, html.as_bytes()).map_err(|e| write_error(&page.path, &e))
 }
 
 fn first_line(text: &str) -> &str {
@@ -256,7 +267,7 @@ fn outline(status: &Status) -> Vec<OutlinePart> {
             KindData::Section(s) => s.order.unwrap_or(1000),
             _ => 1000,
         };
-        parts.push((order, PLAN_PARTS.len() + i, OutlinePart { part: "section", id: Some(section.id.clone()) }));
+        parts.push((order, PLAN_PARTS.len() + i, OutlinePart { part: "section", id: Some(section.id().to_string()) }));
     }
     parts.sort_by_key(|(order, i, _)| (*order, *i));
     parts.into_iter().map(|(_, _, p)| p).collect()
@@ -275,10 +286,10 @@ fn groups(items: &[Item], label: impl Fn(&Item) -> Option<String>, fallback: &st
     for item in items {
         match label(item) {
             Some(name) => match groups.iter_mut().find(|g| g.name == name) {
-                Some(g) => g.ids.push(item.id.clone()),
-                None => groups.push(Group { name, ids: vec![item.id.clone()] }),
+                Some(g) => g.ids.push(item.id().to_string()),
+                None => groups.push(Group { name, ids: vec![item.id().to_string()] }),
             },
-            None => unlabelled.push(item.id.clone()),
+            None => unlabelled.push(item.id().to_string()),
         }
     }
     if !unlabelled.is_empty() {
@@ -324,78 +335,160 @@ fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec
                 ("kind", kind_value.clone()),
                 ("item", value.clone()),
                 ("current_kind", current.clone()),
-                ("history", Value::from_serializable(timeline.history_of(&item.id))),
+                ("history", Value::from_serializable(timeline.history_of(item.id()))),
                 ("series", Value::from(Vec::<Value>::new())),
                 ("chart", Value::from("")),
             ];
             if let KindData::Metric(m) = &item.record.data {
-                let series = timeline.series_of(&item.id);
+                let series = timeline.series_of(item.id());
                 extra[4] = ("series", Value::from_serializable(series));
                 extra[5] =
                     ("chart", Value::from(chart::metric(series, Target::parse(&m.target).ok()).unwrap_or_default()));
             }
-            pages.push(Page {
-                path: format!("{}/{}.html", kind.folder(), item.id),
-                template: "item.html",
-                root: "../",
-                extra,
-            });
+            pages.push(Page { path: item.url().to_string(), template: "item.html", root: "../", extra });
         }
     }
     pages
 }
 
-/// The archive: a page and a change page per revision (and a stable `working` page).
-fn revision_pages(site: &SiteModel<'_>) -> Vec<Page> {
-    let mut pages: Vec<Page> = site
-        .snapshots
-        .par_iter()
-        .zip(site.timeline.revisions.par_iter())
-        .flat_map_iter(|(snapshot, entry)| {
-            let slug = &entry.revision.slug;
-            let entry_value = Value::from_serializable(entry);
-            let snapshot_value = snapshot.status.as_ref().map_or_else(Value::none, Value::from_serializable);
-            let mut pages = vec![Page {
-                path: format!("revisions/{slug}/index.html"),
-                template: "revision.html",
-                root: "../../",
-                extra: vec![
-                    ("entry", entry_value.clone()),
-                    ("snapshot", snapshot_value),
-                    ("current_kind", Value::from("revisions")),
-                ],
-            }];
-            if entry.diff.is_some() {
-                pages.push(Page {
-                    path: format!("revisions/{slug}/changes.html"),
-                    template: "changes.html",
-                    root: "../../",
-                    extra: vec![("entry", entry_value), ("current_kind", Value::from("revisions"))],
-                });
-            }
-            pages
-        })
+/// How many items of each list a revision page shows; `status.json` has them all.
+const REVISION_LIST_LIMIT: usize = 50;
+
+/// What a revision page shows: the plan's state then, in brief.
+#[derive(Serialize)]
+struct RevisionView<'a> {
+    readiness: &'a crate::derive::Readiness,
+    health: &'a crate::derive::HealthStatus,
+    counts: &'a crate::derive::Counts,
+    plan_title: &'a str,
+    gate_groups: Vec<(&'a str, Vec<Brief<'a>>)>,
+    lists: Vec<(&'static str, usize, Vec<Brief<'a>>)>,
+}
+
+/// One line of a revision page's lists.
+#[derive(Serialize)]
+struct Brief<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: &'a str,
+    status: Option<String>,
+    note: Option<String>,
+}
+
+fn brief(item: &Item) -> Brief<'_> {
+    let status = match &item.record.data {
+        KindData::Blocker(b) => Some(format!("{} {}", b.severity, b.status)),
+        KindData::Gate(g) => Some(g.status.to_string()),
+        KindData::Risk(r) => Some(r.status.to_string()),
+        KindData::Action(a) => Some(a.status.to_string()),
+        KindData::Milestone(m) => Some(m.status.to_string()),
+        KindData::Metric(_) => item.derived.state.map(str::to_string),
+        _ => None,
+    };
+    let note = match &item.record.data {
+        KindData::Risk(_) => item.derived.score.map(|s| format!("score {s} {}", item.derived.band.unwrap_or(""))),
+        KindData::Metric(_) => Some(format!(
+            "{} (target {})",
+            item.derived.value_text.as_deref().unwrap_or("not measured"),
+            item.derived.target_text.as_deref().unwrap_or("")
+        )),
+        KindData::Milestone(_) => item.derived.when.clone(),
+        _ => None,
+    };
+    Brief { id: item.id(), title: item.title(), url: item.url(), status, note }
+}
+
+fn revision_view(status: &Status) -> RevisionView<'_> {
+    let by_id: std::collections::HashMap<&str, &Item> = status.items.values().flatten().map(|i| (i.id(), i)).collect();
+    let gate_groups = status
+        .gate_groups
+        .iter()
+        .map(|g| (g.name.as_str(), g.gates.iter().filter_map(|id| by_id.get(id.as_str())).map(|i| brief(i)).collect()))
         .collect();
-    // `revisions/working/` was published whenever the tree had uncommitted changes; keep it.
-    if !site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING)
-        && let Some(newest) = site.timeline.revisions.last()
-    {
-        let mut entry = newest.clone();
-        entry.revision.message =
-            format!("The working tree has no uncommitted changes: it is the same as {}.", newest.revision.id);
-        let index = site.snapshots.len() - 1;
+    fn list<'a>(label: &'static str, items: Vec<&'a Item>) -> (&'static str, usize, Vec<Brief<'a>>) {
+        (label, items.len(), items.into_iter().take(REVISION_LIST_LIMIT).map(brief).collect())
+    }
+    let unresolved = status.items["blockers"].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
+    let risks = status.top_risks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+    let open_actions = status.items["actions"]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished()))
+        .collect();
+    RevisionView {
+        readiness: &status.readiness,
+        health: &status.health,
+        counts: &status.counts,
+        plan_title: status.plan.title(),
+        gate_groups,
+        lists: vec![
+            list("Open blockers", unresolved),
+            list("Live risks", risks),
+            list("Metrics", status.items["metrics"].iter().collect()),
+            list("Milestones", status.items["milestones"].iter().collect()),
+            list("Open actions", open_actions),
+        ],
+    }
+}
+
+/// The archive pages of one revision: its page, and its change page when it has one.
+fn revision_pages(snapshot: &Snapshot, entry: &crate::derive::timeline::RevisionEntry) -> Vec<Page> {
+    let slug = &entry.revision.slug;
+    let entry_value = Value::from_serializable(entry);
+    let view = snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)));
+    let mut pages = vec![Page {
+        path: format!("revisions/{slug}/index.html"),
+        template: "revision.html",
+        root: "../../",
+        extra: vec![
+            ("entry", entry_value.clone()),
+            ("snapshot", view),
+            ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
+            ("current_kind", Value::from("revisions")),
+        ],
+    }];
+    if entry.diff.is_some() {
         pages.push(Page {
-            path: format!("revisions/{WORKING}/index.html"),
-            template: "revision.html",
+            path: format!("revisions/{slug}/changes.html"),
+            template: "changes.html",
             root: "../../",
-            extra: vec![
-                ("entry", Value::from_serializable(&entry)),
-                ("snapshot", site.snapshots[index].status.as_ref().map_or_else(Value::none, Value::from_serializable)),
-                ("current_kind", Value::from("revisions")),
-            ],
+            extra: vec![("entry", entry_value), ("current_kind", Value::from("revisions"))],
         });
     }
     pages
+}
+
+/// `revisions/working/` was published whenever the tree had uncommitted changes; when it
+/// has none, the page stays and says which revision the tree matches.
+fn working_page(site: &SiteModel<'_>) -> Option<Page> {
+    if site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING) {
+        return None;
+    }
+    let (newest, snapshot) = site.timeline.revisions.last().zip(site.snapshots.last())?;
+    let mut entry = newest.clone();
+    entry.diff = None;
+    entry.revision.message =
+        format!("The working tree has no uncommitted changes: it is the same as {}.", newest.revision.id);
+    Some(Page {
+        path: format!("revisions/{WORKING}/index.html"),
+        template: "revision.html",
+        root: "../../",
+        extra: vec![
+            ("entry", Value::from_serializable(&entry)),
+            (
+                "snapshot",
+                snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s))),
+            ),
+            (
+                "json",
+                Value::from(if snapshot.status.is_some() {
+                    format!("../{}/status.json", newest.revision.slug)
+                } else {
+                    String::new()
+                }),
+            ),
+            ("current_kind", Value::from("revisions")),
+        ],
+    })
 }
 
 /// Pages of removed items, so every URL once published keeps answering.
