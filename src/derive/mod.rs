@@ -257,10 +257,10 @@ pub fn derive(
         if record.kind == Kind::Gate {
             item.derived.blocked_by = owned(blocking.get(&Caseless(&record.id)));
         }
-        if item.derived.overdue {
-            if let Some(warnings) = warnings.as_deref_mut() {
-                warnings.push(overdue_warning(record, &item));
-            }
+        if item.derived.overdue
+            && let Some(warnings) = warnings.as_deref_mut()
+        {
+            warnings.push(overdue_warning(record, &item));
         }
         items.entry(record.kind.folder()).or_default().push(item);
     }
@@ -269,10 +269,10 @@ pub fn derive(
     let readiness = readiness(records, &gate_groups);
     let counts = counts(&items);
     let health = health(plan_record, &items);
-    if let Some(warning) = declared_health_warning(plan_record, &health) {
-        if let Some(warnings) = warnings.as_deref_mut() {
-            warnings.push(warning);
-        }
+    if let Some(warning) = declared_health_warning(plan_record, &health)
+        && let Some(warnings) = warnings
+    {
+        warnings.push(warning);
     }
 
     let mut top_risks: Vec<&Item> =

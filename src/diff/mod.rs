@@ -97,15 +97,14 @@ const SPECIAL: &[&str] = &["status", "value", "body", "body_html"];
 /// What changed from `old` to `new`.
 pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     let (before, after) = (index(old), index(new));
-    let keys: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
-    let mut items: Vec<ItemChange> = keys
-        .into_iter()
-        .filter_map(|key| match (before.get(key).copied(), after.get(key).copied()) {
-            (None, Some(n)) => Some(added_or_removed(n, "added")),
-            (Some(o), None) => Some(added_or_removed(o, "removed")),
-            (Some(o), Some(n)) => changed(o, n),
-            (None, None) => None,
+    // Unordered here; sorted below.
+    let mut items: Vec<ItemChange> = after
+        .iter()
+        .filter_map(|(key, n)| match before.get(key) {
+            None => Some(added_or_removed(n, "added")),
+            Some(o) => changed(o, n),
         })
+        .chain(before.iter().filter(|(key, _)| !after.contains_key(*key)).map(|(_, o)| added_or_removed(o, "removed")))
         .collect();
     items.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural_cmp(&a.id, &b.id)));
     let transition = |from: String, to: String| (from != to).then_some(Transition { from, to });

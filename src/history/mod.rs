@@ -180,6 +180,41 @@ impl Repo {
         Ok(files)
     }
 
+    /// The record files of many commits, listed on all cores (each thread opens the
+    /// repository itself: a `gix::Repository` stays on its thread).
+    pub fn files_of(&self, commits: &[ObjectId]) -> Result<Vec<Vec<FileRef>>, Diagnostic> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(commits.len()).max(1);
+        if threads == 1 {
+            return commits.iter().map(|id| self.files(*id)).collect();
+        }
+        let chunk = commits.len().div_ceil(threads);
+        let git_dir = self.repo.git_dir().to_path_buf();
+        let content_path = self.content_path.clone();
+        let lists: Vec<Result<Vec<Vec<FileRef>>, Diagnostic>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = commits
+                .chunks(chunk)
+                .map(|part| {
+                    let (git_dir, content_path) = (git_dir.clone(), content_path.clone());
+                    scope.spawn(move || {
+                        let mut repo = gix::open(&git_dir).map_err(|e| git_error("open the repository", e))?;
+                        with_delta_cache(&mut repo);
+                        let own = Repo { repo, content_path };
+                        part.iter().map(|id| own.files(*id)).collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Diagnostic::error("listing revisions failed"))))
+                .collect()
+        });
+        let mut out = Vec::with_capacity(commits.len());
+        for part in lists {
+            out.extend(part?);
+        }
+        Ok(out)
+    }
+
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
         self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error("read a blob", e))
     }

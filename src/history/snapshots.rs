@@ -43,22 +43,37 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
         refs.sort();
         refs
     };
+    let commits: Vec<gix::ObjectId> = history
+        .revisions
+        .iter()
+        .filter_map(|r| if let Source::Commit(id) = r.source { Some(id) } else { None })
+        .collect();
+    let mut listed = match &history.repo {
+        Some(repo) => repo.files_of(&commits)?.into_iter(),
+        None => Vec::new().into_iter(),
+    };
     let mut lists: Vec<Vec<FileRef>> = Vec::with_capacity(history.revisions.len());
     for revision in &history.revisions {
-        lists.push(match (&revision.source, &history.repo) {
-            (Source::Commit(id), Some(repo)) => repo.files(*id)?,
-            _ => working_refs.clone(),
+        lists.push(match revision.source {
+            Source::Commit(_) => listed.next().unwrap_or_default(),
+            Source::WorkingTree => working_refs.clone(),
         });
     }
 
     // Revisions are assembled file by file in natural path order; rank every path once
     // rather than sorting each revision with the slower natural comparison.
-    let mut paths: Vec<String> =
-        lists.iter().flatten().map(|f| f.content_path.clone()).collect::<HashSet<_>>().into_iter().collect();
+    let mut paths: Vec<String> = lists
+        .iter()
+        .flatten()
+        .map(|f| f.content_path.as_str())
+        .collect::<HashSet<&str>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     paths.sort_by(|a, b| crate::model::natural_cmp(a, b));
     let rank: HashMap<String, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
     for list in &mut lists {
-        list.sort_by_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
+        list.sort_by_cached_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
     }
 
     // Each distinct (path, blob) is read and parsed once for the whole history. Reading
