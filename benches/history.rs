@@ -79,17 +79,28 @@ fn main() {
             None,
         );
     }
-    let last = format!("week-{revisions:02}");
-    let diff = vec![
-        "--root".to_string(),
-        repo.display().to_string(),
-        "diff".into(),
-        "week-01".into(),
-        last,
-        "--format".into(),
-        "json".into(),
-    ];
-    measure(binary, "diff week-01 → newest", "-", runs.max(5), &diff, None);
+    let (last, before_last) =
+        (format!("week-{revisions:02}"), format!("week-{:02}", revisions.saturating_sub(1).max(1)));
+    let diff = |a: &str, b: &str| -> Vec<String> {
+        vec![
+            "--root".into(),
+            repo.display().to_string(),
+            "diff".into(),
+            a.into(),
+            b.into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    measure(
+        binary,
+        &format!("diff {before_last} → {last} (one week)"),
+        "-",
+        runs.max(5),
+        &diff(&before_last, &last),
+        None,
+    );
+    measure(binary, &format!("diff week-01 → {last} (whole history)"), "-", runs.max(5), &diff("week-01", &last), None);
 }
 
 /// Runs `args` `runs` times; with `fresh`, that folder is deleted before each run.
