@@ -284,3 +284,46 @@ fn a_shallow_clone_builds_what_it_has_and_says_where_it_was_cut() {
     assert!(target.join("site/index.html").is_file());
     assert!(std::fs::read_to_string(target.join("site/revisions/index.html")).unwrap().contains("shallow clone"));
 }
+
+/// The bundled example's history (`history/revisions.toml`, replayed as the `qa-plan`
+/// example does) must go from the seed's NO-GO in week 1 to GO in its last week.
+#[test]
+fn the_bundled_example_history_goes_from_no_go_to_go() {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plan: toml::Table =
+        toml::from_str(&std::fs::read_to_string(here.join("history/revisions.toml")).unwrap()).unwrap();
+    let revisions = plan["revision"].as_array().unwrap();
+    assert!(revisions.len() >= 4);
+    let project =
+        Project::new(&[("statuspress.toml", &std::fs::read_to_string(here.join("statuspress.toml")).unwrap())]);
+    project.git_init();
+    for (n, revision) in revisions.iter().enumerate() {
+        let overlay =
+            if n == 0 { here.to_path_buf() } else { here.join("history").join(revision["tag"].as_str().unwrap()) };
+        copy_tree(&overlay.join("content"), &project.path().join("content"));
+        for path in revision.get("remove").and_then(|r| r.as_array()).into_iter().flatten() {
+            project.remove(path.as_str().unwrap());
+        }
+        let field = |k: &str| revision[k].as_str().unwrap();
+        project.revision(field("tag"), field("date"), field("author"), field("message"));
+    }
+    project.run(&["build"]).assert_ok().assert_stderr(&format!("({} revisions)", revisions.len()));
+    let status = |path: &str| -> serde_json::Value { serde_json::from_str(&project.read(path)).unwrap() };
+    assert_eq!(status("site/revisions/week-1/status.json")["readiness"]["verdict"], "NO-GO");
+    assert_eq!(status("site/status.json")["readiness"]["verdict"], "GO");
+    assert_eq!(status("site/status.json")["counts"]["gates_cleared"], 8);
+    assert!(project.read("site/revisions/index.html").contains("readiness NO-GO → GO"));
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::create_dir_all(to).unwrap();
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
