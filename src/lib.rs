@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -146,11 +147,18 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let timeline = derive::timeline::Timeline::build(&snapshots);
     clock.lap("compare revisions");
     render::render_bodies(&current);
+    let zone = report::Zone::parse(&config.report.timezone).map_err(|why| {
+        fail(diagnostics.clone(), Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME))
+    })?;
+    let weekly = render::reports::all(&snapshots, &current, zone);
+    clock.lap("build weekly reports");
     let site = render::SiteModel {
         current: &current,
         snapshots: &snapshots,
         timeline: &timeline,
         history_note: history.warnings.first().map(|w| w.message.clone()),
+        reports: &weekly,
+        zone,
     };
     let staging = write::Staging::create(&output).map_err(|e| {
         fail(
@@ -242,4 +250,77 @@ impl Stopwatch {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
+}
+
+/// A weekly report asked for on the command line, ready to print in any format.
+pub struct WeeklyReport {
+    pub report: report::Report,
+    pub config: Config,
+    pub zone: report::Zone,
+    pub rendered: render::reports::Rendered,
+    pub email: report::email::Email,
+}
+
+/// The report of `week` (default: the last complete week of `as_of`) for `audience`
+/// (default: the full internal report), from the whole history of the project.
+pub fn weekly_report(
+    root: &Path,
+    week: Option<&str>,
+    audience: Option<&str>,
+    as_of: Date,
+) -> Result<WeeklyReport, Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let zone = report::Zone::parse(&config.report.timezone)
+        .map_err(|why| vec![Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME)])?;
+    let week = match week {
+        Some(text) => {
+            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])?
+        }
+        None => report::Week::last_complete(as_of),
+    };
+    let working = load::read_content_dir(root).map_err(|d| vec![d])?;
+    let history = history::History::discover(root, &config, as_of, &working).map_err(|d| vec![d])?;
+    let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| vec![d])?;
+    if let Some(newest) = snapshots.last().filter(|s| s.status.is_none()) {
+        return Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect());
+    }
+    let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
+        return Err(vec![Diagnostic::error("no readable revision")]);
+    };
+    let audience_item = match audience {
+        None => None,
+        Some(id) => {
+            Some(current.items["audiences"].iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
+                let ids: Vec<&str> = current.items["audiences"].iter().map(|a| a.id()).collect();
+                vec![
+                    Diagnostic::error(format!("no audience `{id}`"))
+                        .with_help(
+                            diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                        )
+                        .note(format!(
+                            "audiences: {}",
+                            if ids.is_empty() {
+                                "none (add records under content/audiences/)".to_string()
+                            } else {
+                                ids.join(", ")
+                            }
+                        )),
+                ]
+            })?)
+        }
+    };
+    let (now, before) = report::revisions_for(&snapshots, week, zone).ok_or_else(|| {
+        vec![
+            Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))
+                .help("choose a later week with `--week YYYY-Www`"),
+        ]
+    })?;
+    let built = report::build(week, now, before, audience_item)
+        .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])?;
+    let templates = render::templates::effective(root)?;
+    let tera = render::templates::engine(&templates)?;
+    let rendered = render::reports::render(&tera, &built, &config.site.base_url, &templates).map_err(|d| vec![d])?;
+    let email =
+        report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
+    Ok(WeeklyReport { report: built, config, zone, rendered, email })
 }

@@ -62,6 +62,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write the weekly report of a week, for everyone or for one audience.
+    Report {
+        /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
+        #[arg(long)]
+        week: Option<String>,
+        /// An audience id (default: the full internal report).
+        #[arg(long)]
+        audience: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Show what changed between two revisions, in status terms.
     Diff {
         /// The older side: a tag, branch, commit, `HEAD~2`, `working`, or a project folder
@@ -78,6 +95,16 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// The email's HTML (CSS inlined), a standalone page.
+    Html,
+    Markdown,
+    Text,
+    /// The whole email, ready to send (RFC 5322).
+    Eml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -231,6 +258,32 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             Ok(())
         }
         Command::Diff { .. } => Ok(()),
+        Command::Report { week, audience, format, output, as_of } => {
+            let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
+            let weekly =
+                statuspress::weekly_report(&cli.root, week.as_deref(), audience.as_deref(), as_of).map_err(|d| {
+                    report.diagnostics(&d, false);
+                })?;
+            let bytes = match format {
+                ReportFormat::Markdown => weekly.rendered.markdown.into_bytes(),
+                ReportFormat::Text => weekly.rendered.text.into_bytes(),
+                ReportFormat::Html => match statuspress::report::email::inline_css(&weekly.rendered.email_html) {
+                    Ok(html) => html.into_bytes(),
+                    Err(d) => return Err(fail(d)),
+                },
+                ReportFormat::Eml => weekly.email.message.formatted(),
+            };
+            let written = match output {
+                Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write the report: {e}")),
+            };
+            written.map_err(|e| fail(Diagnostic::error(e)))?;
+            report.info(&format!(
+                "report {} ({}): {}",
+                weekly.report.week, weekly.report.readiness, weekly.email.subject
+            ));
+            Ok(())
+        }
         Command::Build { output, as_of, strict } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;

@@ -83,7 +83,7 @@ fn verb(item: &ItemChange) -> String {
 }
 
 /// Keeps record text from being read as markdown syntax.
-fn escape_md(text: &str) -> String {
+pub fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {

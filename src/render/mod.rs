@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod ics;
 pub mod markdown;
+pub mod reports;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -48,10 +49,12 @@ pub struct SiteModel<'a> {
     pub timeline: &'a Timeline,
     /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
     pub history_note: Option<String>,
+    pub reports: &'a [reports::WeekReports],
+    pub zone: crate::report::Zone,
 }
 
 /// One page to render: its path in the site and what it adds to the shared context.
-struct Page {
+pub(crate) struct Page {
     path: String,
     template: &'static str,
     root: &'static str,
@@ -116,6 +119,9 @@ pub fn render_site(
     let mut pages = current_pages(status, site.timeline, tera.global_context());
     pages.extend(tombstone_pages(site.timeline));
     pages.extend(working_page(site));
+    let (report_files, report_pages) =
+        reports::site_files(&tera, site.reports, config, site.zone, templates).map_err(|d| vec![d])?;
+    pages.extend(report_pages);
 
     let problems = Mutex::new(Vec::new());
     let report = |result: Result<(), Diagnostic>| {
@@ -151,7 +157,7 @@ pub fn render_site(
                 == first_line(&b.message).split(" while rendering").next()
     });
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = report_files;
     let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
     files.push(("status.json".into(), crate::derive::to_json(status, true)));
     files.push(("milestones.ics".into(), ics::milestones(status, &title).into_bytes()));

@@ -19,6 +19,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("removed.html", include_str!("../../templates/removed.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("diff.html", include_str!("../../templates/diff.html")),
+    ("reports.html", include_str!("../../templates/reports.html")),
+    ("report.html", include_str!("../../templates/report.html")),
+    ("report.md", include_str!("../../templates/report.md")),
+    ("report.txt", include_str!("../../templates/report.txt")),
+    ("email.html", include_str!("../../templates/email.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -73,6 +78,8 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
 pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+    // Markdown output (report.md) escapes record text with `| md`, as HTML does with autoescape.
+    tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| crate::diff::format::escape_md(text));
     let sources: Vec<(&str, &str)> =
         templates.iter().filter(|t| !t.name.ends_with(".css")).map(|t| (t.name.as_str(), t.text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| vec![template_error(&e, templates, None)])?;

@@ -1,0 +1,345 @@
+//! Weekly stakeholder reports (SPEC §6): what a week changed and where the plan stands,
+//! per audience, as a page, markdown, plain text and a ready-to-send email.
+
+pub mod email;
+pub mod week;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::derive::{Item, Status};
+use crate::diff::{self, Diff};
+use crate::history::snapshots::Snapshot;
+use crate::model::values::{Date, Detail, Severity, number};
+use crate::model::{KindData, Record};
+pub use week::{Week, Zone};
+
+/// How many entries a `detail = "summary"` report keeps per list.
+const SUMMARY_LIMIT: usize = 5;
+
+/// Who a report is for; `None` in `Report` means the full, internal report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AudienceView {
+    pub id: String,
+    pub title: String,
+    pub recipients: Vec<String>,
+    pub detail: Detail,
+    pub external: bool,
+}
+
+impl AudienceView {
+    pub fn of(item: &Item) -> Option<AudienceView> {
+        match &item.record.data {
+            KindData::Audience(a) => Some(AudienceView {
+                id: item.id().to_string(),
+                title: a.title.clone(),
+                recipients: a.recipients.clone(),
+                detail: a.detail,
+                external: a.external,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub week: String,
+    pub start: Date,
+    pub end: Date,
+    pub plan_title: String,
+    pub audience: Option<AudienceView>,
+    pub summary_only: bool,
+    /// The revision reported on (the last at or before the end of the week), and the one
+    /// it is compared with (the last at or before the end of the week before).
+    pub revision: RevisionRef,
+    pub previous: Option<RevisionRef>,
+    pub readiness: &'static str,
+    pub go: bool,
+    pub health: String,
+    pub reasons: Vec<String>,
+    pub headline: String,
+    /// Whether anything changed since the previous week's revision.
+    pub changed: bool,
+    pub changes: Option<Diff>,
+    pub counts: crate::derive::Counts,
+    /// Unresolved blockers the audience may see.
+    pub open_blockers: usize,
+    pub blockers: Vec<Line>,
+    pub gates: Vec<GateGroupLine>,
+    pub risks: Vec<Line>,
+    pub metrics: Vec<MetricLine>,
+    pub decisions: Vec<Line>,
+    pub actions: Vec<Line>,
+    pub milestones: Vec<Line>,
+    /// Records left out because the audience is external.
+    pub withheld: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionRef {
+    pub id: String,
+    pub slug: String,
+    pub date: Date,
+}
+
+/// One entry of a report list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub label: String,
+    pub note: String,
+    pub alert: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateGroupLine {
+    pub name: String,
+    pub release: bool,
+    pub cleared: usize,
+    pub total: usize,
+    pub gates: Vec<Line>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricLine {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub value: String,
+    pub previous: Option<String>,
+    pub target: String,
+    pub state: String,
+    /// `up`, `down`, `same` or `new`, and whether that is toward the target.
+    pub trend: &'static str,
+    pub direction: &'static str,
+    /// 0–100, for a bar drawn with table cells.
+    pub percent: u32,
+}
+
+/// The revisions a week's report compares: the last at or before the end of `week`, and
+/// the last at or before the end of the week before.
+pub fn revisions_for(snapshots: &[Snapshot], week: Week, zone: Zone) -> Option<(&Snapshot, Option<&Snapshot>)> {
+    let last_by = |end: i64| snapshots.iter().rev().find(|s| s.status.is_some() && s.revision.timestamp <= end);
+    let current = last_by(week.end_timestamp(zone))?;
+    let previous = last_by(week.previous().end_timestamp(zone))
+        .filter(|p| p.revision.commit != current.revision.commit || p.revision.id != current.revision.id);
+    Some((current, previous))
+}
+
+/// Every week in which at least one readable revision was made, oldest first.
+pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
+    let mut weeks: Vec<Week> = snapshots
+        .iter()
+        .filter(|s| s.status.is_some())
+        .map(|s| {
+            let local = chrono::DateTime::from_timestamp(s.revision.timestamp + i64::from(zone.offset_seconds), 0)
+                .unwrap_or_default();
+            Week::of(Date(local.date_naive()))
+        })
+        .collect();
+    weeks.sort();
+    weeks.dedup();
+    weeks
+}
+
+/// Builds the report of `week` for `audience` (or the full internal report).
+pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audience: Option<&Item>) -> Option<Report> {
+    let status = current.status.as_ref()?;
+    let audience = audience.and_then(AudienceView::of);
+    let external = audience.as_ref().is_some_and(|a| a.external);
+    let summary_only = audience.as_ref().is_some_and(|a| a.detail == Detail::Summary);
+    let hidden: HashSet<&str> = if external {
+        let mut ids: HashSet<&str> = all_items(status).filter(|i| i.record.common.confidential).map(Item::id).collect();
+        if let Some(prev) = previous.and_then(|p| p.status.as_ref()) {
+            ids.extend(all_items(prev).filter(|i| i.record.common.confidential).map(Item::id));
+        }
+        ids
+    } else {
+        HashSet::new()
+    };
+    let visible = |item: &&Item| !hidden.contains(item.id());
+    let cap = |lines: Vec<Line>| if summary_only { lines.into_iter().take(SUMMARY_LIMIT).collect() } else { lines };
+
+    let mut changes = previous
+        .and_then(|p| p.status.as_ref())
+        .map(|old| diff::diff(old, &previous.map_or("", |p| &p.revision.id), status, &current.revision.id));
+    if let Some(d) = changes.as_mut() {
+        d.items.retain(|c| !hidden.contains(c.id.as_str()));
+        d.summary = diff::summarize(d);
+    }
+    let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
+
+    // Reasons naming a withheld record are replaced by a count of them.
+    let mut seen = HashSet::new();
+    let mut reasons: Vec<String> = status
+        .readiness
+        .reasons
+        .iter()
+        .chain(&status.health.reasons)
+        .filter(|r| seen.insert(r.as_str()))
+        .cloned()
+        .collect();
+    let before = reasons.len();
+    reasons.retain(|r| {
+        !all_items(status).any(|i| hidden.contains(i.id()) && r.contains(&format!("{} “{}”", i.id(), i.title())))
+    });
+    if reasons.len() < before {
+        reasons.push(format!("{} more reason(s) concerning confidential records", before - reasons.len()));
+    }
+
+    let mut blockers: Vec<&Item> =
+        status.items["blockers"].iter().filter(visible).filter(|i| i.derived.unresolved == Some(true)).collect();
+    blockers.sort_by_key(|i| match &i.record.data {
+        KindData::Blocker(b) => b.severity,
+        _ => Severity::Low,
+    });
+    let open_blockers = blockers.len();
+    let by_id = |id: &str| status.items.values().flatten().find(|i| i.id() == id);
+    let gates = status
+        .gate_groups
+        .iter()
+        .map(|g| {
+            let members: Vec<&Item> = g.gates.iter().filter_map(|id| by_id(id)).filter(visible).collect();
+            GateGroupLine {
+                name: g.name.clone(),
+                release: g.release,
+                cleared: members.iter().filter(|i| i.derived.cleared == Some(true)).count(),
+                total: members.len(),
+                gates: members.into_iter().map(line).collect(),
+            }
+        })
+        .collect();
+    let risks =
+        status.top_risks.iter().filter_map(|id| by_id(id)).filter(visible).take(SUMMARY_LIMIT).map(line).collect();
+    let previous_status = previous.and_then(|p| p.status.as_ref());
+    let metrics = status.items["metrics"].iter().filter(visible).map(|m| metric_line(m, previous_status)).collect();
+    let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
+    let decisions = status.items["decisions"]
+        .iter()
+        .filter(visible)
+        .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
+        .map(line)
+        .collect();
+    let horizon = week.sunday().add_days(7);
+    let actions = status.items["actions"]
+        .iter()
+        .filter(visible)
+        .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
+        .map(line)
+        .collect();
+    let soon = week.sunday().add_days(14);
+    let milestones = status.items["milestones"]
+        .iter()
+        .filter(visible)
+        .filter(|i| match &i.record.data {
+            KindData::Milestone(m) => {
+                m.status != crate::model::values::MilestoneStatus::Done
+                    && (i.derived.overdue
+                        || [i.derived.start, i.derived.end].iter().flatten().any(|d| *d > week.sunday() && *d <= soon))
+            }
+            _ => false,
+        })
+        .map(line)
+        .collect();
+
+    let headline = match &changes {
+        Some(d) if !d.is_empty() => d.summary.clone(),
+        Some(_) => "no changes this week".to_string(),
+        None => "first report".to_string(),
+    };
+    Some(Report {
+        week: week.to_string(),
+        start: week.monday(),
+        end: week.sunday(),
+        plan_title: status.plan.title().to_string(),
+        audience,
+        summary_only,
+        revision: revision_ref(current),
+        previous: previous.map(revision_ref),
+        readiness: status.readiness.verdict,
+        go: status.readiness.go,
+        health: status.health.computed.to_string(),
+        reasons,
+        headline,
+        changed,
+        changes: if summary_only { None } else { changes },
+        counts: status.counts.clone(),
+        open_blockers,
+        blockers: cap(blockers.into_iter().map(line).collect()),
+        gates,
+        risks,
+        metrics,
+        decisions: cap(decisions),
+        actions: cap(actions),
+        milestones: cap(milestones),
+        withheld: hidden.len(),
+    })
+}
+
+fn all_items(status: &Status) -> impl Iterator<Item = &Item> {
+    std::iter::once(&status.plan).chain(status.items.values().flatten())
+}
+
+fn revision_ref(snapshot: &Snapshot) -> RevisionRef {
+    RevisionRef { id: snapshot.revision.id.clone(), slug: snapshot.revision.slug.clone(), date: snapshot.revision.date }
+}
+
+fn line(item: &Item) -> Line {
+    let r: &Record = &item.record;
+    let d = &item.derived;
+    let (label, note) = match &r.data {
+        KindData::Blocker(b) => (format!("{} · {}", b.severity, b.status), b.impact.clone().unwrap_or_default()),
+        KindData::Gate(g) => (g.status.to_string(), String::new()),
+        KindData::Risk(risk) => {
+            (format!("score {} {}", d.score.unwrap_or(0), d.band.unwrap_or("")), risk.status.to_string())
+        }
+        KindData::Decision(dec) => (dec.status.to_string(), dec.decision.clone()),
+        KindData::Action(a) => (a.status.to_string(), a.due.map_or_else(String::new, |due| format!("due {due}"))),
+        KindData::Milestone(m) => (m.status.to_string(), d.when.clone().unwrap_or_default()),
+        _ => (String::new(), String::new()),
+    };
+    Line { id: r.id.clone(), title: r.title().to_string(), url: r.url.clone(), label, note, alert: d.overdue }
+}
+
+fn metric_line(item: &Item, previous: Option<&Status>) -> MetricLine {
+    let value = |i: &Item| match &i.record.data {
+        KindData::Metric(m) => m.value,
+        _ => None,
+    };
+    let before = previous.and_then(|p| p.items["metrics"].iter().find(|m| m.id() == item.id()));
+    let (now, then) = (value(item), before.and_then(value));
+    let trend = match (then, now) {
+        (_, None) => "same",
+        (None, Some(_)) => "new",
+        (Some(a), Some(b)) if b > a => "up",
+        (Some(a), Some(b)) if b < a => "down",
+        _ => "same",
+    };
+    let target = match &item.record.data {
+        KindData::Metric(m) => crate::model::values::Target::parse(&m.target).ok(),
+        _ => None,
+    };
+    let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));
+    let direction = match (gap(then), gap(now)) {
+        (Some(a), Some(b)) if b < a => "toward",
+        (Some(a), Some(b)) if b > a => "away",
+        _ => "none",
+    };
+    let percent = now.map_or(0, |v| v.clamp(0.0, 100.0).round() as u32);
+    MetricLine {
+        id: item.id().to_string(),
+        title: item.title().to_string(),
+        url: item.url().to_string(),
+        value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
+        previous: then.map(|v| number(v)).filter(|_| trend != "same"),
+        target: item.derived.target_text.clone().unwrap_or_default(),
+        state: item.derived.state.unwrap_or("not-measured").to_string(),
+        trend,
+        direction,
+        percent,
+    }
+}
