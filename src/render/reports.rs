@@ -58,14 +58,17 @@ struct EmailLink {
     title: String,
 }
 
-/// Site pages and files of the reports: `(path, bytes)` plus pages to render with the theme.
+/// Files written as they are: `(site path, bytes)`.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Site pages and files of the reports: files as they are, plus pages to render with the theme.
 pub(crate) fn site_files(
     tera: &Tera,
     weeks: &[WeekReports],
     config: &Config,
     zone: Zone,
     all: &[Template],
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<super::Page>), Diagnostic> {
+) -> Result<(Files, Vec<super::Page>), Diagnostic> {
     let mut files = Vec::new();
     let mut pages = Vec::new();
     // Emails link to the published site; files in the site link relatively.

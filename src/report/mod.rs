@@ -166,7 +166,7 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
 
     let mut changes = previous
         .and_then(|p| p.status.as_ref())
-        .map(|old| diff::diff(old, &previous.map_or("", |p| &p.revision.id), status, &current.revision.id));
+        .map(|old| diff::diff(old, previous.map_or("", |p| &p.revision.id), status, &current.revision.id));
     if let Some(d) = changes.as_mut() {
         d.items.retain(|c| !hidden.contains(c.id.as_str()));
         d.summary = diff::summarize(d);
