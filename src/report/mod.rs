@@ -335,7 +335,7 @@ fn metric_line(item: &Item, previous: Option<&Status>) -> MetricLine {
         title: item.title().to_string(),
         url: item.url().to_string(),
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
-        previous: then.map(|v| number(v)).filter(|_| trend != "same"),
+        previous: then.map(number).filter(|_| trend != "same"),
         target: item.derived.target_text.clone().unwrap_or_default(),
         state: item.derived.state.unwrap_or("not-measured").to_string(),
         trend,
