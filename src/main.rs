@@ -267,10 +267,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             let bytes = match format {
                 ReportFormat::Markdown => weekly.rendered.markdown.into_bytes(),
                 ReportFormat::Text => weekly.rendered.text.into_bytes(),
-                ReportFormat::Html => match statuspress::report::email::inline_css(&weekly.rendered.email_html) {
-                    Ok(html) => html.into_bytes(),
-                    Err(d) => return Err(fail(d)),
-                },
+                ReportFormat::Html => {
+                    statuspress::report::email::inline_css(&weekly.rendered.email_html).map_err(fail)?.into_bytes()
+                }
                 ReportFormat::Eml => weekly.email.message.formatted(),
             };
             let written = match output {
