@@ -109,6 +109,9 @@ pub struct SmtpConfig {
     /// Names of environment variables; the secrets themselves never live in files.
     pub username_env: Option<String>,
     pub password_env: Option<String>,
+    /// A PEM file of extra certificate authorities to trust (an internal CA), relative to the
+    /// project root.
+    pub ca_file: Option<String>,
 }
 
 impl Config {

@@ -278,12 +278,7 @@ pub fn weekly_report(
         }
         None => report::Week::last_complete(as_of),
     };
-    let working = load::read_content_dir(root).map_err(|d| vec![d])?;
-    let history = history::History::discover(root, &config, as_of, &working).map_err(|d| vec![d])?;
-    let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| vec![d])?;
-    if let Some(newest) = snapshots.last().filter(|s| s.status.is_none()) {
-        return Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect());
-    }
+    let snapshots = readable_history(root, &config, as_of)?;
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
     };
@@ -323,4 +318,126 @@ pub fn weekly_report(
     let email =
         report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
     Ok(WeeklyReport { report: built, config, zone, rendered, email })
+}
+
+/// Every revision of the project; fails when the newest one (today's plan) has errors.
+fn readable_history(
+    root: &Path,
+    config: &Config,
+    as_of: Date,
+) -> Result<Vec<history::snapshots::Snapshot>, Vec<Diagnostic>> {
+    let working = load::read_content_dir(root).map_err(|d| vec![d])?;
+    let history = history::History::discover(root, config, as_of, &working).map_err(|d| vec![d])?;
+    let snapshots = history::snapshots::load(&history, working, config).map_err(|d| vec![d])?;
+    match snapshots.last() {
+        Some(newest) if newest.status.is_none() => {
+            Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect())
+        }
+        Some(_) => Ok(snapshots),
+        None => Err(vec![Diagnostic::error("no revision to report on")]),
+    }
+}
+
+pub struct SendOptions<'a> {
+    pub week: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub dry_run: bool,
+    /// Send again what the ledger says was sent.
+    pub force: bool,
+    /// Send a week's report even when nothing changed.
+    pub send_unchanged: bool,
+    pub as_of: Date,
+}
+
+/// Sends the week's report to every recipient of every audience (or of one), one message
+/// per recipient, recording each accepted one in the ledger right away.
+pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
+    use report::send::{Ledger, Mailer, Outcome, Sent};
+    let config = Config::load(root)?;
+    let zone = report::Zone::parse(&config.report.timezone)
+        .map_err(|why| vec![Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME)])?;
+    let week = match options.week {
+        Some(text) => {
+            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])?
+        }
+        None => report::Week::last_complete(options.as_of),
+    };
+    let snapshots = readable_history(root, &config, options.as_of)?;
+    let current = snapshots
+        .last()
+        .and_then(|s| s.status.as_ref())
+        .ok_or_else(|| vec![Diagnostic::error("no readable revision")])?;
+    let audiences: Vec<&derive::Item> = current.items["audiences"]
+        .iter()
+        .filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
+        .collect();
+    if audiences.is_empty() {
+        let id = options.audience.unwrap_or("");
+        return Err(vec![Diagnostic::error(if id.is_empty() {
+            "no audiences: add records under content/audiences/".to_string()
+        } else {
+            format!("no audience `{id}`")
+        })]);
+    }
+    let (now, before) = report::revisions_for(&snapshots, week, zone).ok_or_else(|| {
+        vec![Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))]
+    })?;
+    let templates = render::templates::effective(root)?;
+    let tera = render::templates::engine(&templates)?;
+    let mailer = if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
+    let mut ledger = Ledger::load(root).map_err(|d| vec![d])?;
+    let mut outcome = Outcome::default();
+    for audience in audiences {
+        let Some(built) = report::build(week, now, before, Some(audience)) else { continue };
+        let id = audience.id().to_string();
+        let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
+        if recipients.is_empty() {
+            outcome.skipped.push((id, String::new(), "the audience has no recipients".into()));
+            continue;
+        }
+        if !built.changed && !options.send_unchanged {
+            for r in recipients {
+                outcome.skipped.push((id.clone(), r, format!("nothing changed in {week} (use --send-unchanged)")));
+            }
+            continue;
+        }
+        let rendered =
+            render::reports::render(&tera, &built, &config.site.base_url, &templates).map_err(|d| vec![d])?;
+        let email =
+            report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
+        for recipient in recipients {
+            if let Some(done) = ledger.contains(&built.week, &id, &recipient).filter(|_| !options.force) {
+                outcome.skipped.push((
+                    id.clone(),
+                    recipient,
+                    format!("already sent on {} as {} (use --force)", done.sent_at, done.message_id),
+                ));
+                continue;
+            }
+            let Some(mailer) = &mailer else {
+                outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
+                continue;
+            };
+            match mailer.send_to(&email.message, &recipient) {
+                Ok(()) => {
+                    ledger.sent.push(Sent {
+                        week: built.week.clone(),
+                        audience: id.clone(),
+                        recipient: recipient.clone(),
+                        message_id: email.message_id.clone(),
+                        sent_at: report::send::now_rfc3339(),
+                    });
+                    ledger.save(root).map_err(|d| vec![d])?;
+                    outcome.sent.push((id.clone(), recipient));
+                }
+                Err(why) => outcome.failures.push(
+                    Diagnostic::error(format!(
+                        "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
+                    ))
+                    .note(format!("server: {}", mailer.describe)),
+                ),
+            }
+        }
+    }
+    Ok((outcome, week.to_string()))
 }

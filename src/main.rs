@@ -79,6 +79,27 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Email the weekly report to each audience over SMTP (each recipient once).
+    Send {
+        /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
+        #[arg(long)]
+        week: Option<String>,
+        /// Only this audience.
+        #[arg(long)]
+        audience: Option<String>,
+        /// Show what would be sent, connect to nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send again what the sent-ledger says was already sent.
+        #[arg(long)]
+        force: bool,
+        /// Send even when nothing changed that week.
+        #[arg(long)]
+        send_unchanged: bool,
+        /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Show what changed between two revisions, in status terms.
     Diff {
         /// The older side: a tag, branch, commit, `HEAD~2`, `working`, or a project folder
@@ -258,6 +279,34 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             Ok(())
         }
         Command::Diff { .. } => Ok(()),
+        Command::Send { week, audience, dry_run, force, send_unchanged, as_of } => {
+            let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
+            let options = statuspress::SendOptions {
+                week: week.as_deref(),
+                audience: audience.as_deref(),
+                dry_run: *dry_run,
+                force: *force,
+                send_unchanged: *send_unchanged,
+                as_of,
+            };
+            let (outcome, week) = statuspress::send(&cli.root, &options).map_err(|d| {
+                report.diagnostics(&d, false);
+            })?;
+            for (audience, recipient) in &outcome.sent {
+                report.info(&format!("sent {week} to {recipient} ({audience})"));
+            }
+            for (audience, recipient, why) in &outcome.skipped {
+                report.info(&format!(
+                    "skipped {week} for {} ({audience}): {why}",
+                    if recipient.is_empty() { "everyone" } else { recipient }
+                ));
+            }
+            if report.diagnostics(&outcome.failures, false) {
+                report.info("the messages above were not sent; those sent are in .statuspress/sent.toml, so a rerun sends only what is missing");
+                return Err(());
+            }
+            Ok(())
+        }
         Command::Report { week, audience, format, output, as_of } => {
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
             let weekly =

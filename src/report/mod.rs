@@ -2,6 +2,7 @@
 //! per audience, as a page, markdown, plain text and a ready-to-send email.
 
 pub mod email;
+pub mod send;
 pub mod week;
 
 use std::collections::HashSet;

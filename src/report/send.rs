@@ -1,0 +1,202 @@
+//! `statuspress send`: delivers weekly reports over SMTP, recording every accepted message
+//! in a ledger so that nothing is sent twice and a failed run can be resumed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{SmtpTransport, Transport};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, SmtpConfig};
+use crate::diagnostics::Diagnostic;
+
+/// Where the ledger lives, relative to the project root.
+pub const LEDGER: &str = ".statuspress/sent.toml";
+
+/// Every message the server accepted: week, audience, recipient and Message-ID.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    #[serde(default)]
+    pub sent: Vec<Sent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sent {
+    pub week: String,
+    pub audience: String,
+    pub recipient: String,
+    pub message_id: String,
+    /// When the server accepted it (RFC 3339, UTC).
+    pub sent_at: String,
+}
+
+impl Ledger {
+    pub fn load(root: &Path) -> Result<Ledger, Diagnostic> {
+        let path = root.join(LEDGER);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| {
+                Diagnostic::error(format!("the sent-ledger is damaged: {}", e.message()))
+                    .in_file(LEDGER)
+                    .help("fix or remove the file; without it, reports already sent would be sent again")
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::default()),
+            Err(e) => Err(Diagnostic::error(format!("cannot read {LEDGER}: {e}"))),
+        }
+    }
+
+    pub fn contains(&self, week: &str, audience: &str, recipient: &str) -> Option<&Sent> {
+        self.sent
+            .iter()
+            .find(|s| s.week == week && s.audience == audience && s.recipient.eq_ignore_ascii_case(recipient))
+    }
+
+    /// Saves atomically (temporary file, then rename), after every accepted message.
+    pub fn save(&self, root: &Path) -> Result<(), Diagnostic> {
+        let path = root.join(LEDGER);
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let text = format!(
+                "# Reports statuspress has sent; `statuspress send` reads it to avoid duplicates.\n{}",
+                toml::to_string(self).unwrap_or_default()
+            );
+            let tmp = path.with_extension("toml.tmp");
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| Diagnostic::error(format!("cannot write {LEDGER}: {e}")))
+    }
+}
+
+/// A connection recipe for the configured server; secrets come from the environment.
+pub struct Mailer {
+    transport: SmtpTransport,
+    /// `host:port (security)`, for messages.
+    pub describe: String,
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Mailer {
+    pub fn new(root: &Path, smtp: &SmtpConfig) -> Result<Mailer, Diagnostic> {
+        let config_error = |msg: String| Diagnostic::error(msg).in_file(crate::config::FILE_NAME);
+        let host = smtp.host.clone().ok_or_else(|| config_error("no SMTP server: set `[email.smtp] host`".into()))?;
+        let security = smtp.security.as_deref().unwrap_or("starttls");
+        let tls_parameters = || -> Result<TlsParameters, Diagnostic> {
+            let mut builder = TlsParameters::builder(host.clone());
+            if let Some(ca) = &smtp.ca_file {
+                let path: PathBuf = root.join(ca);
+                let pem = std::fs::read(&path)
+                    .map_err(|e| config_error(format!("cannot read `ca_file` {}: {e}", path.display())))?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| config_error(format!("`ca_file` {} is not a PEM certificate: {e}", path.display())))?;
+                builder = builder.add_root_certificate(cert);
+            }
+            builder.build_rustls().map_err(|e| Diagnostic::error(format!("cannot set up TLS for {host}: {e}")))
+        };
+        let (tls, default_port) = match security {
+            "starttls" => (Tls::Required(tls_parameters()?), 587),
+            "tls" => (Tls::Wrapper(tls_parameters()?), 465),
+            "none" if is_loopback(&host) => (Tls::None, 25),
+            "none" => {
+                return Err(config_error(format!(
+                    "`security = \"none\"` sends mail and passwords in clear text; it is only allowed for a server on this machine, not `{host}`"
+                ))
+                .help("use `security = \"starttls\"` or `\"tls\"`"));
+            }
+            other => {
+                return Err(config_error(format!(
+                    "`[email.smtp] security` is `{other}`; expected one of starttls, tls, none"
+                )));
+            }
+        };
+        let port = smtp.port.unwrap_or(default_port);
+        let mut builder =
+            SmtpTransport::builder_dangerous(host.clone()).port(port).tls(tls).timeout(Some(Duration::from_secs(20)));
+        if let Some(credentials) = credentials(smtp)? {
+            builder = builder.credentials(credentials);
+        }
+        Ok(Mailer { transport: builder.build(), describe: format!("{host}:{port} ({security})") })
+    }
+
+    /// Sends `message` to one recipient; the server's refusal comes back in words.
+    pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), String> {
+        let from = message.envelope().from().cloned();
+        let to = recipient.parse().map_err(|e| format!("not an address: {e}"))?;
+        let envelope = Envelope::new(from, vec![to]).map_err(|e| e.to_string())?;
+        self.transport.send_raw(&envelope, &message.formatted()).map(|_| ()).map_err(|e| explain(&e))
+    }
+}
+
+/// Username and password from the environment variables the config names.
+fn credentials(smtp: &SmtpConfig) -> Result<Option<Credentials>, Diagnostic> {
+    let read = |name: &Option<String>, what: &str| -> Result<Option<String>, Diagnostic> {
+        match name {
+            None => Ok(None),
+            Some(var) => std::env::var(var).map(Some).map_err(|_| {
+                Diagnostic::error(format!(
+                    "the SMTP {what} is read from the environment variable `{var}`, which is not set"
+                ))
+                .help(format!("export {var}=… before running `statuspress send` (secrets never go in files)"))
+            }),
+        }
+    };
+    match (read(&smtp.username_env, "username")?, read(&smtp.password_env, "password")?) {
+        (Some(user), Some(password)) => Ok(Some(Credentials::new(user, password))),
+        (None, None) => Ok(None),
+        _ => Err(Diagnostic::error("set both `username_env` and `password_env` in `[email.smtp]`, or neither")
+            .in_file(crate::config::FILE_NAME)),
+    }
+}
+
+/// The SMTP error with the server's reply, and what it likely means.
+fn explain(error: &lettre::transport::smtp::Error) -> String {
+    let text = error.to_string();
+    let hint = if error.is_tls() || text.contains("STARTTLS") || text.to_lowercase().contains("tls") {
+        " (TLS failed or was not offered: check `security` and `ca_file`)"
+    } else if text.contains("535") || text.to_lowercase().contains("authentication") {
+        " (the server rejected the username or password)"
+    } else if error.is_permanent() {
+        " (the server refused permanently)"
+    } else if error.is_transient() {
+        " (a temporary refusal: try again later)"
+    } else {
+        ""
+    };
+    // The source often repeats the server's reply that the message already holds.
+    let source = std::error::Error::source(error).map(|s| s.to_string()).filter(|s| !text.contains(s.as_str()));
+    format!("{text}{}{hint}", source.map_or_else(String::new, |s| format!(": {s}")))
+}
+
+/// What one `send` run did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// (audience, recipient) accepted by the server.
+    pub sent: Vec<(String, String)>,
+    /// (audience, recipient, why) not sent on purpose.
+    pub skipped: Vec<(String, String, String)>,
+    pub failures: Vec<Diagnostic>,
+}
+
+/// The clock for the ledger's `sent_at`; `SOURCE_DATE_EPOCH` pins it for tests.
+pub fn now_rfc3339() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Checks the config early, so a dry run already reports a bad server setup.
+pub fn check_setup(root: &Path, config: &Config) -> Result<Mailer, Diagnostic> {
+    Mailer::new(root, &config.email.smtp)
+}
