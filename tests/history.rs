@@ -180,7 +180,8 @@ fn versioned_site_has_archive_changes_history_and_tombstones() {
     assert_eq!(week1["as_of"], "2025-08-12");
     assert_eq!(week1["readiness"]["verdict"], "NO-GO");
     let feed = project.read("site/feed.xml");
-    assert_eq!(feed.matches("<entry>").count(), 3, "{feed}");
+    assert_eq!(feed.matches("#revision-").count(), 3, "{feed}");
+    assert_eq!(feed.matches("#report-").count(), 3, "a report for each of the three weeks: {feed}");
     assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
     assert!(feed.contains("<updated>2025-08-26T12:00:00Z</updated>"));
 }
@@ -243,7 +244,8 @@ fn a_folder_outside_git_has_one_revision() {
     let project = Project::new(common::BASE);
     project.run(&["build"]).assert_ok().assert_stderr("(1 revision)");
     assert!(project.path().join("site/revisions/working/index.html").is_file());
-    assert_eq!(project.read("site/feed.xml").matches("<entry>").count(), 1);
+    let feed = project.read("site/feed.xml");
+    assert_eq!(feed.matches("<entry>").count(), 2, "one revision and its week's report:\n{feed}");
 }
 
 #[test]

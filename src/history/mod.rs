@@ -293,7 +293,11 @@ impl History {
             _ => true,
         };
         if config.revisions.include_working_tree && differs {
-            revisions.push(working_revision());
+            // The working tree comes after every commit, even when its as-of date is pinned
+            // to an earlier day.
+            let mut working = working_revision();
+            working.timestamp = working.timestamp.max(revisions.last().map_or(i64::MIN, |r| r.timestamp));
+            revisions.push(working);
         }
         if revisions.is_empty() {
             revisions.push(working_revision());

@@ -559,8 +559,24 @@ fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -
             }
         })
         .collect();
-    let updated =
-        site.timeline.revisions.iter().map(|e| e.revision.timestamp).max().map_or_else(|| rfc3339(0), rfc3339);
+    let mut entries = entries;
+    for w in site.reports {
+        let r = &w.report;
+        entries.push(FeedEntry {
+            title: format!("Report {}: {} — {}", r.week, r.readiness, r.headline),
+            id: format!("{id_base}#report-{}", r.week),
+            path: format!("reports/{}/index.html", r.week),
+            updated: rfc3339(w.week.end_timestamp(site.zone)),
+            author: String::new(),
+            summary: format!(
+                "Weekly report {} ({} – {}): readiness {}, health {}.",
+                r.week, r.start, r.end, r.readiness, r.health
+            ),
+        });
+    }
+    // Newest first; RFC 3339 UTC strings sort as times.
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| rfc3339(0));
     let mut context = Context::new();
     context.insert("feed", &Feed { id: id_base, base, updated, entries });
     tera.render("feed.xml", &context)

@@ -126,8 +126,8 @@ pub struct MetricLine {
 pub fn revisions_for(snapshots: &[Snapshot], week: Week, zone: Zone) -> Option<(&Snapshot, Option<&Snapshot>)> {
     let last_by = |end: i64| snapshots.iter().rev().find(|s| s.status.is_some() && s.revision.timestamp <= end);
     let current = last_by(week.end_timestamp(zone))?;
-    let previous = last_by(week.previous().end_timestamp(zone))
-        .filter(|p| p.revision.commit != current.revision.commit || p.revision.id != current.revision.id);
+    // The same revision on both sides means nothing changed that week.
+    let previous = last_by(week.previous().end_timestamp(zone));
     Some((current, previous))
 }
 

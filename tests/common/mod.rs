@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 mod git;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -66,6 +67,16 @@ impl Project {
     pub fn run(&self, args: &[&str]) -> Run {
         let output = statuspress().arg("--root").arg(self.path()).args(args).output().expect("run statuspress");
         Run::from(output)
+    }
+
+    /// Like `run`, with extra environment variables (e.g. SMTP credentials).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = statuspress();
+        command.arg("--root").arg(self.path()).args(args);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        Run::from(command.output().expect("run statuspress"))
     }
 
     pub fn read(&self, path: &str) -> String {

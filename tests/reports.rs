@@ -1,0 +1,137 @@
+//! Weekly reports: in the site (page, markdown, text, one email per audience, feed) and
+//! from `statuspress report` in every format.
+
+mod common;
+
+use common::Project;
+use common::smtp::Mail;
+
+fn project() -> Project {
+    let project = Project::new(&[
+        (
+            "statuspress.toml",
+            "[site]\nbase_url = \"https://status.example.com/\"\n\n[email]\nfrom = \"QA <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n",
+        ),
+        ("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\n"),
+        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
+        ("content/blockers/B-1.md", "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\n+++\n"),
+        (
+            "content/blockers/B-9.md",
+            "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+        ),
+        (
+            "content/metrics/pass.md",
+            "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 57.1\n+++\n",
+        ),
+        (
+            "content/decisions/D-1.md",
+            "+++\ntitle = \"Hold\"\ndate = 2025-08-19\ndecision = \"Hold the release\"\n+++\n",
+        ),
+        ("content/actions/A-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-20\n+++\n"),
+        ("content/audiences/team.md", "+++\ntitle = \"Team\"\nrecipients = [\"dev@example.com\"]\n+++\n"),
+        (
+            "content/audiences/sponsors.md",
+            "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
+        ),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write(
+        "content/blockers/B-1.md",
+        "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"resolved\"\n+++\n",
+    );
+    project.write(
+        "content/metrics/pass.md",
+        "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 92.4\n+++\n",
+    );
+    project.revision("w2", "2025-08-19", "Priya", "Week 2");
+    project
+}
+
+#[test]
+fn the_site_has_a_report_per_week_in_every_form() {
+    let project = project();
+    project.run(&["build"]).assert_ok();
+    for file in [
+        "reports/index.html",
+        "reports/2025-W33/index.html",
+        "reports/2025-W34/index.html",
+        "reports/2025-W34/report.md",
+        "reports/2025-W34/report.txt",
+        "reports/2025-W34/team.eml",
+        "reports/2025-W34/sponsors.eml",
+    ] {
+        assert!(project.path().join("site").join(file).is_file(), "missing {file}");
+    }
+    let md = project.read("site/reports/2025-W34/report.md");
+    assert!(md.contains("**Readiness: NO-GO**"));
+    assert!(md.contains("[B-1](../../blockers/B-1.html) DB down: open → resolved"), "{md}");
+    assert!(md.contains("| Test pass rate | 92.4% (was 57.1) | > 90% | met | up, toward target |"), "{md}");
+    assert!(md.contains("## Decisions this week") && md.contains("Hold: Hold the release"));
+    assert!(md.contains("## Actions due or overdue") && md.contains("Escalate"));
+    let txt = project.read("site/reports/2025-W34/report.txt");
+    assert!(
+        txt.contains("OPEN BLOCKERS (1)") && txt.contains("B-9 Secret vendor outage"),
+        "the internal report shows everything"
+    );
+
+    let team = Mail::parse(&project.read("site/reports/2025-W34/team.eml"));
+    assert_eq!(team.header("Subject"), "[QA plan] Week 2025-W34: NO-GO, 1 blocker open");
+    assert!(team.part("text/html").contains("https://status.example.com/blockers/B-1.html"));
+    let raw = project.read("site/reports/2025-W34/sponsors.eml");
+    let sponsors = Mail::parse(&raw);
+    for text in [raw.as_str(), sponsors.part("text/plain"), sponsors.part("text/html")] {
+        assert!(!text.contains("Secret vendor") && !text.contains("B-9"), "confidential record in an external email");
+    }
+    assert!(!sponsors.part("text/plain").contains("WHAT CHANGED"), "summary detail leaves out the change list");
+
+    let index = project.read("site/reports/index.html");
+    assert!(index.contains("2025-W34") && index.contains("2025-W33"));
+    let feed = project.read("site/feed.xml");
+    assert!(
+        feed.contains("<title>Report 2025-W34: NO-GO")
+            && feed.contains("https://status.example.com/reports/2025-W34/index.html"),
+        "{feed}"
+    );
+    // Reports are rebuilt identically.
+    let before = project.read("site/reports/2025-W34/team.eml");
+    project.run(&["build"]).assert_ok();
+    assert_eq!(project.read("site/reports/2025-W34/team.eml"), before);
+}
+
+#[test]
+fn report_command_writes_every_format() {
+    let project = project();
+    let md = project.run(&["report", "--week", "2025-W34"]);
+    md.assert_ok();
+    assert!(md.stdout.starts_with("# Plan — week 2025-W34"), "{}", md.stdout);
+    let txt = project.run(&["report", "--week", "2025-W34", "--format", "text", "--audience", "sponsors"]);
+    txt.assert_ok();
+    assert!(txt.stdout.contains("(Sponsors)") && !txt.stdout.contains("Secret vendor"));
+    let html = project.run(&["report", "--week", "2025-W34", "--format", "html"]);
+    html.assert_ok();
+    assert!(html.stdout.contains("<table") && html.stdout.contains("style=\"") && !html.stdout.contains("<style"));
+    let out = project.path().join("w34.eml");
+    project
+        .run(&[
+            "report",
+            "--week",
+            "2025-W34",
+            "--format",
+            "eml",
+            "--audience",
+            "team",
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .assert_ok();
+    assert!(std::fs::read_to_string(out).unwrap().contains("Message-ID: <2025-W34.team.w2@example.com>"));
+    // Defaults: the last complete week of the as-of date (SOURCE_DATE_EPOCH = 2025-08-12 → W32 has no revision).
+    project.run(&["report"]).assert_fails().assert_stderr("no revision at or before the end of 2025-W32");
+    project.run(&["report", "--as-of", "2025-08-27"]).assert_ok().assert_stderr("report 2025-W34");
+    project
+        .run(&["report", "--week", "2025-W34", "--audience", "sponsers"])
+        .assert_fails()
+        .assert_stderr("did you mean `sponsors`?");
+    project.run(&["report", "--week", "2025-W99"]).assert_fails().assert_stderr("2025 has no week 99");
+}

@@ -1,0 +1,233 @@
+//! Weekly reports sent to a real SMTP server (aiosmtpd with STARTTLS, AUTH and a test CA)
+//! and read back from what the server stored.
+
+mod common;
+
+use common::Project;
+use common::smtp::{Mail, SmtpServer, free_port, toolkit};
+
+const CREDENTIALS: &[(&str, &str)] = &[("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "s3cret-pass")];
+
+fn config(port: u16, security: &str) -> String {
+    format!(
+        "[site]\nbase_url = \"https://status.example.com/plan/\"\n\n[email]\nfrom = \"QA Orchestrator <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n\n\
+         [email.smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"{security}\"\nusername_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\nca_file = \"{}\"\n",
+        toolkit().join("ca.pem").display()
+    )
+}
+
+/// Two weekly revisions: in 2025-W34 blocker B-1 is resolved; B-9 is confidential.
+fn project(port: u16, security: &str, team: &[&str]) -> Project {
+    let recipients = team.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ");
+    let project = Project::new(&[
+        ("statuspress.toml", &config(port, security)),
+        ("content/plan.md", "+++\ntitle = \"Release plan — ünïcode\"\nstart = 2025-08-11\n+++\nSummary.\n"),
+        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
+        (
+            "content/blockers/B-1.md",
+            "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\n+++\n",
+        ),
+        (
+            "content/blockers/B-9.md",
+            "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"open\"\nconfidential = true\n+++\nOnly for us.\n",
+        ),
+        (
+            "content/metrics/pass.md",
+            "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 57.1\n+++\n",
+        ),
+        ("content/audiences/team.md", &format!("+++\ntitle = \"Team\"\nrecipients = [{recipients}]\n+++\n")),
+        (
+            "content/audiences/sponsors.md",
+            "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
+        ),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write(
+        "content/blockers/B-1.md",
+        "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"resolved\"\nblocks = [\"g-1\"]\n+++\n",
+    );
+    project.write("content/blockers/B-9.md", "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"in-progress\"\nconfidential = true\n+++\nOnly for us.\n");
+    project.write(
+        "content/metrics/pass.md",
+        "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 92.4\n+++\n",
+    );
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    project
+}
+
+fn send(project: &Project, extra: &[&str]) -> common::Run {
+    let mut args = vec!["send", "--week", "2025-W34"];
+    args.extend_from_slice(extra);
+    project.run_env(&args, CREDENTIALS)
+}
+
+#[test]
+fn sends_real_multipart_mail_over_starttls_with_auth() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com"]);
+    let run = send(&project, &[]);
+    run.assert_ok()
+        .assert_stderr("sent 2025-W34 to dev@example.com (team)")
+        .assert_stderr("sent 2025-W34 to po@example.com (sponsors)");
+    assert!(
+        !run.stderr.contains("s3cret-pass") && !run.stdout.contains("s3cret-pass"),
+        "the password must never be printed"
+    );
+
+    let messages = server.messages();
+    assert_eq!(messages.len(), 3, "one message per recipient");
+    let rcpts: Vec<&str> = messages.iter().map(|(_, r)| r.as_str()).collect();
+    assert!(
+        rcpts.contains(&"dev@example.com") && rcpts.contains(&"lead@example.com") && rcpts.contains(&"po@example.com")
+    );
+
+    let team = Mail::parse(&messages.iter().find(|(_, r)| r == "dev@example.com").unwrap().0);
+    assert_eq!(team.header("Subject"), "[QA plan] Week 2025-W34: NO-GO, 1 blocker open");
+    assert_eq!(team.header("From"), "\"QA Orchestrator\" <qa@example.com>");
+    assert_eq!(team.header("To"), "dev@example.com, lead@example.com");
+    assert_eq!(team.header("Message-ID"), "<2025-W34.team.w2@example.com>");
+    assert_eq!(team.header("Date"), "Sun, 24 Aug 2025 23:59:59 +0000");
+    assert!(team.header("Content-Type").starts_with("multipart/alternative"));
+    let (text, html) = (team.part("text/plain"), team.part("text/html"));
+    assert!(text.contains("Readiness: NO-GO") && text.contains("B-1 DB down: open → resolved"), "{text}");
+    assert!(text.contains("Secret vendor outage"), "internal audiences see confidential records");
+    assert!(html.contains("href=\"https://status.example.com/plan/blockers/B-1.html\""), "absolute links");
+    assert!(html.contains("style=\""), "CSS inlined");
+    assert!(!html.contains("<style") && !html.contains("<svg") && !html.contains("<script") && !html.contains("<img"));
+    assert!(html.contains("57.1") || html.contains("92.4%"));
+    assert!(team.raw_len < 100_000, "email is {} bytes", team.raw_len);
+
+    let sponsors = Mail::parse(&messages.iter().find(|(_, r)| r == "po@example.com").unwrap().0);
+    for part in [
+        sponsors.part("text/plain"),
+        sponsors.part("text/html"),
+        &messages.iter().find(|(_, r)| r == "po@example.com").unwrap().0,
+    ] {
+        assert!(
+            !part.contains("Secret vendor") && !part.contains("B-9"),
+            "an external audience saw a confidential record:\n{part}"
+        );
+    }
+    assert!(team.header("Subject").ends_with("1 blocker open"));
+    assert!(
+        sponsors.header("Subject").ends_with("0 blockers open"),
+        "the confidential blocker is not counted: {}",
+        sponsors.header("Subject")
+    );
+
+    // The ledger: the same report is not sent twice, unless forced.
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("[[sent]]").count(), 3, "{ledger}");
+    assert!(ledger.contains("message_id = \"<2025-W34.team.w2@example.com>\""));
+    send(&project, &[]).assert_ok().assert_stderr("already sent");
+    assert_eq!(server.messages().len(), 3);
+    send(&project, &["--force", "--audience", "sponsors"]).assert_ok();
+    assert_eq!(server.messages().len(), 4);
+}
+
+#[test]
+fn non_ascii_and_header_breaking_text_is_encoded() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com"]);
+    let mut cfg = config(server.port, "starttls");
+    cfg = cfg.replace("subject_prefix = \"[QA plan]\"", "subject_prefix = \"[Plan ü]\\r\\nBcc: evil@example.com\"");
+    project.write("statuspress.toml", &cfg);
+    project.commit("config", "2025-08-20", "Zoe");
+    send(&project, &["--audience", "team"]).assert_ok();
+    let (raw, rcpt) = &server.messages()[0];
+    assert_eq!(rcpt, "dev@example.com");
+    let head = raw.split("\r\n\r\n").next().unwrap();
+    assert!(head.is_ascii(), "headers must be ASCII (RFC 2047 encoded):\n{head}");
+    assert!(!head.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "header injected:\n{head}");
+}
+
+#[test]
+fn implicit_tls_works_too() {
+    let server = SmtpServer::start("tls");
+    let project = project(server.port, "tls", &["dev@example.com"]);
+    send(&project, &["--audience", "team"]).assert_ok();
+    assert_eq!(server.messages().len(), 1);
+}
+
+#[test]
+fn dry_run_sends_nothing_and_unchanged_weeks_wait() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com"]);
+    send(&project, &["--dry-run"]).assert_ok().assert_stderr("dry run: would send “[QA plan] Week 2025-W34");
+    // Week 35 has no new revision: nothing changed.
+    let run = project.run_env(&["send", "--week", "2025-W35"], CREDENTIALS);
+    run.assert_ok().assert_stderr("nothing changed in 2025-W35");
+    assert!(server.messages().is_empty());
+    project.run_env(&["send", "--week", "2025-W35", "--send-unchanged", "--audience", "team"], CREDENTIALS).assert_ok();
+    assert_eq!(server.messages().len(), 1);
+    assert!(!project.read(".statuspress/sent.toml").contains("2025-W34"));
+}
+
+#[test]
+fn connection_refused_names_the_recipient_and_records_nothing() {
+    let project = project(free_port(), "starttls", &["dev@example.com"]);
+    let run = send(&project, &["--audience", "team"]);
+    run.assert_fails().assert_stderr("to dev@example.com (audience `team`) failed").assert_stderr("onnection refused");
+    assert!(!project.path().join(".statuspress/sent.toml").exists());
+}
+
+#[test]
+fn starttls_not_offered_is_an_error() {
+    let server = SmtpServer::start("plain");
+    let project = project(server.port, "starttls", &["dev@example.com"]);
+    send(&project, &["--audience", "team"]).assert_fails().assert_stderr("to dev@example.com").assert_stderr("TLS");
+    assert!(server.messages().is_empty());
+}
+
+#[test]
+fn rejected_credentials_are_reported_with_the_server_reply() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com"]);
+    let run = project.run_env(
+        &["send", "--week", "2025-W34", "--audience", "team"],
+        &[("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "wrong-pass")],
+    );
+    run.assert_fails().assert_stderr("dev@example.com").assert_stderr("535");
+    assert!(!run.stderr.contains("wrong-pass"));
+    // Missing variables are named, not guessed.
+    project.run_env(&["send", "--week", "2025-W34"], &[]).assert_fails().assert_stderr("`QA_SMTP_USER`");
+}
+
+#[test]
+fn a_rejected_recipient_fails_alone_and_a_rerun_sends_only_what_is_missing() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com", "reject-me@example.com", "lead@example.com"]);
+    let run = send(&project, &["--audience", "team"]);
+    run.assert_fails().assert_stderr("to reject-me@example.com (audience `team`) failed: permanent error (550)");
+    assert_eq!(server.messages().len(), 2);
+    let ledger = project.read(".statuspress/sent.toml");
+    assert!(ledger.contains("dev@example.com") && ledger.contains("lead@example.com") && !ledger.contains("reject-me"));
+    // Fix the address, run again: only the missing recipient gets mail.
+    project.write(
+        "content/audiences/team.md",
+        "+++\ntitle = \"Team\"\nrecipients = [\"dev@example.com\", \"fixed@example.com\", \"lead@example.com\"]\n+++\n",
+    );
+    let rerun = send(&project, &["--audience", "team"]);
+    rerun.assert_ok().assert_stderr("sent 2025-W34 to fixed@example.com").assert_stderr("already sent");
+    assert_eq!(server.messages().len(), 3);
+    assert_eq!(server.messages()[2].1, "fixed@example.com");
+}
+
+#[test]
+fn plain_smtp_is_only_for_this_machine() {
+    let project = project(25, "none", &["dev@example.com"]);
+    project
+        .write("statuspress.toml", &config(25, "none").replace("host = \"localhost\"", "host = \"smtp.example.com\""));
+    send(&project, &[]).assert_fails().assert_stderr("only allowed for a server on this machine");
+    let server = SmtpServer::start("plain");
+    let local = self::project(server.port, "none", &["dev@example.com"]);
+    local.write(
+        "statuspress.toml",
+        &config(server.port, "none")
+            .replace("username_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\n", ""),
+    );
+    local.commit("config", "2025-08-20", "Zoe");
+    send(&local, &["--audience", "team"]).assert_ok();
+    assert_eq!(server.messages().len(), 1);
+}
