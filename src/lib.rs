@@ -150,7 +150,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let zone = report::Zone::parse(&config.report.timezone).map_err(|why| {
         fail(diagnostics.clone(), Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME))
     })?;
-    let weekly = render::reports::all(&snapshots, &current, zone);
+    let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
     clock.lap("build weekly reports");
     let site = render::SiteModel {
         current: &current,
@@ -310,7 +310,7 @@ pub fn weekly_report(
                 .help("choose a later week with `--week YYYY-Www`"),
         ]
     })?;
-    let built = report::build(week, now, before, audience_item)
+    let built = report::build(week, now, before, audience_item, None)
         .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
@@ -388,7 +388,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     let mut ledger = Ledger::load(root).map_err(|d| vec![d])?;
     let mut outcome = Outcome::default();
     for audience in audiences {
-        let Some(built) = report::build(week, now, before, Some(audience)) else { continue };
+        let Some(built) = report::build(week, now, before, Some(audience), None) else { continue };
         let id = audience.id().to_string();
         let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         if recipients.is_empty() {

@@ -7,6 +7,7 @@ use tera::{Context, Tera, Value};
 use super::templates::{self, Template};
 use crate::config::Config;
 use crate::derive::Status;
+use crate::derive::timeline::Timeline;
 use crate::diagnostics::Diagnostic;
 use crate::history::snapshots::Snapshot;
 use crate::report::{self, Report, Week, Zone};
@@ -19,15 +20,27 @@ pub struct WeekReports {
     pub audiences: Vec<Report>,
 }
 
-/// Builds the reports of every week with a revision (audiences from the newest status).
-pub fn all(snapshots: &[Snapshot], current: &Status, zone: Zone) -> Vec<WeekReports> {
+/// Builds the reports of every week with a revision (audiences from the newest status),
+/// reusing the timeline's diffs where a week compares two consecutive revisions.
+pub fn all(snapshots: &[Snapshot], current: &Status, zone: Zone, timeline: &Timeline) -> Vec<WeekReports> {
+    use rayon::prelude::*;
     report::weeks_with_revisions(snapshots, zone)
-        .into_iter()
+        .into_par_iter()
         .filter_map(|week| {
             let (now, before) = report::revisions_for(snapshots, week, zone)?;
-            let full = report::build(week, now, before, None)?;
-            let audiences =
-                current.items["audiences"].iter().filter_map(|a| report::build(week, now, before, Some(a))).collect();
+            let known = timeline
+                .revisions
+                .iter()
+                .find(|e| {
+                    e.revision.slug == now.revision.slug
+                        && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
+                })
+                .and_then(|e| e.diff.as_ref());
+            let full = report::build(week, now, before, None, known)?;
+            let audiences = current.items["audiences"]
+                .iter()
+                .filter_map(|a| report::build(week, now, before, Some(a), known))
+                .collect();
             Some(WeekReports { week, report: full, audiences })
         })
         .collect()

@@ -16,8 +16,10 @@ use crate::model::values::{Date, Detail, Severity, number};
 use crate::model::{KindData, Record};
 pub use week::{Week, Zone};
 
-/// How many entries a `detail = "summary"` report keeps per list.
+/// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
+/// counted in `more` and is one click away on the site.
 const SUMMARY_LIMIT: usize = 5;
+const FULL_LIMIT: usize = 50;
 
 /// Who a report is for; `None` in `Report` means the full, internal report.
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +78,25 @@ pub struct Report {
     pub milestones: Vec<Line>,
     /// Records left out because the audience is external.
     pub withheld: usize,
+    /// How many entries each list left out to stay readable.
+    pub more: More,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct More {
+    pub reasons: usize,
+    pub changes: usize,
+    pub blockers: usize,
+    pub metrics: usize,
+    pub decisions: usize,
+    pub actions: usize,
+    pub milestones: usize,
+}
+
+/// Keeps the first `limit` items as lines and counts the rest.
+fn capped(items: Vec<&Item>, limit: usize) -> (Vec<Line>, usize) {
+    let more = items.len().saturating_sub(limit);
+    (items.into_iter().take(limit).map(line).collect(), more)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,7 +169,15 @@ pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
 }
 
 /// Builds the report of `week` for `audience` (or the full internal report).
-pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audience: Option<&Item>) -> Option<Report> {
+/// `known` is the diff of `previous` → `current` when the caller has it already (the site's
+/// timeline does), to avoid comparing two whole plans again.
+pub fn build(
+    week: Week,
+    current: &Snapshot,
+    previous: Option<&Snapshot>,
+    audience: Option<&Item>,
+    known: Option<&Diff>,
+) -> Option<Report> {
     let status = current.status.as_ref()?;
     let audience = audience.and_then(AudienceView::of);
     let external = audience.as_ref().is_some_and(|a| a.external);
@@ -163,33 +192,38 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
         HashSet::new()
     };
     let visible = |item: &&Item| !hidden.contains(item.id());
-    let cap = |lines: Vec<Line>| if summary_only { lines.into_iter().take(SUMMARY_LIMIT).collect() } else { lines };
+    let limit = if summary_only { SUMMARY_LIMIT } else { FULL_LIMIT };
+    let mut more = More::default();
 
-    let mut changes = previous
-        .and_then(|p| p.status.as_ref())
-        .map(|old| diff::diff(old, previous.map_or("", |p| &p.revision.id), status, &current.revision.id));
+    let mut changes = previous.and_then(|p| p.status.as_ref()).map(|old| match known {
+        Some(d) => d.clone(),
+        None => diff::diff(old, previous.map_or("", |p| &p.revision.id), status, &current.revision.id),
+    });
     if let Some(d) = changes.as_mut() {
         d.items.retain(|c| !hidden.contains(c.id.as_str()));
         d.summary = diff::summarize(d);
+        more.changes = d.items.len().saturating_sub(limit * 2);
+        d.items.truncate(limit * 2);
     }
-    let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
+    let changed = changes.as_ref().is_none_or(|d| !d.is_empty() || more.changes > 0);
 
     // Reasons naming a withheld record are replaced by a count of them.
+    let markers: Vec<String> =
+        all_items(status).filter(|i| hidden.contains(i.id())).map(|i| format!("{} “{}”", i.id(), i.title())).collect();
     let mut seen = HashSet::new();
-    let mut reasons: Vec<String> = status
-        .readiness
-        .reasons
-        .iter()
-        .chain(&status.health.reasons)
-        .filter(|r| seen.insert(r.as_str()))
-        .cloned()
-        .collect();
-    let before = reasons.len();
-    reasons.retain(|r| {
-        !all_items(status).any(|i| hidden.contains(i.id()) && r.contains(&format!("{} “{}”", i.id(), i.title())))
-    });
-    if reasons.len() < before {
-        reasons.push(format!("{} more reason(s) concerning confidential records", before - reasons.len()));
+    let all_reasons = status.readiness.reasons.iter().chain(&status.health.reasons).filter(|r| seen.insert(r.as_str()));
+    let (mut reasons, mut concealed) = (Vec::new(), 0);
+    for reason in all_reasons {
+        if markers.iter().any(|m| reason.contains(m.as_str())) {
+            concealed += 1;
+        } else if reasons.len() < limit {
+            reasons.push(reason.clone());
+        } else {
+            more.reasons += 1;
+        }
+    }
+    if concealed > 0 {
+        reasons.push(format!("{concealed} more reason(s) concerning confidential records"));
     }
 
     let mut blockers: Vec<&Item> =
@@ -199,12 +233,13 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
         _ => Severity::Low,
     });
     let open_blockers = blockers.len();
-    let by_id = |id: &str| status.items.values().flatten().find(|i| i.id() == id);
+    let by_id: std::collections::HashMap<&str, &Item> = status.items.values().flatten().map(|i| (i.id(), i)).collect();
     let gates = status
         .gate_groups
         .iter()
         .map(|g| {
-            let members: Vec<&Item> = g.gates.iter().filter_map(|id| by_id(id)).filter(visible).collect();
+            let members: Vec<&Item> =
+                g.gates.iter().filter_map(|id| by_id.get(id.as_str()).copied()).filter(visible).collect();
             GateGroupLine {
                 name: g.name.clone(),
                 release: g.release,
@@ -214,23 +249,38 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
             }
         })
         .collect();
-    let risks =
-        status.top_risks.iter().filter_map(|id| by_id(id)).filter(visible).take(SUMMARY_LIMIT).map(line).collect();
-    let previous_status = previous.and_then(|p| p.status.as_ref());
-    let metrics = status.items["metrics"].iter().filter(visible).map(|m| metric_line(m, previous_status)).collect();
+    let risks = status
+        .top_risks
+        .iter()
+        .filter_map(|id| by_id.get(id.as_str()).copied())
+        .filter(visible)
+        .take(SUMMARY_LIMIT)
+        .map(line)
+        .collect();
+    let before: std::collections::HashMap<&str, &Item> = previous
+        .and_then(|p| p.status.as_ref())
+        .map(|p| p.items["metrics"].iter().map(|m| (m.id(), m)).collect())
+        .unwrap_or_default();
+    // Off-target metrics first: they are what a reader needs to see.
+    let mut metric_items: Vec<&Item> = status.items["metrics"].iter().filter(visible).collect();
+    metric_items.sort_by_key(|m| match m.derived.state {
+        Some("not-met") => 0,
+        Some("met") => 1,
+        _ => 2,
+    });
+    more.metrics = metric_items.len().saturating_sub(limit);
+    let metrics = metric_items.into_iter().take(limit).map(|m| metric_line(m, before.get(m.id()).copied())).collect();
     let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
     let decisions = status.items["decisions"]
         .iter()
         .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
-        .map(line)
         .collect();
     let horizon = week.sunday().add_days(7);
     let actions = status.items["actions"]
         .iter()
         .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
-        .map(line)
         .collect();
     let soon = week.sunday().add_days(14);
     let milestones = status.items["milestones"]
@@ -244,8 +294,15 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
             }
             _ => false,
         })
-        .map(line)
         .collect();
+    let (blockers, more_blockers) = capped(blockers, limit);
+    let (decisions, more_decisions) = capped(decisions, limit);
+    let (actions, more_actions) = capped(actions, limit);
+    let (milestones, more_milestones) = capped(milestones, limit);
+    more.blockers = more_blockers;
+    more.decisions = more_decisions;
+    more.actions = more_actions;
+    more.milestones = more_milestones;
 
     let headline = match &changes {
         Some(d) if !d.is_empty() => d.summary.clone(),
@@ -270,14 +327,15 @@ pub fn build(week: Week, current: &Snapshot, previous: Option<&Snapshot>, audien
         changes: if summary_only { None } else { changes },
         counts: status.counts.clone(),
         open_blockers,
-        blockers: cap(blockers.into_iter().map(line).collect()),
+        blockers,
         gates,
         risks,
         metrics,
-        decisions: cap(decisions),
-        actions: cap(actions),
-        milestones: cap(milestones),
+        decisions,
+        actions,
+        milestones,
         withheld: hidden.len(),
+        more,
     })
 }
 
@@ -306,12 +364,11 @@ fn line(item: &Item) -> Line {
     Line { id: r.id.clone(), title: r.title().to_string(), url: r.url.clone(), label, note, alert: d.overdue }
 }
 
-fn metric_line(item: &Item, previous: Option<&Status>) -> MetricLine {
+fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
     let value = |i: &Item| match &i.record.data {
         KindData::Metric(m) => m.value,
         _ => None,
     };
-    let before = previous.and_then(|p| p.items["metrics"].iter().find(|m| m.id() == item.id()));
     let (now, then) = (value(item), before.and_then(value));
     let trend = match (then, now) {
         (_, None) => "same",
