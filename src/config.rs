@@ -150,6 +150,18 @@ impl Config {
                 Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`")).in_file(FILE_NAME),
             );
         }
+        if !config.report.week_start.eq_ignore_ascii_case("monday") {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`[report] week_start` is `{}`; reports use ISO weeks, which start on monday",
+                    config.report.week_start
+                ))
+                .in_file(FILE_NAME),
+            );
+        }
+        if let Err(why) = crate::report::Zone::parse(&config.report.timezone) {
+            problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
+        }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
 }

@@ -18,9 +18,28 @@ title = "Release plan"
 [gates]
 groups = ["Infrastructure", "Release"]
 release_group = "Release"
+
+# [email]
+# from = "QA <qa@example.com>"
+# subject_prefix = "[Release plan]"
+# [email.smtp]
+# host = "smtp.example.com"
+# security = "starttls"
+# username_env = "SMTP_USER"        # names of environment variables, never the secrets
+# password_env = "SMTP_PASSWORD"
 "#,
     ),
     (".gitignore", "/site/\n"),
+    (
+        "content/audiences/team.md",
+        r#"+++
+title = "Delivery team"
+recipients = ["team@example.com"]
+cadence = "weekly"
++++
+Who gets the weekly report, and what it covers.
+"#,
+    ),
     (
         "content/plan.md",
         r#"+++
