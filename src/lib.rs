@@ -49,12 +49,6 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Loads, validates and derives the working tree of the project at `root`.
 pub fn check(root: &Path, as_of: Date) -> Checked {
     let config = match Config::load(root) {

@@ -19,12 +19,6 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Loaded {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// A record file found on disk or in git: its path under `content/` and its bytes.
 pub struct RawFile {
     pub content_path: String,

@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, SmtpConfig};
+use crate::config::SmtpConfig;
 use crate::diagnostics::Diagnostic;
 
 /// Where the ledger lives, relative to the project root.
@@ -194,9 +194,4 @@ pub fn now_rfc3339() -> String {
         .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
         .unwrap_or_else(chrono::Utc::now);
     now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Checks the config early, so a dry run already reports a bad server setup.
-pub fn check_setup(root: &Path, config: &Config) -> Result<Mailer, Diagnostic> {
-    Mailer::new(root, &config.email.smtp)
 }

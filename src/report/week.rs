@@ -82,12 +82,6 @@ impl Zone {
         }
         Ok(Zone { offset_seconds: sign * (h * 3600 + m * 60) })
     }
-
-    /// `+02:00` form, for the `Date` header.
-    pub fn offset_text(self) -> String {
-        let s = self.offset_seconds;
-        format!("{}{:02}{:02}", if s < 0 { '-' } else { '+' }, s.abs() / 3600, s.abs() % 3600 / 60)
-    }
 }
 
 #[cfg(test)]
@@ -117,7 +111,7 @@ mod tests {
     fn zones() {
         assert_eq!(Zone::parse("UTC").unwrap().offset_seconds, 0);
         assert_eq!(Zone::parse("+02:00").unwrap().offset_seconds, 7200);
-        assert_eq!(Zone::parse("-05:30").unwrap().offset_text(), "-0530");
+        assert_eq!(Zone::parse("-05:30").unwrap().offset_seconds, -19800);
         assert!(Zone::parse("Europe/Paris").is_err());
         let w = Week::parse("2025-W33").unwrap();
         assert_eq!(w.end_timestamp(Zone::parse("UTC").unwrap()), 1_755_475_199);
