@@ -293,3 +293,15 @@ fn bad_input_never_panics() {
         assert!(!run.stderr.contains("panicked"), "input {text:?} panicked:\n{}", run.stderr);
     }
 }
+
+#[test]
+fn audience_recipients_must_be_addresses() {
+    expect_error(
+        &[(
+            "content/audiences/team.md",
+            "+++\ntitle = \"Team\"\nrecipients = [\"dev@example.com\", \"Product Owner\"]\n+++\n",
+        )],
+        "content/audiences/team.md:3:34",
+        "recipient `Product Owner` is not an email address",
+    );
+}

@@ -137,6 +137,18 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostics.push(Diagnostic::error(format!("bad metric target: {why}")).at(origin.locate("target")));
             }
         }
+        KindData::Audience(audience) => {
+            for (i, recipient) in audience.recipients.iter().enumerate() {
+                // Names with addresses (`Zoe <zoe@example.com>`) are fine too.
+                if recipient.parse::<lettre::message::Mailbox>().is_err() {
+                    diagnostics.push(
+                        Diagnostic::error(format!("recipient `{recipient}` is not an email address"))
+                            .at(origin.locate_item("recipients", i))
+                            .help("write `name@example.com` or `Name <name@example.com>`"),
+                    );
+                }
+            }
+        }
         KindData::Gate(gate) if !config.gates.groups.is_empty() && !config.gates.groups.contains(&gate.group) => {
             let hint = did_you_mean(&gate.group, config.gates.groups.iter().map(String::as_str));
             diagnostics.push(
