@@ -7,45 +7,17 @@ use common::Project;
 use common::smtp::Mail;
 
 fn project() -> Project {
-    let project = Project::new(&[
-        (
-            "statuspress.toml",
-            "[site]\nbase_url = \"https://status.example.com/\"\n\n[email]\nfrom = \"QA <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n",
-        ),
-        ("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\n"),
-        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
-        ("content/blockers/B-1.md", "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\n+++\n"),
-        (
-            "content/blockers/B-9.md",
-            "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"open\"\nconfidential = true\n+++\n",
-        ),
-        (
-            "content/metrics/pass.md",
-            "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 57.1\n+++\n",
-        ),
-        (
-            "content/decisions/D-1.md",
-            "+++\ntitle = \"Hold\"\ndate = 2025-08-19\ndecision = \"Hold the release\"\n+++\n",
-        ),
-        ("content/actions/A-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-20\n+++\n"),
-        ("content/audiences/team.md", "+++\ntitle = \"Team\"\nrecipients = [\"dev@example.com\"]\n+++\n"),
-        (
-            "content/audiences/sponsors.md",
-            "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
-        ),
-    ]);
-    project.git_init();
-    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
-    project.write(
-        "content/blockers/B-1.md",
-        "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"resolved\"\n+++\n",
-    );
-    project.write(
-        "content/metrics/pass.md",
-        "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 92.4\n+++\n",
-    );
-    project.revision("w2", "2025-08-19", "Priya", "Week 2");
-    project
+    common::two_weeks(
+        "[site]\nbase_url = \"https://status.example.com/\"\n\n[email]\nfrom = \"QA <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n",
+        &["dev@example.com"],
+        &[
+            (
+                "content/decisions/D-1.md",
+                "+++\ntitle = \"Hold\"\ndate = 2025-08-19\ndecision = \"Hold the release\"\n+++\n",
+            ),
+            ("content/actions/A-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-20\n+++\n"),
+        ],
+    )
 }
 
 #[test]

@@ -16,44 +16,8 @@ fn config(port: u16, security: &str) -> String {
     )
 }
 
-/// Two weekly revisions: in 2025-W34 blocker B-1 is resolved; B-9 is confidential.
 fn project(port: u16, security: &str, team: &[&str]) -> Project {
-    let recipients = team.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ");
-    let project = Project::new(&[
-        ("statuspress.toml", &config(port, security)),
-        ("content/plan.md", "+++\ntitle = \"Release plan — ünïcode\"\nstart = 2025-08-11\n+++\nSummary.\n"),
-        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
-        (
-            "content/blockers/B-1.md",
-            "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\n+++\n",
-        ),
-        (
-            "content/blockers/B-9.md",
-            "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"open\"\nconfidential = true\n+++\nOnly for us.\n",
-        ),
-        (
-            "content/metrics/pass.md",
-            "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 57.1\n+++\n",
-        ),
-        ("content/audiences/team.md", &format!("+++\ntitle = \"Team\"\nrecipients = [{recipients}]\n+++\n")),
-        (
-            "content/audiences/sponsors.md",
-            "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
-        ),
-    ]);
-    project.git_init();
-    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
-    project.write(
-        "content/blockers/B-1.md",
-        "+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"resolved\"\nblocks = [\"g-1\"]\n+++\n",
-    );
-    project.write("content/blockers/B-9.md", "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"in-progress\"\nconfidential = true\n+++\nOnly for us.\n");
-    project.write(
-        "content/metrics/pass.md",
-        "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 92.4\n+++\n",
-    );
-    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
-    project
+    common::two_weeks(&config(port, security), team, &[])
 }
 
 fn send(project: &Project, extra: &[&str]) -> common::Run {
@@ -131,7 +95,10 @@ fn non_ascii_and_header_breaking_text_is_encoded() {
     let server = SmtpServer::start("starttls");
     let project = project(server.port, "starttls", &["dev@example.com"]);
     let mut cfg = config(server.port, "starttls");
-    cfg = cfg.replace("subject_prefix = \"[QA plan]\"", "subject_prefix = \"[Plan ü]\\r\\nBcc: evil@example.com\"");
+    cfg = cfg.replace(
+        "subject_prefix = \"[QA plan]\"",
+        "subject_prefix = \"[Plan ü — ünïcode]\\r\\nBcc: evil@example.com\"",
+    );
     project.write("statuspress.toml", &cfg);
     project.commit("config", "2025-08-20", "Zoe");
     send(&project, &["--audience", "team"]).assert_ok();

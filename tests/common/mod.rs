@@ -144,3 +144,45 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// A plan with a team audience, an external summary audience (`sponsors`) and two weekly
+/// revisions: `w1` (2025-08-12) and `w2` (2025-08-19), in which blocker B-1 is resolved,
+/// the confidential blocker B-9 moves to in-progress and the pass rate rises to 92.4%.
+/// `extra` files join the first revision.
+pub fn two_weeks(config: &str, team: &[&str], extra: &[(&str, &str)]) -> Project {
+    let recipients = team.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ");
+    let blocker = |status: &str| {
+        format!("+++\ntitle = \"DB down\"\nseverity = \"critical\"\nstatus = \"{status}\"\nblocks = [\"g-1\"]\n+++\n")
+    };
+    let secret = |status: &str| {
+        format!(
+            "+++\ntitle = \"Secret vendor outage\"\nseverity = \"high\"\nstatus = \"{status}\"\nconfidential = true\n+++\nOnly for us.\n"
+        )
+    };
+    let metric = |value: f64| {
+        format!("+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = {value}\n+++\n")
+    };
+    let project = Project::new(&[
+        ("statuspress.toml", config),
+        ("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\n+++\nSummary.\n"),
+        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
+        ("content/blockers/B-1.md", &blocker("open")),
+        ("content/blockers/B-9.md", &secret("open")),
+        ("content/metrics/pass.md", &metric(57.1)),
+        ("content/audiences/team.md", &format!("+++\ntitle = \"Team\"\nrecipients = [{recipients}]\n+++\n")),
+        (
+            "content/audiences/sponsors.md",
+            "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
+        ),
+    ]);
+    for (path, text) in extra {
+        project.write(path, text);
+    }
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write("content/blockers/B-1.md", &blocker("resolved"));
+    project.write("content/blockers/B-9.md", &secret("in-progress"));
+    project.write("content/metrics/pass.md", &metric(92.4));
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    project
+}
