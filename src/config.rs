@@ -86,6 +86,13 @@ pub struct ReportConfig {
     pub week_start: String,
 }
 
+impl ReportConfig {
+    /// The report time zone; `Config::parse` has already refused an invalid one.
+    pub fn zone(&self) -> crate::report::Zone {
+        crate::report::Zone::parse(&self.timezone).unwrap_or(crate::report::Zone { offset_seconds: 0 })
+    }
+}
+
 impl Default for ReportConfig {
     fn default() -> Self {
         ReportConfig { timezone: "UTC".into(), week_start: "monday".into() }

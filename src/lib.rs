@@ -141,9 +141,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let timeline = derive::timeline::Timeline::build(&snapshots);
     clock.lap("compare revisions");
     render::render_bodies(&current);
-    let zone = report::Zone::parse(&config.report.timezone).map_err(|why| {
-        fail(diagnostics.clone(), Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME))
-    })?;
+    let zone = config.report.zone();
     let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
     clock.lap("build weekly reports");
     let site = render::SiteModel {
@@ -264,14 +262,8 @@ pub fn weekly_report(
     as_of: Date,
 ) -> Result<WeeklyReport, Vec<Diagnostic>> {
     let config = Config::load(root)?;
-    let zone = report::Zone::parse(&config.report.timezone)
-        .map_err(|why| vec![Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME)])?;
-    let week = match week {
-        Some(text) => {
-            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])?
-        }
-        None => report::Week::last_complete(as_of),
-    };
+    let zone = config.report.zone();
+    let week = pick_week(week, as_of)?;
     let snapshots = readable_history(root, &config, as_of)?;
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
@@ -348,14 +340,8 @@ pub struct SendOptions<'a> {
 pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     use report::send::{Ledger, Mailer, Outcome, Sent};
     let config = Config::load(root)?;
-    let zone = report::Zone::parse(&config.report.timezone)
-        .map_err(|why| vec![Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(config::FILE_NAME)])?;
-    let week = match options.week {
-        Some(text) => {
-            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])?
-        }
-        None => report::Week::last_complete(options.as_of),
-    };
+    let zone = config.report.zone();
+    let week = pick_week(options.week, options.as_of)?;
     let snapshots = readable_history(root, &config, options.as_of)?;
     let current = snapshots
         .last()
@@ -434,4 +420,14 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
         }
     }
     Ok((outcome, week.to_string()))
+}
+
+/// `--week`, or by default the last complete week of the as-of date.
+fn pick_week(week: Option<&str>, as_of: Date) -> Result<report::Week, Vec<Diagnostic>> {
+    match week {
+        Some(text) => {
+            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])
+        }
+        None => Ok(report::Week::last_complete(as_of)),
+    }
 }

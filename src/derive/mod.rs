@@ -287,7 +287,7 @@ pub fn derive(
     Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
-        week: as_of.iso_week(),
+        week: crate::report::Week::of(as_of).to_string(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
         next_milestones: next.iter().map(|i| i.id().to_string()).collect(),

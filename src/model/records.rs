@@ -311,6 +311,17 @@ kinds! {
     Section: Section = "section" / "sections",
 }
 
+impl KindData {
+    /// The label the plan page groups an item under: an action's horizon, a metric's group.
+    pub fn grouping(&self) -> Option<&str> {
+        match self {
+            KindData::Action(a) => a.horizon.as_deref(),
+            KindData::Metric(m) => m.group.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 impl Kind {
     /// Fields without which a record of this kind is rejected (SPEC §2, marked `*`).
     pub fn required(self) -> &'static [&'static str] {

@@ -80,12 +80,6 @@ impl Date {
     pub fn add_days(self, days: i64) -> Date {
         Date(self.0 + chrono::Duration::days(days))
     }
-
-    /// ISO week label such as `2025-W33`.
-    pub fn iso_week(self) -> String {
-        let w = self.0.iso_week();
-        format!("{}-W{:02}", w.year(), w.week())
-    }
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {

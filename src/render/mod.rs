@@ -89,28 +89,8 @@ pub fn render_site(
     globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
     globals.insert("kinds", &kinds());
     globals.insert("outline", &outline(status));
-    globals.insert(
-        "action_horizons",
-        &groups(
-            &status.items["actions"],
-            |i| match &i.record.data {
-                KindData::Action(a) => a.horizon.clone(),
-                _ => None,
-            },
-            "Other actions",
-        ),
-    );
-    globals.insert(
-        "metric_groups",
-        &groups(
-            &status.items["metrics"],
-            |i| match &i.record.data {
-                KindData::Metric(m) => m.group.clone(),
-                _ => None,
-            },
-            "Metrics",
-        ),
-    );
+    globals.insert("action_horizons", &groups(&status.items["actions"], "Other actions"));
+    globals.insert("metric_groups", &groups(&status.items["metrics"], "Metrics"));
     globals.insert("revisions", &newest_first);
     globals.insert("latest", &newest_first.first());
     globals.insert("history_note", &site.history_note);
@@ -285,12 +265,12 @@ struct Group {
     ids: Vec<String>,
 }
 
-/// Groups items by a label, in order of first appearance; unlabelled ones come last.
-fn groups(items: &[Item], label: impl Fn(&Item) -> Option<String>, fallback: &str) -> Vec<Group> {
+/// Groups items by their grouping label, in order of first appearance; unlabelled ones last.
+fn groups(items: &[Item], fallback: &str) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut unlabelled = Vec::new();
     for item in items {
-        match label(item) {
+        match item.record.data.grouping().map(str::to_string) {
             Some(name) => match groups.iter_mut().find(|g| g.name == name) {
                 Some(g) => g.ids.push(item.id().to_string()),
                 None => groups.push(Group { name, ids: vec![item.id().to_string()] }),
