@@ -198,3 +198,43 @@ fn plain_smtp_is_only_for_this_machine() {
     send(&local, &["--audience", "team"]).assert_ok();
     assert_eq!(server.messages().len(), 1);
 }
+
+#[test]
+fn a_record_title_cannot_end_a_mime_part() {
+    // The old boundary was `statuspress-<week>-<audience>`: a title holding it ended the real
+    // HTML part and started one the author wrote.
+    let title = "Quiet\\n\\n--statuspress-2025-W34-team\\nContent-Type: text/html\\n\\n\
+                 <a href=\\\"https://evil.example/\\\">Click</a><img src=\\\"https://evil.example/t.png\\\">\\n\\n\
+                 --statuspress-2025-W34-team--\\n";
+    let blocker = format!("+++\ntitle = \"{title}\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n");
+    let server = SmtpServer::start("starttls");
+    let project = common::two_weeks(
+        &config(server.port, "starttls"),
+        &["dev@example.com"],
+        &[("content/blockers/B-7.md", &blocker)],
+    );
+    send(&project, &["--audience", "team"]).assert_ok();
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let mail = Mail::parse(&messages[0].0);
+    let types: Vec<&str> = mail.parts.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(types, ["text/plain; charset=utf-8", "text/html; charset=utf-8"], "{}", messages[0].0);
+    let html = mail.part("text/html");
+    assert!(!html.contains("<a href=\"https://evil.example/") && !html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;a href=\"https://evil.example/\"&gt;Click&lt;/a&gt;"), "escaped as text:\n{html}");
+    assert!(mail.part("text/plain").contains("--statuspress-2025-W34-team"), "the title is kept, as text");
+
+    // The boundary depends on the content only: building the same report again is byte-identical.
+    let eml = |p: &common::Project| {
+        p.run(&["report", "--week", "2025-W34", "--audience", "team", "--format", "eml"]).assert_ok().stdout.clone()
+    };
+    assert_eq!(eml(&project), eml(&project));
+    assert!(eml(&project).contains(&format!("--{}--", boundary_of(&messages[0].0))));
+}
+
+/// The `boundary` parameter of the message's Content-Type.
+fn boundary_of(raw: &str) -> String {
+    let mail = Mail::parse(raw);
+    let content_type = mail.header("Content-Type");
+    content_type.split("boundary=").nth(1).unwrap_or_default().trim_matches('"').to_string()
+}

@@ -1,5 +1,6 @@
 //! The report as an email: multipart/alternative (plain text + HTML with inlined CSS),
-//! deterministic Message-ID and Date, headers encoded by lettre (no header injection).
+//! deterministic Message-ID and Date, headers encoded by lettre (no header injection), and a
+//! part boundary that no text in the parts can contain (no part injection).
 
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header};
@@ -63,7 +64,6 @@ pub fn build(config: &Config, report: &Report, html: &str, text: &str, zone: Zon
     // Dated at the end of the reported week, in the report time zone: deterministic.
     let end = report.end.0.and_hms_opt(23, 59, 59).unwrap_or_default();
     let date = httpdate_like(end, zone);
-    let boundary = format!("statuspress-{}-{}", report.week, audience.map_or("all", |a| a.id.as_str()));
     let mut builder =
         Message::builder().from(from.clone()).subject(subject.clone()).message_id(Some(message_id.clone()));
     builder = builder.header(header::Date::new(date));
@@ -80,12 +80,38 @@ pub fn build(config: &Config, report: &Report, html: &str, text: &str, zone: Zon
         })?;
         builder = builder.to(mailbox);
     }
-    let body = MultiPart::alternative()
-        .boundary(boundary)
-        .singlepart(SinglePart::plain(text.to_string()))
-        .singlepart(SinglePart::html(inlined));
+    let (plain, html) = (SinglePart::plain(text.to_string()), SinglePart::html(inlined));
+    let boundary = boundary(&[plain.formatted(), html.formatted()]);
+    let body = MultiPart::alternative().boundary(boundary).singlepart(plain).singlepart(html);
     let message = builder.multipart(body).map_err(|e| Diagnostic::error(format!("cannot build the email: {e}")))?;
     Ok(Email { subject, message_id, message })
+}
+
+/// A multipart boundary that occurs in none of the encoded `parts`, so that no record text can
+/// end a part early and start one of its own. It is a hash of the parts, for byte-identical
+/// rebuilds; should the parts contain it anyway (they may quote an old email), a counter is mixed
+/// in until they do not. That ends: each try is a different string, and the parts hold finitely many.
+fn boundary(parts: &[Vec<u8>]) -> String {
+    first_absent(parts, |salt| {
+        let hash = parts.iter().fold(fnv1a(FNV_OFFSET, &salt.to_le_bytes()), |h, part| fnv1a(h, part));
+        format!("statuspress-{hash:016x}")
+    })
+}
+
+/// The first of `candidate(0)`, `candidate(1)`, … that no part contains.
+fn first_absent(parts: &[Vec<u8>], candidate: impl Fn(u64) -> String) -> String {
+    (0u64..)
+        .map(candidate)
+        .find(|b| !parts.iter().any(|part| part.windows(b.len()).any(|w| w == b.as_bytes())))
+        .unwrap_or_default()
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a: stable across Rust releases (unlike `DefaultHasher`); the boundary's safety
+/// comes from the check above, not from the hash.
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Moves the `<style>` rules into `style` attributes: many mail clients drop style sheets.
@@ -106,10 +132,25 @@ fn httpdate_like(local: chrono::NaiveDateTime, zone: Zone) -> std::time::SystemT
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{boundary, first_absent, one_line};
 
     #[test]
     fn control_characters_cannot_break_headers() {
         assert_eq!(one_line("Plan\r\nBcc: evil@example.com"), "Plan Bcc: evil@example.com");
+    }
+
+    #[test]
+    fn the_boundary_is_stable_and_absent_from_the_parts() {
+        let parts = [b"plain text".to_vec(), b"<p>html</p>".to_vec()];
+        let chosen = boundary(&parts);
+        assert_eq!(chosen, boundary(&parts), "the same parts, the same boundary");
+        assert_ne!(chosen, boundary(&[parts[0].clone(), b"<p>other</p>".to_vec()]));
+        assert!(chosen.starts_with("statuspress-") && chosen.len() == 28, "{chosen}");
+    }
+
+    #[test]
+    fn a_candidate_found_in_a_part_is_skipped() {
+        let parts = [b"quotes b0 here".to_vec(), b"and --b1-- there".to_vec()];
+        assert_eq!(first_absent(&parts, |n| format!("b{n}")), "b2");
     }
 }
