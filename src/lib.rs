@@ -340,6 +340,7 @@ pub struct SendOptions<'a> {
 pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     use report::send::{Ledger, Mailer, Outcome, Sent};
     let config = Config::load(root)?;
+    report::send::require_settings(&config.email).map_err(|d| vec![d])?;
     let zone = config.report.zone();
     let week = pick_week(options.week, options.as_of)?;
     let snapshots = readable_history(root, &config, options.as_of)?;

@@ -238,3 +238,21 @@ fn boundary_of(raw: &str) -> String {
     let content_type = mail.header("Content-Type");
     content_type.split("boundary=").nth(1).unwrap_or_default().trim_matches('"').to_string()
 }
+
+#[test]
+fn dry_run_without_email_settings_is_an_error() {
+    let project =
+        common::two_weeks("[site]\nbase_url = \"https://status.example.com/plan/\"\n", &["dev@example.com"], &[]);
+    let run = send(&project, &["--dry-run"]);
+    run.assert_fails()
+        .assert_stderr("statuspress.toml")
+        .assert_stderr("`[email] from`")
+        .assert_stderr("`[email.smtp] host`")
+        .assert_stderr("[email]\nfrom = \"");
+    assert!(!run.stderr.contains("would send"), "{}", run.stderr);
+    // Half of it is still an error, naming only what is missing.
+    project.write("statuspress.toml", "[email]\nfrom = \"QA <qa@example.com>\"\n");
+    let run = send(&project, &["--dry-run"]);
+    run.assert_fails().assert_stderr("`[email.smtp] host`");
+    assert!(!run.stderr.contains("`[email] from`"), "{}", run.stderr);
+}

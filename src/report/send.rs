@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
-use crate::config::SmtpConfig;
+use crate::config::{EmailConfig, SmtpConfig};
 use crate::diagnostics::Diagnostic;
 
 /// Where the ledger lives, relative to the project root.
@@ -72,6 +72,30 @@ impl Ledger {
         };
         write().map_err(|e| Diagnostic::error(format!("cannot write {LEDGER}: {e}")))
     }
+}
+
+/// Refuses to send — or to pretend to, in a dry run — without a sender and a server: a dry run
+/// that passes must mean the real run can start.
+pub fn require_settings(email: &EmailConfig) -> Result<(), Diagnostic> {
+    let missing: Vec<(&str, &str)> = [
+        (email.from.is_none(), ("`[email] from`", "[email]\nfrom = \"QA Orchestrator <qa@example.com>\"")),
+        (email.smtp.host.is_none(), ("`[email.smtp] host`", "[email.smtp]\nhost = \"smtp.example.com\"")),
+    ]
+    .into_iter()
+    .filter_map(|(absent, key)| absent.then_some(key))
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let file = crate::config::FILE_NAME;
+    let keys: Vec<&str> = missing.iter().map(|(key, _)| *key).collect();
+    let snippet: Vec<&str> = missing.iter().map(|(_, toml)| *toml).collect();
+    Err(Diagnostic::error(format!("`statuspress send` needs {}, which {file} does not set", keys.join(" and ")))
+        .in_file(file)
+        .help(format!(
+            "add to {file} (into the table if you have it already), then see the README's email section for port and credentials:\n\n{}",
+            snippet.join("\n\n")
+        )))
 }
 
 /// A connection recipe for the configured server; secrets come from the environment.
