@@ -256,3 +256,22 @@ fn dry_run_without_email_settings_is_an_error() {
     run.assert_fails().assert_stderr("`[email.smtp] host`");
     assert!(!run.stderr.contains("`[email] from`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_damaged_ledger_is_located_sends_nothing_and_is_left_alone() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com"]);
+    let damaged = "# Reports statuspress has sent\n[[sent]]\nweek = \"2025-W34\"\naudience = \"team\"\nrecipient = dev@example.com\n";
+    project.write(".statuspress/sent.toml", damaged);
+    let run = send(&project, &[]);
+    run.assert_fails().assert_stderr(".statuspress/sent.toml:5:13").assert_stderr("recipient = dev@example.com");
+    run.assert_stderr("restore it");
+    assert!(server.messages().is_empty(), "a damaged ledger is not an empty one");
+    assert_eq!(project.read(".statuspress/sent.toml"), damaged, "left byte-identical");
+
+    let incomplete = "[[sent]]\nweek = \"2025-W34\"\naudience = \"team\"\nrecipient = \"dev@example.com\"\n";
+    project.write(".statuspress/sent.toml", incomplete);
+    send(&project, &[]).assert_fails().assert_stderr(".statuspress/sent.toml:1:").assert_stderr("`message_id`");
+    assert!(server.messages().is_empty());
+    assert_eq!(project.read(".statuspress/sent.toml"), incomplete);
+}

@@ -11,7 +11,8 @@ use lettre::{SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{EmailConfig, SmtpConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::parse::toml_errors;
 
 /// Where the ledger lives, relative to the project root.
 pub const LEDGER: &str = ".statuspress/sent.toml";
@@ -36,16 +37,16 @@ pub struct Sent {
 }
 
 impl Ledger {
+    /// The ledger, or an empty one when there is no file yet. A file that cannot be read or
+    /// parsed is an error, never "empty": that would send every report again.
     pub fn load(root: &Path) -> Result<Ledger, Diagnostic> {
         let path = root.join(LEDGER);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| {
-                Diagnostic::error(format!("the sent-ledger is damaged: {}", e.message()))
-                    .in_file(LEDGER)
-                    .help("fix or remove the file; without it, reports already sent would be sent again")
-            }),
+            Ok(text) => toml::from_str(&text).map_err(|e| damaged(&text, &e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::default()),
-            Err(e) => Err(Diagnostic::error(format!("cannot read {LEDGER}: {e}"))),
+            Err(e) => Err(Diagnostic::error(format!("cannot read {LEDGER}: {e}"))
+                .in_file(LEDGER)
+                .help("statuspress sends nothing until it can read which reports were sent already")),
         }
     }
 
@@ -55,23 +56,49 @@ impl Ledger {
             .find(|s| s.week == week && s.audience == audience && s.recipient.eq_ignore_ascii_case(recipient))
     }
 
-    /// Saves atomically (temporary file, then rename), after every accepted message.
+    /// Saves after every accepted message: written to a temporary file, flushed to disk, then
+    /// renamed over the old one, so a crash leaves the old ledger or the new one, never a torn
+    /// or empty file.
     pub fn save(&self, root: &Path) -> Result<(), Diagnostic> {
-        let path = root.join(LEDGER);
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let text = format!(
-                "# Reports statuspress has sent; `statuspress send` reads it to avoid duplicates.\n{}",
-                toml::to_string(self).unwrap_or_default()
-            );
-            let tmp = path.with_extension("toml.tmp");
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, &path)
-        };
-        write().map_err(|e| Diagnostic::error(format!("cannot write {LEDGER}: {e}")))
+        let fail = |e: &dyn std::fmt::Display| Diagnostic::error(format!("cannot write {LEDGER}: {e}")).in_file(LEDGER);
+        let entries = toml::to_string(self).map_err(|e| fail(&e))?;
+        let text =
+            format!("# Reports statuspress has sent; `statuspress send` reads it to avoid duplicates.\n{entries}");
+        replace_durably(&root.join(LEDGER), text.as_bytes()).map_err(|e| fail(&e))
     }
+}
+
+/// The ledger's parse error at its line and column, with what each entry holds.
+fn damaged(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let mut diagnostic = toml_errors::describe(error.message().trim(), None, "the sent-ledger").at(Location::resolve(
+        LEDGER,
+        text,
+        error.span().unwrap_or(0..0),
+    ));
+    let fix = format!(
+        "each `[[sent]]` holds week, audience, recipient, message_id and sent_at, all quoted strings; \
+         fix the line, or restore it with `git checkout -- {LEDGER}` (deleting it would send every report again)"
+    );
+    let help = diagnostic.help.take().map_or(fix.clone(), |h| format!("{h}; {fix}"));
+    diagnostic.message = format!("the sent-ledger is damaged: {}", diagnostic.message);
+    diagnostic.help(help)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, renames it over `path` and
+/// syncs the folder, so the rename itself survives a crash.
+fn replace_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = path.with_extension("toml.tmp");
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 /// Refuses to send — or to pretend to, in a dry run — without a sender and a server: a dry run
@@ -218,4 +245,29 @@ pub fn now_rfc3339() -> String {
         .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
         .unwrap_or_else(chrono::Utc::now);
     now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_round_trips_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Ledger::load(dir.path()).unwrap().sent.is_empty(), "no file yet: nothing sent");
+        let entry = Sent {
+            week: "2025-W34".into(),
+            audience: "team".into(),
+            recipient: "dev@example.com".into(),
+            message_id: "<2025-W34.team.w2@example.com>".into(),
+            sent_at: "2025-08-25T08:00:00Z".into(),
+        };
+        let ledger = Ledger { sent: vec![entry.clone()] };
+        ledger.save(dir.path()).unwrap();
+        ledger.save(dir.path()).unwrap();
+        assert_eq!(Ledger::load(dir.path()).unwrap().sent, vec![entry]);
+        let files: Vec<_> =
+            std::fs::read_dir(dir.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(files, ["sent.toml"]);
+    }
 }
