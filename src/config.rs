@@ -119,6 +119,34 @@ pub struct SmtpConfig {
     /// A PEM file of extra certificate authorities to trust (an internal CA), relative to the
     /// project root.
     pub ca_file: Option<String>,
+    /// How many more times a recipient is tried after a temporary failure (a 4xx reply, a
+    /// dropped connection, a timeout); a 5xx reply is final.
+    #[serde(deserialize_with = "at_most_max_retries")]
+    pub retries: Option<u32>,
+    /// The wait before the first retry; it doubles before each next one.
+    pub retry_delay_ms: Option<u64>,
+    /// How long to wait for the server to accept the connection or answer a command.
+    #[serde(deserialize_with = "at_least_one_second")]
+    pub timeout_secs: Option<u64>,
+}
+
+/// More retries than this is a typo: the doubling waits would run for hours.
+pub const MAX_RETRIES: u32 = 10;
+
+// Checked while parsing, so that the error points at the value in statuspress.toml.
+fn at_most_max_retries<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n = u32::deserialize(d)?;
+    if n > MAX_RETRIES {
+        return Err(serde::de::Error::custom(format!("expected at most {MAX_RETRIES} retries, found {n}")));
+    }
+    Ok(Some(n))
+}
+
+fn at_least_one_second<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match u64::deserialize(d)? {
+        0 => Err(serde::de::Error::custom("expected a timeout of at least 1 second, found 0")),
+        n => Ok(Some(n)),
+    }
 }
 
 impl Config {
@@ -182,6 +210,19 @@ mod tests {
         let c = Config::parse("").unwrap();
         assert_eq!(c.site.output, "site");
         assert_eq!(c.risk.bands, [4, 9, 16]);
+    }
+
+    #[test]
+    fn smtp_retry_settings_out_of_range_are_located() {
+        let errors = Config::parse("[email.smtp]\nhost = \"localhost\"\nretries = 11\n").unwrap_err();
+        assert!(errors[0].message.contains("at most 10 retries, found 11"), "{:?}", errors[0]);
+        let at = errors[0].location.as_ref().unwrap();
+        assert_eq!((at.line, at.col), (3, 11));
+        let errors = Config::parse("[email.smtp]\ntimeout_secs = 0\n").unwrap_err();
+        assert!(errors[0].message.contains("at least 1 second"), "{:?}", errors[0]);
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
+        let fine = Config::parse("[email.smtp]\nretries = 0\ntimeout_secs = 5\nretry_delay_ms = 0\n").unwrap();
+        assert_eq!((fine.email.smtp.retries, fine.email.smtp.timeout_secs), (Some(0), Some(5)));
     }
 
     #[test]

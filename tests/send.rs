@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::Project;
 use common::smtp::{Mail, SmtpServer, free_port, toolkit};
 
@@ -11,7 +13,7 @@ const CREDENTIALS: &[(&str, &str)] = &[("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWOR
 fn config(port: u16, security: &str) -> String {
     format!(
         "[site]\nbase_url = \"https://status.example.com/plan/\"\n\n[email]\nfrom = \"QA Orchestrator <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n\n\
-         [email.smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"{security}\"\nusername_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\nca_file = \"{}\"\n",
+         [email.smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"{security}\"\nusername_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\nca_file = \"{}\"\nretry_delay_ms = 10\n",
         toolkit().join("ca.pem").display()
     )
 }
@@ -168,6 +170,7 @@ fn a_rejected_recipient_fails_alone_and_a_rerun_sends_only_what_is_missing() {
     let run = send(&project, &["--audience", "team"]);
     run.assert_fails().assert_stderr("to reject-me@example.com (audience `team`) failed: permanent error (550)");
     assert_eq!(server.messages().len(), 2);
+    assert_eq!(server.attempts().iter().filter(|a| a.starts_with("reject-me")).count(), 1, "a 5xx is final: no retry");
     let ledger = project.read(".statuspress/sent.toml");
     assert!(ledger.contains("dev@example.com") && ledger.contains("lead@example.com") && !ledger.contains("reject-me"));
     // Fix the address, run again: only the missing recipient gets mail.
@@ -274,4 +277,65 @@ fn a_damaged_ledger_is_located_sends_nothing_and_is_left_alone() {
     send(&project, &[]).assert_fails().assert_stderr(".statuspress/sent.toml:1:").assert_stderr("`message_id`");
     assert!(server.messages().is_empty());
     assert_eq!(project.read(".statuspress/sent.toml"), incomplete);
+}
+
+/// A STARTTLS server failing on purpose (see tests/smtp/server.py), and a project sending to it.
+fn failing(fault: &str, team: &[&str]) -> (SmtpServer, Project) {
+    let server = SmtpServer::start_failing("starttls", fault);
+    let project = project(server.port, "starttls", team);
+    (server, project)
+}
+
+#[test]
+fn a_connection_dropped_during_data_is_retried_and_delivered_once() {
+    let (server, project) = failing("fail-data-once", &["dev@example.com", "lead@example.com"]);
+    send(&project, &["--audience", "team"])
+        .assert_ok()
+        .assert_stderr("sent 2025-W34 to dev@example.com (team)")
+        .assert_stderr("sent 2025-W34 to lead@example.com (team)");
+    let mut stored: Vec<String> = server.messages().into_iter().map(|(_, rcpt)| rcpt).collect();
+    stored.sort();
+    assert_eq!(stored, ["dev@example.com", "lead@example.com"], "exactly one copy each");
+    assert_eq!(server.attempts().len(), 4, "two attempts per recipient: {:?}", server.attempts());
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("[[sent]]").count(), 2, "{ledger}");
+    assert!(ledger.contains("recipient = \"dev@example.com\"") && ledger.contains("recipient = \"lead@example.com\""));
+}
+
+#[test]
+fn greylisting_is_waited_out() {
+    let (server, project) = failing("greylist", &["dev@example.com"]);
+    send(&project, &["--audience", "team"]).assert_ok().assert_stderr("sent 2025-W34 to dev@example.com");
+    assert_eq!(server.attempts(), ["dev@example.com", "dev@example.com"]);
+    assert_eq!(server.messages().len(), 1);
+    assert_eq!(project.read(".statuspress/sent.toml").matches("[[sent]]").count(), 1);
+}
+
+#[test]
+fn a_server_that_always_defers_is_given_up_on_after_three_attempts() {
+    let (server, project) = failing("tempfail", &["dev@example.com"]);
+    let run = send(&project, &["--audience", "team"]);
+    run.assert_fails()
+        .assert_stderr("to dev@example.com (audience `team`) failed: tried 3 times, the last: transient error (451)")
+        .assert_stderr("greylisted, try again later");
+    assert_eq!(server.attempts().len(), 3);
+    assert!(server.messages().is_empty());
+    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_and_nothing_is_recorded() {
+    let (server, project) = failing("hang", &["dev@example.com"]);
+    project.write(
+        "statuspress.toml",
+        &config(server.port, "starttls")
+            .replace("retry_delay_ms = 10\n", "retry_delay_ms = 10\nretries = 1\ntimeout_secs = 1\n"),
+    );
+    let started = Instant::now();
+    let run = send(&project, &["--audience", "team"]);
+    run.assert_fails()
+        .assert_stderr("to dev@example.com (audience `team`) failed: tried 2 times")
+        .assert_stderr("did not answer within 1 s");
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
 }

@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{EmailConfig, SmtpConfig};
+use crate::config::{EmailConfig, MAX_RETRIES, SmtpConfig};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::parse::toml_errors;
 
@@ -130,6 +130,47 @@ pub struct Mailer {
     transport: SmtpTransport,
     /// `host:port (security)`, for messages.
     pub describe: String,
+    retry: Retry,
+}
+
+/// How a temporary failure is retried: `attempts` in all, waiting `delay`, then twice that, …
+struct Retry {
+    attempts: u32,
+    delay: Duration,
+    timeout: Duration,
+}
+
+impl Retry {
+    /// From `[email.smtp]`, whose ranges `Config::parse` has checked.
+    fn from_config(smtp: &SmtpConfig) -> Retry {
+        Retry {
+            attempts: smtp.retries.unwrap_or(2) + 1,
+            delay: Duration::from_millis(smtp.retry_delay_ms.unwrap_or(1000)),
+            timeout: Duration::from_secs(smtp.timeout_secs.unwrap_or(20).max(1)),
+        }
+    }
+
+    /// The wait after failed attempt `n` (1-based): delay, 2 × delay, 4 × delay, …
+    fn wait_after(&self, n: u32) -> Duration {
+        self.delay.saturating_mul(1 << (n - 1).min(MAX_RETRIES))
+    }
+}
+
+/// Why one recipient did not get the message.
+#[derive(Debug)]
+pub struct Failure {
+    pub attempts: u32,
+    /// The last error, with the server's reply when there was one.
+    pub last: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.attempts {
+            0 | 1 => f.write_str(&self.last),
+            n => write!(f, "tried {n} times, the last: {}", self.last),
+        }
+    }
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -140,6 +181,7 @@ impl Mailer {
     pub fn new(root: &Path, smtp: &SmtpConfig) -> Result<Mailer, Diagnostic> {
         let config_error = |msg: String| Diagnostic::error(msg).in_file(crate::config::FILE_NAME);
         let host = smtp.host.clone().ok_or_else(|| config_error("no SMTP server: set `[email.smtp] host`".into()))?;
+        let retry = Retry::from_config(smtp);
         let security = smtp.security.as_deref().unwrap_or("starttls");
         let tls_parameters = || -> Result<TlsParameters, Diagnostic> {
             let mut builder = TlsParameters::builder(host.clone());
@@ -171,20 +213,39 @@ impl Mailer {
         };
         let port = smtp.port.unwrap_or(default_port);
         let mut builder =
-            SmtpTransport::builder_dangerous(host.clone()).port(port).tls(tls).timeout(Some(Duration::from_secs(20)));
+            SmtpTransport::builder_dangerous(host.clone()).port(port).tls(tls).timeout(Some(retry.timeout));
         if let Some(credentials) = credentials(smtp)? {
             builder = builder.credentials(credentials);
         }
-        Ok(Mailer { transport: builder.build(), describe: format!("{host}:{port} ({security})") })
+        Ok(Mailer { transport: builder.build(), describe: format!("{host}:{port} ({security})"), retry })
     }
 
-    /// Sends `message` to one recipient; the server's refusal comes back in words.
-    pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), String> {
+    /// Sends `message` to one recipient, retrying temporary failures with growing waits; the
+    /// server's refusal comes back in words. Each attempt is a new connection.
+    pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), Failure> {
+        let refuse = |last: String| Failure { attempts: 0, last };
         let from = message.envelope().from().cloned();
-        let to = recipient.parse().map_err(|e| format!("not an address: {e}"))?;
-        let envelope = Envelope::new(from, vec![to]).map_err(|e| e.to_string())?;
-        self.transport.send_raw(&envelope, &message.formatted()).map(|_| ()).map_err(|e| explain(&e))
+        let to = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
+        let envelope = Envelope::new(from, vec![to]).map_err(|e| refuse(e.to_string()))?;
+        let raw = message.formatted();
+        let mut attempt = 1;
+        loop {
+            match self.transport.send_raw(&envelope, &raw) {
+                Ok(_) => return Ok(()),
+                Err(e) if attempt < self.retry.attempts && is_temporary(&e) => {
+                    std::thread::sleep(self.retry.wait_after(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(Failure { attempts: attempt, last: explain(&e, self.retry.timeout) }),
+            }
+        }
     }
+}
+
+/// Worth another try: a 4xx reply, a dropped or refused connection, a timeout. Not a 5xx reply,
+/// a TLS failure or a client-side problem: those fail the same way every time.
+fn is_temporary(error: &lettre::transport::smtp::Error) -> bool {
+    !(error.is_permanent() || error.is_tls() || error.is_client())
 }
 
 /// Username and password from the environment variables the config names.
@@ -209,7 +270,13 @@ fn credentials(smtp: &SmtpConfig) -> Result<Option<Credentials>, Diagnostic> {
 }
 
 /// The SMTP error with the server's reply, and what it likely means.
-fn explain(error: &lettre::transport::smtp::Error) -> String {
+fn explain(error: &lettre::transport::smtp::Error, timeout: Duration) -> String {
+    if timed_out(error) {
+        return format!(
+            "the server did not answer within {} s (raise `[email.smtp] timeout_secs` for a slow server)",
+            timeout.as_secs()
+        );
+    }
     let text = error.to_string();
     let hint = if error.is_tls() || text.contains("STARTTLS") || text.to_lowercase().contains("tls") {
         " (TLS failed or was not offered: check `security` and `ca_file`)"
@@ -225,6 +292,18 @@ fn explain(error: &lettre::transport::smtp::Error) -> String {
     // The source often repeats the server's reply that the message already holds.
     let source = std::error::Error::source(error).map(|s| s.to_string()).filter(|s| !text.contains(s.as_str()));
     format!("{text}{}{hint}", source.map_or_else(String::new, |s| format!(": {s}")))
+}
+
+/// A read or write that ran out of time (`WouldBlock` is how Unix reports a socket timeout).
+fn timed_out(error: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// What one `send` run did.
@@ -269,5 +348,15 @@ mod tests {
         let files: Vec<_> =
             std::fs::read_dir(dir.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(files, ["sent.toml"]);
+    }
+
+    #[test]
+    fn retries_default_to_three_attempts_with_doubling_waits() {
+        let retry = Retry::from_config(&SmtpConfig::default());
+        assert_eq!((retry.attempts, retry.timeout), (3, Duration::from_secs(20)));
+        assert_eq!(retry.wait_after(1), Duration::from_secs(1));
+        assert_eq!(retry.wait_after(2), Duration::from_secs(2));
+        let huge = Retry::from_config(&SmtpConfig { retry_delay_ms: Some(u64::MAX), ..SmtpConfig::default() });
+        assert_eq!(huge.wait_after(MAX_RETRIES + 1), Duration::MAX, "saturates, never overflows");
     }
 }

@@ -37,6 +37,12 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts a server in `mode` (`starttls`, `tls` or `plain`) on a free loopback port.
     pub fn start(mode: &str) -> SmtpServer {
+        SmtpServer::start_failing(mode, "none")
+    }
+
+    /// Starts a server that fails on purpose: `fault` is one of tests/smtp/server.py's FAULTs
+    /// (`fail-data-once`, `greylist`, `tempfail`, `hang`).
+    pub fn start_failing(mode: &str, fault: &str) -> SmtpServer {
         let kit = toolkit();
         let port = free_port();
         let maildir = tempfile::tempdir().expect("maildir");
@@ -46,6 +52,7 @@ impl SmtpServer {
             .arg(maildir.path())
             .arg(kit.join("server.pem"))
             .arg(kit.join("server.key"))
+            .arg(fault)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -72,6 +79,15 @@ impl SmtpServer {
                     std::fs::read_to_string(p.with_extension("rcpt")).unwrap_or_default(),
                 )
             })
+            .collect()
+    }
+
+    /// Every RCPT the server saw, accepted or not, in order.
+    pub fn attempts(&self) -> Vec<String> {
+        std::fs::read_to_string(self.maildir.path().join("attempts.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
             .collect()
     }
 }
