@@ -368,6 +368,9 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     let mailer = if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
     let mut ledger = Ledger::load(root).map_err(|d| vec![d])?;
     let mut outcome = Outcome::default();
+    // The first recipient the server failed without a reply: the rest are not tried, for each
+    // would wait out the same timeouts and retries.
+    let mut server_failed_for: Option<String> = None;
     for audience in audiences {
         let Some(built) = report::build(week, now, before, Some(audience), None) else { continue };
         let id = audience.id().to_string();
@@ -399,6 +402,10 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
                 outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
                 continue;
             };
+            if let Some(first) = &server_failed_for {
+                outcome.skipped.push((id.clone(), recipient, format!("not tried, the server failed for {first}")));
+                continue;
+            }
             match mailer.send_to(&email.message, &recipient) {
                 Ok(()) => {
                     ledger.sent.push(Sent {
@@ -408,15 +415,24 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
                         message_id: email.message_id.clone(),
                         sent_at: report::send::now_rfc3339(),
                     });
-                    ledger.save(root).map_err(|d| vec![d])?;
+                    ledger.save(root).map_err(|d| {
+                        vec![d.note(format!(
+                            "{recipient} got the {week} report, but that is not recorded: a rerun would send it again"
+                        ))]
+                    })?;
                     outcome.sent.push((id.clone(), recipient));
                 }
-                Err(why) => outcome.failures.push(
-                    Diagnostic::error(format!(
-                        "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
-                    ))
-                    .note(format!("server: {}", mailer.describe)),
-                ),
+                Err(why) => {
+                    outcome.failures.push(
+                        Diagnostic::error(format!(
+                            "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
+                        ))
+                        .note(format!("server: {}", mailer.describe)),
+                    );
+                    if why.no_reply {
+                        server_failed_for = Some(recipient);
+                    }
+                }
             }
         }
     }

@@ -324,18 +324,33 @@ fn a_server_that_always_defers_is_given_up_on_after_three_attempts() {
 }
 
 #[test]
-fn a_server_that_never_answers_times_out_and_nothing_is_recorded() {
-    let (server, project) = failing("hang", &["dev@example.com"]);
+fn a_server_that_never_answers_times_out_and_the_rest_are_not_tried() {
+    let (server, project) = failing("hang", &["dev@example.com", "lead@example.com"]);
     project.write(
         "statuspress.toml",
         &config(server.port, "starttls")
             .replace("retry_delay_ms = 10\n", "retry_delay_ms = 10\nretries = 1\ntimeout_secs = 1\n"),
     );
     let started = Instant::now();
+    let run = send(&project, &[]);
+    run.assert_fails().assert_stderr("failed: tried 2 times, the last: the server did not answer within 1 s");
+    assert_eq!(run.stderr.matches("tried 2 times").count(), 1, "{}", run.stderr);
+    assert_eq!(run.stderr.matches(": not tried, the server failed for ").count(), 2, "{}", run.stderr);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
+}
+
+#[test]
+fn a_ledger_that_cannot_be_written_says_which_delivery_is_unrecorded() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com"]);
+    // A folder where the temporary file must go: the save fails after the first delivery.
+    std::fs::create_dir_all(project.path().join(".statuspress/sent.toml.tmp")).unwrap();
     let run = send(&project, &["--audience", "team"]);
     run.assert_fails()
-        .assert_stderr("to dev@example.com (audience `team`) failed: tried 2 times")
-        .assert_stderr("did not answer within 1 s");
-    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
-    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
+        .assert_stderr("cannot write .statuspress/sent.toml")
+        .assert_stderr("dev@example.com got the 2025-W34 report, but that is not recorded");
+    assert_eq!(server.messages().len(), 1, "no more mail once the ledger cannot keep up");
+    assert!(!project.path().join(".statuspress/sent.toml").exists());
 }

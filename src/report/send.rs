@@ -162,6 +162,9 @@ pub struct Failure {
     pub attempts: u32,
     /// The last error, with the server's reply when there was one.
     pub last: String,
+    /// The last attempt got no SMTP reply at all (refused, dropped, TLS, silence): the server,
+    /// not this recipient, is the problem, and the next recipients would wait in vain too.
+    pub no_reply: bool,
 }
 
 impl std::fmt::Display for Failure {
@@ -223,7 +226,7 @@ impl Mailer {
     /// Sends `message` to one recipient, retrying temporary failures with growing waits; the
     /// server's refusal comes back in words. Each attempt is a new connection.
     pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), Failure> {
-        let refuse = |last: String| Failure { attempts: 0, last };
+        let refuse = |last: String| Failure { attempts: 0, last, no_reply: false };
         let from = message.envelope().from().cloned();
         let to = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
         let envelope = Envelope::new(from, vec![to]).map_err(|e| refuse(e.to_string()))?;
@@ -236,7 +239,10 @@ impl Mailer {
                     std::thread::sleep(self.retry.wait_after(attempt));
                     attempt += 1;
                 }
-                Err(e) => return Err(Failure { attempts: attempt, last: explain(&e, self.retry.timeout) }),
+                Err(e) => {
+                    let no_reply = e.status().is_none();
+                    return Err(Failure { attempts: attempt, last: explain(&e, self.retry.timeout), no_reply });
+                }
             }
         }
     }
