@@ -174,7 +174,10 @@ impl Config {
             problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
         }
         if escapes(Path::new(&config.site.output)) {
-            problems.push(output_outside(text, &config.site.output, ""));
+            problems.push(output_error(
+                text,
+                format!("`[site] output` `{}` leads outside the project", config.site.output),
+            ));
         }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
@@ -204,13 +207,22 @@ fn output_stays_inside(root: &Path, output: &str, text: &str) -> Result<(), Diag
     let Some(existing) = path.ancestors().find(|p| std::fs::symlink_metadata(p).is_ok()) else { return Ok(()) };
     match std::fs::canonicalize(existing) {
         Ok(real) if real.starts_with(&project) => Ok(()),
-        Ok(real) => Err(output_outside(text, output, &format!(" through a symbolic link (to {})", real.display()))),
-        Err(e) => Err(output_outside(text, output, &format!(" ({}: {e})", existing.display()))),
+        Ok(real) => Err(output_error(
+            text,
+            format!(
+                "`[site] output` `{output}` leads outside the project through a symbolic link (to {})",
+                real.display()
+            ),
+        )),
+        Err(e) => Err(output_error(
+            text,
+            format!("`[site] output` `{output}` goes through a broken symbolic link ({}: {e})", existing.display()),
+        )),
     }
 }
 
-/// The located error for an `[site] output` leaving the project; `how` says how it leaves.
-fn output_outside(text: &str, output: &str, how: &str) -> Diagnostic {
+/// A located error about `[site] output`.
+fn output_error(text: &str, message: String) -> Diagnostic {
     /// Only the span of the value, read again on this error path.
     #[derive(Deserialize, Default)]
     struct Raw {
@@ -222,7 +234,7 @@ fn output_outside(text: &str, output: &str, how: &str) -> Diagnostic {
         output: Option<toml::Spanned<String>>,
     }
     let span = toml::from_str::<Raw>(text).ok().and_then(|r| r.site.output).map_or(0..0, |o| o.span());
-    Diagnostic::error(format!("`[site] output` `{output}` leads outside the project{how}"))
+    Diagnostic::error(message)
         .at(Location::resolve(FILE_NAME, text, span))
         .help("`[site] output` names a folder inside the project; to build elsewhere, pass `--output DIR` on the command line")
 }

@@ -166,3 +166,11 @@ fn hidden_broken_links_are_ignored() {
     link(&project, "content/blockers/.#B-1.md", Path::new("user@host.1234:1755000000"));
     project.run(&["check"]).assert_ok();
 }
+
+#[test]
+fn config_output_through_a_broken_symlink_is_an_error() {
+    let project = Project::new(common::BASE);
+    link(&project, "out", Path::new("/nonexistent/statuspress-test"));
+    project.write("statuspress.toml", "[site]\noutput = \"out/site\"\n");
+    project.run(&["build"]).assert_fails().assert_stderr("statuspress.toml:2:10").assert_stderr("broken symbolic link");
+}
