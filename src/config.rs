@@ -1,6 +1,6 @@
 //! `statuspress.toml`: optional project configuration; every key has a default.
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 
@@ -154,7 +154,11 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
         match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text),
+            Ok(text) => {
+                let config = Config::parse(&text)?;
+                output_stays_inside(root, &config.site.output, &text).map_err(|d| vec![d])?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
         }
@@ -197,8 +201,70 @@ impl Config {
         if let Err(why) = crate::report::Zone::parse(&config.report.timezone) {
             problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
         }
+        if escapes(Path::new(&config.site.output)) {
+            problems.push(output_error(
+                text,
+                format!("`[site] output` `{}` leads outside the project", config.site.output),
+            ));
+        }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
+}
+
+/// Whether a relative path climbs out of the folder it is relative to (or is not relative).
+fn escapes(path: &Path) -> bool {
+    let mut depth = 0usize;
+    for part in path.components() {
+        match part {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
+}
+
+/// `[site] output` must resolve inside the project, also through symbolic links (`out ->
+/// /var/www` with `output = "out/site"`): the config travels with the repository, so a branch
+/// could otherwise make a CI build create or replace a site folder anywhere.
+fn output_stays_inside(root: &Path, output: &str, text: &str) -> Result<(), Diagnostic> {
+    let project = std::fs::canonicalize(root)
+        .map_err(|e| Diagnostic::error(format!("cannot resolve the project folder {}: {e}", root.display())))?;
+    let path = root.join(output);
+    let Some(existing) = path.ancestors().find(|p| std::fs::symlink_metadata(p).is_ok()) else { return Ok(()) };
+    match std::fs::canonicalize(existing) {
+        Ok(real) if real.starts_with(&project) => Ok(()),
+        Ok(real) => Err(output_error(
+            text,
+            format!(
+                "`[site] output` `{output}` leads outside the project through a symbolic link (to {})",
+                real.display()
+            ),
+        )),
+        Err(e) => Err(output_error(
+            text,
+            format!("`[site] output` `{output}` goes through a broken symbolic link ({}: {e})", existing.display()),
+        )),
+    }
+}
+
+/// A located error about `[site] output`.
+fn output_error(text: &str, message: String) -> Diagnostic {
+    /// Only the span of the value, read again on this error path.
+    #[derive(Deserialize, Default)]
+    struct Raw {
+        #[serde(default)]
+        site: RawSite,
+    }
+    #[derive(Deserialize, Default)]
+    struct RawSite {
+        output: Option<toml::Spanned<String>>,
+    }
+    let span = toml::from_str::<Raw>(text).ok().and_then(|r| r.site.output).map_or(0..0, |o| o.span());
+    Diagnostic::error(message)
+        .at(Location::resolve(FILE_NAME, text, span))
+        .help("`[site] output` names a folder inside the project; to build elsewhere, pass `--output DIR` on the command line")
 }
 
 #[cfg(test)]
@@ -223,6 +289,19 @@ mod tests {
         assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
         let fine = Config::parse("[email.smtp]\nretries = 0\ntimeout_secs = 5\nretry_delay_ms = 0\n").unwrap();
         assert_eq!((fine.email.smtp.retries, fine.email.smtp.timeout_secs), (Some(0), Some(5)));
+    }
+
+    #[test]
+    fn output_must_stay_inside_the_project() {
+        for inside in ["site", "public/site", "./out", "a/../site"] {
+            assert!(Config::parse(&format!("[site]\noutput = \"{inside}\"\n")).is_ok(), "{inside}");
+        }
+        for outside in ["../site", "/var/www", "a/../../site", ".."] {
+            let errors = Config::parse(&format!("[site]\noutput = \"{outside}\"\n")).unwrap_err();
+            let at = errors[0].location.as_ref().unwrap();
+            assert_eq!((at.line, at.col), (2, 10), "{outside}");
+            assert!(errors[0].help.as_ref().unwrap().contains("--output"));
+        }
     }
 
     #[test]

@@ -29,7 +29,8 @@ release_group = "Release"
 # password_env = "SMTP_PASSWORD"
 "#,
     ),
-    (".gitignore", "/site/\n"),
+    // `.site.*`: the build's lock file, and the staging folder of a build in progress.
+    (".gitignore", "/site/\n/.site.*\n"),
     (
         "content/audiences/team.md",
         r#"+++

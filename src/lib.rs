@@ -152,7 +152,11 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         reports: &weekly,
         zone,
     };
-    let staging = write::Staging::create(&output).map_err(|e| {
+    let staging = write::Staging::create(&output, |holder| {
+        let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+        eprintln!("waiting for another build of {}{pid}…", output.display());
+    })
+    .map_err(|e| {
         fail(
             diagnostics.clone(),
             Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())),

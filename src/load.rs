@@ -1,6 +1,6 @@
 //! Load: find the record files under `content/` and read them as UTF-8 text.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,30 +26,124 @@ pub struct RawFile {
 }
 
 /// Lists record files (`*.md`, `*.toml`) under `root/content`, sorted, skipping hidden ones.
+///
+/// Symbolic links are followed only while they stay inside the project: git stores links, so a
+/// branch could otherwise publish any file of the machine that builds it, and a link that was
+/// silently skipped would drop its record (a critical blocker) from the status. A link leaving
+/// the project, a broken link or a loop is an error naming the link; all of them are reported.
 pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(Diagnostic::error(format!("no `{CONTENT_DIR}/` folder in {}", root.display()))
             .help("run `statuspress init` to start a project, or pass `--root DIR` to point at one"));
     }
+    let project = project_root(root)?;
+    inside_project(&project, &dir, CONTENT_DIR)?;
+    let mut problems = Vec::new();
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
+    let hidden = |name: &std::ffi::OsStr| name.to_string_lossy().starts_with('.');
+    let mut walker = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
+        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
+    let shown = |path: &Path| {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    };
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // Errors skip the hidden-file filter: an editor's lock file (`.#x.md`) is a broken link.
+            Err(e) if e.path().and_then(Path::file_name).is_some_and(hidden) => continue,
+            Err(e) => {
+                problems.push(walk_error(&project, &e, shown));
+                continue;
+            }
+        };
         let path = entry.path();
         let rel = path.strip_prefix(&dir).unwrap_or(path);
         let content_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let is_dir = entry.file_type().is_dir();
+        if entry.path_is_symlink()
+            && (is_dir || is_record_path(&content_path))
+            && let Err(d) = inside_project(&project, path, &shown(path))
+        {
+            problems.push(d);
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() || !is_record_path(&content_path) {
             continue;
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
-        files.push(RawFile { content_path, bytes });
+        match std::fs::read(path) {
+            Ok(bytes) => files.push(RawFile { content_path, bytes }),
+            Err(e) => {
+                problems.push(Diagnostic::error(format!("cannot read {}: {e}", shown(path))).in_file(shown(path)))
+            }
+        }
     }
-    Ok(files)
+    match combine(problems) {
+        Some(d) => Err(d),
+        None => Ok(files),
+    }
+}
+
+/// The project folder with every link resolved, for [`inside_project`].
+pub fn project_root(root: &Path) -> Result<PathBuf, Diagnostic> {
+    std::fs::canonicalize(root)
+        .map_err(|e| Diagnostic::error(format!("cannot resolve the project folder {}: {e}", root.display())))
+}
+
+/// Resolves `path` (shown to the user as `shown`), refusing it when it leads outside
+/// `project` (from [`project_root`]) or nowhere.
+pub fn inside_project(project: &Path, path: &Path, shown: &str) -> Result<PathBuf, Diagnostic> {
+    let target = std::fs::read_link(path).map_or_else(|_| shown.to_string(), |t| t.display().to_string());
+    match std::fs::canonicalize(path) {
+        Ok(real) if real.starts_with(project) => Ok(real),
+        Ok(real) => {
+            let resolved =
+                if real.display().to_string() == target { String::new() } else { format!(" ({})", real.display()) };
+            Err(Diagnostic::error(format!("`{shown}` is a symbolic link to {target}{resolved}, outside the project"))
+                .in_file(shown)
+                .help("statuspress reads only files inside the project: copy the file in, or link to one inside it"))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Diagnostic::error(format!("`{shown}` is a broken symbolic link: {target} does not exist"))
+                .in_file(shown)
+                .help("fix the link or remove it"))
+        }
+        Err(e) => Err(Diagnostic::error(format!("cannot resolve `{shown}`: {e}")).in_file(shown)),
+    }
+}
+
+/// Explains a failure of the walk over `content/` (a loop, a broken link, a folder it cannot read).
+fn walk_error(project: &Path, error: &walkdir::Error, shown: impl Fn(&Path) -> String) -> Diagnostic {
+    let path = error.path().unwrap_or(Path::new(CONTENT_DIR));
+    let at = shown(path);
+    if let Some(ancestor) = error.loop_ancestor() {
+        return Diagnostic::error(format!(
+            "`{at}` is a symbolic link loop: it leads back to {}, which contains it",
+            shown(ancestor)
+        ))
+        .in_file(&at)
+        .help("remove the link, or point it at a folder that does not contain it");
+    }
+    let unreadable = || Diagnostic::error(format!("cannot read `{at}`: {error}")).in_file(&at);
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return inside_project(project, path, &at).err().unwrap_or_else(unreadable);
+    }
+    unreadable()
+}
+
+/// One diagnostic for several problems (the callers take one): the first, with the rest as
+/// notes (each message names its file).
+fn combine(problems: Vec<Diagnostic>) -> Option<Diagnostic> {
+    let mut problems = problems.into_iter();
+    let first = problems.next()?;
+    Some(problems.fold(first, |d, more| d.note(format!("also: {}", more.message))))
 }
 
 /// Whether a path under `content/` names a record file (`*.md`, `*.toml`, not hidden).

@@ -36,6 +36,8 @@ pub struct Template {
 }
 
 /// The embedded theme with the project's overrides (and additions) applied by file name.
+/// A template that is a symbolic link is read only when it leads inside the project (see
+/// [`crate::load::inside_project`]): `style.css -> /etc/passwd` would publish that file.
 pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut templates: Vec<Template> = DEFAULTS
         .iter()
@@ -49,6 +51,8 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Ok(templates);
     }
+    let project = crate::load::project_root(root).map_err(|d| vec![d])?;
+    crate::load::inside_project(&project, &dir, "templates").map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries.filter_map(Result::ok).collect(),
@@ -59,10 +63,19 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !entry.path().is_file() {
+        let origin = format!("templates/{name}");
+        if name.starts_with('.') {
             continue;
         }
-        let origin = format!("templates/{name}");
+        if entry.file_type().is_ok_and(|t| t.is_symlink())
+            && let Err(d) = crate::load::inside_project(&project, &entry.path(), &origin)
+        {
+            problems.push(d);
+            continue;
+        }
+        if !entry.path().is_file() {
+            continue;
+        }
         match std::fs::read_to_string(entry.path()) {
             Ok(text) => match templates.iter_mut().find(|t| t.name == name) {
                 Some(t) => *t = Template { name, text, origin },
