@@ -257,6 +257,9 @@ fn archived_pages_say_so_and_show_their_own_readiness_first() {
     assert_eq!(title(&w1), "w1 · NO-GO · Launch Plan");
     assert!(w1.contains("href=\"../../assets/favicon-nogo.svg\""));
     assert!(w1.contains("Archived revision w1 (2025-08-12) — now: <span class=\"verdict go\">GO</span>, <a href=\"../../plan.html\">see the current plan</a>"), "{w1}");
+    let changes = project.read("site/revisions/w2/changes.html");
+    assert!(changes.contains("Archived changes of revision w2 (2025-08-19) — now: "), "{changes}");
+    assert!(title(&changes).starts_with("w2 · NO-GO · "), "{}", title(&changes));
     let report = project.read("site/reports/2025-W33/index.html");
     assert!(title(&report).starts_with("2025-W33 · NO-GO · "), "{}", title(&report));
     assert!(report.contains(

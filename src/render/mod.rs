@@ -530,7 +530,11 @@ fn revision_pages(snapshot: &Snapshot, entry: &RevisionEntry, neighbours: &Neigh
     let mut pages =
         vec![Page { path: format!("revisions/{slug}/index.html"), template: "revision.html", root: "../../", extra }];
     if entry.diff.is_some() {
-        let mut extra = vec![("entry", entry_value), ("current_kind", Value::from("revisions"))];
+        let mut extra = vec![
+            ("entry", entry_value),
+            ("current_kind", Value::from("revisions")),
+            ("archived", Value::from(archived)),
+        ];
         extra.extend(own);
         pages.push(Page {
             path: format!("revisions/{slug}/changes.html"),
