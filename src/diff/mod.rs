@@ -388,7 +388,7 @@ pub fn summarize(diff: &Diff) -> String {
         match (item.change, &item.status) {
             ("added", _) => bump(format!("{} added", item.kind.name())),
             ("removed", _) => bump(format!("{} removed", item.kind.name())),
-            (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to)),
+            (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to.replace('-', " "))),
             _ if item.metric.is_some() => bump(format!("{} updated", item.kind.name())),
             _ => bump(format!("{} edited", item.kind.name())),
         }
@@ -436,6 +436,33 @@ mod tests {
             "next review moved 2025-09-03 → 2025-09-16, +13 days"
         );
         assert_eq!(line("root_cause", json!("a"), json!(null)), "root cause removed (was a)");
+    }
+
+    #[test]
+    fn summaries_say_status_words() {
+        let change = |id: &str, to: &str| super::ItemChange {
+            id: id.into(),
+            kind: crate::model::Kind::Blocker,
+            title: String::new(),
+            url: String::new(),
+            change: "changed",
+            status: Some(super::Transition { from: "open".into(), to: to.into() }),
+            fields: Vec::new(),
+            body_edited: false,
+            metric: None,
+            risk: None,
+            lines: Vec::new(),
+        };
+        let side = || super::Side { id: String::new(), date: crate::model::values::Date::parse("2025-08-12").unwrap() };
+        let diff = super::Diff {
+            from: side(),
+            to: side(),
+            readiness: None,
+            health: None,
+            items: vec![change("B-1", "in-progress"), change("B-2", "in-progress"), change("B-3", "resolved")],
+            summary: String::new(),
+        };
+        assert_eq!(super::summarize(&diff), "2 blockers in progress; 1 blocker resolved");
     }
 
     #[test]
