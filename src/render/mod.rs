@@ -28,18 +28,37 @@ use crate::model::{Kind, KindData};
 use crate::write::Staging;
 use templates::Template;
 
-/// Where the built-in parts of the plan page stand; `section` records slot in by `order`.
-pub const PLAN_PARTS: &[(&str, i64)] = &[
-    ("summary", 10),
-    ("assessments", 20),
-    ("blockers", 30),
-    ("actions", 40),
-    ("decisions", 50),
-    ("gates", 60),
-    ("audiences", 70),
-    ("risks", 80),
-    ("metrics", 90),
-    ("milestones", 100),
+/// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
+/// its anchor and heading, and the kind folder whose records it shows (left out without any).
+pub struct PlanPart {
+    pub name: &'static str,
+    pub order: i64,
+    pub anchor: &'static str,
+    pub title: &'static str,
+    pub folder: Option<&'static str>,
+}
+
+const fn part(
+    name: &'static str,
+    order: i64,
+    anchor: &'static str,
+    title: &'static str,
+    folder: Option<&'static str>,
+) -> PlanPart {
+    PlanPart { name, order, anchor, title, folder }
+}
+
+pub const PLAN_PARTS: &[PlanPart] = &[
+    part("summary", 10, "summary", "Executive Summary", None),
+    part("assessments", 20, "assessments", "Review Results", Some("assessments")),
+    part("blockers", 30, "blockers", "Blockers", Some("blockers")),
+    part("actions", 40, "actions", "Actions", Some("actions")),
+    part("decisions", 50, "decisions", "Decisions", Some("decisions")),
+    part("gates", 60, "gates", "Quality Gates and Checkpoints", Some("gates")),
+    part("audiences", 70, "communication", "Communication Strategy", Some("audiences")),
+    part("risks", 80, "risks", "Risk Management", Some("risks")),
+    part("metrics", 90, "metrics", "Success Metrics", Some("metrics")),
+    part("milestones", 100, "timeline", "Timeline", Some("milestones")),
 ];
 
 /// Everything the site shows: the current status and the history behind it.
@@ -275,32 +294,14 @@ struct OutlinePart {
     title: String,
 }
 
-/// The heading and anchor of a built-in part, and which kind's records it shows (a part
-/// with none of them is left out of the page).
-fn part_heading(part: &str) -> (&'static str, &'static str, Option<&'static str>) {
-    match part {
-        "summary" => ("summary", "Executive Summary", None),
-        "assessments" => ("assessments", "Review Results", Some("assessments")),
-        "blockers" => ("blockers", "Blockers", Some("blockers")),
-        "actions" => ("actions", "Actions", Some("actions")),
-        "decisions" => ("decisions", "Decisions", Some("decisions")),
-        "gates" => ("gates", "Quality Gates and Checkpoints", Some("gates")),
-        "audiences" => ("communication", "Communication Strategy", Some("audiences")),
-        "risks" => ("risks", "Risk Management", Some("risks")),
-        "metrics" => ("metrics", "Success Metrics", Some("metrics")),
-        _ => ("timeline", "Timeline", Some("milestones")),
-    }
-}
-
 /// The plan page's order: built-in parts that have records, and `section` records, by order.
 fn outline(status: &Status) -> Vec<OutlinePart> {
     let mut parts: Vec<(i64, usize, OutlinePart)> = PLAN_PARTS
         .iter()
         .enumerate()
-        .filter_map(|(i, (part, order))| {
-            let (anchor, title, folder) = part_heading(part);
-            let shown = folder.is_none_or(|f| !status.items[f].is_empty());
-            shown.then(|| (*order, i, OutlinePart { part, id: None, anchor: anchor.into(), title: title.into() }))
+        .filter(|(_, p)| p.folder.is_none_or(|f| !status.items[f].is_empty()))
+        .map(|(i, p)| {
+            (p.order, i, OutlinePart { part: p.name, id: None, anchor: p.anchor.into(), title: p.title.into() })
         })
         .collect();
     for (i, section) in status.items["sections"].iter().enumerate() {
