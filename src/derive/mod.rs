@@ -26,6 +26,9 @@ pub struct Status {
     pub week: String,
     /// Week of the plan (1 = the week of the plan's `start`), when it has a start.
     pub plan_week: Option<i64>,
+    /// Days since the plan's `next_review` passed; null until then. A plan nobody reviews
+    /// should say so rather than look current.
+    pub review_overdue_days: Option<i64>,
     pub plan: Item,
     pub readiness: Readiness,
     pub health: HealthStatus,
@@ -47,6 +50,8 @@ pub struct Readiness {
     pub release_group: Option<String>,
     /// Why it is NO-GO; empty when GO.
     pub reasons: Vec<String>,
+    /// The same reasons grouped by what they say, naming their records.
+    pub groups: Vec<ReasonGroup>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +59,75 @@ pub struct HealthStatus {
     pub computed: Health,
     pub declared: Option<Health>,
     pub reasons: Vec<String>,
+    /// The same reasons grouped by what they say, naming their records.
+    pub groups: Vec<ReasonGroup>,
+}
+
+/// Reasons of one sort ("4 critical blockers open") with the records they name, so a page
+/// can say it once and link each record instead of repeating a sentence per record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonGroup {
+    pub text: String,
+    pub refs: Vec<RecordRef>,
+}
+
+/// A record a reason names.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl RecordRef {
+    fn of(record: &Record) -> RecordRef {
+        RecordRef { id: record.id.clone(), title: record.title().to_string(), url: record.url.clone() }
+    }
+}
+
+/// Reasons as sentences (for `status.json`, reports and warnings) and grouped (for pages).
+#[derive(Default)]
+struct ReasonList {
+    texts: Vec<String>,
+    /// (singular label, plural label, records), in order of first appearance.
+    groups: Vec<(String, String, Vec<RecordRef>)>,
+}
+
+impl ReasonList {
+    /// Adds a reason about `record`, counted with the others of its sort: `noun` and `state`
+    /// ("critical blocker", "open") make "1 critical blocker open" or "4 critical blockers open".
+    fn add(&mut self, text: String, noun: &str, state: &str, record: &Record) {
+        let one = format!("{noun} {state}");
+        match self.groups.iter_mut().find(|(o, _, refs)| *o == one && !refs.is_empty()) {
+            Some((_, _, refs)) => refs.push(RecordRef::of(record)),
+            None => self.groups.push((one, format!("{noun}s {state}"), vec![RecordRef::of(record)])),
+        }
+        self.texts.push(text);
+    }
+
+    /// Adds a reason that names no record; it stands alone.
+    fn add_plain(&mut self, text: String) {
+        self.groups.push((text.clone(), text.clone(), Vec::new()));
+        self.texts.push(text);
+    }
+
+    fn finish(self) -> (Vec<String>, Vec<ReasonGroup>) {
+        let groups = self
+            .groups
+            .into_iter()
+            .map(|(one, many, refs)| match refs.len() {
+                0 => ReasonGroup { text: one, refs },
+                1 => ReasonGroup { text: format!("1 {one}"), refs },
+                n => ReasonGroup { text: format!("{n} {many}"), refs },
+            })
+            .collect();
+        (self.texts, groups)
+    }
+}
+
+/// "in-progress" → "in progress", for status words inside sentences.
+fn words(status: impl std::fmt::Display) -> String {
+    status.to_string().replace('-', " ")
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -229,10 +303,11 @@ pub fn derive(
     mut warnings: Option<&mut Vec<Diagnostic>>,
 ) -> Option<Status> {
     let plan_record = records.plan()?;
-    let plan_start = match &plan_record.data {
-        KindData::Plan(plan) => plan.start,
-        _ => None,
+    let (plan_start, next_review) = match &plan_record.data {
+        KindData::Plan(plan) => (plan.start, plan.next_review),
+        _ => (None, None),
     };
+    let review_overdue_days = next_review.filter(|d| *d < as_of).map(|d| d.days_until(as_of));
     // Who references whom, and which unresolved blockers block which gate: one pass.
     let mut backlinks: HashMap<Caseless, Vec<&str>> = HashMap::new();
     let mut blocking: HashMap<Caseless, Vec<&str>> = HashMap::new();
@@ -269,10 +344,9 @@ pub fn derive(
     let readiness = readiness(records, &gate_groups);
     let counts = counts(&items);
     let health = health(plan_record, &items);
-    if let Some(warning) = declared_health_warning(plan_record, &health)
-        && let Some(warnings) = warnings
-    {
-        warnings.push(warning);
+    if let Some(warnings) = warnings {
+        warnings.extend(declared_health_warning(plan_record, &health));
+        warnings.extend(review_overdue_days.map(|days| review_warning(plan_record, days)));
     }
 
     let mut top_risks: Vec<&Item> =
@@ -289,6 +363,7 @@ pub fn derive(
         as_of,
         week: crate::report::Week::of(as_of).to_string(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
+        review_overdue_days,
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
         next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
         plan,
@@ -433,33 +508,43 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
 }
 
 fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
-    let mut reasons = Vec::new();
+    let mut reasons = ReasonList::default();
     for record in records.of_kind(Kind::Blocker) {
         if let KindData::Blocker(b) = &record.data
             && b.severity == Severity::Critical
             && b.status.is_unresolved()
         {
-            reasons.push(format!("critical blocker {} “{}” is {}", record.id, b.title, b.status));
+            let text = format!("critical blocker {} “{}” is {}", record.id, b.title, b.status);
+            reasons.add(text, "critical blocker", &words(b.status), record);
         }
     }
     let release = groups.iter().find(|g| g.release);
     match release {
         Some(group) => {
             for id in &group.gates {
-                if let Some(KindData::Gate(g)) = records.get(id).map(|r| &r.data)
+                if let Some(record) = records.get(id)
+                    && let KindData::Gate(g) = &record.data
                     && !g.status.is_cleared()
                 {
-                    reasons.push(format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status));
+                    let text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status);
+                    reasons.add(text, "release gate", &words(g.status), record);
                 }
             }
             if group.gates.is_empty() {
-                reasons.push(format!("release group “{}” has no gates", group.name));
+                reasons.add_plain(format!("release group “{}” has no gates", group.name));
             }
         }
-        None => reasons.push("no release gates are defined".into()),
+        None => reasons.add_plain("no release gates are defined".into()),
     }
+    let (reasons, groups) = reasons.finish();
     let go = reasons.is_empty();
-    Readiness { go, verdict: if go { "GO" } else { "NO-GO" }, release_group: release.map(|g| g.name.clone()), reasons }
+    Readiness {
+        go,
+        verdict: if go { "GO" } else { "NO-GO" },
+        release_group: release.map(|g| g.name.clone()),
+        reasons,
+        groups,
+    }
 }
 
 fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
@@ -508,54 +593,72 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
 }
 
 fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthStatus {
-    let mut red = Vec::new();
-    let mut amber = Vec::new();
+    let mut red = ReasonList::default();
+    let mut amber = ReasonList::default();
     for item in items.values().flatten() {
-        let (id, title) = (item.id(), item.title());
+        let (id, title, record) = (item.id(), item.title(), item.record.as_ref());
         match &item.record.data {
-            KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => {
-                red.push(format!("critical blocker {id} “{title}” is {}", b.status))
-            }
+            KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => red.add(
+                format!("critical blocker {id} “{title}” is {}", b.status),
+                "critical blocker",
+                &words(b.status),
+                record,
+            ),
             KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => {
-                red.push(format!("gate {id} “{title}” failed"))
+                red.add(format!("gate {id} “{title}” failed"), "gate", "failed", record)
             }
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
-                red.push(format!("milestone {id} “{title}” was missed"))
+                red.add(format!("milestone {id} “{title}” was missed"), "milestone", "missed", record)
             }
-            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => amber
-                .push(format!(
-                    "{} risk {id} “{title}” is {} (score {})",
-                    item.derived.band.unwrap_or(""),
-                    r.status,
-                    item.derived.score.unwrap_or(0)
-                )),
-            KindData::Metric(_) if item.derived.state == Some("not-met") => amber.push(format!(
-                "metric {id} “{title}” is {} against a target of {}",
-                item.derived.value_text.as_deref().unwrap_or("?"),
-                item.derived.target_text.as_deref().unwrap_or("?")
-            )),
-            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.push(format!(
-                "{} {id} “{title}” is overdue by {} days",
+            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => {
+                let band = item.derived.band.unwrap_or("");
+                amber.add(
+                    format!("{band} risk {id} “{title}” is {} (score {})", r.status, item.derived.score.unwrap_or(0)),
+                    &format!("{band} risk"),
+                    &words(r.status),
+                    record,
+                )
+            }
+            KindData::Metric(_) if item.derived.state == Some("not-met") => amber.add(
+                format!(
+                    "metric {id} “{title}” is {} against a target of {}",
+                    item.derived.value_text.as_deref().unwrap_or("?"),
+                    item.derived.target_text.as_deref().unwrap_or("?")
+                ),
+                "metric",
+                "below target",
+                record,
+            ),
+            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.add(
+                format!(
+                    "{} {id} “{title}” is overdue by {} days",
+                    item.kind().name(),
+                    item.derived.days_overdue.unwrap_or(0)
+                ),
                 item.kind().name(),
-                item.derived.days_overdue.unwrap_or(0)
-            )),
+                "overdue",
+                record,
+            ),
             _ => {}
         }
     }
-    let computed = if !red.is_empty() {
+    let computed = if !red.texts.is_empty() {
         Health::Red
-    } else if !amber.is_empty() {
+    } else if !amber.texts.is_empty() {
         Health::Amber
     } else {
         Health::Green
     };
     // Red reasons first; the amber ones still matter once the red ones are fixed.
-    let reasons = red.into_iter().chain(amber).collect();
+    let (mut reasons, mut groups) = red.finish();
+    let (amber_reasons, amber_groups) = amber.finish();
+    reasons.extend(amber_reasons);
+    groups.extend(amber_groups);
     let declared = match &plan.data {
         KindData::Plan(plan) => plan.health,
         _ => None,
     };
-    HealthStatus { computed, declared, reasons }
+    HealthStatus { computed, declared, reasons, groups }
 }
 
 fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
@@ -575,6 +678,12 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     ))
     .at(record.origin.locate(field))
     .help("mark it finished, or move the date if the plan changed")
+}
+
+fn review_warning(plan: &Record, days: i64) -> Diagnostic {
+    Diagnostic::warning(format!("review overdue by {days} days: the plan's `next_review` has passed"))
+        .at(plan.origin.locate("next_review"))
+        .help("review the plan, then set `next_review` to the next review date")
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {

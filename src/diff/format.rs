@@ -37,7 +37,9 @@ pub fn text(diff: &Diff, color: bool) -> String {
             "removed" => ("-", "31"),
             _ => ("~", "33"),
         };
-        let _ = writeln!(out, "{} {} {} “{}”", paint(code, mark), item.kind.name(), paint("1", &item.id), item.title);
+        // The plan's id is `plan`: "plan plan" says nothing twice.
+        let name = if item.names_its_kind() { String::new() } else { format!(" {}", paint("1", &item.id)) };
+        let _ = writeln!(out, "{} {}{name} “{}”", paint(code, mark), item.kind.name(), item.title);
         for line in &item.lines {
             let _ = writeln!(out, "    {line}");
         }
@@ -61,11 +63,11 @@ pub fn markdown(diff: &Diff) -> String {
         out.push('\n');
     }
     for item in &diff.items {
+        let id = if item.names_its_kind() { String::new() } else { format!(" `{}`", item.id) };
         let _ = writeln!(
             out,
-            "- {} `{}` {} — {}",
+            "- {}{id} {} — {}",
             verb(item),
-            item.id,
             escape_md(&item.title),
             item.lines.iter().map(|l| escape_md(l)).collect::<Vec<_>>().join("; ")
         );

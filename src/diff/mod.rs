@@ -85,6 +85,14 @@ pub struct RiskChange {
     pub to_band: String,
 }
 
+impl ItemChange {
+    /// Whether the id is just the kind's name (the plan's id is `plan`), so saying both
+    /// would repeat a word.
+    pub fn names_its_kind(&self) -> bool {
+        self.id == self.kind.name()
+    }
+}
+
 impl Diff {
     pub fn is_empty(&self) -> bool {
         self.readiness.is_none() && self.health.is_none() && self.items.is_empty()
@@ -239,25 +247,58 @@ fn field_change(field: &str, from: Value, to: Value) -> FieldChange {
     FieldChange { field: field.to_string(), from, to, slip_days }
 }
 
+/// A field value in words: lists without brackets, runs of whole numbers as ranges
+/// (`weeks` 2, 3, 4 → "2–4").
 fn show(value: &Value) -> String {
     match value {
         Value::Null => "none".into(),
         Value::String(s) => s.clone(),
-        Value::Array(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) if items.is_empty() => "none".into(),
+        Value::Array(items) => match items.iter().map(Value::as_i64).collect::<Option<Vec<i64>>>() {
+            Some(numbers) => ranges(&numbers),
+            None => items.iter().map(show).collect::<Vec<_>>().join(", "),
+        },
         Value::Object(map) => map.get("text").map_or_else(|| value.to_string(), show),
         other => other.to_string(),
     }
 }
 
+/// Whole numbers with consecutive runs joined: [1, 2, 3, 5] → "1–3, 5".
+fn ranges(numbers: &[i64]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let mut j = i;
+        while j + 1 < numbers.len() && numbers[j + 1] == numbers[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i { format!("{}–{}", numbers[i], numbers[j]) } else { numbers[i].to_string() });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// A field's name as words. The plan's own `health` is the declared one, not the computed
+/// health that the diff reports as a transition of its own.
+fn label(field: &str) -> String {
+    match field {
+        "health" => "declared health".into(),
+        _ => field.replace('_', " "),
+    }
+}
+
 fn field_line(field: &FieldChange) -> String {
+    let name = label(&field.field);
     match field.slip_days {
         Some(days) if field.from.is_string() && field.to.is_string() => {
             let verb = if days >= 0 { "moved" } else { "moved earlier" };
-            format!("{} {verb} {} → {}, {days:+} days", field.field, show(&field.from), show(&field.to))
+            format!("{name} {verb} {} → {}, {days:+} days", show(&field.from), show(&field.to))
         }
-        _ if field.from.is_null() => format!("{} set to {}", field.field, show(&field.to)),
-        _ if field.to.is_null() => format!("{} removed (was {})", field.field, show(&field.from)),
-        _ => format!("{} {} → {}", field.field, show(&field.from), show(&field.to)),
+        // `resolved_on` set reads "resolved on 2025-08-20".
+        _ if field.from.is_null() && field.field.ends_with("_on") => format!("{name} {}", show(&field.to)),
+        _ if field.from.is_null() => format!("{name} set to {}", show(&field.to)),
+        _ if field.to.is_null() => format!("{name} removed (was {})", show(&field.from)),
+        _ => format!("{name} {} → {}", show(&field.from), show(&field.to)),
     }
 }
 
@@ -347,7 +388,7 @@ pub fn summarize(diff: &Diff) -> String {
         match (item.change, &item.status) {
             ("added", _) => bump(format!("{} added", item.kind.name())),
             ("removed", _) => bump(format!("{} removed", item.kind.name())),
-            (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to)),
+            (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to.replace('-', " "))),
             _ if item.metric.is_some() => bump(format!("{} updated", item.kind.name())),
             _ => bump(format!("{} edited", item.kind.name())),
         }
@@ -362,4 +403,70 @@ pub fn summarize(diff: &Diff) -> String {
 
 fn plural(kind: &str) -> String {
     Kind::from_name(kind).map_or_else(|| format!("{kind}s"), |k| k.folder().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{field_change, field_line};
+
+    fn line(field: &str, from: serde_json::Value, to: serde_json::Value) -> String {
+        field_line(&field_change(field, from, to))
+    }
+
+    #[test]
+    fn lists_of_weeks_read_as_ranges() {
+        assert_eq!(line("weeks", json!([2, 3]), json!([2, 3, 4])), "weeks 2–3 → 2–4");
+        assert_eq!(line("weeks", json!([1, 3, 4, 7]), json!([5])), "weeks 1, 3–4, 7 → 5");
+    }
+
+    #[test]
+    fn lists_of_words_lose_their_brackets() {
+        assert_eq!(line("blocks", json!(["g-1"]), json!(["g-1", "g-2"])), "blocks g-1 → g-1, g-2");
+        assert_eq!(line("tags", json!([]), json!(["infra"])), "tags none → infra");
+    }
+
+    #[test]
+    fn dates_set_read_as_events_and_fields_as_words() {
+        assert_eq!(line("resolved_on", json!(null), json!("2025-08-20")), "resolved on 2025-08-20");
+        assert_eq!(line("due", json!(null), json!("2025-08-20")), "due set to 2025-08-20");
+        assert_eq!(
+            line("next_review", json!("2025-09-03"), json!("2025-09-16")),
+            "next review moved 2025-09-03 → 2025-09-16, +13 days"
+        );
+        assert_eq!(line("root_cause", json!("a"), json!(null)), "root cause removed (was a)");
+    }
+
+    #[test]
+    fn summaries_say_status_words() {
+        let change = |id: &str, to: &str| super::ItemChange {
+            id: id.into(),
+            kind: crate::model::Kind::Blocker,
+            title: String::new(),
+            url: String::new(),
+            change: "changed",
+            status: Some(super::Transition { from: "open".into(), to: to.into() }),
+            fields: Vec::new(),
+            body_edited: false,
+            metric: None,
+            risk: None,
+            lines: Vec::new(),
+        };
+        let side = || super::Side { id: String::new(), date: crate::model::values::Date::parse("2025-08-12").unwrap() };
+        let diff = super::Diff {
+            from: side(),
+            to: side(),
+            readiness: None,
+            health: None,
+            items: vec![change("B-1", "in-progress"), change("B-2", "in-progress"), change("B-3", "resolved")],
+            summary: String::new(),
+        };
+        assert_eq!(super::summarize(&diff), "2 blockers in progress; 1 blocker resolved");
+    }
+
+    #[test]
+    fn the_plans_health_field_is_the_declared_health() {
+        assert_eq!(line("health", json!("red"), json!("green")), "declared health red → green");
+    }
 }

@@ -190,6 +190,8 @@ pub struct Metric {
     pub target: String,
     pub value: Option<f64>,
     pub group: Option<String>,
+    /// Where the value is measured. Published as `data_source`: an item's `source` is its file.
+    #[serde(rename(serialize = "data_source"))]
     pub source: Option<String>,
 }
 

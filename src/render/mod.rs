@@ -18,7 +18,7 @@ use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::derive::timeline::Timeline;
+use crate::derive::timeline::{RevisionEntry, Timeline};
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
 use crate::history::WORKING;
@@ -28,18 +28,37 @@ use crate::model::{Kind, KindData};
 use crate::write::Staging;
 use templates::Template;
 
-/// Where the built-in parts of the plan page stand; `section` records slot in by `order`.
-pub const PLAN_PARTS: &[(&str, i64)] = &[
-    ("summary", 10),
-    ("assessments", 20),
-    ("blockers", 30),
-    ("actions", 40),
-    ("decisions", 50),
-    ("gates", 60),
-    ("audiences", 70),
-    ("risks", 80),
-    ("metrics", 90),
-    ("milestones", 100),
+/// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
+/// its anchor and heading, and the kind folder whose records it shows (left out without any).
+pub struct PlanPart {
+    pub name: &'static str,
+    pub order: i64,
+    pub anchor: &'static str,
+    pub title: &'static str,
+    pub folder: Option<&'static str>,
+}
+
+const fn part(
+    name: &'static str,
+    order: i64,
+    anchor: &'static str,
+    title: &'static str,
+    folder: Option<&'static str>,
+) -> PlanPart {
+    PlanPart { name, order, anchor, title, folder }
+}
+
+pub const PLAN_PARTS: &[PlanPart] = &[
+    part("summary", 10, "summary", "Executive Summary", None),
+    part("assessments", 20, "assessments", "Review Results", Some("assessments")),
+    part("blockers", 30, "blockers", "Blockers", Some("blockers")),
+    part("actions", 40, "actions", "Actions", Some("actions")),
+    part("decisions", 50, "decisions", "Decisions", Some("decisions")),
+    part("gates", 60, "gates", "Quality Gates and Checkpoints", Some("gates")),
+    part("audiences", 70, "communication", "Communication Strategy", Some("audiences")),
+    part("risks", 80, "risks", "Risk Management", Some("risks")),
+    part("metrics", 90, "metrics", "Success Metrics", Some("metrics")),
+    part("milestones", 100, "timeline", "Timeline", Some("milestones")),
 ];
 
 /// Everything the site shows: the current status and the history behind it.
@@ -82,7 +101,7 @@ pub fn render_site(
     let status = site.current;
     let status_value = with_bodies(&Value::from_serializable(status), status);
     let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
-    let newest_first: Vec<&crate::derive::timeline::RevisionEntry> = site.timeline.revisions.iter().rev().collect();
+    let newest_first: Vec<&RevisionEntry> = site.timeline.revisions.iter().rev().collect();
     let globals = tera.global_context();
     globals.insert_value("index", index(&status_value));
     globals.insert_value("status", status_value);
@@ -95,10 +114,16 @@ pub fn render_site(
     globals.insert("latest", &newest_first.first());
     globals.insert("history_note", &site.history_note);
     globals.insert_value("current_kind", Value::from(""));
+    let working = working_page(site);
+    globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
+    // Every page names the readiness it shows first, in its title and its icon; archived
+    // pages override both with their own revision's.
+    globals.insert("title_prefix", &format!("{} · ", status.readiness.verdict));
+    globals.insert("favicon", verdict_icon(status.readiness.go));
 
     let mut pages = current_pages(status, site.timeline, tera.global_context());
     pages.extend(tombstone_pages(site.timeline));
-    pages.extend(working_page(site));
+    pages.extend(working);
     let (report_files, report_pages) =
         reports::site_files(&tera, site.reports, config, site.zone, templates).map_err(|d| vec![d])?;
     pages.extend(report_pages);
@@ -112,12 +137,15 @@ pub fn render_site(
     pages.par_iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
     // Revisions one at a time per core: each builds its pages, writes them and lets go, so
     // memory holds a couple of revisions' views, never the whole history's.
+    let revisions = &site.timeline.revisions;
     let revision_files: usize = site
         .snapshots
         .par_iter()
-        .zip(site.timeline.revisions.par_iter())
-        .map(|(snapshot, entry)| {
-            let pages = revision_pages(snapshot, entry);
+        .zip(revisions.par_iter())
+        .enumerate()
+        .map(|(i, (snapshot, entry))| {
+            let neighbours = Neighbours::of(revisions, i);
+            let pages = revision_pages(snapshot, entry, &neighbours);
             pages.iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
             if let Some(status) = &snapshot.status {
                 let path = format!("revisions/{}/status.json", entry.revision.slug);
@@ -142,6 +170,9 @@ pub fn render_site(
     files.push(("status.json".into(), crate::derive::to_json(status, true)));
     files.push(("milestones.ics".into(), ics::milestones(status, &title).into_bytes()));
     files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
+    for go in [true, false] {
+        files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
+    }
     match feed(site, config, &title, &tera) {
         Ok(xml) => files.push(("feed.xml".into(), xml.into_bytes())),
         Err(e) => problems.push(templates::template_error(&e, templates, Some("feed.xml"))),
@@ -171,6 +202,22 @@ fn first_line(text: &str) -> &str {
 
 fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {path}: {e}"))
+}
+
+/// The name of the icon of a readiness: `go` or `nogo` (`assets/favicon-<name>.svg`).
+fn verdict_icon(go: bool) -> &'static str {
+    if go { "go" } else { "nogo" }
+}
+
+/// A round icon in the theme's readiness colour, with a tick for GO and a cross for NO-GO,
+/// so the tab says it without relying on colour alone.
+fn favicon(go: bool) -> String {
+    let (colour, mark) =
+        if go { ("#137333", "M9 16.5l4.5 4.5 9-10") } else { ("#b3261e", "M10.5 10.5l11 11M21.5 10.5l-11 11") };
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><circle cx=\"16\" cy=\"16\" r=\"15\" fill=\"{colour}\"/>\
+         <path d=\"{mark}\" fill=\"none\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>\n"
+    )
 }
 
 #[derive(Serialize)]
@@ -242,18 +289,33 @@ fn index(status: &Value) -> Value {
 struct OutlinePart {
     part: &'static str,
     id: Option<String>,
+    /// The part's anchor and heading, for the plan's table of contents.
+    anchor: String,
+    title: String,
 }
 
-/// The plan page's order: built-in parts and `section` records, by order.
+/// The plan page's order: built-in parts that have records, and `section` records, by order.
 fn outline(status: &Status) -> Vec<OutlinePart> {
-    let mut parts: Vec<(i64, usize, OutlinePart)> =
-        PLAN_PARTS.iter().enumerate().map(|(i, (part, order))| (*order, i, OutlinePart { part, id: None })).collect();
+    let mut parts: Vec<(i64, usize, OutlinePart)> = PLAN_PARTS
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.folder.is_none_or(|f| !status.items[f].is_empty()))
+        .map(|(i, p)| {
+            (p.order, i, OutlinePart { part: p.name, id: None, anchor: p.anchor.into(), title: p.title.into() })
+        })
+        .collect();
     for (i, section) in status.items["sections"].iter().enumerate() {
         let order = match &section.record.data {
             KindData::Section(s) => s.order.unwrap_or(1000),
             _ => 1000,
         };
-        parts.push((order, PLAN_PARTS.len() + i, OutlinePart { part: "section", id: Some(section.id().to_string()) }));
+        let part = OutlinePart {
+            part: "section",
+            id: Some(section.id().to_string()),
+            anchor: section.id().to_string(),
+            title: section.title().to_string(),
+        };
+        parts.push((order, PLAN_PARTS.len() + i, part));
     }
     parts.sort_by_key(|(order, i, _)| (*order, *i));
     parts.into_iter().map(|(_, _, p)| p).collect()
@@ -416,28 +478,70 @@ fn revision_view(status: &Status) -> RevisionView<'_> {
     }
 }
 
+/// The revisions before and after one, for previous/next links.
+#[derive(Serialize)]
+struct Neighbours<'a> {
+    previous: Option<Neighbour<'a>>,
+    next: Option<Neighbour<'a>>,
+}
+
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    id: &'a str,
+    slug: &'a str,
+    date: crate::model::values::Date,
+}
+
+impl<'a> Neighbours<'a> {
+    fn of(revisions: &'a [RevisionEntry], i: usize) -> Neighbours<'a> {
+        let at = |i: usize| {
+            revisions.get(i).map(|e| Neighbour { id: &e.revision.id, slug: &e.revision.slug, date: e.revision.date })
+        };
+        Neighbours { previous: i.checked_sub(1).and_then(at), next: at(i + 1) }
+    }
+}
+
+/// What an archived page shows first: its own readiness, in the title and the icon.
+fn archived_extras(label: &str, readiness: Option<&str>) -> [(&'static str, Value); 2] {
+    let verdict = readiness.unwrap_or("unreadable");
+    [
+        ("title_prefix", Value::from(format!("{label} · {verdict} · "))),
+        ("favicon", Value::from(verdict_icon(verdict == "GO"))),
+    ]
+}
+
 /// The archive pages of one revision: its page, and its change page when it has one.
-fn revision_pages(snapshot: &Snapshot, entry: &crate::derive::timeline::RevisionEntry) -> Vec<Page> {
+fn revision_pages(snapshot: &Snapshot, entry: &RevisionEntry, neighbours: &Neighbours<'_>) -> Vec<Page> {
     let slug = &entry.revision.slug;
     let entry_value = Value::from_serializable(entry);
     let view = snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)));
-    let mut pages = vec![Page {
-        path: format!("revisions/{slug}/index.html"),
-        template: "revision.html",
-        root: "../../",
-        extra: vec![
-            ("entry", entry_value.clone()),
-            ("snapshot", view),
-            ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
-            ("current_kind", Value::from("revisions")),
-        ],
-    }];
+    // The working tree's uncommitted state is the current plan, not an archive.
+    let archived = slug != WORKING;
+    let own: Vec<(&'static str, Value)> =
+        if archived { archived_extras(&entry.revision.id, entry.readiness).into() } else { Vec::new() };
+    let mut extra = vec![
+        ("entry", entry_value.clone()),
+        ("snapshot", view),
+        ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
+        ("current_kind", Value::from("revisions")),
+        ("neighbours", Value::from_serializable(neighbours)),
+        ("archived", Value::from(archived)),
+    ];
+    extra.extend(own.iter().cloned());
+    let mut pages =
+        vec![Page { path: format!("revisions/{slug}/index.html"), template: "revision.html", root: "../../", extra }];
     if entry.diff.is_some() {
+        let mut extra = vec![
+            ("entry", entry_value),
+            ("current_kind", Value::from("revisions")),
+            ("archived", Value::from(archived)),
+        ];
+        extra.extend(own);
         pages.push(Page {
             path: format!("revisions/{slug}/changes.html"),
             template: "changes.html",
             root: "../../",
-            extra: vec![("entry", entry_value), ("current_kind", Value::from("revisions"))],
+            extra,
         });
     }
     pages
@@ -473,6 +577,11 @@ fn working_page(site: &SiteModel<'_>) -> Option<Page> {
                 }),
             ),
             ("current_kind", Value::from("revisions")),
+            (
+                "neighbours",
+                Value::from_serializable(&Neighbours::of(&site.timeline.revisions, site.timeline.revisions.len())),
+            ),
+            ("archived", Value::from(false)),
         ],
     })
 }

@@ -86,7 +86,7 @@ pub(crate) fn site_files(
     let mut pages = Vec::new();
     // Emails link to the published site; files in the site link relatively.
     let email_base = config.site.base_url.clone();
-    for w in weeks {
+    for (i, w) in weeks.iter().enumerate() {
         let dir = format!("reports/{}", w.week);
         let rendered = render(tera, &w.report, "../../", all)?;
         files.push((format!("{dir}/report.md"), rendered.markdown.into_bytes()));
@@ -104,11 +104,16 @@ pub(crate) fn site_files(
             path: format!("{dir}/index.html"),
             template: "report.html",
             root: "../../",
-            extra: vec![
+            extra: [
                 ("report", Value::from_serializable(&w.report)),
                 ("emails", Value::from_serializable(&links)),
                 ("current_kind", Value::from("reports")),
-            ],
+                ("previous_week", Value::from_serializable(&i.checked_sub(1).map(|p| weeks[p].week.to_string()))),
+                ("next_week", Value::from_serializable(&weeks.get(i + 1).map(|n| n.week.to_string()))),
+            ]
+            .into_iter()
+            .chain(super::archived_extras(&w.week.to_string(), Some(w.report.readiness)))
+            .collect(),
         });
     }
     let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report).collect();

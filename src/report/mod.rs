@@ -135,7 +135,8 @@ pub struct MetricLine {
     pub previous: Option<String>,
     pub target: String,
     pub state: String,
-    /// `up`, `down`, `same` or `new`, and whether that is toward the target.
+    /// `up`, `down`, `same`, `first measurement`, `not measured` or `no longer measured`
+    /// (words, as every format shows them), and whether that is toward the target.
     pub trend: &'static str,
     pub direction: &'static str,
     /// 0–100, for a bar drawn with table cells.
@@ -371,8 +372,9 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
     };
     let (now, then) = (value(item), before.and_then(value));
     let trend = match (then, now) {
-        (_, None) => "same",
-        (None, Some(_)) => "new",
+        (None, None) => "not measured",
+        (Some(_), None) => "no longer measured",
+        (None, Some(_)) => "first measurement",
         (Some(a), Some(b)) if b > a => "up",
         (Some(a), Some(b)) if b < a => "down",
         _ => "same",
