@@ -160,27 +160,45 @@ fn records_schema(kind: Kind) -> Value {
     };
     defs.insert("record".into(), Value::Object(record));
     let name = kind.name();
+    let many = json!({
+        "type": "array",
+        "minItems": 1,
+        "items": { "allOf": [{ "$ref": "#/$defs/record" }, { "required": ["id"] }] }
+    });
+    // Every key a file may start with, with its description, for editors that complete from
+    // `properties` alone. Only descriptions: `then`/`else` check the values, and checking
+    // them here too would report every wrong value twice.
+    let mut keys: Map<String, Value> = match defs.get("record").and_then(|r| r.get("properties")) {
+        Some(Value::Object(properties)) => properties
+            .iter()
+            .map(|(key, p)| (key.clone(), p.get("description").map_or(json!({}), |d| json!({ "description": d }))))
+            .collect(),
+        _ => Map::new(),
+    };
+    keys.insert(name.into(), json!({ "description": format!("Many records, as [[{name}]] tables.") }));
+    defs.insert("many".into(), many);
+    // `if`/`then`/`else` rather than `anyOf`, so that a validator reports what is wrong in the
+    // form the file uses instead of "matches none of the forms".
     json!({
         "$schema": schemars::consts::meta_schemas::DRAFT2020_12,
         "title": format!("statuspress {name} record"),
         "description": format!(
             "One {name}: top-level fields (or the front matter of a .md record), or many as [[{name}]] tables, each with an id."
         ),
-        "anyOf": [
-            { "$ref": "#/$defs/record" },
-            {
-                "type": "object",
-                "properties": {
-                    name: {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": { "allOf": [{ "$ref": "#/$defs/record" }, { "required": ["id"] }] }
-                    }
-                },
-                "required": [name],
-                "additionalProperties": false
-            }
-        ],
+        "type": "object",
+        "properties": keys,
+        // As the parser decides: an array of tables under the kind's name (a decision's own
+        // `decision` field is a string).
+        "if": {
+            "properties": { name: { "type": "array", "items": { "type": "object" } } },
+            "required": [name]
+        },
+        "then": {
+            "properties": { name: { "$ref": "#/$defs/many" } },
+            "required": [name],
+            "additionalProperties": false
+        },
+        "else": { "$ref": "#/$defs/record" },
         "$defs": defs
     })
 }

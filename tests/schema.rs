@@ -193,6 +193,12 @@ fn wrong_records_are_rejected() {
             "title = \"Gate\"\ngroup = \"Release\"\ncriteria = [{ text = \"x\" }]\n".into(),
             Some("'met' is a required property"),
         ),
+        (
+            "decisions, named like their field",
+            "decision",
+            "[[decision]]\nid = \"d-1\"\ntitle = \"Go\"\ndecision = \"Ship\"\n".into(),
+            None,
+        ),
         ("config typo", "config", "[site]\ntitel = \"x\"\n".into(), Some("'titel' was unexpected")),
         ("config range", "config", "[email.smtp]\nretries = 11\n".into(), Some("11 is greater than the maximum of 10")),
     ];
