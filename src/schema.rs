@@ -18,6 +18,9 @@ use crate::model::records::{
 };
 use crate::model::{Common, Kind};
 
+/// The ids `parse::check_id` accepts, but for the reserved `index`.
+const ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+
 /// Where `init` writes the schemas, relative to the project root; `.taplo.toml` points here.
 pub const DIR: &str = ".statuspress/schema";
 
@@ -151,6 +154,17 @@ fn records_schema(kind: Kind) -> Value {
             if let Value::Object(target) = entry {
                 target.extend(extra.clone());
             }
+        }
+    }
+    // What `check` adds to the plain types: a kind file's records are of that kind, and ids
+    // use the alphabet of `parse::check_id` (which also reserves `index`).
+    if let Some(Value::Object(properties)) = record.get_mut("properties") {
+        properties.insert(
+            "kind".into(),
+            json!({ "const": kind.name(), "description": "The record kind; only needed outside a kind folder." }),
+        );
+        if let Some(Value::Object(id)) = properties.get_mut("id") {
+            id.insert("pattern".into(), json!(ID_PATTERN));
         }
     }
     record.remove("$schema");

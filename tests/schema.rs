@@ -199,6 +199,10 @@ fn wrong_records_are_rejected() {
             "[[decision]]\nid = \"d-1\"\ntitle = \"Go\"\ndecision = \"Ship\"\n".into(),
             None,
         ),
+        ("kind of another folder", "blocker", format!("{blocker}kind = \"risk\"\n"), Some("'blocker' was expected")),
+        ("id with a slash", "blocker", format!("{blocker}id = \"a/b\"\n"), Some("does not match")),
+        ("id too long", "blocker", format!("{blocker}id = \"{}\"\n", "x".repeat(65)), Some("does not match")),
+        ("right id and kind", "blocker", format!("{blocker}id = \"B-1.x_2\"\nkind = \"blocker\"\n"), None),
         ("config typo", "config", "[site]\ntitel = \"x\"\n".into(), Some("'titel' was unexpected")),
         ("config range", "config", "[email.smtp]\nretries = 11\n".into(), Some("11 is greater than the maximum of 10")),
     ];
