@@ -273,6 +273,20 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             ));
             Ok(())
         }
+        Command::Init { dir, from_seed: false } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            let today = statuspress::resolve_as_of(None).map_err(fail)?;
+            let written = statuspress::init::init(&dir, today).map_err(fail)?;
+            for path in &written {
+                report.info(&format!("  created {path}"));
+            }
+            report.info(&format!(
+                "Created a statuspress project in {}. Next: `statuspress --root {} build`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(())
+        }
         Command::Schema { kind, output } => {
             let documents = match kind {
                 Some(name) => statuspress::schema::Document::from_name(name).into_iter().collect(),
@@ -291,20 +305,6 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             std::io::stdout()
                 .write_all(text.as_bytes())
                 .map_err(|e| fail(Diagnostic::error(format!("cannot write the schema: {e}"))))
-        }
-        Command::Init { dir, from_seed: false } => {
-            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
-            let today = statuspress::resolve_as_of(None).map_err(fail)?;
-            let written = statuspress::init::init(&dir, today).map_err(fail)?;
-            for path in &written {
-                report.info(&format!("  created {path}"));
-            }
-            report.info(&format!(
-                "Created a statuspress project in {}. Next: `statuspress --root {} build`",
-                dir.display(),
-                dir.display()
-            ));
-            Ok(())
         }
         Command::Check { as_of, strict } => {
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
