@@ -9,7 +9,7 @@ use crate::parse::toml_errors;
 
 pub const FILE_NAME: &str = "statuspress.toml";
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub site: SiteConfig,
@@ -20,13 +20,14 @@ pub struct Config {
     pub email: EmailConfig,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     /// Overrides the plan's title in page headers.
     pub title: Option<String>,
     /// Absolute URL of the published site, for emails and the feed.
     pub base_url: String,
+    /// The folder the site is built into, relative to the project root.
     pub output: String,
 }
 
@@ -36,18 +37,21 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RevisionMode {
     Tags,
     Commits,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RevisionsConfig {
+    /// Which tags are revisions: a glob such as "week-*".
     pub tags: String,
+    /// Revisions are tags (default) or every commit.
     pub mode: RevisionMode,
+    /// Whether uncommitted changes count as the newest revision.
     pub include_working_tree: bool,
 }
 
@@ -57,7 +61,7 @@ impl Default for RevisionsConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GatesConfig {
     /// Gate groups in order; empty means "in order of the gates' `order`".
@@ -66,7 +70,7 @@ pub struct GatesConfig {
     pub release_group: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RiskConfig {
     /// Upper bounds of the low, medium and high bands; above the last is critical.
@@ -79,10 +83,12 @@ impl Default for RiskConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReportConfig {
+    /// The time zone that report weeks and dates are in, e.g. "UTC".
     pub timezone: String,
+    /// Reports use ISO weeks, which start on monday.
     pub week_start: String,
 }
 
@@ -99,19 +105,24 @@ impl Default for ReportConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EmailConfig {
+    /// The sender, e.g. "QA <qa@example.com>".
     pub from: Option<String>,
+    /// Put before every subject, e.g. "[Release plan]".
     pub subject_prefix: Option<String>,
     pub smtp: SmtpConfig,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SmtpConfig {
+    /// The SMTP server.
     pub host: Option<String>,
+    /// The SMTP port; default: from `security`.
     pub port: Option<u16>,
+    /// "starttls", "tls" or "none".
     pub security: Option<String>,
     /// Names of environment variables; the secrets themselves never live in files.
     pub username_env: Option<String>,
@@ -122,11 +133,13 @@ pub struct SmtpConfig {
     /// How many more times a recipient is tried after a temporary failure (a 4xx reply, a
     /// dropped connection, a timeout); a 5xx reply is final.
     #[serde(deserialize_with = "at_most_max_retries")]
+    #[schemars(range(max = 10))]
     pub retries: Option<u32>,
     /// The wait before the first retry; it doubles before each next one.
     pub retry_delay_ms: Option<u64>,
     /// How long to wait for the server to accept the connection or answer a command.
     #[serde(deserialize_with = "at_least_one_second")]
+    #[schemars(range(min = 1))]
     pub timeout_secs: Option<u64>,
 }
 

@@ -1,4 +1,8 @@
-//! `statuspress init`: a new project with a small example plan that builds as it is.
+//! `statuspress init`: a new project with a small example plan that builds as it is, or with
+//! `--from-seed` the full worked example and its history ([`seed`]). Both come with editor
+//! support: JSON Schemas in `.statuspress/schema/` and a `.taplo.toml` that points at them.
+
+pub mod seed;
 
 use std::path::Path;
 
@@ -128,10 +132,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
             .replace("{today}", &today.to_string())
             .replace("{review}", &start.add_days(7).to_string())
     };
-    if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
-        return Err(Diagnostic::error(format!("{} already holds a statuspress project", dir.display()))
-            .help("run `statuspress build` there, or choose an empty folder"));
-    }
+    refuse_existing(dir)?;
     let mut written = Vec::new();
     for (path, text) in FILES {
         let target = dir.join(path);
@@ -145,6 +146,47 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
         std::fs::write(&target, fill(text))
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
         written.push((*path).to_string());
+    }
+    written.extend(editor_support(dir)?);
+    Ok(written)
+}
+
+/// Creates the worked example in `dir` (see [`seed`]): its records, configuration, editor
+/// support and a git repository holding five weekly revisions. Returns the tags made.
+pub fn init_from_seed(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+    refuse_existing(dir)?;
+    if dir.join(".git").exists() {
+        return Err(Diagnostic::error(format!("{} is already a git repository", dir.display()))
+            .help("`init --from-seed` creates a repository of its own: choose a new folder"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+    seed::replay(dir, || {
+        std::fs::write(dir.join(".gitignore"), "/site/\n")
+            .map_err(|e| Diagnostic::error(format!("cannot write .gitignore: {e}")))?;
+        editor_support(dir).map(drop)
+    })
+}
+
+fn refuse_existing(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
+        return Err(Diagnostic::error(format!("{} already holds a statuspress project", dir.display()))
+            .help("run `statuspress build` there, or choose an empty folder"));
+    }
+    Ok(())
+}
+
+/// Writes the schemas into `.statuspress/schema/` and `.taplo.toml` (unless one exists: it may
+/// hold the user's own settings). Returns the paths written, relative to `dir`.
+fn editor_support(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+    let documents = crate::schema::Document::all();
+    crate::schema::write(&dir.join(crate::schema::DIR), &documents)?;
+    let mut written: Vec<String> =
+        documents.iter().map(|d| format!("{}/{}", crate::schema::DIR, d.file_name())).collect();
+    let taplo = dir.join(".taplo.toml");
+    if !taplo.exists() {
+        std::fs::write(&taplo, crate::schema::taplo_config())
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", taplo.display())))?;
+        written.push(".taplo.toml".into());
     }
     Ok(written)
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -40,6 +40,20 @@ enum Command {
     Init {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
+        /// Write the full worked example instead (the QA coordination plan), with five weekly
+        /// revisions replayed into a new git repository (tags week-1 … week-5). Needs git.
+        #[arg(long)]
+        from_seed: bool,
+    },
+    /// Print or write the JSON Schemas of the record files and of statuspress.toml, for editors.
+    Schema {
+        /// Only this schema: a kind (blocker, gate, …) or `config` for statuspress.toml.
+        /// Default: all of them, printed as one JSON object keyed by these names.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(statuspress::schema::Document::names()))]
+        kind: Option<String>,
+        /// Write `DIR/<kind>.schema.json` and `DIR/statuspress.schema.json` instead of printing.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
     /// Validate the records and report every problem, without writing anything.
     Check {
@@ -247,7 +261,19 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
         report.diagnostics(&[d], false);
     };
     match &cli.command {
-        Command::Init { dir } => {
+        Command::Init { dir, from_seed: true } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            let tags = statuspress::init::init_from_seed(&dir).map_err(fail)?;
+            report.info(&format!(
+                "Created the worked example in {} with {} weekly revisions (tags {}). Next: `statuspress --root {} build`",
+                dir.display(),
+                tags.len(),
+                tags.join(", "),
+                dir.display()
+            ));
+            Ok(())
+        }
+        Command::Init { dir, from_seed: false } => {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
             let today = statuspress::resolve_as_of(None).map_err(fail)?;
             let written = statuspress::init::init(&dir, today).map_err(fail)?;
@@ -260,6 +286,25 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                 dir.display()
             ));
             Ok(())
+        }
+        Command::Schema { kind, output } => {
+            let documents = match kind {
+                Some(name) => statuspress::schema::Document::from_name(name).into_iter().collect(),
+                None => statuspress::schema::Document::all(),
+            };
+            let text = match (output, kind) {
+                (Some(dir), _) => {
+                    for path in statuspress::schema::write(dir, &documents).map_err(fail)? {
+                        report.info(&format!("  wrote {}", path.display()));
+                    }
+                    return Ok(());
+                }
+                (None, Some(_)) => documents.iter().map(|d| statuspress::schema::to_text(&d.schema())).collect(),
+                (None, None) => statuspress::schema::to_text(&statuspress::schema::bundle()),
+            };
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| fail(Diagnostic::error(format!("cannot write the schema: {e}"))))
         }
         Command::Check { as_of, strict } => {
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;

@@ -3,23 +3,30 @@
 //! Each struct denies unknown fields; the fields common to all kinds live in [`Common`]
 //! and are split off before the kind's own struct is deserialized.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::values::*;
 
 /// Fields every kind accepts.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Common {
+    /// The record's id, used in references and URLs; default: the file name without extension.
     #[serde(skip_serializing)]
     pub id: Option<String>,
+    /// The record kind; only needed outside a kind folder.
     #[serde(skip_serializing)]
     pub kind: Option<String>,
+    /// Who owns the item.
     pub owner: Option<String>,
+    /// Free labels.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Ids of related records.
     #[serde(default)]
     pub links: Vec<String>,
+    /// Left out of external audiences' reports.
     #[serde(default)]
     pub confidential: bool,
     /// Only in `.toml` records; `.md` records carry the body after the front matter.
@@ -31,62 +38,97 @@ impl Common {
     pub const FIELDS: &'static [&'static str] = &["id", "kind", "owner", "tags", "links", "confidential", "body"];
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The plan: its title, dates and declared health (`content/plan.md`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// The plan's title.
     pub title: String,
+    /// The owner's role, e.g. "QA lead".
     pub owner_role: Option<String>,
+    /// Where the plan stands.
     pub status: Option<PlanStatus>,
+    /// Plan week 1 begins on this date.
     pub start: Option<Date>,
+    /// When the plan was last reviewed.
     pub updated: Option<Date>,
+    /// When the plan is next reviewed.
     pub next_review: Option<Date>,
+    /// How often the plan is reviewed, e.g. "weekly".
     pub review_cadence: Option<String>,
+    /// Declared health; statuspress also computes one from the records.
     pub health: Option<Health>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One finding of an assessment.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// What was assessed.
     pub area: String,
+    /// What was found.
     pub result: String,
+    /// Details.
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A review or audit and its verdict.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
+    /// What was assessed.
     pub title: String,
+    /// When it was assessed.
     pub date: Option<Date>,
+    /// A grade such as "B+".
     pub grade: Option<String>,
+    /// The score reached.
     pub score: Option<f64>,
+    /// The highest possible score.
     pub max_score: Option<f64>,
+    /// The assessment's verdict.
     pub verdict: Option<Verdict>,
+    /// What went well.
     #[serde(default)]
     pub strengths: Vec<String>,
+    /// What was found, area by area.
     #[serde(default)]
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Something that stands in the way of a gate.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blocker {
+    /// What is blocked, in a few words.
     pub title: String,
+    /// How severe the blocker is.
     pub severity: Severity,
+    /// Open and in-progress blockers still stand in the way.
     pub status: BlockerStatus,
+    /// The area affected.
     pub area: Option<String>,
+    /// A tracker reference.
     pub issue: Option<String>,
+    /// Why it happens.
     pub root_cause: Option<String>,
+    /// What it prevents.
     pub impact: Option<String>,
+    /// How it is being fixed.
     pub remediation: Option<String>,
+    /// When it was found.
     pub opened: Option<Date>,
+    /// When it must be fixed.
     pub due: Option<Date>,
+    /// When it was fixed.
     pub resolved_on: Option<Date>,
+    /// Ids of the gates it blocks.
     #[serde(default)]
     pub blocks: Vec<String>,
 }
 
 /// A gate criterion: plain text, or text with whether it is met.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged, expecting = "a string or a table `{ text = \"…\", met = true }`")]
 pub enum Criterion {
     Text(String),
@@ -108,18 +150,26 @@ impl Serialize for Criterion {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A quality gate: criteria that must be met before release.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
+    /// The gate's name.
     pub title: String,
+    /// The gate group (see `[gates] groups`).
     pub group: String,
+    /// The gate's state; default pending.
     #[serde(default = "default_gate_status")]
     pub status: GateStatus,
+    /// Position among the gates.
     pub order: Option<i64>,
+    /// What must be true to pass: text, or `{ text, met }`.
     #[serde(default)]
     pub criteria: Vec<Criterion>,
+    /// Ids of gates that must pass first.
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// When the gate should pass.
     pub target: Option<Date>,
 }
 
@@ -127,17 +177,27 @@ fn default_gate_status() -> GateStatus {
     GateStatus::Pending
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A risk, scored by likelihood × impact.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
+    /// What could go wrong.
     pub title: String,
+    /// How likely, 1 (rare) to 5 (almost certain).
+    #[schemars(range(min = 1, max = 5))]
     pub likelihood: i64,
+    /// How bad, 1 (minor) to 5 (severe).
+    #[schemars(range(min = 1, max = 5))]
     pub impact: i64,
+    /// The risk's state; default open.
     #[serde(default = "default_risk_status")]
     pub status: RiskStatus,
+    /// What reduces it.
     #[serde(default)]
     pub mitigations: Vec<String>,
+    /// What would show it is happening.
     pub trigger: Option<String>,
+    /// When it is next reviewed.
     pub review: Option<Date>,
 }
 
@@ -145,16 +205,24 @@ fn default_risk_status() -> RiskStatus {
     RiskStatus::Open
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A decision and why it was taken.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
+    /// The decision, in a few words.
     pub title: String,
+    /// The decision's state; default accepted.
     #[serde(default = "default_decision_status")]
     pub status: DecisionStatus,
+    /// When it was decided.
     pub date: Option<Date>,
+    /// What was decided.
     pub decision: String,
+    /// Why.
     pub rationale: Option<String>,
+    /// When it is next reviewed.
     pub next_review: Option<Date>,
+    /// Ids of decisions it replaces.
     #[serde(default)]
     pub supersedes: Vec<String>,
 }
@@ -163,17 +231,25 @@ fn default_decision_status() -> DecisionStatus {
     DecisionStatus::Accepted
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Something someone has to do.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    /// What to do.
     pub title: String,
+    /// The action's state; default todo.
     #[serde(default = "default_action_status")]
     pub status: ActionStatus,
+    /// How urgent.
     pub priority: Option<Severity>,
+    /// A grouping label, e.g. "Immediate (24h)".
     pub horizon: Option<String>,
+    /// When it is due.
     pub due: Option<Date>,
+    /// Who must act or be told.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// Ids of related records.
     #[serde(default)]
     pub relates_to: Vec<String>,
 }
@@ -182,30 +258,44 @@ fn default_action_status() -> ActionStatus {
     ActionStatus::Todo
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A measured value and its target.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// What is measured.
     pub title: String,
+    /// The unit; `%` and units starting with `/` are written without a space.
     pub unit: Option<String>,
+    /// The target: ">= 90", "> 90", "= 100", "<= 5", "< 5" or "80..95".
     pub target: String,
+    /// The latest value; absent means not measured yet.
     pub value: Option<f64>,
+    /// A grouping label.
     pub group: Option<String>,
     /// Where the value is measured. Published as `data_source`: an item's `source` is its file.
     #[serde(rename(serialize = "data_source"))]
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A stretch of the plan with deliverables.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
+    /// The milestone's name.
     pub title: String,
+    /// First day (or use `weeks`).
     pub start: Option<Date>,
+    /// Last day (or use `weeks`).
     pub end: Option<Date>,
+    /// Plan weeks it spans, counted from the plan's `start`, e.g. [2, 3].
     #[serde(default)]
     pub weeks: Vec<u32>,
+    /// The first committed end, to show slips.
     pub baseline_end: Option<Date>,
+    /// The milestone's state; default planned.
     #[serde(default = "default_milestone_status")]
     pub status: MilestoneStatus,
+    /// What it delivers.
     #[serde(default)]
     pub deliverables: Vec<String>,
 }
@@ -214,18 +304,26 @@ fn default_milestone_status() -> MilestoneStatus {
     MilestoneStatus::Planned
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Who receives the weekly report, and how much of it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
+    /// The audience's name.
     pub title: String,
+    /// Email addresses.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// How often they hear from the plan.
     pub cadence: Option<Cadence>,
+    /// How they are reached, e.g. "email".
     pub channel: Option<String>,
+    /// How much they see; default full.
     #[serde(default = "default_detail")]
     pub detail: Detail,
+    /// External audiences never see confidential records.
     #[serde(default)]
     pub external: bool,
+    /// What they care about.
     #[serde(default)]
     pub topics: Vec<String>,
 }
@@ -234,10 +332,13 @@ fn default_detail() -> Detail {
     Detail::Full
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A free-form part of the plan page.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    /// The section's heading.
     pub title: String,
+    /// Position on the plan page.
     pub order: Option<i64>,
 }
 

@@ -46,6 +46,21 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// For editors: a `YYYY-MM-DD` string (TOML dates are checked against it too).
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date", "description": "A date like 2025-08-12." })
+    }
+}
+
 impl Date {
     /// Parses `YYYY-MM-DD`, explaining impossible dates such as 2026-02-30.
     pub fn parse(text: &str) -> Result<Date, String> {
@@ -100,7 +115,7 @@ impl fmt::Display for Date {
 macro_rules! choice {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }

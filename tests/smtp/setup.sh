@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Prepares what the send tests need: a Python venv with aiosmtpd and a test CA with a
-# certificate for localhost/127.0.0.1, under target/smtp-test. Prints the env to export.
+# Prepares what the send and schema tests need: a Python venv with aiosmtpd and jsonschema, and
+# a test CA with a certificate for localhost/127.0.0.1, under target/smtp-test. Prints the env to export.
 set -euo pipefail
 dir="${1:-target/smtp-test}"
 mkdir -p "$dir"
 if [ ! -x "$dir/venv/bin/python" ]; then
   python3 -m venv "$dir/venv"
-  "$dir/venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd
+fi
+# jsonschema validates the editor schemas (tests/schema.rs); checked apart so older venvs gain it.
+if ! "$dir/venv/bin/python" -c 'import aiosmtpd, jsonschema' 2>/dev/null; then
+  "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check aiosmtpd jsonschema
 fi
 if [ ! -f "$dir/server.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=statuspress test CA" \
