@@ -329,3 +329,56 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_checkout_of_an_old_tag_shows_only_its_past() {
+    let project = weekly_project();
+    project.git(&["checkout", "--quiet", "week-1"], "2025-08-27", "Zoe");
+    project.run(&["build", "--as-of", "2025-09-01"]).assert_ok().assert_stderr("(1 revision)");
+    let site = project.path().join("site");
+    assert!(site.join("revisions/week-1/index.html").is_file());
+    assert!(!site.join("revisions/week-2").exists(), "a tag made after the checkout is not its history");
+    assert!(!site.join("revisions/working/changes.html").exists(), "the tree equals HEAD: no working revision");
+    // A change to the checked-out tree is the working revision, compared with HEAD.
+    project.remove("content/actions/A-1.md");
+    project.run(&["build", "--as-of", "2025-09-01"]).assert_ok().assert_stderr("(2 revisions)");
+    let changes = project.read("site/revisions/working/changes.html");
+    assert!(changes.contains("week-1") && changes.contains("A-1"), "{changes}");
+}
+
+/// Finds an object of the repository whose id starts with four decimal digits, adding
+/// files until one exists (ids are fixed by the pinned dates, so this is deterministic).
+fn digit_prefixed_object(project: &Project) -> String {
+    for n in 0..64 {
+        let objects = project.git(&["rev-list", "--objects", "--all"], "2025-08-27", "Zoe");
+        if let Some(id) = objects.lines().map(|l| &l[..4]).find(|p| p.chars().all(|c| c.is_ascii_digit())) {
+            return id.to_string();
+        }
+        project.write(&format!("notes/{n}.txt"), &format!("note {n}\n"));
+        project.commit(&format!("note {n}"), "2025-08-27", "Zoe");
+    }
+    panic!("no object id starting with four digits");
+}
+
+#[test]
+fn date_named_tags_win_over_object_ids_that_look_like_them() {
+    let project = weekly_project();
+    let digits = digit_prefixed_object(&project);
+    // `2026-W01`-style names whose leading digits are also an object id prefix.
+    let (old, new) = (format!("{digits}-W00"), format!("{digits}-W01"));
+    project.git(&["tag", &old, "week-1"], "2025-08-27", "Zoe");
+    project.git(&["tag", &new, "week-2"], "2025-08-27", "Zoe");
+    let run = project.run(&["diff", &old, &new]);
+    run.assert_ok();
+    assert!(run.stdout.contains(&format!("Changes {old} (2025-08-12) → {new} (2025-08-19)")), "{}", run.stdout);
+    // A tag named like the abbreviated id of another commit is the tag, not the commit.
+    let week2 = project.git(&["rev-parse", "week-2^{commit}"], "2025-08-27", "Zoe");
+    let prefix = &week2[..8];
+    project.git(&["tag", prefix, "week-1"], "2025-08-27", "Zoe");
+    let run = project.run(&["diff", prefix, "week-2"]);
+    run.assert_ok();
+    assert!(run.stdout.contains("open → resolved"), "`{prefix}` is the tag on week-1:\n{}", run.stdout);
+    // Expressions and plain abbreviated ids still work when no name matches.
+    let week1 = project.git(&["rev-parse", "week-1^{commit}"], "2025-08-27", "Zoe");
+    project.run(&["diff", &week1[..10], "week-2^0"]).assert_ok();
+}
