@@ -132,9 +132,10 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             .note(first),
         );
     }
+    let current = history::snapshots::current(newest, &config, options.as_of, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
-    let Some(mut current) = newest.status.clone().filter(|_| !failed) else {
+    let Some(mut current) = current.filter(|_| !failed) else {
         return Err(diagnostics);
     };
     derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);

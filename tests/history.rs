@@ -382,3 +382,28 @@ fn date_named_tags_win_over_object_ids_that_look_like_them() {
     let week1 = project.git(&["rev-parse", "week-1^{commit}"], "2025-08-27", "Zoe");
     project.run(&["diff", &week1[..10], "week-2^0"]).assert_ok();
 }
+
+#[test]
+fn a_plan_untouched_for_a_year_is_overdue_today_while_its_revisions_keep_their_dates() {
+    let project = weekly_project();
+    let run = project.run(&["build", "--as-of", "2026-08-26"]);
+    // The milestone ended on 2025-09-12 and is not done.
+    run.assert_ok().assert_stderr("milestone `m-1` is overdue: due 2025-09-12, 348 days ago");
+    let status = |path: &str| -> serde_json::Value { serde_json::from_str(&project.read(path)).unwrap() };
+    let current = status("site/status.json");
+    assert_eq!(current["as_of"], "2026-08-26");
+    assert_eq!(current["counts"]["overdue"], 1);
+    assert!(current["health"]["reasons"].to_string().contains("overdue by 348 days"), "{}", current["health"]);
+    assert!(project.read("site/milestones/m-1.html").contains("348"), "the item page says how late it is");
+    // Each archived revision, the newest included, is still shown as of its own date.
+    let newest = status("site/revisions/week-3/status.json");
+    assert_eq!(newest["as_of"], "2025-08-26");
+    assert_eq!(newest["counts"]["overdue"], 0);
+    assert_eq!(status("site/revisions/week-1/status.json")["as_of"], "2025-08-12");
+    // SOURCE_DATE_EPOCH is the build date too (the test harness pins it to 2025-08-12).
+    let pinned: serde_json::Value = {
+        project.run(&["build"]).assert_ok();
+        status("site/status.json")
+    };
+    assert_eq!(pinned["as_of"], "2025-08-12");
+}
