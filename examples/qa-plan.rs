@@ -56,7 +56,7 @@ fn run() -> Result<(), String> {
     }
     let output = here.join("site");
     let as_of = statuspress::resolve_as_of(None).map_err(|d| d.message)?;
-    let options = statuspress::BuildOptions { root: &repo, output: Some(&output), as_of, strict: false };
+    let options = statuspress::BuildOptions { root: &repo, output: Some(&output), as_of, strict: false, prune: false };
     match statuspress::build(&options) {
         Ok(built) => {
             for d in &built.diagnostics {

@@ -6,6 +6,7 @@
 
 pub mod glob;
 pub mod snapshots;
+pub mod urls;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
