@@ -308,8 +308,9 @@ pub fn weekly_report(
 ) -> Result<WeeklyReport, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let zone = config.report.zone();
-    let week = pick_week(week, as_of)?;
+    let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
     let snapshots = readable_history(root, &config, as_of)?;
+    let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
     };
@@ -349,6 +350,16 @@ pub fn weekly_report(
     let email =
         report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
     Ok(WeeklyReport { report: built, config, zone, rendered, email })
+}
+
+/// The week `report` shows by default: the last complete week of `as_of`, as a weekly
+/// report is written after its week. A fresh project (no git, or no tag yet) has only its
+/// working tree, dated `as_of`, which lies after that week; rather than fail, the report
+/// is then the current week's so far: what a user running `report` right after `init`
+/// expects to see is the plan as it stands.
+fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: report::Zone) -> report::Week {
+    let last = report::Week::last_complete(as_of);
+    if report::revisions_for(snapshots, last, zone).is_some() { last } else { report::Week::of(as_of) }
 }
 
 /// Every revision of the project; fails when the newest one (today's plan) has errors.

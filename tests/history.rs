@@ -407,3 +407,36 @@ fn a_plan_untouched_for_a_year_is_overdue_today_while_its_revisions_keep_their_d
     };
     assert_eq!(pinned["as_of"], "2025-08-12");
 }
+
+#[test]
+fn a_fresh_project_reports_on_its_working_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("plan");
+    let run =
+        |args: &[&str]| -> common::Run { statuspress().arg("--root").arg(&root).args(args).output().unwrap().into() };
+    run(&["init"]).assert_ok();
+    // No git: the working tree is the only revision, reported in the current week
+    // (SOURCE_DATE_EPOCH pins today to 2025-08-12, in 2025-W33).
+    let report = run(&["report"]);
+    report.assert_ok().assert_stderr("report 2025-W33");
+    assert!(report.stdout.contains("2025-W33"), "{}", report.stdout);
+    // Git without tags: the same.
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&root)
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=T", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", "2025-08-11T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2025-08-11T12:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "--all"]);
+    git(&["commit", "--quiet", "-m", "start"]);
+    run(&["report"]).assert_ok().assert_stderr("report 2025-W33");
+    // Once the last complete week has a revision, it is the default again.
+    git(&["tag", "week-33"]);
+    run(&["report", "--as-of", "2025-08-20"]).assert_ok().assert_stderr("report 2025-W33");
+}
