@@ -98,3 +98,21 @@ fn pages_of_the_working_revision_may_go() {
     project.run(&["build"]).assert_ok();
     assert!(!project.path().join("site/actions/A-2.html").exists());
 }
+
+#[test]
+fn a_broken_tag_fails_the_build_naming_it() {
+    let project = project();
+    project.run(&["build"]).assert_ok();
+    let before = snapshot(&project.path().join("site"));
+    let tag = project.path().join(".git/refs/tags/week-1");
+    std::fs::write(&tag, "not an object id\n").unwrap();
+    project.run(&["build"]).assert_fails().assert_stderr("refs/tags/week-1");
+    // A tag naming an object that is not there.
+    std::fs::write(&tag, "0123456789012345678901234567890123456789\n").unwrap();
+    project
+        .run(&["build"])
+        .assert_fails()
+        .assert_stderr("cannot read tag `week-1` (object 0123456789012345678901234567890123456789)")
+        .assert_stderr("git fsck");
+    assert_eq!(snapshot(&project.path().join("site")), before, "the site is untouched");
+}
