@@ -131,7 +131,7 @@ impl Repo {
             return Ok(found);
         }
         let is_hex = !spec.is_empty() && spec.chars().all(|c| c.is_ascii_hexdigit());
-        // Any other ref (remote branches, `HEAD`) is a name too, and beats an object id.
+        // A hex-looking name of another ref (`refs/remotes/…`) also beats an object id.
         let named = if is_hex { self.repo.try_find_reference(spec).ok().flatten() } else { None };
         let id = match named {
             Some(mut reference) => reference.peel_to_id().map(gix::Id::detach).map_err(|e| e.to_string()),
