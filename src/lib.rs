@@ -50,8 +50,11 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads, validates and derives the working tree of the project at `root`.
-pub fn check(root: &Path, as_of: Date) -> Checked {
+/// Loads, validates and derives the working tree of the project at `root`. With
+/// `history`, it also reads every revision as `build` does, so what fails a build fails
+/// here: unreadable git objects are errors; an old revision whose records have errors is a
+/// warning (its archive page explains it).
+pub fn check(root: &Path, as_of: Date, history: bool) -> Checked {
     let config = match Config::load(root) {
         Ok(config) => config,
         Err(diagnostics) => {
@@ -65,8 +68,53 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
     } else {
         derive::derive(&loaded.records, &config, as_of, Some(&mut diagnostics))
     };
+    if history {
+        diagnostics.extend(check_history(root, &config, as_of));
+    }
     diagnostics::sort(&mut diagnostics);
     Checked { config, status, diagnostics }
+}
+
+/// The problems of the project's history; the newest revision is the working tree (or
+/// matches it), which `check` has reported already.
+fn check_history(root: &Path, config: &Config, as_of: Date) -> Vec<Diagnostic> {
+    let Ok(working) = load::read_content_dir(root) else {
+        return Vec::new(); // reported with the working tree
+    };
+    let loaded = history::History::discover(root, config, as_of, &working).and_then(|found| {
+        let snapshots = history::snapshots::load(&found, working, config)?;
+        Ok((found.warnings, snapshots))
+    });
+    match loaded {
+        Ok((mut warnings, snapshots)) => {
+            let older = snapshots.split_last().map_or(&[][..], |(_, older)| older);
+            warnings.extend(unreadable_revisions(older));
+            warnings
+        }
+        Err(d) => vec![d],
+    }
+}
+
+/// A warning for each old revision whose records have errors, with the first of them.
+fn unreadable_revisions(older: &[history::snapshots::Snapshot]) -> Vec<Diagnostic> {
+    older
+        .iter()
+        .filter(|s| s.status.is_none())
+        .map(|old| {
+            let first = old
+                .errors()
+                .next()
+                .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
+                .unwrap_or_default();
+            let count = old.errors().count();
+            Diagnostic::warning(format!(
+                "revision {} could not be read ({count} error{}); its archive page says why",
+                old.revision.id,
+                if count == 1 { "" } else { "s" }
+            ))
+            .note(first)
+        })
+        .collect()
 }
 
 /// What `build` did.
@@ -85,6 +133,8 @@ pub struct BuildOptions<'a> {
     pub as_of: Date,
     /// Treat warnings as errors (nothing is written).
     pub strict: bool,
+    /// Allow dropping published revisions and item pages (see [`history::urls`]).
+    pub prune: bool,
 }
 
 /// Builds the site of every revision; on any error the previous output is left untouched.
@@ -117,25 +167,17 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let (newest, older) =
         snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
     diagnostics.extend(newest.diagnostics.iter().cloned());
-    for old in older.iter().filter(|s| s.status.is_none()) {
-        let first = old
-            .errors()
-            .next()
-            .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
-            .unwrap_or_default();
-        let count = old.errors().count();
-        diagnostics.push(
-            Diagnostic::warning(format!(
-                "revision {} could not be read ({count} error{}); its archive page says why",
-                old.revision.id,
-                if count == 1 { "" } else { "s" }
-            ))
-            .note(first),
-        );
+    diagnostics.extend(unreadable_revisions(older));
+    let urls = history::urls::permanent(&snapshots);
+    if !options.prune
+        && let Err(d) = history::urls::check_kept(&output, &urls)
+    {
+        diagnostics.push(d);
     }
+    let current = history::snapshots::current(newest, &config, options.as_of, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
-    let Some(mut current) = newest.status.clone().filter(|_| !failed) else {
+    let Some(mut current) = current.filter(|_| !failed) else {
         return Err(diagnostics);
     };
     derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
@@ -167,12 +209,15 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.append(&mut problems);
         diagnostics.clone()
     })?;
+    staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
+        fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
+    })?;
     clock.lap("render and write");
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
     clock.lap("swap in the new site");
-    Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics, timings: clock.laps })
+    Ok(Built { output, files: files + 2, revisions: snapshots.len(), diagnostics, timings: clock.laps })
 }
 
 /// A diff and what it was computed from.
@@ -268,8 +313,9 @@ pub fn weekly_report(
 ) -> Result<WeeklyReport, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let zone = config.report.zone();
-    let week = pick_week(week, as_of)?;
+    let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
     let snapshots = readable_history(root, &config, as_of)?;
+    let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
     };
@@ -309,6 +355,16 @@ pub fn weekly_report(
     let email =
         report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
     Ok(WeeklyReport { report: built, config, zone, rendered, email })
+}
+
+/// The week `report` shows by default: the last complete week of `as_of`, as a weekly
+/// report is written after its week. A fresh project (no git, or no tag yet) has only its
+/// working tree, dated `as_of`, which lies after that week; rather than fail, the report
+/// is then the current week's so far: what a user running `report` right after `init`
+/// expects to see is the plan as it stands.
+fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: report::Zone) -> report::Week {
+    let last = report::Week::last_complete(as_of);
+    if report::revisions_for(snapshots, last, zone).is_some() { last } else { report::Week::of(as_of) }
 }
 
 /// Every revision of the project; fails when the newest one (today's plan) has errors.

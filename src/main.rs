@@ -63,6 +63,9 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Check only the working tree, not the revisions in git.
+        #[arg(long)]
+        no_history: bool,
     },
     /// Build the static site.
     Build {
@@ -75,6 +78,9 @@ enum Command {
         /// Fail on warnings too (nothing is written).
         #[arg(long)]
         strict: bool,
+        /// Allow removing published revisions and item pages (e.g. after deleting a tag).
+        #[arg(long)]
+        prune: bool,
     },
     /// Write the weekly report of a week, for everyone or for one audience.
     Report {
@@ -306,9 +312,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                 .write_all(text.as_bytes())
                 .map_err(|e| fail(Diagnostic::error(format!("cannot write the schema: {e}"))))
         }
-        Command::Check { as_of, strict } => {
+        Command::Check { as_of, strict, no_history } => {
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
-            let checked = statuspress::check(&cli.root, as_of);
+            let checked = statuspress::check(&cli.root, as_of, !*no_history);
             if report.diagnostics(&checked.diagnostics, *strict) {
                 return Err(());
             }
@@ -377,11 +383,16 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
             ));
             Ok(())
         }
-        Command::Build { output, as_of, strict } => {
+        Command::Build { output, as_of, strict, prune } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
-            let options =
-                statuspress::BuildOptions { root: &cli.root, output: output.as_deref(), as_of, strict: *strict };
+            let options = statuspress::BuildOptions {
+                root: &cli.root,
+                output: output.as_deref(),
+                as_of,
+                strict: *strict,
+                prune: *prune,
+            };
             match statuspress::build(&options) {
                 Ok(built) => {
                     report.diagnostics(&built.diagnostics, false);

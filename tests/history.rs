@@ -329,3 +329,114 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_checkout_of_an_old_tag_shows_only_its_past() {
+    let project = weekly_project();
+    project.git(&["checkout", "--quiet", "week-1"], "2025-08-27", "Zoe");
+    project.run(&["build", "--as-of", "2025-09-01"]).assert_ok().assert_stderr("(1 revision)");
+    let site = project.path().join("site");
+    assert!(site.join("revisions/week-1/index.html").is_file());
+    assert!(!site.join("revisions/week-2").exists(), "a tag made after the checkout is not its history");
+    assert!(!site.join("revisions/working/changes.html").exists(), "the tree equals HEAD: no working revision");
+    // A change to the checked-out tree is the working revision, compared with HEAD.
+    project.remove("content/actions/A-1.md");
+    project.run(&["build", "--as-of", "2025-09-01"]).assert_ok().assert_stderr("(2 revisions)");
+    let changes = project.read("site/revisions/working/changes.html");
+    assert!(changes.contains("week-1") && changes.contains("A-1"), "{changes}");
+}
+
+/// Finds an object of the repository whose id starts with four decimal digits, adding
+/// files until one exists (ids are fixed by the pinned dates, so this is deterministic).
+fn digit_prefixed_object(project: &Project) -> String {
+    for n in 0..64 {
+        let objects = project.git(&["rev-list", "--objects", "--all"], "2025-08-27", "Zoe");
+        if let Some(id) = objects.lines().map(|l| &l[..4]).find(|p| p.chars().all(|c| c.is_ascii_digit())) {
+            return id.to_string();
+        }
+        project.write(&format!("notes/{n}.txt"), &format!("note {n}\n"));
+        project.commit(&format!("note {n}"), "2025-08-27", "Zoe");
+    }
+    panic!("no object id starting with four digits");
+}
+
+#[test]
+fn date_named_tags_win_over_object_ids_that_look_like_them() {
+    let project = weekly_project();
+    let digits = digit_prefixed_object(&project);
+    // `2026-W01`-style names whose leading digits are also an object id prefix.
+    let (old, new) = (format!("{digits}-W00"), format!("{digits}-W01"));
+    project.git(&["tag", &old, "week-1"], "2025-08-27", "Zoe");
+    project.git(&["tag", &new, "week-2"], "2025-08-27", "Zoe");
+    let run = project.run(&["diff", &old, &new]);
+    run.assert_ok();
+    assert!(run.stdout.contains(&format!("Changes {old} (2025-08-12) → {new} (2025-08-19)")), "{}", run.stdout);
+    // A tag named like the abbreviated id of another commit is the tag, not the commit.
+    let week2 = project.git(&["rev-parse", "week-2^{commit}"], "2025-08-27", "Zoe");
+    let prefix = &week2[..8];
+    project.git(&["tag", prefix, "week-1"], "2025-08-27", "Zoe");
+    let run = project.run(&["diff", prefix, "week-2"]);
+    run.assert_ok();
+    assert!(run.stdout.contains("open → resolved"), "`{prefix}` is the tag on week-1:\n{}", run.stdout);
+    // Expressions and plain abbreviated ids still work when no name matches.
+    let week1 = project.git(&["rev-parse", "week-1^{commit}"], "2025-08-27", "Zoe");
+    project.run(&["diff", &week1[..10], "week-2^0"]).assert_ok();
+}
+
+#[test]
+fn a_plan_untouched_for_a_year_is_overdue_today_while_its_revisions_keep_their_dates() {
+    let project = weekly_project();
+    let run = project.run(&["build", "--as-of", "2026-08-26"]);
+    // The milestone ended on 2025-09-12 and is not done.
+    run.assert_ok().assert_stderr("milestone `m-1` is overdue: due 2025-09-12, 348 days ago");
+    let status = |path: &str| -> serde_json::Value { serde_json::from_str(&project.read(path)).unwrap() };
+    let current = status("site/status.json");
+    assert_eq!(current["as_of"], "2026-08-26");
+    assert_eq!(current["counts"]["overdue"], 1);
+    assert!(current["health"]["reasons"].to_string().contains("overdue by 348 days"), "{}", current["health"]);
+    assert!(project.read("site/milestones/m-1.html").contains("348"), "the item page says how late it is");
+    // Each archived revision, the newest included, is still shown as of its own date.
+    let newest = status("site/revisions/week-3/status.json");
+    assert_eq!(newest["as_of"], "2025-08-26");
+    assert_eq!(newest["counts"]["overdue"], 0);
+    assert_eq!(status("site/revisions/week-1/status.json")["as_of"], "2025-08-12");
+    // SOURCE_DATE_EPOCH is the build date too (the test harness pins it to 2025-08-12).
+    let pinned: serde_json::Value = {
+        project.run(&["build"]).assert_ok();
+        status("site/status.json")
+    };
+    assert_eq!(pinned["as_of"], "2025-08-12");
+}
+
+#[test]
+fn a_fresh_project_reports_on_its_working_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("plan");
+    let run =
+        |args: &[&str]| -> common::Run { statuspress().arg("--root").arg(&root).args(args).output().unwrap().into() };
+    run(&["init"]).assert_ok();
+    // No git: the working tree is the only revision, reported in the current week
+    // (SOURCE_DATE_EPOCH pins today to 2025-08-12, in 2025-W33).
+    let report = run(&["report"]);
+    report.assert_ok().assert_stderr("report 2025-W33");
+    assert!(report.stdout.contains("2025-W33"), "{}", report.stdout);
+    // Git without tags: the same.
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&root)
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=T", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", "2025-08-11T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2025-08-11T12:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "--all"]);
+    git(&["commit", "--quiet", "-m", "start"]);
+    run(&["report"]).assert_ok().assert_stderr("report 2025-W33");
+    // Once the last complete week has a revision, it is the default again.
+    git(&["tag", "week-33"]);
+    run(&["report", "--as-of", "2025-08-20"]).assert_ok().assert_stderr("report 2025-W33");
+}

@@ -322,6 +322,7 @@ pub fn derive(
             }
         }
     }
+    let waits = dependency_waits(records);
     let owned =
         |ids: Option<&Vec<&str>>| ids.map_or_else(Vec::new, |ids| ids.iter().map(|id| id.to_string()).collect());
     let mut items: BTreeMap<&'static str, Vec<Item>> =
@@ -331,6 +332,11 @@ pub fn derive(
         item.derived.referenced_by = owned(backlinks.get(&Caseless(&record.id)));
         if record.kind == Kind::Gate {
             item.derived.blocked_by = owned(blocking.get(&Caseless(&record.id)));
+            for wait in waits.get(&Caseless(&record.id)).into_iter().flatten() {
+                if !item.derived.blocked_by.iter().any(|id| id.eq_ignore_ascii_case(&wait.id)) {
+                    item.derived.blocked_by.push(wait.id.clone());
+                }
+            }
         }
         if item.derived.overdue
             && let Some(warnings) = warnings.as_deref_mut()
@@ -341,7 +347,7 @@ pub fn derive(
     }
     let plan = item(plan_record, config, as_of, plan_start);
     let gate_groups = gate_groups(records, config);
-    let readiness = readiness(records, &gate_groups);
+    let readiness = readiness(records, &gate_groups, &waits);
     let counts = counts(&items);
     let health = health(plan_record, &items);
     if let Some(warnings) = warnings {
@@ -507,7 +513,54 @@ fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
         .collect()
 }
 
-fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
+/// An unfinished record a gate depends on.
+struct Wait {
+    id: String,
+    /// `blocker B-1 “DB down” is open`.
+    why: String,
+}
+
+/// For each gate, the records in its `depends_on` that are not finished yet. What
+/// "finished" means per kind: a blocker resolved (or won't fix), a gate passed or waived,
+/// an action done or cancelled, a milestone done, a risk accepted or closed, a decision no
+/// longer proposed, a metric meeting its target. Plans, sections, assessments and
+/// audiences have nothing to finish and never hold a gate back.
+fn dependency_waits<'a>(records: &'a Records) -> HashMap<Caseless<'a>, Vec<Wait>> {
+    let by_id: HashMap<Caseless, &Record> = records.all.iter().map(|r| (Caseless(&r.id), r.as_ref())).collect();
+    let mut waits: HashMap<Caseless, Vec<Wait>> = HashMap::new();
+    for gate in records.of_kind(Kind::Gate) {
+        let KindData::Gate(g) = &gate.data else { continue };
+        for dep in g.depends_on.iter().filter_map(|id| by_id.get(&Caseless(id))) {
+            if let Some(state) = unfinished(dep) {
+                let why = format!("{} {} “{}” is {state}", dep.kind.name(), dep.id, dep.title());
+                waits.entry(Caseless(&gate.id)).or_default().push(Wait { id: dep.id.clone(), why });
+            }
+        }
+    }
+    waits
+}
+
+/// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
+fn unfinished(record: &Record) -> Option<String> {
+    match &record.data {
+        KindData::Blocker(b) if b.status.is_unresolved() => Some(b.status.to_string()),
+        KindData::Gate(g) if !g.status.is_cleared() => Some(g.status.to_string()),
+        KindData::Action(a) if !a.status.is_finished() => Some(a.status.to_string()),
+        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(m.status.to_string()),
+        KindData::Risk(r) if r.status.is_live() => Some(r.status.to_string()),
+        KindData::Decision(d) if d.status == crate::model::values::DecisionStatus::Proposed => {
+            Some(d.status.to_string())
+        }
+        KindData::Metric(m) => match (Target::parse(&m.target), m.value) {
+            (Ok(target), Some(v)) if target.is_met(v) => None,
+            (_, Some(_)) => Some("not met".into()),
+            (_, None) => Some("not measured".into()),
+        },
+        _ => None,
+    }
+}
+
+fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, Vec<Wait>>) -> Readiness {
     let mut reasons = ReasonList::default();
     for record in records.of_kind(Kind::Blocker) {
         if let KindData::Blocker(b) = &record.data
@@ -522,12 +575,18 @@ fn readiness(records: &Records, groups: &[GateGroup]) -> Readiness {
     match release {
         Some(group) => {
             for id in &group.gates {
-                if let Some(record) = records.get(id)
-                    && let KindData::Gate(g) = &record.data
-                    && !g.status.is_cleared()
-                {
-                    let text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status);
-                    reasons.add(text, "release gate", &words(g.status), record);
+                let Some(record) = records.get(id) else { continue };
+                let KindData::Gate(g) = &record.data else { continue };
+                let waiting: Vec<&str> =
+                    waits.get(&Caseless(id)).into_iter().flatten().map(|w| w.why.as_str()).collect();
+                // A gate marked passed still waits on what it depends on.
+                if !g.status.is_cleared() || !waiting.is_empty() {
+                    let mut text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status);
+                    if !waiting.is_empty() {
+                        text.push_str(&format!(", waiting on {}", waiting.join(", ")));
+                    }
+                    let state = if g.status.is_cleared() { "waiting".to_string() } else { words(g.status) };
+                    reasons.add(text, "release gate", &state, record);
                 }
             }
             if group.gates.is_empty() {
@@ -697,4 +756,95 @@ fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagn
         .at(plan.origin.locate("health"))
         .help("update `health` in the plan, or resolve what the computed health reports"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{RawFile, load_records};
+
+    /// Derives a plan whose release gate `g-release` depends on `deps`, plus `files`.
+    fn status(deps: &str, files: &[(&str, &str)]) -> Status {
+        let mut raw = vec![
+            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
+            RawFile {
+                content_path: "gates/g-release.md".into(),
+                bytes: format!(
+                    "+++\ntitle = \"Ship\"\ngroup = \"Release\"\nstatus = \"passed\"\ndepends_on = [{deps}]\n+++\n"
+                )
+                .into_bytes(),
+            },
+        ];
+        raw.extend(
+            files
+                .iter()
+                .map(|(path, text)| RawFile { content_path: path.to_string(), bytes: text.as_bytes().to_vec() }),
+        );
+        let config = Config::default();
+        let loaded = load_records(raw, &config);
+        assert!(loaded.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loaded.diagnostics);
+        derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).unwrap()
+    }
+
+    fn gate(status: &Status) -> &Item {
+        status.items["gates"].iter().find(|g| g.id() == "g-release").unwrap()
+    }
+
+    #[test]
+    fn an_open_blocker_dependency_holds_the_gate_back() {
+        let open = "+++\ntitle = \"Replication lag\"\nseverity = \"medium\"\nstatus = \"open\"\n+++\n";
+        let s = status("\"B-7\"", &[("blockers/B-7.md", open)]);
+        assert_eq!(gate(&s).derived.blocked_by, ["B-7"]);
+        assert_eq!(s.readiness.verdict, "NO-GO");
+        assert_eq!(
+            s.readiness.reasons,
+            ["release gate g-release “Ship” (Release) is passed, waiting on blocker B-7 “Replication lag” is open"]
+        );
+        let resolved = open.replace("\"open\"", "\"resolved\"");
+        let s = status("\"B-7\"", &[("blockers/B-7.md", &resolved)]);
+        assert!(gate(&s).derived.blocked_by.is_empty());
+        assert_eq!(s.readiness.verdict, "GO");
+    }
+
+    #[test]
+    fn each_kind_says_when_it_is_finished() {
+        let files = [
+            ("gates/g-2.md", "+++\ntitle = \"Parity\"\ngroup = \"Test\"\n+++\n"),
+            ("actions/A-1.md", "+++\ntitle = \"Migrate\"\nstatus = \"done\"\n+++\n"),
+            ("actions/A-2.md", "+++\ntitle = \"Tune\"\n+++\n"),
+            ("milestones/m-1.md", "+++\ntitle = \"Cutover\"\nstatus = \"in-progress\"\n+++\n"),
+            ("metrics/lag.md", "+++\ntitle = \"Lag\"\ntarget = \"< 5\"\nvalue = 3\n+++\n"),
+            ("metrics/errors.md", "+++\ntitle = \"Errors\"\ntarget = \"< 1\"\n+++\n"),
+            ("risks/r-1.md", "+++\ntitle = \"Vendor\"\nlikelihood = 2\nimpact = 2\nstatus = \"accepted\"\n+++\n"),
+            ("decisions/D-1.md", "+++\ntitle = \"Engine\"\ndecision = \"Use X\"\nstatus = \"proposed\"\n+++\n"),
+            ("audiences/team.md", "+++\ntitle = \"Team\"\n+++\n"),
+        ];
+        let deps = "\"g-2\", \"A-1\", \"A-2\", \"m-1\", \"lag\", \"errors\", \"r-1\", \"D-1\", \"team\"";
+        let s = status(deps, &files);
+        assert_eq!(gate(&s).derived.blocked_by, ["g-2", "A-2", "m-1", "errors", "D-1"]);
+        let reason = &s.readiness.reasons[0];
+        for part in [
+            "gate g-2 “Parity” is pending",
+            "action A-2 “Tune” is todo",
+            "milestone m-1 “Cutover” is in-progress",
+            "metric errors “Errors” is not measured",
+            "decision D-1 “Engine” is proposed",
+        ] {
+            assert!(reason.contains(part), "{part:?} missing from {reason}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_dependency_is_a_located_error_with_a_suggestion() {
+        let gate = "+++\ntitle = \"Ship\"\ngroup = \"Release\"\ndepends_on = [\"B-77\"]\n+++\n";
+        let blocker = "+++\ntitle = \"Lag\"\nseverity = \"low\"\nstatus = \"open\"\n+++\n";
+        let raw = [("plan.md", "+++\ntitle = \"Plan\"\n+++\n"), ("gates/g-1.md", gate), ("blockers/B-7.md", blocker)]
+            .map(|(path, text)| RawFile { content_path: path.into(), bytes: text.as_bytes().to_vec() });
+        let loaded = load_records(raw.into(), &Config::default());
+        let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "`depends_on` names `B-77`, but no record has that id");
+        assert_eq!(errors[0].position().as_deref(), Some("content/gates/g-1.md:4:15"));
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `B-7`?"));
+    }
 }

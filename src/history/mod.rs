@@ -6,7 +6,9 @@
 
 pub mod glob;
 pub mod snapshots;
+pub mod urls;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
@@ -108,9 +110,34 @@ impl Repo {
         names
     }
 
-    /// Resolves a revision expression (tag, branch, sha, `HEAD~2`) to a revision.
+    /// Resolves a tag or a branch named exactly `spec`, if there is one.
+    pub fn find_ref(&self, spec: &str) -> Result<Option<Revision>, Diagnostic> {
+        for (prefix, is_tag) in [("refs/tags/", true), ("refs/heads/", false)] {
+            let Ok(Some(mut reference)) = self.repo.try_find_reference(format!("{prefix}{spec}").as_str()) else {
+                continue;
+            };
+            let commit =
+                reference.peel_to_commit().map_err(|e| git_error(&format!("read `{prefix}{spec}` as a commit"), e))?;
+            return self.revision(commit.id, is_tag.then(|| spec.to_string())).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Resolves a revision expression (`HEAD~2`, `origin/main`, `week-1^`) or, only after
+    /// every reading as a name failed, an abbreviated object id. Names come first because
+    /// date-like tags (`2026-W01`) also start like object ids.
     pub fn resolve(&self, spec: &str) -> Result<Revision, Diagnostic> {
-        let id = self.repo.rev_parse_single(spec).map_err(|_| {
+        if let Some(found) = self.find_ref(spec)? {
+            return Ok(found);
+        }
+        let is_hex = !spec.is_empty() && spec.chars().all(|c| c.is_ascii_hexdigit());
+        // A hex-looking name of another ref (`refs/remotes/…`) also beats an object id.
+        let named = if is_hex { self.repo.try_find_reference(spec).ok().flatten() } else { None };
+        let id = match named {
+            Some(mut reference) => reference.peel_to_id().map(gix::Id::detach).map_err(|e| e.to_string()),
+            None => self.repo.rev_parse_single(spec).map(gix::Id::detach).map_err(|e| e.to_string()),
+        }
+        .map_err(|_| {
             let tags = self.tag_names();
             let mut nearest: Vec<&str> = did_you_mean(spec, tags.iter().map(String::as_str)).into_iter().collect();
             for t in tags.iter().rev().take(5) {
@@ -124,18 +151,19 @@ impl Repo {
                 format!("tags include: {}", nearest.join(", "))
             })
         })?;
-        let commit = id
-            .object()
-            .and_then(|o| o.peel_to_commit())
+        let commit = self
+            .repo
+            .find_object(id)
+            .map_err(|e| e.to_string())
+            .and_then(|o| o.peel_to_commit().map_err(|e| e.to_string()))
             .map_err(|e| git_error(&format!("read `{spec}` as a commit"), e))?;
-        let is_tag = self.tag_names().iter().any(|t| t == spec);
-        self.revision(commit.id, if is_tag { Some(spec.to_string()) } else { None })
+        self.revision(commit.id, None)
     }
 
     /// Reads the commit `id` into a revision named `name` (default: its short sha).
     fn revision(&self, id: ObjectId, name: Option<String>) -> Result<Revision, Diagnostic> {
-        let commit = self.repo.find_commit(id).map_err(|e| git_error("read a commit", e))?;
-        let time = commit.time().map_err(|e| git_error("read a commit time", e))?;
+        let commit = self.repo.find_commit(id).map_err(|e| git_error(&format!("read commit {id}"), e))?;
+        let time = commit.time().map_err(|e| git_error(&format!("read the time of commit {id}"), e))?;
         let author = commit.author().map(|a| a.name.to_string()).unwrap_or_default();
         let message = commit.message_raw_sloppy().to_string().trim().to_string();
         let short = id.to_hex_with_len(7).to_string();
@@ -154,20 +182,38 @@ impl Repo {
         })
     }
 
-    /// The id of the `content/` tree in commit `id`, if it has one.
-    fn content_tree(&self, id: ObjectId) -> Option<ObjectId> {
-        let tree = self.repo.find_commit(id).ok()?.tree().ok()?;
-        tree.lookup_entry_by_path(&self.content_path).ok().flatten().map(|e| e.object_id())
+    /// The id of the `content/` tree in commit `id`; `None` when the commit has none.
+    /// An object that cannot be read is an error naming it, never an empty revision.
+    fn content_tree(&self, id: ObjectId) -> Result<Option<ObjectId>, Diagnostic> {
+        let commit = self.repo.find_commit(id).map_err(|e| git_error(&format!("read commit {id}"), e))?;
+        let tree = commit.tree().map_err(|e| git_error(&format!("read the tree of commit {id}"), e))?;
+        let entry = tree
+            .lookup_entry_by_path(&self.content_path)
+            .map_err(|e| git_error(&format!("find `{}` in commit {id}", self.content_path), e))?;
+        Ok(entry.map(|e| e.object_id()))
+    }
+
+    /// The commits reachable from HEAD; empty before the first commit. A shallow clone's
+    /// walk stops at its boundary; any other missing commit is an error naming it.
+    fn reachable(&self) -> Result<HashSet<ObjectId>, Diagnostic> {
+        let head = self.repo.head().map_err(|e| git_error("read HEAD", e))?;
+        let Some(head) = head.id() else {
+            return Ok(HashSet::new());
+        };
+        let walk = self.repo.rev_walk([head.detach()]).all().map_err(|e| git_error("walk the history", e))?;
+        walk.map(|info| info.map(|i| i.id).map_err(|e| git_error("walk the history from HEAD", e))).collect()
     }
 
     /// The record files of a commit, sorted by path.
     pub fn files(&self, commit: ObjectId) -> Result<Vec<FileRef>, Diagnostic> {
-        let Some(tree_id) = self.content_tree(commit) else {
+        let Some(tree_id) = self.content_tree(commit)? else {
             return Ok(Vec::new());
         };
-        let tree = self.repo.find_tree(tree_id).map_err(|e| git_error("read a tree", e))?;
+        let tree = self.repo.find_tree(tree_id).map_err(|e| git_error(&format!("read tree {tree_id}"), e))?;
         let mut recorder = gix::traverse::tree::Recorder::default();
-        tree.traverse().breadthfirst(&mut recorder).map_err(|e| git_error("walk a tree", e))?;
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(|e| git_error(&format!("walk tree {tree_id} of commit {commit}"), e))?;
         let mut files: Vec<FileRef> = recorder
             .records
             .into_iter()
@@ -216,7 +262,7 @@ impl Repo {
     }
 
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
-        self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error("read a blob", e))
+        self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error(&format!("read blob {id}"), e))
     }
 
     fn shallow_note(&self) -> Option<Diagnostic> {
@@ -261,19 +307,27 @@ impl History {
     }
 
     /// Finds the revisions of the project at `root`. `today` is the working tree's date.
+    /// Only revisions reachable from HEAD count: a checkout of an old tag shows the plan up
+    /// to that tag, not the weeks after it. History that cannot be read (a corrupt pack, a
+    /// missing object, a broken ref) is an error naming the object, so no build silently
+    /// publishes a site without its past; a shallow clone's cut is only a warning.
     pub fn discover(root: &Path, config: &Config, today: Date, working: &[RawFile]) -> Result<History, Diagnostic> {
         let working_revision = || History::working_revision(today);
         let Some(repo) = Repo::open(root)? else {
             return Ok(History { revisions: vec![working_revision()], repo: None, warnings: Vec::new() });
         };
-        let mut warnings: Vec<Diagnostic> = repo.shallow_note().into_iter().collect();
+        let warnings: Vec<Diagnostic> = repo.shallow_note().into_iter().collect();
+        let reachable = repo.reachable()?;
         let mut revisions = match config.revisions.mode {
-            RevisionMode::Tags => tag_revisions(&repo, &config.revisions.tags, &mut warnings)?,
-            RevisionMode::Commits => commit_revisions(&repo)?,
+            RevisionMode::Tags => tag_revisions(&repo, &config.revisions.tags, &reachable)?,
+            RevisionMode::Commits => commit_revisions(&repo, &reachable)?,
         };
         revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.id.cmp(&b.id)));
         assign_slugs(&mut revisions);
 
+        // The working tree is compared with the newest revision reachable from HEAD: that is
+        // HEAD itself when HEAD is tagged (or in commits mode). Untagged commits after the
+        // newest tag also make a working revision, so the site shows what is checked out.
         let differs = match revisions.last().map(|r| &r.source) {
             Some(Source::Commit(id)) => {
                 let newest = repo.files(*id)?;
@@ -300,7 +354,9 @@ impl History {
     }
 }
 
-fn tag_revisions(repo: &Repo, pattern: &str, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Revision>, Diagnostic> {
+/// The tags matching `pattern` whose commit is reachable from HEAD. A tag that cannot be
+/// read is an error naming it: skipping it would silently unpublish its revision.
+fn tag_revisions(repo: &Repo, pattern: &str, reachable: &HashSet<ObjectId>) -> Result<Vec<Revision>, Diagnostic> {
     let references = repo.repo.references().map_err(|e| git_error("list tags", e))?;
     let tags = references.tags().map_err(|e| git_error("list tags", e))?;
     let mut revisions = Vec::new();
@@ -310,30 +366,39 @@ fn tag_revisions(repo: &Repo, pattern: &str, warnings: &mut Vec<Diagnostic>) -> 
         if !glob::matches(pattern, &name) {
             continue;
         }
-        match tag.peel_to_commit() {
-            Ok(commit) => revisions.push(repo.revision(commit.id, Some(name))?),
-            Err(e) => warnings.push(Diagnostic::warning(format!(
-                "tag `{name}` is skipped: it does not lead to a readable commit ({e})"
-            ))),
+        let commit = tag.peel_to_commit().map_err(|e| {
+            git_error(
+                &format!(
+                    "read tag `{name}` (object {})",
+                    tag.target().try_id().map_or_else(String::new, |id| id.to_string())
+                ),
+                e,
+            )
+            .help("the repository is damaged: run `git fsck`, then fetch or restore the missing objects")
+        })?;
+        if reachable.contains(&commit.id) {
+            revisions.push(repo.revision(commit.id, Some(name))?);
         }
     }
     Ok(revisions)
 }
 
 /// Every commit reachable from HEAD whose `content/` differs from its first parent's.
-fn commit_revisions(repo: &Repo) -> Result<Vec<Revision>, Diagnostic> {
-    let head = match repo.repo.head_id() {
-        Ok(id) => id.detach(),
-        Err(_) => return Ok(Vec::new()), // no commits yet
-    };
-    let walk = repo.repo.rev_walk([head]).all().map_err(|e| git_error("walk the history", e))?;
+fn commit_revisions(repo: &Repo, reachable: &HashSet<ObjectId>) -> Result<Vec<Revision>, Diagnostic> {
+    let shallow: HashSet<ObjectId> =
+        repo.repo.shallow_commits().ok().flatten().map(|c| c.iter().copied().collect()).unwrap_or_default();
     let mut revisions = Vec::new();
-    for info in walk {
-        let info = info.map_err(|e| git_error("walk the history", e))?;
-        let tree = repo.content_tree(info.id);
-        let parent_tree = info.parent_ids().next().and_then(|p| repo.content_tree(p.detach()));
+    for id in reachable {
+        let commit = repo.repo.find_commit(*id).map_err(|e| git_error(&format!("read commit {id}"), e))?;
+        let tree = repo.content_tree(*id)?;
+        // A shallow clone's boundary commits list parents it does not have.
+        let parent = commit.parent_ids().next().map(gix::Id::detach).filter(|_| !shallow.contains(id));
+        let parent_tree = match parent {
+            Some(p) => repo.content_tree(p)?,
+            None => None,
+        };
         if tree.is_some() && tree != parent_tree {
-            revisions.push(repo.revision(info.id, None)?);
+            revisions.push(repo.revision(*id, None)?);
         }
     }
     Ok(revisions)
@@ -368,8 +433,13 @@ pub enum Spec {
     Folder(PathBuf),
 }
 
-/// Resolves `working`, a project folder, or a git revision expression.
+/// Resolves a revision named on the command line, trying in turn: a tag, a branch,
+/// `working`, a project folder, a revision expression, and only then an abbreviated
+/// object id (see [`Repo::resolve`]).
 pub fn resolve_spec(root: &Path, repo: Option<&Repo>, spec: &str, today: Date) -> Result<Spec, Diagnostic> {
+    if let Some(found) = repo.map(|r| r.find_ref(spec)).transpose()?.flatten() {
+        return Ok(Spec::Revision(found));
+    }
     let folder = Path::new(spec);
     if spec == WORKING {
         return Ok(Spec::Revision(History::working_revision(today)));

@@ -11,6 +11,8 @@ use crate::config::Config;
 use crate::derive::{self, Status};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, ParsedFile, RawFile};
+use crate::model::Records;
+use crate::model::values::Date;
 
 /// One revision with its derived status, or the problems that kept it from being read.
 pub struct Snapshot {
@@ -114,11 +116,30 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
             let status = if diagnostics.iter().any(Diagnostic::is_error) {
                 None
             } else {
-                let warnings = if n == newest { Some(&mut diagnostics) } else { None };
+                // A committed newest revision gets its warnings from [`current`], as of the
+                // build date rather than its own.
+                let is_current = n == newest && matches!(revision.source, Source::WorkingTree);
+                let warnings = if is_current { Some(&mut diagnostics) } else { None };
                 derive::derive(&loaded.records, config, revision.date, warnings)
             };
             crate::diagnostics::sort(&mut diagnostics);
             Snapshot { revision: revision.clone(), status, diagnostics }
         })
         .collect())
+}
+
+/// The plan as it stands on `as_of` (the build date): the newest revision derived as of
+/// that date, with its warnings. A committed revision's own status keeps its commit date
+/// (its archive page says what was known then), but the site's front page must show
+/// what is overdue today, even when nobody touched the plan for a year.
+pub fn current(newest: &Snapshot, config: &Config, as_of: Date, warnings: &mut Vec<Diagnostic>) -> Option<Status> {
+    let status = newest.status.as_ref()?;
+    if matches!(newest.revision.source, Source::WorkingTree) && status.as_of == as_of {
+        return Some(status.clone());
+    }
+    // Items keep each kind's records in their written order, which is all `Records` needs.
+    let all = std::iter::once(status.plan.record.clone())
+        .chain(status.items.values().flatten().map(|item| item.record.clone()))
+        .collect();
+    derive::derive(&Records::new(all), config, as_of, Some(warnings))
 }

@@ -112,7 +112,8 @@ fn references(record: &Record, ids: &HashMap<Caseless, &Record>, diagnostics: &m
 /// The kind a reference field must point at, if it is restricted.
 fn expected_kind(field: &str) -> Option<Kind> {
     match field {
-        "blocks" | "depends_on" => Some(Kind::Gate),
+        // A gate may wait on any record (a blocker, an action, another gate …).
+        "blocks" => Some(Kind::Gate),
         "supersedes" => Some(Kind::Decision),
         _ => None,
     }
