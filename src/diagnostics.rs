@@ -38,7 +38,8 @@ impl Location {
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
-        let mut end = span.end.clamp(start, line_start + line_text.len());
+        // A span can start inside the line's trailing `\r`s, past the text shown.
+        let mut end = span.end.clamp(start, (line_start + line_text.len()).max(start));
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -248,6 +249,13 @@ mod tests {
     fn span_past_end_is_clamped() {
         let loc = Location::resolve("f", "abc", 10..20);
         assert_eq!((loc.line, loc.col, loc.width), (1, 4, 1));
+    }
+
+    #[test]
+    fn span_in_trailing_carriage_returns_is_clamped() {
+        // Found by tests/fuzz.rs: this used to panic (`clamp` with min > max).
+        let loc = Location::resolve("f", "ab\r\r\nc", 3..5);
+        assert_eq!((loc.line, loc.col, loc.width, loc.line_text.as_str()), (1, 4, 1, "ab"));
     }
 
     #[test]
