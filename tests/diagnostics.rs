@@ -387,6 +387,13 @@ fn control_characters_in_bodies_are_errors_but_tabs_and_line_breaks_are_not() {
         "control character U+0000 in the body",
     );
     run.assert_stderr("help: remove the control character U+0000");
+    // Reported along with the front matter's own problems.
+    let run = expect_error(
+        &[("content/risks/r-2.md", "+++\ntitle = \"R\nimpact = 1\n+++\n\u{7}\n")],
+        "content/risks/r-2.md:5:1",
+        "control character U+0007 in the body",
+    );
+    run.assert_stderr("TOML syntax error");
     expect_error(
         &[(
             "content/decisions/d-9.toml",

@@ -72,13 +72,14 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
             return;
         }
     };
+    // Checked first, so a body's problems are reported even when the front matter has some.
+    let errors_before = out.diagnostics.len();
+    controls::check_body(file, parts.body.clone(), &mut out.diagnostics);
+    let body_ok = out.diagnostics.len() == errors_before;
     let fm = &file.text[parts.front_matter.clone()];
     let Some(table) = parse_toml(file, fm, parts.front_matter.start, out) else {
         return;
     };
-    let errors_before = out.diagnostics.len();
-    controls::check_body(file, parts.body.clone(), &mut out.diagnostics);
-    let body_ok = out.diagnostics.len() == errors_before;
     let body = file.text[parts.body].to_string();
     let record_span = parts.open.start..parts.front_matter.end;
     let input = RecordInput {
