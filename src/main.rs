@@ -214,13 +214,18 @@ fn diff(
             return ExitCode::from(1);
         }
     };
-    let comparison = match statuspress::diff(&cli.root, a, b, today) {
+    let mut comparison = match statuspress::diff(&cli.root, a, b, today) {
         Ok(comparison) => comparison,
         Err(diagnostics) => {
             report.diagnostics(&diagnostics, false);
             return ExitCode::from(1);
         }
     };
+    // A side named by a folder path carries whatever that path holds; the HTML page is read
+    // by people (often in a terminal first), so it gets the escaped name like the text.
+    for side in [&mut comparison.diff.from, &mut comparison.diff.to] {
+        side.id = terminal_safe(&side.id).into_owned();
+    }
     let (diff, config) = (&comparison.diff, &comparison.config);
     let output = match format {
         DiffFormat::Text => statuspress::diff::format::text(diff, color),

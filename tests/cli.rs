@@ -50,7 +50,7 @@ fn diff_output_escapes_revision_names() {
     outer.write(&format!("{side}/content/risks/r-1.md"), "+++\ntitle = \"Risk\"\nlikelihood = 5\nimpact = 4\n+++\n");
     let b = outer.path().join(side);
     let (a, b) = (project.path().to_str().expect("utf-8 path"), b.to_str().expect("utf-8 path"));
-    for format in ["text", "markdown"] {
+    for format in ["text", "markdown", "html"] {
         let run = project.run(&["diff", a, b, "--format", format]);
         run.assert_ok();
         assert_no_raw_controls(&format!("diff --format {format}"), &run.stdout);
