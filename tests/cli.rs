@@ -113,3 +113,12 @@ fn a_bad_source_date_epoch_is_a_problem_of_the_run() {
     );
     run.assert_fails().assert_stderr("SOURCE_DATE_EPOCH must be a number of seconds");
 }
+
+#[test]
+fn info_lines_escape_the_paths_they_quote() {
+    let outer = Project::new(&[]);
+    let dir = outer.path().join("new\x1b[2J\u{202e}");
+    let run = common::Run::from(statuspress().arg("init").arg(&dir).output().expect("run"));
+    run.assert_ok().assert_stderr("new\\u{1b}[2J\\u{202e}");
+    assert_no_raw_controls("stderr", &run.stderr);
+}
