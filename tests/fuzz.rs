@@ -5,6 +5,7 @@
 //! CI runs 500 cases per parser property and 150 project diffs (about 15 s in debug); longer:
 //! `PROPTEST_CASES=100000 cargo test --release --test fuzz`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use proptest::prelude::*;
@@ -321,6 +322,22 @@ fn zone_with_a_huge_negative_hour_count() {
     }
 }
 
+#[test]
+fn an_id_that_changes_kind_diffs_as_a_mirror() {
+    // Found by `diff_of_a_revision_with_itself_is_empty_and_diffs_mirror`: risk R-1 gone and
+    // a metric given the id R-1. Each diff shows the item under its newer kind, so the two
+    // diffs list it in different places; they still say the reverse of each other.
+    let (path, text) = corpus().iter().find(|(p, _)| p == "metrics/infrastructure.toml").expect("example metric");
+    let metric = text.replacen("id = \"test-execution-capability\"", "id = \"R-1\"", 1);
+    let b = project(&[("risks/risks.toml".into(), None), (path.clone(), Some(metric.into_bytes()))]);
+    let (a, b) = (status_of(project(&[])).ok().flatten(), status_of(b).ok().flatten());
+    let (Some(a), Some(b)) = (a, b) else { panic!("both revisions must derive") };
+    let (forward, backward) = (diff::diff(&a, "a", &b, "b"), diff::diff(&b, "b", &a, "a"));
+    let changed = forward.items.iter().find(|i| i.id == "R-1").expect("R-1 in the diff");
+    assert_eq!((changed.change, changed.kind.name()), ("changed", "metric"));
+    assert_mirrored(&a, &b, &forward, &backward).expect("mirrored");
+}
+
 /// The example project with `edits` applied: some files mutated, replaced or removed.
 fn project(edits: &[(String, Option<Vec<u8>>)]) -> Vec<RawFile> {
     let mut files: Vec<RawFile> = corpus()
@@ -364,15 +381,27 @@ fn edit() -> impl Strategy<Value = (String, Option<Vec<u8>>)> {
     ]
 }
 
-/// `diff(B, A)` must say the reverse of `diff(A, B)`, item by item.
-fn assert_mirrored(forward: &Diff, backward: &Diff) -> Result<(), TestCaseError> {
+/// The kind of the item `id` in `status`.
+fn kind_in(status: &Status, id: &str) -> Option<statuspress::model::Kind> {
+    std::iter::once(&status.plan).chain(status.items.values().flatten()).find(|i| i.id() == id).map(|i| i.kind())
+}
+
+/// `diff(B, A)` must say the reverse of `diff(A, B)`, item by item (matched by id).
+fn assert_mirrored(old: &Status, new: &Status, forward: &Diff, backward: &Diff) -> Result<(), TestCaseError> {
     let swap = |t: &Option<diff::Transition>| t.as_ref().map(|t| (t.to.clone(), t.from.clone()));
     let pair = |t: &Option<diff::Transition>| t.as_ref().map(|t| (t.from.clone(), t.to.clone()));
     prop_assert_eq!(swap(&forward.readiness), pair(&backward.readiness));
     prop_assert_eq!(swap(&forward.health), pair(&backward.health));
-    prop_assert_eq!(forward.items.len(), backward.items.len());
-    for (f, b) in forward.items.iter().zip(&backward.items) {
-        prop_assert_eq!((&f.id, f.kind), (&b.id, b.kind));
+    let by_id = |d: &Diff| d.items.iter().map(|i| (i.id.clone(), i.clone())).collect::<BTreeMap<_, _>>();
+    let (forward_items, backward_items) = (by_id(forward), by_id(backward));
+    prop_assert_eq!(forward_items.keys().collect::<Vec<_>>(), backward_items.keys().collect::<Vec<_>>());
+    for (f, b) in forward_items.values().zip(backward_items.values()) {
+        // A changed item is shown as it is in the newer revision; an id can change kind.
+        if f.change == "changed" {
+            prop_assert_eq!((Some(f.kind), Some(b.kind)), (kind_in(new, &f.id), kind_in(old, &f.id)));
+        } else {
+            prop_assert_eq!(f.kind, b.kind);
+        }
         let reversed = match f.change {
             "added" => "removed",
             "removed" => "added",
@@ -419,7 +448,7 @@ proptest! {
         let same = diff::diff(&b, "b", &b, "b");
         prop_assert!(same.is_empty(), "diff(B, B) is not empty: {:?}", same.items);
         let (forward, backward) = (diff::diff(&a, "a", &b, "b"), diff::diff(&b, "b", &a, "a"));
-        assert_mirrored(&forward, &backward)?;
+        assert_mirrored(&a, &b, &forward, &backward)?;
         prop_assert_eq!(forward.is_empty(), backward.is_empty());
         for text in [diff::format::text(&forward, false), diff::format::markdown(&forward)] {
             prop_assert_eq!(terminal_safe(&text), text.as_str(), "a control character in the diff");
