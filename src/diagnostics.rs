@@ -3,6 +3,7 @@
 //! Stages collect `Diagnostic`s instead of returning on the first problem, so one run
 //! reports everything that is wrong. Rendering to a terminal happens only at the edge (CLI).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -37,7 +38,8 @@ impl Location {
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
-        let mut end = span.end.clamp(start, line_start + line_text.len());
+        // A span can start inside the line's trailing `\r`s, past the text shown.
+        let mut end = span.end.clamp(start, (line_start + line_text.len()).max(start));
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -116,7 +118,8 @@ impl Diagnostic {
         }
     }
 
-    /// Renders in the familiar compiler style, optionally with ANSI colour.
+    /// Renders in the familiar compiler style, optionally with ANSI colour. Every piece of
+    /// text that came from input is passed through [`terminal_safe`].
     pub fn render(&self, color: bool) -> String {
         let paint = |code: &str, s: &str| {
             if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
@@ -125,27 +128,59 @@ impl Diagnostic {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        let mut out = format!("{}{} {}\n", paint(code, label), paint("1", ":"), self.message);
+        let mut out = format!("{}{} {}\n", paint(code, label), paint("1", ":"), terminal_safe(&self.message));
         if let Some(loc) = &self.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad}{} {}:{}:{}", paint("1;34", "-->"), loc.path, loc.line, loc.col);
+            let path = terminal_safe(&loc.path);
+            let _ = writeln!(out, "{pad}{} {path}:{}:{}", paint("1;34", "-->"), loc.line, loc.col);
             let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
-            let _ = writeln!(out, "{} {} {}", paint("1;34", &loc.line.to_string()), paint("1;34", "|"), loc.line_text);
-            let lead: String =
-                loc.line_text.chars().take(loc.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            let _ = writeln!(out, "{pad} {} {lead}{}", paint("1;34", "|"), paint(code, &"^".repeat(loc.width)));
+            let line = terminal_safe(&loc.line_text);
+            let _ = writeln!(out, "{} {} {line}", paint("1;34", &loc.line.to_string()), paint("1;34", "|"));
+            // Columns count the characters as written in the file; the caret goes under
+            // the escaped text, which can be wider.
+            let before: String = loc.line_text.chars().take(loc.col - 1).collect();
+            let marked: String = loc.line_text.chars().skip(loc.col - 1).take(loc.width).collect();
+            let lead: String = terminal_safe(&before).chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let width = terminal_safe(&marked).chars().count().max(1);
+            let _ = writeln!(out, "{pad} {} {lead}{}", paint("1;34", "|"), paint(code, &"^".repeat(width)));
         } else if let Some(path) = &self.path {
-            let _ = writeln!(out, " {} {path}", paint("1;34", "-->"));
+            let _ = writeln!(out, " {} {}", paint("1;34", "-->"), terminal_safe(path));
         }
         for note in &self.notes {
-            let _ = writeln!(out, "  = note: {note}");
+            let _ = writeln!(out, "  = note: {}", terminal_safe(note));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = {} {help}", paint("1;36", "help:"));
+            let _ = writeln!(out, "  = {} {}", paint("1;36", "help:"), terminal_safe(help));
         }
         out
     }
+}
+
+/// Bidirectional overrides and isolates, which reorder how a line reads ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from input (titles, file names, revision names) made safe to print on a terminal:
+/// control characters and bidi overrides become visible escapes like `\u{1b}`, so a record
+/// cannot move the cursor, recolour or hide text. Line breaks and tabs stay, since
+/// diagnostics and diff output are legitimately multi-line and tabs align carets.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    // `char::is_control` is exactly C0, DEL and C1.
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Orders diagnostics by file and position so output is stable across runs.
@@ -217,6 +252,13 @@ mod tests {
     }
 
     #[test]
+    fn span_in_trailing_carriage_returns_is_clamped() {
+        // Found by tests/fuzz.rs: this used to panic (`clamp` with min > max).
+        let loc = Location::resolve("f", "ab\r\r\nc", 3..5);
+        assert_eq!((loc.line, loc.col, loc.width, loc.line_text.as_str()), (1, 4, 1, "ab"));
+    }
+
+    #[test]
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("serverity", ["severity", "status"]), Some("severity"));
         assert_eq!(did_you_mean("zzz", ["severity", "status"]), None);
@@ -233,5 +275,28 @@ mod tests {
         assert!(text.contains("2 | serverity = 1"), "{text}");
         assert!(text.contains("^^^^^^^^^"), "{text}");
         assert!(text.contains("help: did you mean `severity`?"), "{text}");
+    }
+
+    #[test]
+    fn escapes_controls_and_bidi_but_keeps_lines_and_tabs() {
+        assert_eq!(terminal_safe("a\x1b[2Jb\u{9b}c\u{7f}"), "a\\u{1b}[2Jb\\u{9b}c\\u{7f}");
+        assert_eq!(terminal_safe("x\u{202e}y\u{2066}z\r"), "x\\u{202e}y\\u{2066}z\\u{d}");
+        assert!(matches!(terminal_safe("line\n\tok é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn rendered_input_carries_no_escape_and_caret_stays_under_the_mark() {
+        let text = "+++\ntitle = \"\x1b[31mred\" x\n";
+        let start = text.find(" x").unwrap() + 1;
+        let d = Diagnostic::error("bad \x1b]0;title\x07")
+            .at(Location::resolve("content/\x1b[1mb.md", text, start..start + 1))
+            .note("see \u{202e}here")
+            .help("fix \x1b");
+        let out = d.render(false);
+        assert!(!out.contains('\x1b') && !out.contains('\x07') && !out.contains('\u{202e}'), "{out:?}");
+        let lines: Vec<&str> = out.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("2 | ")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert_eq!(caret.find('^'), source.find(" x").map(|i| i + 1), "{out}");
     }
 }

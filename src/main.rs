@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use statuspress::diagnostics::Diagnostic;
+use statuspress::diagnostics::{Diagnostic, terminal_safe};
 
 #[derive(Parser)]
 #[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
@@ -58,7 +58,7 @@ enum Command {
     /// Validate the records and report every problem, without writing anything.
     Check {
         /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-        #[arg(long)]
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<String>,
         /// Fail on warnings too.
         #[arg(long)]
@@ -73,7 +73,7 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-        #[arg(long)]
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<String>,
         /// Fail on warnings too (nothing is written).
         #[arg(long)]
@@ -85,7 +85,7 @@ enum Command {
     /// Write the weekly report of a week, for everyone or for one audience.
     Report {
         /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
-        #[arg(long)]
+        #[arg(long, value_parser = week_arg)]
         week: Option<String>,
         /// An audience id (default: the full internal report).
         #[arg(long)]
@@ -96,13 +96,13 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-        #[arg(long)]
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<String>,
     },
     /// Email the weekly report to each audience over SMTP (each recipient once).
     Send {
         /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
-        #[arg(long)]
+        #[arg(long, value_parser = week_arg)]
         week: Option<String>,
         /// Only this audience.
         #[arg(long)]
@@ -117,7 +117,7 @@ enum Command {
         #[arg(long)]
         send_unchanged: bool,
         /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-        #[arg(long)]
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<String>,
     },
     /// Show what changed between two revisions, in status terms.
@@ -133,9 +133,19 @@ enum Command {
         #[arg(long)]
         exit_code: bool,
         /// The working tree's date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-        #[arg(long)]
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<String>,
     },
+}
+
+/// `--as-of` and `--week` are checked while the command line is read, so a malformed value
+/// is a usage error (exit 2, SPEC §7) like an unknown option; the library parses them again.
+fn date_arg(text: &str) -> Result<String, String> {
+    statuspress::model::values::Date::parse(text).map(|_| text.to_string())
+}
+
+fn week_arg(text: &str) -> Result<String, String> {
+    statuspress::report::Week::parse(text).map(|_| text.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -200,9 +210,10 @@ impl Reporter {
         errors > 0 || (strict && warnings > 0)
     }
 
+    /// Prints a line of progress; it may quote input (titles, paths), so it is escaped.
     fn info(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            eprintln!("{}", terminal_safe(text));
         }
     }
 }
@@ -223,13 +234,18 @@ fn diff(
             return ExitCode::from(1);
         }
     };
-    let comparison = match statuspress::diff(&cli.root, a, b, today) {
+    let mut comparison = match statuspress::diff(&cli.root, a, b, today) {
         Ok(comparison) => comparison,
         Err(diagnostics) => {
             report.diagnostics(&diagnostics, false);
             return ExitCode::from(1);
         }
     };
+    // A side named by a folder path carries whatever that path holds; the HTML page is read
+    // by people (often in a terminal first), so it gets the escaped name like the text.
+    for side in [&mut comparison.diff.from, &mut comparison.diff.to] {
+        side.id = terminal_safe(&side.id).into_owned();
+    }
     let (diff, config) = (&comparison.diff, &comparison.config);
     let output = match format {
         DiffFormat::Text => statuspress::diff::format::text(diff, color),
@@ -251,7 +267,7 @@ fn diff(
     let mut stdout = std::io::stdout().lock();
     let written = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush());
     if let Err(e) = written {
-        eprintln!("error: cannot write the diff: {e}");
+        eprintln!("error: cannot write the diff: {}", terminal_safe(&e.to_string()));
         std::process::exit(1);
     }
     // Exit without freeing two whole plans: the OS reclaims them faster.

@@ -305,3 +305,114 @@ fn audience_recipients_must_be_addresses() {
         "recipient `Product Owner` is not an email address",
     );
 }
+
+#[test]
+fn ids_that_are_device_names_on_windows() {
+    let blocker = "+++\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n";
+    let run = expect_error(
+        &[("content/blockers/CON.md", blocker)],
+        "content/blockers/CON.md:1:1",
+        "the file name `CON` is not a valid record id: `CON` is a device name on Windows",
+    );
+    run.assert_stderr("help: rename the file");
+    for (id, reserved) in [("aux", "aux"), ("nul", "nul"), ("Com7", "Com7"), ("lpt1.log", "lpt1"), ("con.txt", "con")] {
+        let text = format!("+++\nid = \"{id}\"\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n");
+        expect_error(
+            &[("content/blockers/B-2.md", &text)],
+            "content/blockers/B-2.md:2:6",
+            &format!("invalid id `{id}`: `{reserved}` is a device name on Windows"),
+        );
+    }
+    let text = "+++\nid = \"a.\"\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n";
+    expect_error(
+        &[("content/blockers/B-2.md", text)],
+        "content/blockers/B-2.md:2:6",
+        "invalid id `a.`: it ends with `.`",
+    );
+    // Names that only start like a device are fine.
+    let ok = "+++\nid = \"console\"\ntitle = \"Auth\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n";
+    Project::base_with(&[("content/blockers/B-2.md", ok), ("content/blockers/COM10.md", blocker)])
+        .run(&["check"])
+        .assert_ok();
+}
+
+#[test]
+fn control_characters_in_single_line_fields_are_located_at_the_character() {
+    let run = expect_error(
+        &[("content/blockers/B-2.md", "+++\ntitle = \"a\\u0000b\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n")],
+        "content/blockers/B-2.md:2:11",
+        "control character U+0000 in `title`",
+    );
+    run.assert_stderr("help: remove the control character U+0000");
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"A\"\nowner = \"Zoe\\u001B[31m\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:3:13",
+        "control character U+001B in `owner`",
+    );
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"A\"\ntags = [\"ok\", \"x\\ty\"]\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:3:17",
+        "control character U+0009 in `tags`",
+    );
+    // C1 controls and DEL count too, and a single-line field may not break lines.
+    expect_error(
+        &[("content/risks/all.toml", "[[risk]]\nid = \"r-9\"\ntitle = \"R\\u009b2J\"\nlikelihood = 1\nimpact = 1\n")],
+        "content/risks/all.toml:3:11",
+        "control character U+009B in `title`",
+    );
+    expect_error(
+        &[(
+            "content/gates/g-2.md",
+            "+++\ntitle = \"G\"\ngroup = \"Release\"\ncriteria = [{ text = \"line\\nbreak\", met = true }]\n+++\n",
+        )],
+        "content/gates/g-2.md:4:27",
+        "control character U+000A in `text`",
+    );
+}
+
+#[test]
+fn control_characters_in_bodies_are_errors_but_tabs_and_line_breaks_are_not() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"A\"\nseverity = \"high\"\nstatus = \"open\"\n+++\nSome\ttext\r\nand a \u{0} here\n",
+        )],
+        "content/blockers/B-2.md:7:7",
+        "control character U+0000 in the body",
+    );
+    run.assert_stderr("help: remove the control character U+0000");
+    // Reported along with the front matter's own problems.
+    let run = expect_error(
+        &[("content/risks/r-2.md", "+++\ntitle = \"R\nimpact = 1\n+++\n\u{7}\n")],
+        "content/risks/r-2.md:5:1",
+        "control character U+0007 in the body",
+    );
+    run.assert_stderr("TOML syntax error");
+    expect_error(
+        &[(
+            "content/decisions/d-9.toml",
+            "title = \"D\"\ndecision = \"Go\"\nrationale = \"\"\"\nWhy:\n\tbecause \\u0007\n\"\"\"\n",
+        )],
+        "content/decisions/d-9.toml:5:10",
+        "control character U+0007 in `rationale`",
+    );
+    let ok = "+++\ntitle = \"A\"\nseverity = \"high\"\nstatus = \"open\"\nremediation = \"\"\"\nStep 1\n\tthen 2\"\"\"\n+++\nBody\twith tab\r\n";
+    Project::base_with(&[("content/blockers/B-2.md", ok)]).run(&["check"]).assert_ok();
+}
+
+#[test]
+fn a_nul_in_a_title_never_reaches_the_site() {
+    let project = Project::base_with(&[(
+        "content/blockers/B-2.md",
+        "+++\ntitle = \"a\\u0000b\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+    )]);
+    let run = project.run(&["build"]);
+    run.assert_fails().assert_stderr("control character U+0000 in `title`");
+    assert!(!project.path().join("site").exists(), "nothing may be written");
+}

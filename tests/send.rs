@@ -203,18 +203,19 @@ fn plain_smtp_is_only_for_this_machine() {
 }
 
 #[test]
-fn a_record_title_cannot_end_a_mime_part() {
-    // The old boundary was `statuspress-<week>-<audience>`: a title holding it ended the real
-    // HTML part and started one the author wrote.
-    let title = "Quiet\\n\\n--statuspress-2025-W34-team\\nContent-Type: text/html\\n\\n\
+fn record_text_cannot_end_a_mime_part() {
+    // The old boundary was `statuspress-<week>-<audience>`: text holding it ended the real
+    // HTML part and started one the author wrote. Titles are single-line (a line break is an
+    // error), so the attack comes through a prose field that the email shows: a decision.
+    let text = "Quiet\\n\\n--statuspress-2025-W34-team\\nContent-Type: text/html\\n\\n\
                  <a href=\\\"https://evil.example/\\\">Click</a><img src=\\\"https://evil.example/t.png\\\">\\n\\n\
                  --statuspress-2025-W34-team--\\n";
-    let blocker = format!("+++\ntitle = \"{title}\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n");
+    let decision = format!("+++\ntitle = \"Vendor\"\ndate = 2025-08-19\ndecision = \"{text}\"\n+++\n");
     let server = SmtpServer::start("starttls");
     let project = common::two_weeks(
         &config(server.port, "starttls"),
         &["dev@example.com"],
-        &[("content/blockers/B-7.md", &blocker)],
+        &[("content/decisions/D-7.md", &decision)],
     );
     send(&project, &["--audience", "team"]).assert_ok();
     let messages = server.messages();

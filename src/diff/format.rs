@@ -4,15 +4,17 @@
 use std::fmt::Write as _;
 
 use super::{Diff, ItemChange};
+use crate::diagnostics::terminal_safe;
 
+/// For a terminal: every piece of input text (revision names, ids, titles) is escaped.
 pub fn text(diff: &Diff, color: bool) -> String {
     let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
     let mut out = format!(
         "{} {} ({}) → {} ({})\n",
         paint("1", "Changes"),
-        diff.from.id,
+        terminal_safe(&diff.from.id),
         diff.from.date,
-        diff.to.id,
+        terminal_safe(&diff.to.id),
         diff.to.date
     );
     if diff.is_empty() {
@@ -38,17 +40,19 @@ pub fn text(diff: &Diff, color: bool) -> String {
             _ => ("~", "33"),
         };
         // The plan's id is `plan`: "plan plan" says nothing twice.
-        let name = if item.names_its_kind() { String::new() } else { format!(" {}", paint("1", &item.id)) };
-        let _ = writeln!(out, "{} {}{name} “{}”", paint(code, mark), item.kind.name(), item.title);
+        let (id, title) = (terminal_safe(&item.id), terminal_safe(&item.title));
+        let name = if item.names_its_kind() { String::new() } else { format!(" {}", paint("1", &id)) };
+        let _ = writeln!(out, "{} {}{name} “{title}”", paint(code, mark), item.kind.name());
         for line in &item.lines {
-            let _ = writeln!(out, "    {line}");
+            let _ = writeln!(out, "    {}", terminal_safe(line));
         }
     }
     out
 }
 
 pub fn markdown(diff: &Diff) -> String {
-    let mut out = format!("## Changes {} ({}) → {} ({})\n\n", diff.from.id, diff.from.date, diff.to.id, diff.to.date);
+    let (from, to) = (terminal_safe(&diff.from.id), terminal_safe(&diff.to.id));
+    let mut out = format!("## Changes {from} ({}) → {to} ({})\n\n", diff.from.date, diff.to.date);
     if diff.is_empty() {
         out.push_str("No changes.\n");
         return out;
@@ -84,10 +88,11 @@ fn verb(item: &ItemChange) -> String {
     }
 }
 
-/// Keeps record text from being read as markdown syntax.
+/// Keeps record text from being read as markdown syntax, or acted on by a terminal that
+/// shows the markdown.
 pub fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in terminal_safe(text).chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
             out.push('\\');
         }
@@ -107,5 +112,6 @@ mod tests {
     #[test]
     fn markdown_escapes_record_text() {
         assert_eq!(escape_md("a *b* <c>"), "a \\*b\\* \\<c\\>");
+        assert_eq!(escape_md("\x1b[2J"), "\\\\u{1b}\\[2J");
     }
 }

@@ -76,6 +76,22 @@ mod tests {
         assert_eq!(&text[parts.body], "");
     }
 
+    proptest::proptest! {
+        /// Fuzzing (see tests/fuzz.rs): any text splits or fails cleanly, into ordered parts
+        /// that lie on character boundaries.
+        #[test]
+        fn any_text_splits_into_ordered_parts(text in "(\\+\\+\\+|\r|\n|\u{feff}|[a-z =\"]|\\PC){0,60}") {
+            if let Ok(parts) = split(&text) {
+                proptest::prop_assert!(parts.open.end <= parts.front_matter.start);
+                proptest::prop_assert!(parts.front_matter.end <= parts.body.start);
+                proptest::prop_assert_eq!(parts.body.end, text.len());
+                for range in [parts.open, parts.front_matter, parts.body] {
+                    proptest::prop_assert!(text.get(range).is_some());
+                }
+            }
+        }
+    }
+
     #[test]
     fn reports_missing_and_unterminated() {
         assert_eq!(split("title = 1\n"), Err(FrontMatterError::Missing));

@@ -1,5 +1,6 @@
 //! Parse: source files → typed records, with a diagnostic for every problem found.
 
+mod controls;
 mod frontmatter;
 pub(crate) mod toml_errors;
 
@@ -71,6 +72,10 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
             return;
         }
     };
+    // Checked first, so a body's problems are reported even when the front matter has some.
+    let errors_before = out.diagnostics.len();
+    controls::check_body(file, parts.body.clone(), &mut out.diagnostics);
+    let body_ok = out.diagnostics.len() == errors_before;
     let fm = &file.text[parts.front_matter.clone()];
     let Some(table) = parse_toml(file, fm, parts.front_matter.start, out) else {
         return;
@@ -84,7 +89,9 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
         default_id: Some(file.stem()),
         body: Some(body),
     };
-    if let Some(record) = build_record(file, folder, input, out) {
+    if let Some(record) = build_record(file, folder, input, out)
+        && body_ok
+    {
         out.records.push(record);
     }
 }
@@ -208,6 +215,7 @@ fn build_record(
         .collect();
     let origin = Origin { file: file.clone(), span, fields };
     let errors_before = out.diagnostics.len();
+    controls::check_table(file, table.get_ref(), base, &mut out.diagnostics);
 
     let kind = resolve_kind(&table, folder, &origin, out)?;
 
@@ -354,7 +362,25 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if id.eq_ignore_ascii_case("index") {
         return Err("`index` is reserved for list pages".into());
     }
+    if id.ends_with('.') {
+        return Err("it ends with `.`, which Windows drops from file names".into());
+    }
+    if let Some(device) = windows_device(id) {
+        return Err(format!(
+            "`{device}` is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with any extension), \
+             so its page could not be written there; use e.g. `{device}-1`"
+        ));
+    }
     Ok(())
+}
+
+/// The part of `id` that Windows reserves for a device, if any: the name before the first
+/// `.`, compared ignoring case (`con`, `NUL.txt`, `com1.log`).
+fn windows_device(id: &str) -> Option<&str> {
+    let name = id.split('.').next().unwrap_or(id);
+    let upper = name.to_ascii_uppercase();
+    let numbered = |prefix: &str| upper.strip_prefix(prefix).is_some_and(|n| matches!(n.as_bytes(), [b'1'..=b'9']));
+    (matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL") || numbered("COM") || numbered("LPT")).then_some(name)
 }
 
 fn resolve_kind(table: &Spanned<DeTable<'_>>, folder: FolderKind, origin: &Origin, out: &mut Parsed) -> Option<Kind> {
@@ -469,5 +495,15 @@ mod tests {
         assert!(check_id("Index").is_err());
         assert!(check_id("B-1.v2_x").is_ok());
         assert!(check_id(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn ids_that_windows_cannot_store() {
+        for id in ["CON", "nul", "Aux.md", "prn.x.y", "COM1", "lpt9.txt", "a.", "a.b."] {
+            assert!(check_id(id).is_err(), "{id}");
+        }
+        for id in ["CONSOLE", "con-1", "COM10", "COM0", "LPT", "nul_2", "a.b", "x.con"] {
+            assert!(check_id(id).is_ok(), "{id}");
+        }
     }
 }

@@ -76,11 +76,12 @@ impl Zone {
             _ => return Err(bad()),
         };
         let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-        let (h, m): (i32, i32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        // Unsigned: the sign was read above, and `-20` hours must not pass the bound check.
+        let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
         if h > 14 || m > 59 {
             return Err(bad());
         }
-        Ok(Zone { offset_seconds: sign * (h * 3600 + m * 60) })
+        Ok(Zone { offset_seconds: sign * (i32::from(h) * 3600 + i32::from(m) * 60) })
     }
 }
 

@@ -1,0 +1,132 @@
+//! Control characters in record text: an error where the author wrote them.
+//!
+//! Record text ends up in terminals, file names, email headers and pages; a NUL or an ESC
+//! written as `\u0000` or `\u001b` in a TOML string would be carried through all of them.
+//! Single-line fields may hold none; prose fields and bodies may hold tabs and line breaks.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::SourceFile;
+
+/// Fields of running prose, where tabs and line breaks are legitimate. Every other string
+/// (titles, owners, ids, tags, statuses, recipients, criteria…) is a single line.
+const PROSE: &[&str] =
+    &["body", "issue", "root_cause", "impact", "remediation", "decision", "rationale", "trigger", "note"];
+
+/// Whether `c` is allowed in a field of running prose or in a markdown body.
+fn prose_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Reports the first control character of every string in `table` (nested arrays and
+/// tables included). `base` is where the table's text starts in `file`.
+pub fn check_table(file: &SourceFile, table: &DeTable<'_>, base: usize, out: &mut Vec<Diagnostic>) {
+    for (key, value) in table.iter() {
+        check_value(file, key.get_ref(), value, base, out);
+    }
+}
+
+fn check_value(file: &SourceFile, field: &str, value: &Spanned<DeValue<'_>>, base: usize, out: &mut Vec<Diagnostic>) {
+    match value.get_ref() {
+        DeValue::String(text) => {
+            let prose = PROSE.contains(&field);
+            let Some(c) = text.chars().find(|c| c.is_control() && !(prose && prose_char(*c))) else {
+                return;
+            };
+            let span = value.span();
+            let literal = file.text.get(span.start + base..span.end + base).unwrap_or("");
+            let at = find_written(literal, c)
+                .map_or(span.start + base..span.end + base, |r| r.start + span.start + base..r.end + span.start + base);
+            let allowed =
+                if prose { "only tabs and line breaks are allowed there" } else { "it is a single-line field" };
+            out.push(
+                Diagnostic::error(format!("control character {} in `{field}`", code_point(c)))
+                    .at(file.locate(at))
+                    .help(format!("remove the control character {} ({allowed})", code_point(c))),
+            );
+        }
+        DeValue::Array(items) => {
+            for item in items.iter() {
+                check_value(file, field, item, base, out);
+            }
+        }
+        DeValue::Table(table) => check_table(file, table, base, out),
+        DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => {}
+    }
+}
+
+/// Reports the first control character of a markdown body, other than tabs and line breaks.
+pub fn check_body(file: &SourceFile, body: Range<usize>, out: &mut Vec<Diagnostic>) {
+    let text = file.text.get(body.clone()).unwrap_or("");
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| c.is_control() && !prose_char(*c)) {
+        let at = body.start + i;
+        out.push(
+            Diagnostic::error(format!("control character {} in the body", code_point(c)))
+                .at(file.locate(at..at + c.len_utf8()))
+                .help(format!(
+                    "remove the control character {} (only tabs and line breaks are allowed)",
+                    code_point(c)
+                )),
+        );
+    }
+}
+
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Where `c` is written in a TOML string literal, raw or as an escape (`\u001b`, `\e`, `\t`…):
+/// the byte range of its first occurrence. Escaped backslashes (`\\u0000`) are skipped.
+fn find_written(literal: &str, c: char) -> Option<Range<usize>> {
+    let mut from = 0;
+    while let Some(found) = literal.get(from..)?.find(['\\', c]) {
+        let at = from + found;
+        if literal[at..].starts_with(c) {
+            return Some(at..at + c.len_utf8());
+        }
+        let rest = &literal[at + 1..];
+        let hex = |digits: usize| {
+            rest.get(1..1 + digits).and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32)
+        };
+        let (decoded, len) = match rest.chars().next() {
+            Some('b') => (Some('\u{8}'), 1),
+            Some('t') => (Some('\t'), 1),
+            Some('n') => (Some('\n'), 1),
+            Some('f') => (Some('\u{c}'), 1),
+            Some('r') => (Some('\r'), 1),
+            Some('e') => (Some('\u{1b}'), 1),
+            Some('x') => (hex(2), 3),
+            Some('u') => (hex(4), 5),
+            Some('U') => (hex(8), 9),
+            Some(other) => (None, other.len_utf8()),
+            None => (None, 0),
+        };
+        match decoded {
+            Some(d) if d == c => return Some(at..at + 1 + len),
+            // A well-formed escape of another character: its digits are ASCII.
+            Some(_) => from = at + 1 + len,
+            // `\\`, `\"`, a line-ending backslash or a malformed escape: skip one character.
+            None => from = at + 1 + rest.chars().next().map_or(0, char::len_utf8),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_written;
+
+    #[test]
+    fn finds_raw_and_escaped_forms() {
+        assert_eq!(find_written("\"a\\u0000b\"", '\0'), Some(2..8));
+        assert_eq!(find_written("\"\\\\u0000 \\U00000000\"", '\0'), Some(9..19));
+        assert_eq!(find_written("\"x\\e[2J\"", '\u{1b}'), Some(2..4));
+        assert_eq!(find_written("'a\tb'", '\t'), Some(2..3));
+        assert_eq!(find_written("\"\\u00\"", '\0'), None);
+        assert_eq!(find_written("\"é\\", '\0'), None);
+    }
+}
