@@ -35,7 +35,7 @@ pub struct GateRow {
     pub status: String,
     pub done: usize,
     pub total: usize,
-    /// `3/5 cleared`, `1/2 criteria met · ✓ passed`.
+    /// `3/5 cleared`; `1/2 met · ✓ passed` (criteria), `unchecked` when none says.
     pub text: String,
     pub release: bool,
     pub text_y: f64,
@@ -95,10 +95,8 @@ pub fn build(status: &Status) -> GateChart {
             };
             let criteria = match (total, g.criteria.len()) {
                 (_, 0) => "no criteria".to_string(),
-                (0, 1) => "1 criterion, unchecked".to_string(),
-                (0, n) => format!("{n} criteria, unchecked"),
-                (checked, all) if checked < all => format!("{met}/{checked} checked criteria met"),
-                _ => format!("{met}/{total} criteria met"),
+                (0, _) => "unchecked".to_string(),
+                _ => format!("{met}/{total} met"),
             };
             rows.push(GateRow {
                 kind,

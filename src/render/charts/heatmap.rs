@@ -18,7 +18,7 @@ const RIGHT: f64 = 8.0;
 /// Marker pills per cell: two columns of three rows.
 const SLOTS: usize = 6;
 const PILL_W: f64 = 28.0;
-const PILL_H: f64 = 14.0;
+const PILL_H: f64 = 15.0;
 /// Rows of the table beside the chart; the risks list has them all.
 const TABLE_LIMIT: usize = 50;
 
@@ -180,7 +180,7 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
         }
         let (cx, cy) = cell_origin(*likelihood, *impact);
         let x = cx + 4.0 + (n % 2) as f64 * (PILL_W + 4.0);
-        let y = cy + 14.0 + (n / 2) as f64 * (PILL_H + 2.0);
+        let y = cy + 13.0 + (n / 2) as f64 * (PILL_H + 2.0);
         let arrow = was.map(|(l, i)| {
             let from = centre(l, i);
             arrow((from.0, from.1), (x + PILL_W / 2.0, y + PILL_H / 2.0), format!("{l} × {i}"))
@@ -214,7 +214,7 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
                 let n = SLOTS - 1;
                 overflow.push(Overflow {
                     x: px(x + 4.0 + (n % 2) as f64 * (PILL_W + 4.0) + PILL_W / 2.0),
-                    y: px(y + 14.0 + (n / 2) as f64 * (PILL_H + 2.0) + PILL_H - 4.0),
+                    y: px(y + 13.0 + (n / 2) as f64 * (PILL_H + 2.0) + PILL_H - 4.0),
                     more: count - (SLOTS - 1),
                 });
             }
