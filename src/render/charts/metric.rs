@@ -11,7 +11,8 @@ use crate::model::values::{Target, number};
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 52.0;
-const RIGHT: f64 = 16.0;
+/// Room for the target's label, right of the plot.
+const RIGHT: f64 = 96.0;
 const TOP: f64 = 22.0;
 const BOTTOM: f64 = 40.0;
 
@@ -42,6 +43,7 @@ pub struct MetricChart {
 pub struct TargetLine {
     pub y: f64,
     pub label: String,
+    /// The label sits right of the plot, level with the line.
     pub label_y: f64,
 }
 
@@ -160,8 +162,7 @@ pub fn build(series: &[MetricPoint], target: Option<Target>, unit: &str, target_
             } else {
                 format!("target {target_text}")
             },
-            // Above the line, unless that leaves the plot.
-            label_y: px(if y(*t) - 4.0 < TOP + 8.0 { y(*t) + 12.0 } else { y(*t) - 4.0 }),
+            label_y: px(y(*t) + 4.0),
         })
         .collect();
     let axis_title = if unit.is_empty() { "Value".to_string() } else { format!("Value ({unit})") };
