@@ -233,3 +233,16 @@ fn metric_chart_shows_each_value_and_a_gap_where_none_was_measured() {
     assert!(list.contains("<svg class=\"sparkline\""), "metric lists get sparklines");
     assert!(list.contains("<title id=\"spark-pass-rate-t\">week-1 57.1% → week-3 92.4%</title>"));
 }
+
+#[test]
+fn a_project_theme_redraws_a_chart_by_overriding_its_component() {
+    let project = project();
+    let theme = include_str!("../templates/charts.html").replace(
+        "<rect class=\"cell band-{{ c.band }}\"",
+        "<rect class=\"cell band-{{ c.band }}\" data-theme=\"ours\"",
+    );
+    project.write("templates/charts.html", &theme);
+    project.run(&["build"]).assert_ok();
+    let html = project.read("site/risks/index.html");
+    assert_eq!(html.matches("data-theme=\"ours\"").count(), 25, "the project's heat map, all 25 cells");
+}
