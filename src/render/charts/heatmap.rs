@@ -283,3 +283,55 @@ fn arrow(from: (f64, f64), to: (f64, f64), label: String) -> Arrow {
     );
     Arrow { x1: px(from.0), y1: px(from.1), x2: px(base.0), y2: px(base.1), head, from: label }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{RawFile, load_records};
+    use crate::model::values::Date;
+
+    /// A plan whose risks are `(likelihood, impact)` pairs, ids r-1, r-2, …
+    fn status(risks: &[(i64, i64)]) -> Status {
+        let mut text = String::new();
+        for (n, (l, i)) in risks.iter().enumerate() {
+            text.push_str(&format!(
+                "[[risk]]\nid = \"r-{}\"\ntitle = \"Risk\"\nlikelihood = {l}\nimpact = {i}\n\n",
+                n + 1
+            ));
+        }
+        let files = vec![
+            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
+            RawFile { content_path: "risks/risks.toml".into(), bytes: text.into_bytes() },
+        ];
+        let config = Config::default();
+        let loaded = load_records(files, &config);
+        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).expect("a plan")
+    }
+
+    #[test]
+    fn a_crowded_cell_shows_five_markers_and_how_many_more() {
+        let map = build(&status(&[(4, 5); 8]), None, [4, 9, 16]);
+        assert_eq!(map.markers.len(), 5);
+        assert_eq!(map.overflow.len(), 1);
+        assert_eq!(map.overflow[0].more, 3);
+        let cell = map.cells.iter().find(|c| (c.likelihood, c.impact) == (4, 5)).unwrap();
+        assert_eq!((cell.count, cell.score, cell.band), (8, 20, "critical"));
+        assert_eq!(map.rows.len(), 8, "the table lists every live risk");
+        for m in &map.markers {
+            assert!(m.x >= cell.x && m.x + m.w <= cell.x + cell.size && m.y + m.h <= cell.y + cell.size, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn an_arrow_runs_from_the_previous_cell_to_the_marker() {
+        let before = status(&[(4, 5)]);
+        let map = build(&status(&[(2, 4)]), Some(("week-1", &before)), [4, 9, 16]);
+        let arrow = map.markers[0].arrow.as_ref().expect("it moved");
+        let was = map.cells.iter().find(|c| (c.likelihood, c.impact) == (4, 5)).unwrap();
+        assert_eq!((arrow.x1, arrow.y1), (was.x + was.size / 2.0, was.y + was.size / 2.0));
+        assert_eq!(arrow.from, "4 × 5");
+        assert_eq!((map.moved, map.rows[0].was.as_deref()), (1, Some("4 × 5")));
+        assert!(build(&before, Some(("week-1", &before)), [4, 9, 16]).markers[0].arrow.is_none());
+    }
+}
