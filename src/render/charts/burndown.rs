@@ -94,7 +94,7 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
     let y = |v: f64| TOP + PLOT - v / high * PLOT;
     let slot = (WIDTH - LEFT - RIGHT) / shown.len().max(1) as f64;
     let w = (slot * 0.7).min(48.0);
-    let step = label_step(slot, 64.0);
+    let step = label_step(slot, 80.0);
     let bars = shown
         .iter()
         .zip(&tallies)

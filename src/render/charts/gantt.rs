@@ -118,7 +118,7 @@ pub fn build(status: &Status, snapshots: &[Snapshot]) -> Gantt {
             GanttRow {
                 id: item.id().to_string(),
                 title: item.title().to_string(),
-                label: truncate(item.title(), 40),
+                label: truncate(item.title(), 32),
                 url: item.url().to_string(),
                 status,
                 when: item.derived.when.clone().unwrap_or_default(),

@@ -63,7 +63,7 @@ pub fn build(status: &Status) -> GateChart {
         rows.push(GateRow {
             kind,
             id: group.name.clone(),
-            label: truncate(&group.name, 44),
+            label: truncate(&group.name, 36),
             title: group.name.clone(),
             url: String::new(),
             status: if group.cleared == total { "cleared".into() } else { "open".into() },

@@ -115,7 +115,7 @@ pub fn build(series: &[MetricPoint], target: Option<Target>, unit: &str, target_
     let y = |v: f64| TOP + (high - v) / (high - low) * (plot_bottom - TOP);
     let slot = (WIDTH - LEFT - RIGHT) / shown.len() as f64;
     let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
-    let step = label_step(slot, 72.0);
+    let step = label_step(slot, 84.0);
     let points: Vec<Point> = shown
         .iter()
         .enumerate()

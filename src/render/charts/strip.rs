@@ -52,7 +52,7 @@ pub fn build(revisions: &[RevisionEntry]) -> Strip {
     let shown = &revisions[revisions.len().saturating_sub(HISTORY_WINDOW)..];
     let slot = (WIDTH - LEFT - RIGHT) / shown.len().max(1) as f64;
     let w = (slot - 2.0).clamp(4.0, 40.0);
-    let step = label_step(slot, 64.0);
+    let step = label_step(slot, 80.0);
     let readiness_y = TOP;
     let health_y = TOP + ROW + GAP;
     let cells = shown
