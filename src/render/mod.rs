@@ -487,6 +487,9 @@ fn working_page(site: &SiteModel<'_>, bands: [i64; 3]) -> Option<Page> {
     })
 }
 
+/// Milestones a dashboard timeline can show legibly; a larger plan shows its next ones.
+const DASHBOARD_MILESTONES: usize = 12;
+
 /// The charts of the current status, shared by every page (each shows the ones it needs).
 #[derive(Serialize)]
 struct CurrentCharts {
@@ -495,6 +498,8 @@ struct CurrentCharts {
     strip: charts::strip::Strip,
     gates: charts::gates::GateChart,
     gantt: charts::gantt::Gantt,
+    /// The dashboard's: every milestone of a small plan, else the next few.
+    gantt_next: charts::gantt::Gantt,
     /// Per metric id.
     sparklines: BTreeMap<String, charts::metric::Sparkline>,
 }
@@ -503,6 +508,8 @@ fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
     let status = site.current;
     // The current status is the newest snapshot's; the arrows start at the one before.
     let previous = site.snapshots.split_last().and_then(|(_, older)| readable_last(older));
+    let next_milestones = (status.items["milestones"].len() > DASHBOARD_MILESTONES)
+        .then(|| &status.next_milestones[..status.next_milestones.len().min(DASHBOARD_MILESTONES)]);
     let sparklines = status.items["metrics"]
         .iter()
         .filter_map(|item| {
@@ -518,7 +525,8 @@ fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
         burndown: charts::burndown::build(site.snapshots),
         strip: charts::strip::build(&site.timeline.revisions),
         gates: charts::gates::build(status),
-        gantt: charts::gantt::build(status, site.snapshots),
+        gantt: charts::gantt::build(status, site.snapshots, None),
+        gantt_next: charts::gantt::build(status, site.snapshots, next_milestones),
         sparklines,
     }
 }

@@ -74,13 +74,15 @@ pub struct Unscheduled {
 
 type Span = (Date, Date);
 
-/// The plan's milestones in `status`; `snapshots` give the first committed start dates.
-pub fn build(status: &Status, snapshots: &[Snapshot]) -> Gantt {
+/// The plan's milestones in `status`, or those of `only` (ids); `snapshots` give the first
+/// committed start dates.
+pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -> Gantt {
     let first_start = first_starts(snapshots);
     // Each dated milestone: its start and end, and its baseline's.
     let mut scheduled: Vec<(&Item, Date, Date, Option<Span>)> = Vec::new();
     let mut unscheduled = Vec::new();
-    for item in &status.items["milestones"] {
+    let wanted = |item: &&Item| only.is_none_or(|ids| ids.iter().any(|id| id == item.id()));
+    for item in status.items["milestones"].iter().filter(wanted) {
         let (start, end) = (item.derived.start, item.derived.end);
         let Some(end) = end.or(start) else {
             unscheduled.push(Unscheduled {
@@ -181,4 +183,52 @@ fn first_starts(snapshots: &[Snapshot]) -> HashMap<String, Date> {
         }
     }
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{RawFile, load_records};
+
+    /// A plan with milestone m-n ending n weeks after 2025-08-11, plus one without dates.
+    fn status(count: usize) -> Status {
+        let mut text = String::from("[[milestone]]\nid = \"later\"\ntitle = \"Some day\"\n\n");
+        for n in 1..=count {
+            let end = Date::parse("2025-08-11").unwrap().add_days(7 * n as i64);
+            text.push_str(&format!(
+                "[[milestone]]\nid = \"m-{n}\"\ntitle = \"M{n}\"\nstart = 2025-08-11\nend = {end}\n\n"
+            ));
+        }
+        let files = vec![
+            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
+            RawFile { content_path: "milestones/all.toml".into(), bytes: text.into_bytes() },
+        ];
+        let config = Config::default();
+        let loaded = load_records(files, &config);
+        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-20").unwrap(), None).expect("a plan")
+    }
+
+    #[test]
+    fn bars_run_from_start_to_end_on_a_shared_day_scale() {
+        let status = status(3);
+        let gantt = build(&status, &[], None);
+        assert_eq!(gantt.rows.len(), 3);
+        assert_eq!(gantt.unscheduled.len(), 1, "a milestone without dates is listed, not drawn");
+        let (m1, m3) = (&gantt.rows[0], &gantt.rows[2]);
+        assert_eq!((m1.x, m3.x), (LEFT, LEFT), "both start on the first day");
+        assert!((m3.w - 3.0 * m1.w + 2.0 * m1.w / 8.0).abs() < 0.5, "8 days against 22: {} {}", m1.w, m3.w);
+        assert!(gantt.as_of.at > m1.x + m1.w, "2025-08-20 is after m-1's end");
+        assert_eq!(m1.slip, None, "no history, no baseline");
+    }
+
+    #[test]
+    fn only_the_given_milestones_are_drawn() {
+        let status = status(20);
+        let next = &status.next_milestones[..12];
+        let gantt = build(&status, &[], Some(next));
+        let dated: Vec<&str> = next.iter().map(String::as_str).filter(|id| *id != "later").collect();
+        assert_eq!(gantt.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), dated);
+        assert_eq!(gantt.unscheduled[0].id, "later");
+    }
 }
