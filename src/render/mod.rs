@@ -3,7 +3,7 @@
 //! One shared context (the current status, an id index, the revision list) is built once as
 //! Tera values, which are reference-counted, so each page only adds its own few values.
 
-pub mod chart;
+pub mod charts;
 pub mod ics;
 pub mod markdown;
 pub mod reports;
@@ -114,7 +114,8 @@ pub fn render_site(
     globals.insert("latest", &newest_first.first());
     globals.insert("history_note", &site.history_note);
     globals.insert_value("current_kind", Value::from(""));
-    let working = working_page(site);
+    globals.insert("charts", &current_charts(site, config));
+    let working = working_page(site, config.risk.bands);
     globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
     // Every page names the readiness it shows first, in its title and its icon; archived
     // pages override both with their own revision's.
@@ -145,7 +146,8 @@ pub fn render_site(
         .enumerate()
         .map(|(i, (snapshot, entry))| {
             let neighbours = Neighbours::of(revisions, i);
-            let pages = revision_pages(snapshot, entry, &neighbours);
+            let heatmap = revision_heatmap(&site.snapshots[..=i], config.risk.bands);
+            let pages = revision_pages(snapshot, entry, &neighbours, heatmap);
             pages.iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
             if let Some(status) = &snapshot.status {
                 let path = format!("revisions/{}/status.json", entry.revision.slug);
@@ -385,13 +387,18 @@ fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec
                 ("current_kind", current.clone()),
                 ("history", Value::from_serializable(timeline.history_of(item.id()))),
                 ("series", Value::from(Vec::<Value>::new())),
-                ("chart", Value::from("")),
+                ("chart", Value::none()),
             ];
             if let KindData::Metric(m) = &item.record.data {
                 let series = timeline.series_of(item.id());
                 extra[4] = ("series", Value::from_serializable(series));
-                extra[5] =
-                    ("chart", Value::from(chart::metric(series, Target::parse(&m.target).ok()).unwrap_or_default()));
+                let chart = charts::metric::build(
+                    series,
+                    Target::parse(&m.target).ok(),
+                    m.unit.as_deref().unwrap_or(""),
+                    item.derived.target_text.as_deref().unwrap_or(""),
+                );
+                extra[5] = ("chart", chart.map_or_else(Value::none, |c| Value::from_serializable(&c)));
             }
             pages.push(Page { path: item.url().to_string(), template: "item.html", root: "../", extra });
         }
@@ -511,7 +518,12 @@ fn archived_extras(label: &str, readiness: Option<&str>) -> [(&'static str, Valu
 }
 
 /// The archive pages of one revision: its page, and its change page when it has one.
-fn revision_pages(snapshot: &Snapshot, entry: &RevisionEntry, neighbours: &Neighbours<'_>) -> Vec<Page> {
+fn revision_pages(
+    snapshot: &Snapshot,
+    entry: &RevisionEntry,
+    neighbours: &Neighbours<'_>,
+    heatmap: Value,
+) -> Vec<Page> {
     let slug = &entry.revision.slug;
     let entry_value = Value::from_serializable(entry);
     let view = snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)));
@@ -522,6 +534,7 @@ fn revision_pages(snapshot: &Snapshot, entry: &RevisionEntry, neighbours: &Neigh
     let mut extra = vec![
         ("entry", entry_value.clone()),
         ("snapshot", view),
+        ("heatmap", heatmap),
         ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
         ("current_kind", Value::from("revisions")),
         ("neighbours", Value::from_serializable(neighbours)),
@@ -549,7 +562,7 @@ fn revision_pages(snapshot: &Snapshot, entry: &RevisionEntry, neighbours: &Neigh
 
 /// `revisions/working/` was published whenever the tree had uncommitted changes; when it
 /// has none, the page stays and says which revision the tree matches.
-fn working_page(site: &SiteModel<'_>) -> Option<Page> {
+fn working_page(site: &SiteModel<'_>, bands: [i64; 3]) -> Option<Page> {
     if site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING) {
         return None;
     }
@@ -568,6 +581,7 @@ fn working_page(site: &SiteModel<'_>) -> Option<Page> {
                 "snapshot",
                 snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s))),
             ),
+            ("heatmap", revision_heatmap(site.snapshots, bands)),
             (
                 "json",
                 Value::from(if snapshot.status.is_some() {
@@ -583,6 +597,64 @@ fn working_page(site: &SiteModel<'_>) -> Option<Page> {
             ),
             ("archived", Value::from(false)),
         ],
+    })
+}
+
+/// Milestones a dashboard timeline can show legibly; a larger plan shows its next ones.
+const DASHBOARD_MILESTONES: usize = 12;
+
+/// The charts of the current status, shared by every page (each shows the ones it needs).
+#[derive(Serialize)]
+struct CurrentCharts {
+    heatmap: charts::heatmap::HeatMap,
+    burndown: charts::burndown::BurnDown,
+    strip: charts::strip::Strip,
+    gates: charts::gates::GateChart,
+    gantt: charts::gantt::Gantt,
+    /// The dashboard's: every milestone of a small plan, else the next few.
+    gantt_next: charts::gantt::Gantt,
+    /// Per metric id.
+    sparklines: BTreeMap<String, charts::metric::Sparkline>,
+}
+
+fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
+    let status = site.current;
+    // The current status is the newest snapshot's; the arrows start at the one before.
+    let previous = site.snapshots.split_last().and_then(|(_, older)| readable_last(older));
+    let next_milestones = (status.items["milestones"].len() > DASHBOARD_MILESTONES)
+        .then(|| &status.next_milestones[..status.next_milestones.len().min(DASHBOARD_MILESTONES)]);
+    let sparklines = status.items["metrics"]
+        .iter()
+        .filter_map(|item| {
+            let KindData::Metric(m) = &item.record.data else { return None };
+            let series = site.timeline.series_of(item.id());
+            let line =
+                charts::metric::sparkline(series, Target::parse(&m.target).ok(), m.unit.as_deref().unwrap_or(""))?;
+            Some((item.id().to_string(), line))
+        })
+        .collect();
+    CurrentCharts {
+        heatmap: charts::heatmap::build(status, previous, config.risk.bands),
+        burndown: charts::burndown::build(site.snapshots),
+        strip: charts::strip::build(&site.timeline.revisions),
+        gates: charts::gates::build(status),
+        gantt: charts::gantt::build(status, site.snapshots, None),
+        gantt_next: charts::gantt::build(status, site.snapshots, next_milestones),
+        sparklines,
+    }
+}
+
+/// The newest readable snapshot of `snapshots`, with its revision id.
+fn readable_last(snapshots: &[Snapshot]) -> Option<(&str, &Status)> {
+    snapshots.iter().rev().find_map(|s| s.status.as_ref().map(|status| (s.revision.id.as_str(), status)))
+}
+
+/// The heat map of the last of `snapshots` as of its revision, arrows from the readable one
+/// before; none when it could not be read.
+fn revision_heatmap(snapshots: &[Snapshot], bands: [i64; 3]) -> Value {
+    let Some((last, older)) = snapshots.split_last() else { return Value::none() };
+    last.status.as_ref().map_or_else(Value::none, |status| {
+        Value::from_serializable(&charts::heatmap::build(status, readable_last(older), bands))
     })
 }
 

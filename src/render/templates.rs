@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("components.html", include_str!("../../templates/components.html")),
+    ("charts.html", include_str!("../../templates/charts.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("plan.html", include_str!("../../templates/plan.html")),
     ("list.html", include_str!("../../templates/list.html")),

@@ -1,0 +1,84 @@
+//! Chart models: the geometry and numbers of each chart, already scaled to its viewBox.
+//!
+//! Rust decides *where* things go (so the numbers are tested against the model); the
+//! templates in `charts.html` decide how they look, so a theme can override any chart like
+//! any other template. Every model also carries the rows of the table shown beside it.
+
+pub mod burndown;
+pub mod gantt;
+pub mod gates;
+pub mod heatmap;
+pub mod metric;
+pub mod strip;
+
+use serde::Serialize;
+
+/// Charts across revisions show the newest this many; their tables say how many there were.
+pub const HISTORY_WINDOW: usize = 52;
+
+/// A labelled position on an axis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tick {
+    pub at: f64,
+    pub label: String,
+}
+
+/// Rounds a coordinate to a tenth of a unit: precise enough on screen, and stable output.
+pub fn px(v: f64) -> f64 {
+    let r = (v * 10.0).round() / 10.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// A "nice" step (1, 2 or 5 × 10ⁿ) that splits `span` into about `count` parts.
+pub fn nice_step(span: f64, count: usize) -> f64 {
+    let raw = (span / count.max(1) as f64).max(f64::MIN_POSITIVE);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    if step > 0.0 { step } else { 1.0 }
+}
+
+/// Widens `low..high` to whole nice steps; returns the range and the tick values in it.
+pub fn nice_range(low: f64, high: f64, count: usize) -> (f64, f64, Vec<f64>) {
+    let (low, high) = if (high - low).abs() < 1e-9 { (low - 1.0, high + 1.0) } else { (low, high) };
+    let step = nice_step(high - low, count);
+    let (start, end) = ((low / step).floor() * step, (high / step).ceil() * step);
+    let n = ((end - start) / step).round() as usize;
+    let ticks = (0..=n).map(|i| start + i as f64 * step).map(|v| if v.abs() < step * 1e-9 { 0.0 } else { v }).collect();
+    (start, end, ticks)
+}
+
+/// Shortens `text` to `max` characters with an ellipsis; the full text goes in a `<title>`.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+        short.push('…');
+        short
+    }
+}
+
+/// Which revision labels fit under columns of `width` units each: every `n`-th, counted
+/// back from the newest, which is always labelled.
+pub fn label_step(width: f64, label_width: f64) -> usize {
+    if width <= 0.0 { 1 } else { ((label_width / width).ceil() as usize).max(1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ranges_cover_the_data_in_round_steps() {
+        assert_eq!(nice_range(0.0, 92.4, 5), (0.0, 100.0, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]));
+        let (low, high, ticks) = nice_range(57.1, 63.0, 4);
+        assert!(low <= 57.1 && high >= 63.0 && ticks.len() >= 3, "{low} {high} {ticks:?}");
+        assert_eq!(nice_range(5.0, 5.0, 4).2.first(), Some(&4.0));
+    }
+
+    #[test]
+    fn long_labels_are_cut_with_an_ellipsis() {
+        assert_eq!(truncate("Remediation", 6), "Remed…");
+        assert_eq!(truncate("R-1", 6), "R-1");
+    }
+}
