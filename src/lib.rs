@@ -14,6 +14,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
@@ -85,6 +86,8 @@ pub struct BuildOptions<'a> {
     pub as_of: Date,
     /// Treat warnings as errors (nothing is written).
     pub strict: bool,
+    /// Told how far reading, deriving and rendering have got.
+    pub progress: &'a dyn progress::Progress,
 }
 
 /// Builds the site of every revision; on any error the previous output is left untouched.
@@ -105,14 +108,15 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.push(d);
         diagnostics
     };
+    let mut clock = progress::Stopwatch::start();
     let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
-    let mut clock = Stopwatch::start();
+    clock.lap("read working tree");
     let history = history::History::discover(options.root, &config, options.as_of, &working)
         .map_err(|d| fail(diagnostics.clone(), d))?;
-    clock.lap("find revisions");
+    clock.lap("history discovery");
     diagnostics.extend(history.warnings.iter().cloned());
-    let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| fail(diagnostics.clone(), d))?;
-    clock.lap("read, parse and derive revisions");
+    let snapshots = history::snapshots::load_with(&history, working, &config, options.progress, &mut clock)
+        .map_err(|d| fail(diagnostics.clone(), d))?;
 
     let (newest, older) =
         snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
@@ -140,11 +144,14 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     };
     derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
     let timeline = derive::timeline::Timeline::build(&snapshots);
-    clock.lap("compare revisions");
+    clock.lap("compare");
     render::render_bodies(&current);
+    clock.lap("render record bodies");
     let zone = config.report.zone();
+    options.progress.start("building weekly reports", 0);
     let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
-    clock.lap("build weekly reports");
+    options.progress.finish();
+    clock.lap("reports");
     let site = render::SiteModel {
         current: &current,
         snapshots: &snapshots,
@@ -163,15 +170,16 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())),
         )
     })?;
-    let files = render::render_site(&site, &config, &templates, &staging).map_err(|mut problems| {
-        diagnostics.append(&mut problems);
-        diagnostics.clone()
-    })?;
-    clock.lap("render and write");
+    let files =
+        render::render_site(&site, &config, &templates, &staging, options.progress).map_err(|mut problems| {
+            diagnostics.append(&mut problems);
+            diagnostics.clone()
+        })?;
+    clock.lap("render");
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
-    clock.lap("swap in the new site");
+    clock.lap("write");
     Ok(Built { output, files: files + 1, revisions: snapshots.len(), diagnostics, timings: clock.laps })
 }
 
@@ -229,24 +237,6 @@ fn default_base(
             ),
         ]
     })
-}
-
-/// Measures the stages of a build.
-struct Stopwatch {
-    last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Stopwatch {
-    fn start() -> Stopwatch {
-        Stopwatch { last: std::time::Instant::now(), laps: Vec::new() }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push((stage, now - self.last));
-        self.last = now;
-    }
 }
 
 /// A weekly report asked for on the command line, ready to print in any format.
@@ -338,6 +328,8 @@ pub struct SendOptions<'a> {
     /// Send a week's report even when nothing changed.
     pub send_unchanged: bool,
     pub as_of: Date,
+    /// Told of each message as it is sent or skipped.
+    pub progress: &'a dyn progress::Progress,
 }
 
 /// Sends the week's report to every recipient of every audience (or of one), one message
@@ -376,15 +368,20 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     // The first recipient the server failed without a reply: the rest are not tried, for each
     // would wait out the same timeouts and retries.
     let mut server_failed_for: Option<String> = None;
+    // One unit per recipient, or one for an audience without any (it is skipped as a whole).
+    let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
+    options.progress.start("sending", messages.sum::<usize>() as u64);
     for audience in audiences {
         let Some(built) = report::build(week, now, before, Some(audience), None) else { continue };
         let id = audience.id().to_string();
         let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         if recipients.is_empty() {
             outcome.skipped.push((id, String::new(), "the audience has no recipients".into()));
+            options.progress.tick(1);
             continue;
         }
         if !built.changed && !options.send_unchanged {
+            options.progress.tick(recipients.len() as u64);
             for r in recipients {
                 outcome.skipped.push((id.clone(), r, format!("nothing changed in {week} (use --send-unchanged)")));
             }
@@ -395,6 +392,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
         let email =
             report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
         for recipient in recipients {
+            options.progress.tick(1);
             if let Some(done) = ledger.contains(&built.week, &id, &recipient).filter(|_| !options.force) {
                 outcome.skipped.push((
                     id.clone(),
@@ -441,6 +439,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
             }
         }
     }
+    options.progress.finish();
     Ok((outcome, week.to_string()))
 }
 

@@ -8,6 +8,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use statuspress::diagnostics::Diagnostic;
 
+mod cli_progress;
+
 #[derive(Parser)]
 #[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
 struct Cli {
@@ -333,6 +335,7 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                 force: *force,
                 send_unchanged: *send_unchanged,
                 as_of,
+                progress: &*cli_progress::sink(cli.quiet),
             };
             let (outcome, week) = statuspress::send(&cli.root, &options).map_err(|d| {
                 report.diagnostics(&d, false);
@@ -380,8 +383,14 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
         Command::Build { output, as_of, strict } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
-            let options =
-                statuspress::BuildOptions { root: &cli.root, output: output.as_deref(), as_of, strict: *strict };
+            let progress = cli_progress::sink(cli.quiet);
+            let options = statuspress::BuildOptions {
+                root: &cli.root,
+                output: output.as_deref(),
+                as_of,
+                strict: *strict,
+                progress: &*progress,
+            };
             match statuspress::build(&options) {
                 Ok(built) => {
                     report.diagnostics(&built.diagnostics, false);
