@@ -67,3 +67,33 @@ fn quiet_build_prints_nothing_but_errors() {
     built.assert_ok();
     assert_eq!((built.stdout.as_str(), built.stderr.as_str()), ("", ""));
 }
+
+/// `statuspress build` in a pseudo-terminal (util-linux `script`), as a person would see it;
+/// `None` where `script` is missing.
+fn build_in_a_terminal(project: &Project, extra: &[&str], ci: bool) -> Option<String> {
+    let binary = env!("CARGO_BIN_EXE_statuspress");
+    let line = format!("{binary} --root {} build {}", project.path().display(), extra.join(" "));
+    let mut command = std::process::Command::new("script");
+    command.args(["-qec", &line, "/dev/null"]).env("SOURCE_DATE_EPOCH", "1755000000").env_remove("CI");
+    if ci {
+        command.env("CI", "true");
+    }
+    let output = command.output().ok()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn a_terminal_sees_bars_unless_quiet_or_in_ci() {
+    let project = common::two_weeks(CONFIG, &["dev@example.com"], &[]);
+    let Some(watched) = build_in_a_terminal(&project, &[], false) else {
+        eprintln!("skipped: no `script` to make a pseudo-terminal");
+        return;
+    };
+    assert!(watched.contains("deriving revisions") && watched.contains("rendering revisions"), "{watched}");
+    assert!(watched.contains("\u{1b}[2K"), "bars are cleared when done:\n{watched}");
+    for (extra, ci) in [(&["--quiet"][..], false), (&[][..], true)] {
+        let output = build_in_a_terminal(&project, extra, ci).unwrap_or_default();
+        assert!(!output.contains("revisions [") && !output.contains('\u{1b}'), "{extra:?} CI={ci}:\n{output}");
+    }
+}
