@@ -49,6 +49,8 @@ pub struct Checked {
     pub config: Config,
     pub status: Option<Status>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of each stage, for `--verbose`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Loads, validates and derives the working tree of the project at `root`.
@@ -56,18 +58,21 @@ pub fn check(root: &Path, as_of: Date) -> Checked {
     let config = match Config::load(root) {
         Ok(config) => config,
         Err(diagnostics) => {
-            return Checked { config: Config::default(), status: None, diagnostics };
+            return Checked { config: Config::default(), status: None, diagnostics, timings: Vec::new() };
         }
     };
+    let mut clock = progress::Stopwatch::start();
     let loaded = load::load_dir(root, &config);
+    clock.lap("read and parse");
     let mut diagnostics = loaded.diagnostics;
     let status = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
         derive::derive(&loaded.records, &config, as_of, Some(&mut diagnostics))
     };
+    clock.lap("derive");
     diagnostics::sort(&mut diagnostics);
-    Checked { config, status, diagnostics }
+    Checked { config, status, diagnostics, timings: clock.laps }
 }
 
 /// What `build` did.

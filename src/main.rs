@@ -201,6 +201,13 @@ impl Reporter {
             eprintln!("{text}");
         }
     }
+
+    /// The time each stage took, one per line (`--verbose`).
+    fn timings(&self, timings: &[(&'static str, std::time::Duration)]) {
+        for (stage, took) in timings {
+            self.info(&format!("  {stage}: {took:.2?}"));
+        }
+    }
 }
 
 fn diff(
@@ -323,6 +330,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     status.as_of
                 ));
             }
+            if cli.verbose {
+                report.timings(&checked.timings);
+            }
             Ok(())
         }
         Command::Diff { .. } => Ok(()),
@@ -404,9 +414,7 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     ));
                     if cli.verbose {
                         report.info(&format!("as of {as_of}"));
-                        for (stage, took) in &built.timings {
-                            report.info(&format!("  {stage}: {took:.2?}"));
-                        }
+                        report.timings(&built.timings);
                         if let Some(kib) = peak_memory_kib() {
                             report.info(&format!("peak memory: {kib} KiB"));
                         }

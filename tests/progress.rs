@@ -97,3 +97,16 @@ fn a_terminal_sees_bars_unless_quiet_or_in_ci() {
         assert!(!output.contains("revisions [") && !output.contains('\u{1b}'), "{extra:?} CI={ci}:\n{output}");
     }
 }
+
+#[test]
+fn verbose_check_times_reading_and_deriving() {
+    let project = Project::new(common::BASE);
+    let checked = run(&project, &["check", "--verbose"]);
+    for stage in ["read and parse", "derive"] {
+        assert!(
+            checked.stderr.lines().any(|l| l.starts_with(&format!("  {stage}: "))),
+            "no {stage}:\n{}",
+            checked.stderr
+        );
+    }
+}
