@@ -22,7 +22,14 @@ fn run() -> Result<(), String> {
     statuspress::init::init_from_seed(&repo).map_err(|d| d.render(false))?;
     let output = here.join("site");
     let as_of = statuspress::resolve_as_of(None).map_err(|d| d.message)?;
-    let options = statuspress::BuildOptions { root: &repo, output: Some(&output), as_of, strict: false, prune: false };
+    let options = statuspress::BuildOptions {
+        root: &repo,
+        output: Some(&output),
+        as_of,
+        strict: false,
+        prune: false,
+        progress: &statuspress::progress::Silent,
+    };
     match statuspress::build(&options) {
         Ok(built) => {
             for d in &built.diagnostics {

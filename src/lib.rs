@@ -14,6 +14,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
@@ -48,6 +49,8 @@ pub struct Checked {
     pub config: Config,
     pub status: Option<Status>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of each stage, for `--verbose`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Loads, validates and derives the working tree of the project at `root`. With
@@ -58,21 +61,25 @@ pub fn check(root: &Path, as_of: Date, history: bool) -> Checked {
     let config = match Config::load(root) {
         Ok(config) => config,
         Err(diagnostics) => {
-            return Checked { config: Config::default(), status: None, diagnostics };
+            return Checked { config: Config::default(), status: None, diagnostics, timings: Vec::new() };
         }
     };
+    let mut clock = progress::Stopwatch::start();
     let loaded = load::load_dir(root, &config);
+    clock.lap("read and parse");
     let mut diagnostics = loaded.diagnostics;
     let status = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
         derive::derive(&loaded.records, &config, as_of, Some(&mut diagnostics))
     };
+    clock.lap("derive");
     if history {
         diagnostics.extend(check_history(root, &config, as_of));
+        clock.lap("history");
     }
     diagnostics::sort(&mut diagnostics);
-    Checked { config, status, diagnostics }
+    Checked { config, status, diagnostics, timings: clock.laps }
 }
 
 /// The problems of the project's history; the newest revision is the working tree (or
@@ -135,6 +142,8 @@ pub struct BuildOptions<'a> {
     pub strict: bool,
     /// Allow dropping published revisions and item pages (see [`history::urls`]).
     pub prune: bool,
+    /// Told how far reading, deriving and rendering have got.
+    pub progress: &'a dyn progress::Progress,
 }
 
 /// Builds the site of every revision; on any error the previous output is left untouched.
@@ -155,14 +164,15 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics.push(d);
         diagnostics
     };
+    let mut clock = progress::Stopwatch::start();
     let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
-    let mut clock = Stopwatch::start();
+    clock.lap("read working tree");
     let history = history::History::discover(options.root, &config, options.as_of, &working)
         .map_err(|d| fail(diagnostics.clone(), d))?;
-    clock.lap("find revisions");
+    clock.lap("history discovery");
     diagnostics.extend(history.warnings.iter().cloned());
-    let snapshots = history::snapshots::load(&history, working, &config).map_err(|d| fail(diagnostics.clone(), d))?;
-    clock.lap("read, parse and derive revisions");
+    let snapshots = history::snapshots::load_with(&history, working, &config, options.progress, &mut clock)
+        .map_err(|d| fail(diagnostics.clone(), d))?;
 
     let (newest, older) =
         snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
@@ -182,11 +192,14 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     };
     derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
     let timeline = derive::timeline::Timeline::build(&snapshots);
-    clock.lap("compare revisions");
+    clock.lap("compare");
     render::render_bodies(&current);
+    clock.lap("render record bodies");
     let zone = config.report.zone();
+    options.progress.start("building weekly reports", 0);
     let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
-    clock.lap("build weekly reports");
+    options.progress.finish();
+    clock.lap("reports");
     let site = render::SiteModel {
         current: &current,
         snapshots: &snapshots,
@@ -205,18 +218,19 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())),
         )
     })?;
-    let files = render::render_site(&site, &config, &templates, &staging).map_err(|mut problems| {
-        diagnostics.append(&mut problems);
-        diagnostics.clone()
-    })?;
+    let files =
+        render::render_site(&site, &config, &templates, &staging, options.progress).map_err(|mut problems| {
+            diagnostics.append(&mut problems);
+            diagnostics.clone()
+        })?;
     staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
     })?;
-    clock.lap("render and write");
+    clock.lap("render");
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
-    clock.lap("swap in the new site");
+    clock.lap("write");
     Ok(Built { output, files: files + 2, revisions: snapshots.len(), diagnostics, timings: clock.laps })
 }
 
@@ -274,24 +288,6 @@ fn default_base(
             ),
         ]
     })
-}
-
-/// Measures the stages of a build.
-struct Stopwatch {
-    last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Stopwatch {
-    fn start() -> Stopwatch {
-        Stopwatch { last: std::time::Instant::now(), laps: Vec::new() }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push((stage, now - self.last));
-        self.last = now;
-    }
 }
 
 /// A weekly report asked for on the command line, ready to print in any format.
@@ -394,6 +390,8 @@ pub struct SendOptions<'a> {
     /// Send a week's report even when nothing changed.
     pub send_unchanged: bool,
     pub as_of: Date,
+    /// Told of each message as it is sent or skipped.
+    pub progress: &'a dyn progress::Progress,
 }
 
 /// Sends the week's report to every recipient of every audience (or of one), one message
@@ -432,15 +430,20 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     // The first recipient the server failed without a reply: the rest are not tried, for each
     // would wait out the same timeouts and retries.
     let mut server_failed_for: Option<String> = None;
+    // One unit per recipient, or one for an audience without any (it is skipped as a whole).
+    let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
+    options.progress.start("sending", messages.sum::<usize>() as u64);
     for audience in audiences {
         let Some(built) = report::build(week, now, before, Some(audience), None) else { continue };
         let id = audience.id().to_string();
         let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         if recipients.is_empty() {
             outcome.skipped.push((id, String::new(), "the audience has no recipients".into()));
+            options.progress.tick(1);
             continue;
         }
         if !built.changed && !options.send_unchanged {
+            options.progress.tick(recipients.len() as u64);
             for r in recipients {
                 outcome.skipped.push((id.clone(), r, format!("nothing changed in {week} (use --send-unchanged)")));
             }
@@ -451,6 +454,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
         let email =
             report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
         for recipient in recipients {
+            options.progress.tick(1);
             if let Some(done) = ledger.contains(&built.week, &id, &recipient).filter(|_| !options.force) {
                 outcome.skipped.push((
                     id.clone(),
@@ -497,6 +501,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
             }
         }
     }
+    options.progress.finish();
     Ok((outcome, week.to_string()))
 }
 

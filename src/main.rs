@@ -8,6 +8,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use statuspress::diagnostics::{Diagnostic, terminal_safe};
 
+mod cli_progress;
+
 #[derive(Parser)]
 #[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
 struct Cli {
@@ -216,6 +218,13 @@ impl Reporter {
             eprintln!("{}", terminal_safe(text));
         }
     }
+
+    /// The time each stage took, one per line (`--verbose`).
+    fn timings(&self, timings: &[(&'static str, std::time::Duration)]) {
+        for (stage, took) in timings {
+            self.info(&format!("  {stage}: {took:.2?}"));
+        }
+    }
 }
 
 fn diff(
@@ -343,6 +352,9 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     status.as_of
                 ));
             }
+            if cli.verbose {
+                report.timings(&checked.timings);
+            }
             Ok(())
         }
         Command::Diff { .. } => Ok(()),
@@ -355,6 +367,7 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                 force: *force,
                 send_unchanged: *send_unchanged,
                 as_of,
+                progress: &*cli_progress::sink(cli.quiet),
             };
             let (outcome, week) = statuspress::send(&cli.root, &options).map_err(|d| {
                 report.diagnostics(&d, false);
@@ -402,12 +415,14 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
         Command::Build { output, as_of, strict, prune } => {
             let started = Instant::now();
             let as_of = statuspress::resolve_as_of(as_of.as_deref()).map_err(fail)?;
+            let progress = cli_progress::sink(cli.quiet);
             let options = statuspress::BuildOptions {
                 root: &cli.root,
                 output: output.as_deref(),
                 as_of,
                 strict: *strict,
                 prune: *prune,
+                progress: &*progress,
             };
             match statuspress::build(&options) {
                 Ok(built) => {
@@ -422,9 +437,7 @@ fn run(cli: &Cli, report: &Reporter) -> Result<(), ()> {
                     ));
                     if cli.verbose {
                         report.info(&format!("as of {as_of}"));
-                        for (stage, took) in &built.timings {
-                            report.info(&format!("  {stage}: {took:.2?}"));
-                        }
+                        report.timings(&built.timings);
                         if let Some(kib) = peak_memory_kib() {
                             report.info(&format!("peak memory: {kib} KiB"));
                         }

@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::{self, ParsedFile, RawFile};
 use crate::model::Records;
 use crate::model::values::Date;
+use crate::progress::{Progress, Silent, Stopwatch};
 
 /// One revision with its derived status, or the problems that kept it from being read.
 pub struct Snapshot {
@@ -32,6 +33,19 @@ impl Snapshot {
 /// Reads, parses and derives every revision of `history`. `working` holds the working
 /// tree's files (used for the `working` revision).
 pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result<Vec<Snapshot>, Diagnostic> {
+    load_with(history, working, config, &Silent, &mut Stopwatch::start())
+}
+
+/// [`load`], telling `progress` how many files were read and revisions derived, and timing
+/// the stages on `clock`: `read` (until the last file is read; parsing runs alongside),
+/// `parse` (what parsing takes after that) and `derive`.
+pub fn load_with(
+    history: &History,
+    working: Vec<RawFile>,
+    config: &Config,
+    progress: &dyn Progress,
+    clock: &mut Stopwatch,
+) -> Result<Vec<Snapshot>, Diagnostic> {
     let mut working_bytes: HashMap<FileRef, Vec<u8>> = HashMap::new();
     let working_refs: Vec<FileRef> = {
         let mut refs: Vec<FileRef> = working
@@ -86,6 +100,8 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
         let parsed = load::parse_raw(RawFile { content_path: key.content_path.clone(), bytes });
         cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::new(parsed));
     };
+    progress.start("reading files", 0);
+    let clock_ref = &mut *clock;
     rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
         for file in lists.iter().flatten() {
             if !seen.insert(file) {
@@ -98,13 +114,18 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
             };
             let parse = &parse;
             scope.spawn(move |_| parse(file.clone(), bytes));
+            progress.tick(1);
         }
+        clock_ref.lap("read");
         Ok(())
     })?;
+    progress.finish();
+    clock.lap("parse");
     let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
 
     let newest = history.revisions.len().saturating_sub(1);
-    Ok(history
+    progress.start("deriving revisions", history.revisions.len() as u64);
+    let snapshots = history
         .revisions
         .par_iter()
         .zip(lists.par_iter())
@@ -123,9 +144,13 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
                 derive::derive(&loaded.records, config, revision.date, warnings)
             };
             crate::diagnostics::sort(&mut diagnostics);
+            progress.tick(1);
             Snapshot { revision: revision.clone(), status, diagnostics }
         })
-        .collect())
+        .collect();
+    progress.finish();
+    clock.lap("derive");
+    Ok(snapshots)
 }
 
 /// The plan as it stands on `as_of` (the build date): the newest revision derived as of

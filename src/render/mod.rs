@@ -96,6 +96,7 @@ pub fn render_site(
     config: &Config,
     templates: &[Template],
     staging: &Staging,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut tera = templates::engine(templates)?;
     let status = site.current;
@@ -135,7 +136,9 @@ pub fn render_site(
             problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
         }
     };
+    progress.start("rendering revisions", site.snapshots.len() as u64 + 1);
     pages.par_iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
+    progress.tick(1);
     // Revisions one at a time per core: each builds its pages, writes them and lets go, so
     // memory holds a couple of revisions' views, never the whole history's.
     let revisions = &site.timeline.revisions;
@@ -155,9 +158,11 @@ pub fn render_site(
                     staging.write(&path, &crate::derive::to_json(status, false)).map_err(|e| write_error(&path, &e)),
                 );
             }
+            progress.tick(1);
             pages.len() + usize::from(snapshot.status.is_some())
         })
         .sum();
+    progress.finish();
     let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
     // One broken template fails every page that uses it; say it once.
     problems.sort_by(|a, b| a.message.cmp(&b.message));
