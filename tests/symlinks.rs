@@ -174,3 +174,31 @@ fn config_output_through_a_broken_symlink_is_an_error() {
     project.write("statuspress.toml", "[site]\noutput = \"out/site\"\n");
     project.run(&["build"]).assert_fails().assert_stderr("statuspress.toml:2:10").assert_stderr("broken symbolic link");
 }
+
+#[test]
+fn committed_record_symlinks_are_followed_inside_the_repository_and_errors_otherwise() {
+    // Revisions are read from git objects, where a link is a blob holding its target: one
+    // inside the repository reads as the file it names (as in the working tree), one
+    // leaving it is an error of that revision, never a record lost in silence.
+    let project = Project::new(common::BASE);
+    project.write(
+        "shared/b-2.md",
+        "+++\ntitle = \"Linked blocker\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\n+++\n",
+    );
+    link(&project, "content/blockers/b-2.md", Path::new("../../shared/b-2.md"));
+    project.git_init();
+    project.revision("week-1", "2025-08-12", "Zoe", "linked blocker");
+    std::fs::remove_file(project.path().join("content/blockers/b-2.md")).expect("unlink");
+    link(&project, "content/blockers/b-2.md", Path::new("../../../outside.md"));
+    project.revision("week-2", "2025-08-19", "Zoe", "link leaves the repository");
+    std::fs::remove_file(project.path().join("content/blockers/b-2.md")).expect("unlink");
+    project.revision("week-3", "2025-08-26", "Zoe", "link removed");
+
+    let run = project.run(&["build", "--as-of", "2025-08-27"]);
+    run.assert_ok();
+    let week_1 = project.read("site/revisions/week-1/status.json");
+    assert!(week_1.contains("Linked blocker"), "week-1 reads the linked record:\n{week_1}");
+    run.assert_stderr("revision week-2 could not be read");
+    let week_2 = project.read("site/revisions/week-2/index.html");
+    assert!(week_2.contains("content/blockers/b-2.md") && week_2.contains("leaves the repository"), "{week_2}");
+}

@@ -8,7 +8,7 @@ pub mod glob;
 pub mod snapshots;
 pub mod urls;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
@@ -69,6 +69,9 @@ pub struct History {
 pub struct FileRef {
     pub content_path: String,
     pub blob: ObjectId,
+    /// Why a committed symbolic link could not be followed; the revision reports it as an
+    /// error at this path rather than losing the record silently.
+    pub broken_link: Option<String>,
 }
 
 fn git_error(what: &str, e: impl std::fmt::Display) -> Diagnostic {
@@ -214,16 +217,51 @@ impl Repo {
         tree.traverse()
             .breadthfirst(&mut recorder)
             .map_err(|e| git_error(&format!("walk tree {tree_id} of commit {commit}"), e))?;
-        let mut files: Vec<FileRef> = recorder
-            .records
-            .into_iter()
-            .filter(|e| e.mode.is_blob())
-            .map(|e| (e.filepath.to_string(), e.oid))
-            .filter(|(path, _)| load::is_record_path(path))
-            .map(|(content_path, blob)| FileRef { content_path, blob })
-            .collect();
+        // Git stores a symbolic link as a blob holding its target. One that stays inside
+        // `content/` reads as the file it names, as the working tree does; any other is an error
+        // of the revision, never a silent skip (and nothing outside git objects is read).
+        let blobs: HashMap<String, ObjectId> =
+            recorder.records.iter().filter(|e| e.mode.is_blob()).map(|e| (e.filepath.to_string(), e.oid)).collect();
+        let mut files = Vec::new();
+        for entry in &recorder.records {
+            let content_path = entry.filepath.to_string();
+            if !load::is_record_path(&content_path) {
+                continue;
+            }
+            if entry.mode.is_blob() {
+                files.push(FileRef { content_path, blob: entry.oid, broken_link: None });
+            } else if entry.mode.is_link() {
+                let target = String::from_utf8_lossy(&self.blob(entry.oid)?).into_owned();
+                let link = format!("{}/{content_path}", self.content_path);
+                let found = match resolve_link(&link, &target) {
+                    None => Err("which leaves the repository"),
+                    Some(path) => match path.strip_prefix(&format!("{}/", self.content_path)) {
+                        Some(inside) => blobs.get(inside).copied().ok_or("which is not a file of this revision"),
+                        None => self.blob_at(commit, &path)?.ok_or("which is not a file of this revision"),
+                    },
+                };
+                files.push(match found {
+                    Ok(blob) => FileRef { content_path, blob, broken_link: None },
+                    Err(why) => FileRef {
+                        content_path,
+                        blob: entry.oid,
+                        broken_link: Some(format!("is a symbolic link to `{target}`, {why}")),
+                    },
+                });
+            }
+        }
         files.sort();
         Ok(files)
+    }
+
+    /// The id of the regular file at `path` (from the repository root) in commit `commit`.
+    fn blob_at(&self, commit: ObjectId, path: &str) -> Result<Option<ObjectId>, Diagnostic> {
+        let commit_object =
+            self.repo.find_commit(commit).map_err(|e| git_error(&format!("read commit {commit}"), e))?;
+        let tree = commit_object.tree().map_err(|e| git_error(&format!("read the tree of commit {commit}"), e))?;
+        let entry =
+            tree.lookup_entry_by_path(path).map_err(|e| git_error(&format!("find `{path}` in commit {commit}"), e))?;
+        Ok(entry.filter(|e| e.mode().is_blob()).map(|e| e.object_id()))
     }
 
     /// The record files of many commits, listed on all cores (each thread opens the
@@ -285,6 +323,26 @@ fn with_delta_cache(repo: &mut gix::Repository) {
 }
 
 /// The blob id git would give `bytes`, so working-tree files share the parse cache.
+/// The path (from the repository root) that a link at `link` to `target` names, or `None`
+/// when the target is absolute or climbs out of the repository.
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 pub fn blob_id(bytes: &[u8]) -> ObjectId {
     gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
         .unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1))
@@ -333,7 +391,11 @@ impl History {
                 let newest = repo.files(*id)?;
                 let mut current: Vec<FileRef> = working
                     .iter()
-                    .map(|f| FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes) })
+                    .map(|f| FileRef {
+                        content_path: f.content_path.clone(),
+                        blob: blob_id(&f.bytes),
+                        broken_link: None,
+                    })
                     .collect();
                 current.sort();
                 current != newest
@@ -521,6 +583,14 @@ mod tests {
             message: String::new(),
             source: Source::WorkingTree,
         }
+    }
+
+    #[test]
+    fn links_resolve_within_the_repository_only() {
+        assert_eq!(resolve_link("content/blockers/b.md", "../shared/b.md").as_deref(), Some("content/shared/b.md"));
+        assert_eq!(resolve_link("content/b.md", "./x/../y.md").as_deref(), Some("content/y.md"));
+        assert_eq!(resolve_link("content/b.md", "../../etc/passwd"), None);
+        assert_eq!(resolve_link("content/b.md", "/etc/passwd"), None);
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub fn load_with(
         let mut refs: Vec<FileRef> = working
             .into_iter()
             .map(|f| {
-                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes) };
+                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes), broken_link: None };
                 working_bytes.insert(key.clone(), f.bytes);
                 key
             })
@@ -105,6 +105,15 @@ pub fn load_with(
     rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
         for file in lists.iter().flatten() {
             if !seen.insert(file) {
+                continue;
+            }
+            if let Some(why) = &file.broken_link {
+                let path = format!("{}/{}", load::CONTENT_DIR, file.content_path);
+                let error = Diagnostic::error(format!("`{path}` {why}"))
+                    .in_file(path)
+                    .help("commit the record file itself, or a link to a file inside `content/`");
+                let parsed = ParsedFile { records: Vec::new(), diagnostics: vec![error] };
+                cache.lock().unwrap_or_else(|e| e.into_inner()).insert(file.clone(), Arc::new(parsed));
                 continue;
             }
             let bytes = match (working_bytes.remove(file), &history.repo) {
