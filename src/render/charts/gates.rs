@@ -38,6 +38,14 @@ pub struct GateRow {
     /// `3/5 cleared`; `1/2 met · ✓ passed` (criteria), `unchecked` when none says.
     pub text: String,
     pub release: bool,
+    #[serde(flatten)]
+    pub bar: RowBar,
+}
+
+/// Where a row's label, value and bar sit; the same for group and gate rows but for the
+/// indent and the bar height.
+#[derive(Debug, Serialize)]
+pub struct RowBar {
     pub text_y: f64,
     pub bar_x: f64,
     pub bar_y: f64,
@@ -47,21 +55,32 @@ pub struct GateRow {
     pub text_right: f64,
 }
 
+impl RowBar {
+    /// A row at height `y`, its bar starting at `x`, `h` tall, filled `done` of `total`.
+    fn new(x: f64, y: f64, h: f64, done: usize, total: usize) -> RowBar {
+        let bar_w = WIDTH - PAD - x;
+        let fill = if total == 0 { 0.0 } else { bar_w * done as f64 / total as f64 };
+        RowBar {
+            text_y: px(y + 14.0),
+            bar_x: x,
+            bar_y: px(y + 19.0),
+            bar_w: px(bar_w),
+            bar_h: h,
+            fill_w: px(fill),
+            text_right: WIDTH - PAD,
+        }
+    }
+}
+
 /// One group row per gate group, each followed by its gates.
 pub fn build(status: &Status) -> GateChart {
     let by_id: HashMap<&str, &Item> = status.items["gates"].iter().map(|i| (i.id(), i)).collect();
     let mut rows = Vec::new();
     let mut y = 0.0;
-    let row = |kind, x: f64, y: f64, h: f64, done: usize, total: usize| {
-        let bar_w = WIDTH - PAD - x;
-        let fill = if total == 0 { 0.0 } else { bar_w * done as f64 / total as f64 };
-        (kind, px(y + 14.0), x, px(y + 19.0), px(bar_w), h, px(fill))
-    };
     for group in &status.gate_groups {
         let total = group.gates.len();
-        let (kind, text_y, bar_x, bar_y, bar_w, bar_h, fill_w) = row("group", PAD, y, 10.0, group.cleared, total);
         rows.push(GateRow {
-            kind,
+            kind: "group",
             id: group.name.clone(),
             label: truncate(&group.name, 36),
             title: group.name.clone(),
@@ -71,13 +90,7 @@ pub fn build(status: &Status) -> GateChart {
             total,
             text: format!("{}/{total} cleared", group.cleared),
             release: group.release,
-            text_y,
-            bar_x,
-            bar_y,
-            bar_w,
-            bar_h,
-            fill_w,
-            text_right: WIDTH - PAD,
+            bar: RowBar::new(PAD, y, 10.0, group.cleared, total),
         });
         y += GROUP_ROW;
         for gate in group.gates.iter().filter_map(|id| by_id.get(id.as_str())) {
@@ -86,7 +99,6 @@ pub fn build(status: &Status) -> GateChart {
             let checked =
                 g.criteria.iter().filter(|c| matches!(c, crate::model::records::Criterion::Checked { .. })).count();
             let (met, total) = (gate.derived.criteria_met.unwrap_or(0), checked);
-            let (kind, text_y, bar_x, bar_y, bar_w, bar_h, fill_w) = row("gate", PAD + INDENT, y, 6.0, met, total);
             let glyph = match g.status.as_str() {
                 "passed" => "✓",
                 "failed" => "✕",
@@ -99,7 +111,7 @@ pub fn build(status: &Status) -> GateChart {
                 _ => format!("{met}/{total} met"),
             };
             rows.push(GateRow {
-                kind,
+                kind: "gate",
                 id: gate.id().to_string(),
                 label: truncate(gate.title(), 30),
                 title: gate.title().to_string(),
@@ -109,13 +121,7 @@ pub fn build(status: &Status) -> GateChart {
                 total,
                 text: format!("{criteria} · {glyph} {}", g.status),
                 release: group.release,
-                text_y,
-                bar_x,
-                bar_y,
-                bar_w,
-                bar_h,
-                fill_w,
-                text_right: WIDTH - PAD,
+                bar: RowBar::new(PAD + INDENT, y, 6.0, met, total),
             });
             y += GATE_ROW;
         }
