@@ -4,8 +4,8 @@ use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostics::serde_errors;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::parse::toml_errors;
 
 pub const FILE_NAME: &str = "statuspress.toml";
 
@@ -94,8 +94,8 @@ pub struct ReportConfig {
 
 impl ReportConfig {
     /// The report time zone; `Config::parse` has already refused an invalid one.
-    pub fn zone(&self) -> crate::report::Zone {
-        crate::report::Zone::parse(&self.timezone).unwrap_or(crate::report::Zone { offset_seconds: 0 })
+    pub fn zone(&self) -> crate::values::Zone {
+        crate::values::Zone::parse(&self.timezone).unwrap_or(crate::values::Zone { offset_seconds: 0 })
     }
 }
 
@@ -181,7 +181,7 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| {
             let at = e.span().unwrap_or(0..0);
             vec![
-                toml_errors::describe(e.message().trim(), None, "statuspress.toml")
+                serde_errors::describe(e.message().trim(), None, "statuspress.toml")
                     .at(Location::resolve(FILE_NAME, text, at)),
             ]
         })?;
@@ -211,7 +211,7 @@ impl Config {
                 .in_file(FILE_NAME),
             );
         }
-        if let Err(why) = crate::report::Zone::parse(&config.report.timezone) {
+        if let Err(why) = crate::values::Zone::parse(&config.report.timezone) {
             problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
         }
         if escapes(Path::new(&config.site.output)) {

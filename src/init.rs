@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::Datelike;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::values::Date;
+use crate::values::Date;
 
 const FILES: &[(&str, &str)] = &[
     (

@@ -18,6 +18,7 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod values;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use config::Config;
 use derive::Status;
 use diagnostics::Diagnostic;
-use model::values::Date;
+use values::Date;
 
 /// The date that "today" means for derived status: `--as-of`, else `SOURCE_DATE_EPOCH`,
 /// else the current UTC date.
@@ -190,11 +191,9 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let Some(mut current) = current.filter(|_| !failed) else {
         return Err(diagnostics);
     };
-    derive::timeline::Timeline::apply_baselines(&snapshots, &mut current);
-    let timeline = derive::timeline::Timeline::build(&snapshots);
+    diff::timeline::Timeline::apply_baselines(&snapshots, &mut current);
+    let timeline = diff::timeline::Timeline::build(&snapshots);
     clock.lap("compare");
-    render::render_bodies(&current);
-    clock.lap("render record bodies");
     let zone = config.report.zone();
     options.progress.start("building weekly reports", 0);
     let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
@@ -294,7 +293,7 @@ fn default_base(
 pub struct WeeklyReport {
     pub report: report::Report,
     pub config: Config,
-    pub zone: report::Zone,
+    pub zone: values::Zone,
     pub rendered: render::reports::Rendered,
     pub email: report::email::Email,
 }
@@ -358,9 +357,9 @@ pub fn weekly_report(
 /// working tree, dated `as_of`, which lies after that week; rather than fail, the report
 /// is then the current week's so far: what a user running `report` right after `init`
 /// expects to see is the plan as it stands.
-fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: report::Zone) -> report::Week {
-    let last = report::Week::last_complete(as_of);
-    if report::revisions_for(snapshots, last, zone).is_some() { last } else { report::Week::of(as_of) }
+fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: values::Zone) -> values::Week {
+    let last = values::Week::last_complete(as_of);
+    if report::revisions_for(snapshots, last, zone).is_some() { last } else { values::Week::of(as_of) }
 }
 
 /// Every revision of the project; fails when the newest one (today's plan) has errors.
@@ -506,11 +505,11 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
 }
 
 /// `--week`, or by default the last complete week of the as-of date.
-fn pick_week(week: Option<&str>, as_of: Date) -> Result<report::Week, Vec<Diagnostic>> {
+fn pick_week(week: Option<&str>, as_of: Date) -> Result<values::Week, Vec<Diagnostic>> {
     match week {
         Some(text) => {
-            report::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])
+            values::Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))])
         }
-        None => Ok(report::Week::last_complete(as_of)),
+        None => Ok(values::Week::last_complete(as_of)),
     }
 }

@@ -143,11 +143,11 @@ enum Command {
 /// `--as-of` and `--week` are checked while the command line is read, so a malformed value
 /// is a usage error (exit 2, SPEC §7) like an unknown option; the library parses them again.
 fn date_arg(text: &str) -> Result<String, String> {
-    statuspress::model::values::Date::parse(text).map(|_| text.to_string())
+    statuspress::values::Date::parse(text).map(|_| text.to_string())
 }
 
 fn week_arg(text: &str) -> Result<String, String> {
-    statuspress::report::Week::parse(text).map(|_| text.to_string())
+    statuspress::values::Week::parse(text).map(|_| text.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum)]

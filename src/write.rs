@@ -8,6 +8,7 @@ use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::render::Output;
 
 /// Marks a folder as statuspress output, so a build never replaces a folder it did not make.
 pub const MARKER: &str = ".statuspress-site";
@@ -275,6 +276,12 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+impl Output for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, rel, bytes)
+    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use statuspress::derive::{self, Status};
 use statuspress::diagnostics::{Diagnostic, terminal_safe};
 use statuspress::diff::{self, Diff};
 use statuspress::load::{self, RawFile};
-use statuspress::model::values::{Date, Target};
-use statuspress::report::{Week, Zone};
+use statuspress::values::{Date, Target};
+use statuspress::values::{Week, Zone};
 
 /// `cases` unless `PROPTEST_CASES` asks for more (or fewer). Failures are not written to
 /// files: each one found becomes a named regression test below.

@@ -47,7 +47,6 @@ fn verbose_build_names_every_stage_with_its_time() {
         "parse",
         "derive",
         "compare",
-        "render record bodies",
         "reports",
         "render",
         "write",

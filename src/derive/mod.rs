@@ -3,8 +3,6 @@
 //! The result, [`Status`], is the whole model: it is what templates render and what
 //! `status.json` publishes, so every field is always present (null when unknown).
 
-pub mod timeline;
-
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -12,8 +10,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::values::{Date, Health, MilestoneStatus, Severity, Target, number};
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
+use crate::values::{Date, Health, MilestoneStatus, Severity, Target, number};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -367,7 +365,7 @@ pub fn derive(
     Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
-        week: crate::report::Week::of(as_of).to_string(),
+        week: crate::values::Week::of(as_of).to_string(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
         review_overdue_days,
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
@@ -548,9 +546,7 @@ fn unfinished(record: &Record) -> Option<String> {
         KindData::Action(a) if !a.status.is_finished() => Some(a.status.to_string()),
         KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(m.status.to_string()),
         KindData::Risk(r) if r.status.is_live() => Some(r.status.to_string()),
-        KindData::Decision(d) if d.status == crate::model::values::DecisionStatus::Proposed => {
-            Some(d.status.to_string())
-        }
+        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(d.status.to_string()),
         KindData::Metric(m) => match (Target::parse(&m.target), m.value) {
             (Ok(target), Some(v)) if target.is_met(v) => None,
             (_, Some(_)) => Some("not met".into()),
@@ -620,7 +616,7 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Gate(g) => {
                 c.gates += 1;
                 c.gates_cleared += usize::from(g.status.is_cleared());
-                c.gates_failed += usize::from(g.status == crate::model::values::GateStatus::Failed);
+                c.gates_failed += usize::from(g.status == crate::values::GateStatus::Failed);
             }
             KindData::Risk(r) => {
                 c.risks += 1;
@@ -663,7 +659,7 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
                 &words(b.status),
                 record,
             ),
-            KindData::Gate(g) if g.status == crate::model::values::GateStatus::Failed => {
+            KindData::Gate(g) if g.status == crate::values::GateStatus::Failed => {
                 red.add(format!("gate {id} “{title}” failed"), "gate", "failed", record)
             }
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {

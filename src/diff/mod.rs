@@ -4,6 +4,7 @@
 //! the text, markdown and HTML outputs, the site's change pages and item histories show.
 
 pub mod format;
+pub mod timeline;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -12,8 +13,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::derive::{Item, Status};
-use crate::model::values::{Date, Target, number};
 use crate::model::{Kind, KindData, natural_cmp};
+use crate::values::{Date, Target, number};
 
 /// One side of a diff: which revision, as of when.
 #[derive(Debug, Clone, Serialize)]
@@ -453,7 +454,7 @@ mod tests {
             risk: None,
             lines: Vec::new(),
         };
-        let side = || super::Side { id: String::new(), date: crate::model::values::Date::parse("2025-08-12").unwrap() };
+        let side = || super::Side { id: String::new(), date: crate::values::Date::parse("2025-08-12").unwrap() };
         let diff = super::Diff {
             from: side(),
             to: side(),

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::config::{Config, RevisionMode};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::load::{self, RawFile};
-use crate::model::values::Date;
+use crate::values::Date;
 
 /// The id of the working tree's revision.
 pub const WORKING: &str = "working";

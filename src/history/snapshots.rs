@@ -12,8 +12,8 @@ use crate::derive::{self, Status};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, ParsedFile, RawFile};
 use crate::model::Records;
-use crate::model::values::Date;
 use crate::progress::{Progress, Silent, Stopwatch};
+use crate::values::Date;
 
 /// One revision with its derived status, or the problems that kept it from being read.
 pub struct Snapshot {

@@ -3,11 +3,10 @@
 pub mod fields;
 pub mod records;
 pub mod validate;
-pub mod values;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::diagnostics::Location;
 pub use records::{Common, Kind, KindData};
@@ -88,7 +87,6 @@ pub struct Record {
     pub origin: Origin,
     /// The site-relative URL of the record's page (`blockers/B-1.html`).
     pub url: String,
-    body_html: OnceLock<String>,
 }
 
 /// A record serializes as its fields, common and kind-specific. Bodies are content, not
@@ -110,12 +108,7 @@ impl serde::Serialize for Record {
 impl Record {
     pub fn new(id: String, kind: Kind, common: Common, data: KindData, body: String, origin: Origin) -> Record {
         let url = if kind == Kind::Plan { "plan.html".to_string() } else { format!("{}/{id}.html", kind.folder()) };
-        Record { id, kind, common, data, body, origin, url, body_html: OnceLock::new() }
-    }
-
-    /// The body as sanitized HTML, rendered on first use.
-    pub fn body_html(&self) -> &str {
-        self.body_html.get_or_init(|| crate::render::markdown::to_html(&self.body))
+        Record { id, kind, common, data, body, origin, url }
     }
 
     pub fn title(&self) -> &str {

@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::*;
+use crate::values::*;
 
 /// Fields every kind accepts.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

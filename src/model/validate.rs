@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::values::Target;
 use crate::model::{Caseless, Kind, KindData, Record};
+use crate::values::Target;
 
 /// Validates the whole set of records; returns the records that may be used.
 pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, did_you_mean, serde_errors};
 use crate::model::{Common, FieldSpan, Kind, Origin, Record, SourceFile};
 use frontmatter::FrontMatterError;
 
@@ -180,7 +180,7 @@ fn parse_toml<'a>(file: &SourceFile, text: &'a str, base: usize, out: &mut Parse
             Diagnostic::error(format!("impossible date `{written}`: {}", message.trim_start_matches("invalid date, ")))
                 .help("use a real calendar date, written YYYY-MM-DD")
         } else {
-            Diagnostic::error(format!("TOML syntax error: {message}")).help(toml_errors::syntax_help(message))
+            Diagnostic::error(format!("TOML syntax error: {message}")).help(serde_errors::syntax_help(message))
         };
         out.diagnostics.push(diagnostic.at(file.locate(at)));
     }

@@ -18,14 +18,13 @@ use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::derive::timeline::{RevisionEntry, Timeline};
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
+use crate::diff::timeline::{RevisionEntry, Timeline};
 use crate::history::WORKING;
 use crate::history::snapshots::Snapshot;
-use crate::model::values::Target;
 use crate::model::{Kind, KindData};
-use crate::write::Staging;
+use crate::values::Target;
 use templates::Template;
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -69,7 +68,7 @@ pub struct SiteModel<'a> {
     /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
     pub history_note: Option<String>,
     pub reports: &'a [reports::WeekReports],
-    pub zone: crate::report::Zone,
+    pub zone: crate::values::Zone,
 }
 
 /// One page to render: its path in the site and what it adds to the shared context.
@@ -80,14 +79,10 @@ pub(crate) struct Page {
     extra: Vec<(&'static str, Value)>,
 }
 
-/// Renders every record body of the current status, in parallel, before serialization.
-pub fn render_bodies(status: &Status) {
-    status.plan.record.body_html();
-    status.items.values().for_each(|items| {
-        items.par_iter().for_each(|i| {
-            i.record.body_html();
-        })
-    });
+/// Where rendered files go: the staging folder of a build (in `write`, the layer above),
+/// or anything else that takes site-relative paths, such as a test or a preview server.
+pub trait Output: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
 /// Renders every page of the site into `staging`; returns the number of files written.
@@ -95,7 +90,7 @@ pub fn render_site(
     site: &SiteModel<'_>,
     config: &Config,
     templates: &[Template],
-    staging: &Staging,
+    staging: &dyn Output,
     progress: &dyn crate::progress::Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut tera = templates::engine(templates)?;
@@ -192,7 +187,7 @@ pub fn render_site(
     if problems.is_empty() { Ok(pages.len() + revision_files + files.len()) } else { Err(problems) }
 }
 
-fn render_page(tera: &tera::Tera, page: &Page, templates: &[Template], staging: &Staging) -> Result<(), Diagnostic> {
+fn render_page(tera: &tera::Tera, page: &Page, templates: &[Template], staging: &dyn Output) -> Result<(), Diagnostic> {
     let mut context = Context::new();
     context.insert("root", page.root);
     for (key, value) in &page.extra {
@@ -249,12 +244,13 @@ fn kinds() -> Vec<KindInfo> {
 }
 
 /// Adds `body` and `body_html` to the items of a status value: templates show bodies,
-/// while `status.json` (the serialized model) leaves them out.
+/// while `status.json` (the serialized model) leaves them out. Bodies are rendered here, in
+/// parallel, as the model below keeps only their markdown.
 fn with_bodies(status_value: &Value, status: &Status) -> Value {
     let add = |value: &Value, item: &Item| {
         let mut map = value.as_map().cloned().unwrap_or_default();
         map.insert(Key::Str("body"), Value::from(item.record.body.as_str()));
-        map.insert(Key::Str("body_html"), Value::safe_string(item.record.body_html()));
+        map.insert(Key::Str("body_html"), Value::safe_string(&markdown::to_html(&item.record.body)));
         Value::from(map)
     };
     let mut root = status_value.as_map().cloned().unwrap_or_default();
@@ -268,7 +264,7 @@ fn with_bodies(status_value: &Value, status: &Status) -> Value {
             .and_then(|m| m.get_from_path(folder))
             .and_then(Value::as_array)
             .unwrap_or(&[]);
-        let with: Vec<Value> = values.iter().zip(list).map(|(v, item)| add(v, item)).collect();
+        let with: Vec<Value> = values.par_iter().zip(list).map(|(v, item)| add(v, item)).collect();
         items.insert(Key::Str(folder), Value::from(with));
     }
     root.insert(Key::Str("items"), Value::from(items));
@@ -501,7 +497,7 @@ struct Neighbours<'a> {
 struct Neighbour<'a> {
     id: &'a str,
     slug: &'a str,
-    date: crate::model::values::Date,
+    date: crate::values::Date,
 }
 
 impl<'a> Neighbours<'a> {

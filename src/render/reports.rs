@@ -7,10 +7,11 @@ use tera::{Context, Tera, Value};
 use super::templates::{self, Template};
 use crate::config::Config;
 use crate::derive::Status;
-use crate::derive::timeline::Timeline;
 use crate::diagnostics::Diagnostic;
+use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
-use crate::report::{self, Report, Week, Zone};
+use crate::report::{self, Report};
+use crate::values::{Week, Zone};
 
 /// The report of every week that has a revision, with the audiences' versions.
 pub struct WeekReports {

@@ -3,7 +3,6 @@
 
 pub mod email;
 pub mod send;
-pub mod week;
 
 use std::collections::HashSet;
 
@@ -12,9 +11,8 @@ use serde::Serialize;
 use crate::derive::{Item, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
-use crate::model::values::{Date, Detail, Severity, number};
 use crate::model::{KindData, Record};
-pub use week::{Week, Zone};
+use crate::values::{Date, Detail, Severity, Week, Zone, number};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -289,7 +287,7 @@ pub fn build(
         .filter(visible)
         .filter(|i| match &i.record.data {
             KindData::Milestone(m) => {
-                m.status != crate::model::values::MilestoneStatus::Done
+                m.status != crate::values::MilestoneStatus::Done
                     && (i.derived.overdue
                         || [i.derived.start, i.derived.end].iter().flatten().any(|d| *d > week.sunday() && *d <= soon))
             }
@@ -380,7 +378,7 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         _ => "same",
     };
     let target = match &item.record.data {
-        KindData::Metric(m) => crate::model::values::Target::parse(&m.target).ok(),
+        KindData::Metric(m) => crate::values::Target::parse(&m.target).ok(),
         _ => None,
     };
     let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));

@@ -11,8 +11,8 @@ use lettre::{SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{EmailConfig, MAX_RETRIES, SmtpConfig};
+use crate::diagnostics::serde_errors;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::parse::toml_errors;
 
 /// Where the ledger lives, relative to the project root.
 pub const LEDGER: &str = ".statuspress/sent.toml";
@@ -70,7 +70,7 @@ impl Ledger {
 
 /// The ledger's parse error at its line and column, with what each entry holds.
 fn damaged(text: &str, error: &toml::de::Error) -> Diagnostic {
-    let mut diagnostic = toml_errors::describe(error.message().trim(), None, "the sent-ledger").at(Location::resolve(
+    let mut diagnostic = serde_errors::describe(error.message().trim(), None, "the sent-ledger").at(Location::resolve(
         LEDGER,
         text,
         error.span().unwrap_or(0..0),

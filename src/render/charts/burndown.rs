@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
 use crate::history::snapshots::Snapshot;
 use crate::model::KindData;
-use crate::model::values::{BlockerStatus, Severity, number};
+use crate::values::{BlockerStatus, Severity, number};
 
 const WIDTH: f64 = 480.0;
 const LEFT: f64 = 34.0;

@@ -10,7 +10,7 @@ use super::{Tick, px, truncate};
 use crate::derive::{Item, Status};
 use crate::history::snapshots::Snapshot;
 use crate::model::KindData;
-use crate::model::values::Date;
+use crate::values::Date;
 
 const WIDTH: f64 = 480.0;
 const LEFT: f64 = 8.0;

@@ -289,7 +289,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::load::{RawFile, load_records};
-    use crate::model::values::Date;
+    use crate::values::Date;
 
     /// A plan whose risks are `(likelihood, impact)` pairs, ids r-1, r-2, …
     fn status(risks: &[(i64, i64)]) -> Status {

@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
-use crate::derive::timeline::MetricPoint;
-use crate::model::values::{Target, number};
+use crate::diff::timeline::MetricPoint;
+use crate::values::{Target, number};
 
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 240.0;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{HISTORY_WINDOW, label_step, px, truncate};
-use crate::derive::timeline::RevisionEntry;
+use crate::diff::timeline::RevisionEntry;
 
 const WIDTH: f64 = 480.0;
 const LEFT: f64 = 74.0;

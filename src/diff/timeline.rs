@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Item, Status};
-use crate::diff::{self, Diff};
+use super::{self as diff, Diff};
+use crate::derive::{Item, Status};
 use crate::history::Revision;
 use crate::history::snapshots::Snapshot;
-use crate::model::values::Date;
 use crate::model::{Kind, KindData};
+use crate::values::Date;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {

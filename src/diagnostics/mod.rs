@@ -3,6 +3,8 @@
 //! Stages collect `Diagnostic`s instead of returning on the first problem, so one run
 //! reports everything that is wrong. Rendering to a terminal happens only at the edge (CLI).
 
+pub mod serde_errors;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;

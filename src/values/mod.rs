@@ -1,9 +1,14 @@
-//! Small value types shared by the records: dates, enums and metric targets.
+//! Small value types under everything else: dates, ISO weeks, report time zones, the
+//! records' enums and metric targets. They know nothing of files, records or pages.
+
+mod week;
 
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+pub use week::{Week, Zone};
 
 /// A calendar date, written `YYYY-MM-DD` as a TOML date or a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::model::values::Date;
+use super::Date;
 
 /// An ISO week: Monday to Sunday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
