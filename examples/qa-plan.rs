@@ -21,8 +21,8 @@ fn run() -> Result<(), String> {
     }
     statuspress::init::init_from_seed(&repo).map_err(|d| d.render(false))?;
     let output = here.join("site");
-    let as_of = statuspress::resolve_as_of(None).map_err(|d| d.message)?;
-    let options = statuspress::BuildOptions {
+    let as_of = statuspress::commands::resolve_as_of(None).map_err(|d| d.message)?;
+    let options = statuspress::commands::build::BuildOptions {
         root: &repo,
         output: Some(&output),
         as_of,
@@ -30,7 +30,7 @@ fn run() -> Result<(), String> {
         prune: false,
         progress: &statuspress::progress::Silent,
     };
-    match statuspress::build(&options) {
+    match statuspress::commands::build::build(&options) {
         Ok(built) => {
             for d in &built.diagnostics {
                 eprint!("{}", d.render(false));

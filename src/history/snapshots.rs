@@ -162,6 +162,28 @@ pub fn load_with(
     Ok(snapshots)
 }
 
+/// A warning for each old revision whose records have errors, with the first of them.
+pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
+    older
+        .iter()
+        .filter(|s| s.status.is_none())
+        .map(|old| {
+            let first = old
+                .errors()
+                .next()
+                .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
+                .unwrap_or_default();
+            let count = old.errors().count();
+            Diagnostic::warning(format!(
+                "revision {} could not be read ({count} error{}); its archive page says why",
+                old.revision.id,
+                if count == 1 { "" } else { "s" }
+            ))
+            .note(first)
+        })
+        .collect()
+}
+
 /// The plan as it stands on `as_of` (the build date): the newest revision derived as of
 /// that date, with its warnings. A committed revision's own status keeps its commit date
 /// (its archive page says what was known then), but the site's front page must show

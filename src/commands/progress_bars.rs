@@ -8,8 +8,8 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::progress::{Progress, Silent};
 use indicatif::{ProgressBar, ProgressStyle};
-use statuspress::progress::{Progress, Silent};
 
 /// Whether to draw bars; a pure function of what the environment says, so it can be tested.
 pub fn show_bars(is_terminal: bool, quiet: bool, ci: bool) -> bool {

@@ -1,0 +1,181 @@
+//! `statuspress build`: the site of every revision, swapped in only when all went well.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{Failed, Ui, date_arg, plural};
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::values::Date;
+use crate::{diff, history, load, progress, render, write};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output folder (default: `[site] output`, i.e. `site/`).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<String>,
+    /// Fail on warnings too (nothing is written).
+    #[arg(long)]
+    strict: bool,
+    /// Allow removing published revisions and item pages (e.g. after deleting a tag).
+    #[arg(long)]
+    prune: bool,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
+    let started = Instant::now();
+    let as_of = ui.as_of(args.as_of.as_deref())?;
+    let progress = ui.progress();
+    let options = BuildOptions {
+        root: &ui.root,
+        output: args.output.as_deref(),
+        as_of,
+        strict: args.strict,
+        prune: args.prune,
+        progress: &*progress,
+    };
+    match build(&options) {
+        Ok(built) => {
+            ui.diagnostics(&built.diagnostics, false);
+            ui.info(&format!(
+                "built {} files ({} revision{}) into {} in {:.2?}",
+                built.files,
+                built.revisions,
+                plural(built.revisions),
+                built.output.display(),
+                started.elapsed()
+            ));
+            if ui.verbose {
+                ui.info(&format!("as of {as_of}"));
+                ui.timings(&built.timings);
+                if let Some(kib) = peak_memory_kib() {
+                    ui.info(&format!("peak memory: {kib} KiB"));
+                }
+            }
+            Ok(())
+        }
+        Err(diagnostics) => {
+            ui.diagnostics(&diagnostics, args.strict);
+            ui.info("build failed; the previous site was left as it was");
+            Err(Failed)
+        }
+    }
+}
+
+/// Peak resident memory of this process (Linux: `VmHWM`), for `--verbose` and benchmarks.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// What `build` did.
+pub struct Built {
+    pub output: PathBuf,
+    pub files: usize,
+    pub revisions: usize,
+    /// Wall time of each stage, for `--verbose` and benchmarks.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct BuildOptions<'a> {
+    pub root: &'a Path,
+    pub output: Option<&'a Path>,
+    pub as_of: Date,
+    /// Treat warnings as errors (nothing is written).
+    pub strict: bool,
+    /// Allow dropping published revisions and item pages (see [`history::urls`]).
+    pub prune: bool,
+    /// Told how far reading, deriving and rendering have got.
+    pub progress: &'a dyn progress::Progress,
+}
+
+/// Builds the site of every revision; on any error the previous output is left untouched.
+/// Errors in the newest revision (normally the working tree) fail the build; an older
+/// revision with errors is a warning, and its archive page says why it could not be read.
+pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
+    let config = Config::load(options.root)?;
+    let mut diagnostics = Vec::new();
+    let output = options.output.map_or_else(|| options.root.join(&config.site.output), Path::to_path_buf);
+    if let Err(d) = write::check_output(options.root, &output) {
+        diagnostics.push(d);
+    }
+    let templates = render::templates::effective(options.root).map_err(|mut d| {
+        diagnostics.append(&mut d);
+        diagnostics.clone()
+    })?;
+    let fail = |mut diagnostics: Vec<Diagnostic>, d: Diagnostic| {
+        diagnostics.push(d);
+        diagnostics
+    };
+    let mut clock = progress::Stopwatch::start();
+    let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
+    clock.lap("read working tree");
+    let history = history::History::discover(options.root, &config, options.as_of, &working)
+        .map_err(|d| fail(diagnostics.clone(), d))?;
+    clock.lap("history discovery");
+    diagnostics.extend(history.warnings.iter().cloned());
+    let snapshots = history::snapshots::load_with(&history, working, &config, options.progress, &mut clock)
+        .map_err(|d| fail(diagnostics.clone(), d))?;
+
+    let (newest, older) =
+        snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
+    diagnostics.extend(newest.diagnostics.iter().cloned());
+    diagnostics.extend(history::snapshots::unreadable_revisions(older));
+    let urls = history::urls::permanent(&snapshots);
+    if !options.prune
+        && let Err(d) = history::urls::check_kept(&output, &urls)
+    {
+        diagnostics.push(d);
+    }
+    let current = history::snapshots::current(newest, &config, options.as_of, &mut diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
+    let Some(mut current) = current.filter(|_| !failed) else {
+        return Err(diagnostics);
+    };
+    diff::timeline::Timeline::apply_baselines(&snapshots, &mut current);
+    let timeline = diff::timeline::Timeline::build(&snapshots);
+    clock.lap("compare");
+    let zone = config.report.zone();
+    options.progress.start("building weekly reports", 0);
+    let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
+    options.progress.finish();
+    clock.lap("reports");
+    let site = render::SiteModel {
+        current: &current,
+        snapshots: &snapshots,
+        timeline: &timeline,
+        history_note: history.warnings.first().map(|w| w.message.clone()),
+        reports: &weekly,
+        zone,
+    };
+    let staging = write::Staging::create(&output, |holder| {
+        let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+        eprintln!("waiting for another build of {}{pid}…", output.display());
+    })
+    .map_err(|e| {
+        fail(
+            diagnostics.clone(),
+            Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display())),
+        )
+    })?;
+    let files =
+        render::render_site(&site, &config, &templates, &staging, options.progress).map_err(|mut problems| {
+            diagnostics.append(&mut problems);
+            diagnostics.clone()
+        })?;
+    staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
+        fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
+    })?;
+    clock.lap("render");
+    staging.commit().map_err(|e| {
+        fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
+    })?;
+    clock.lap("write");
+    Ok(Built { output, files: files + 2, revisions: snapshots.len(), diagnostics, timings: clock.laps })
+}

@@ -1,0 +1,158 @@
+//! `statuspress report`: one week's report, for everyone or for one audience, in any format.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{Failed, Ui, date_arg, week_arg};
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::values::{Date, Week, Zone};
+use crate::{history, load, render, report};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
+    #[arg(long, value_parser = week_arg)]
+    week: Option<String>,
+    /// An audience id (default: the full internal report).
+    #[arg(long)]
+    audience: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// The email's HTML (CSS inlined), a standalone page.
+    Html,
+    Markdown,
+    Text,
+    /// The whole email, ready to send (RFC 5322).
+    Eml,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
+    let as_of = ui.as_of(args.as_of.as_deref())?;
+    let weekly =
+        weekly_report(&ui.root, args.week.as_deref(), args.audience.as_deref(), as_of).map_err(|d| ui.fail(&d))?;
+    let bytes = match args.format {
+        Format::Markdown => weekly.rendered.markdown.into_bytes(),
+        Format::Text => weekly.rendered.text.into_bytes(),
+        Format::Html => report::email::inline_css(&weekly.rendered.email_html).map_err(|d| ui.fail(&[d]))?.into_bytes(),
+        Format::Eml => weekly.email.message.formatted(),
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write the report: {e}")),
+    };
+    written.map_err(|e| ui.fail(&[Diagnostic::error(e)]))?;
+    ui.info(&format!("report {} ({}): {}", weekly.report.week, weekly.report.readiness, weekly.email.subject));
+    Ok(())
+}
+
+/// A weekly report asked for on the command line, ready to print in any format.
+pub struct WeeklyReport {
+    pub report: report::Report,
+    pub config: Config,
+    pub zone: Zone,
+    pub rendered: render::reports::Rendered,
+    pub email: report::email::Email,
+}
+
+/// The report of `week` (default: the last complete week of `as_of`) for `audience`
+/// (default: the full internal report), from the whole history of the project.
+pub fn weekly_report(
+    root: &Path,
+    week: Option<&str>,
+    audience: Option<&str>,
+    as_of: Date,
+) -> Result<WeeklyReport, Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let zone = config.report.zone();
+    let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
+    let snapshots = readable_history(root, &config, as_of)?;
+    let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
+    let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
+        return Err(vec![Diagnostic::error("no readable revision")]);
+    };
+    let audience_item = match audience {
+        None => None,
+        Some(id) => {
+            Some(current.items["audiences"].iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
+                let ids: Vec<&str> = current.items["audiences"].iter().map(|a| a.id()).collect();
+                vec![
+                    Diagnostic::error(format!("no audience `{id}`"))
+                        .with_help(
+                            diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                        )
+                        .note(format!(
+                            "audiences: {}",
+                            if ids.is_empty() {
+                                "none (add records under content/audiences/)".to_string()
+                            } else {
+                                ids.join(", ")
+                            }
+                        )),
+                ]
+            })?)
+        }
+    };
+    let (now, before) = report::revisions_for(&snapshots, week, zone).ok_or_else(|| {
+        vec![
+            Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))
+                .help("choose a later week with `--week YYYY-Www`"),
+        ]
+    })?;
+    let built = report::build(week, now, before, audience_item, None)
+        .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])?;
+    let templates = render::templates::effective(root)?;
+    let tera = render::templates::engine(&templates)?;
+    let rendered = render::reports::render(&tera, &built, &config.site.base_url, &templates).map_err(|d| vec![d])?;
+    let email =
+        report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
+    Ok(WeeklyReport { report: built, config, zone, rendered, email })
+}
+
+/// The week `report` shows by default: the last complete week of `as_of`, as a weekly
+/// report is written after its week. A fresh project (no git, or no tag yet) has only its
+/// working tree, dated `as_of`, which lies after that week; rather than fail, the report
+/// is then the current week's so far: what a user running `report` right after `init`
+/// expects to see is the plan as it stands.
+fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: Zone) -> Week {
+    let last = Week::last_complete(as_of);
+    if report::revisions_for(snapshots, last, zone).is_some() { last } else { Week::of(as_of) }
+}
+
+/// Every revision of the project; fails when the newest one (today's plan) has errors.
+pub(super) fn readable_history(
+    root: &Path,
+    config: &Config,
+    as_of: Date,
+) -> Result<Vec<history::snapshots::Snapshot>, Vec<Diagnostic>> {
+    let working = load::read_content_dir(root).map_err(|d| vec![d])?;
+    let history = history::History::discover(root, config, as_of, &working).map_err(|d| vec![d])?;
+    let snapshots = history::snapshots::load(&history, working, config).map_err(|d| vec![d])?;
+    match snapshots.last() {
+        Some(newest) if newest.status.is_none() => {
+            Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect())
+        }
+        Some(_) => Ok(snapshots),
+        None => Err(vec![Diagnostic::error("no revision to report on")]),
+    }
+}
+
+/// `--week`, or by default the last complete week of the as-of date.
+pub(super) fn pick_week(week: Option<&str>, as_of: Date) -> Result<Week, Vec<Diagnostic>> {
+    match week {
+        Some(text) => Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))]),
+        None => Ok(Week::last_complete(as_of)),
+    }
+}
