@@ -20,6 +20,7 @@ pub struct Loaded {
 }
 
 /// A record file found on disk or in git: its path under `content/` and its bytes.
+#[derive(Clone)]
 pub struct RawFile {
     pub content_path: String,
     pub bytes: Vec<u8>,
@@ -201,14 +202,6 @@ pub fn load_records(mut files: Vec<RawFile>, config: &Config) -> Loaded {
     files.sort_by(|a, b| crate::model::natural_cmp(&a.content_path, &b.content_path));
     let parsed: Vec<Arc<ParsedFile>> = files.into_par_iter().map(|raw| Arc::new(parse_raw(raw))).collect();
     assemble(&parsed, config)
-}
-
-/// Loads the working tree of the project at `root`.
-pub fn load_dir(root: &Path, config: &Config) -> Loaded {
-    match read_content_dir(root) {
-        Ok(files) => load_records(files, config),
-        Err(d) => Loaded { records: Records::new(Vec::new()), diagnostics: vec![d] },
-    }
 }
 
 #[cfg(test)]

@@ -113,13 +113,14 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         diagnostics
     };
     let mut clock = progress::Stopwatch::start();
+    let pipeline = history::snapshots::Pipeline::new(&config);
     let working = load::read_content_dir(options.root).map_err(|d| fail(diagnostics.clone(), d))?;
     clock.lap("read working tree");
     let history = history::History::discover(options.root, &config, options.as_of, &working)
         .map_err(|d| fail(diagnostics.clone(), d))?;
     clock.lap("history discovery");
     diagnostics.extend(history.warnings.iter().cloned());
-    let snapshots = history::snapshots::load_with(&history, working, &config, options.progress, &mut clock)
+    let snapshots = history::snapshots::load_with(&history, working, &pipeline, options.progress, &mut clock)
         .map_err(|d| fail(diagnostics.clone(), d))?;
 
     let (newest, older) =
@@ -132,7 +133,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     {
         diagnostics.push(d);
     }
-    let current = history::snapshots::current(newest, &config, options.as_of, &mut diagnostics);
+    let current = history::snapshots::current(newest, &pipeline, options.as_of, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
     let Some(mut current) = current.filter(|_| !failed) else {

@@ -5,8 +5,11 @@ use std::path::Path;
 
 use super::{Failed, Ui, date_arg};
 use crate::config::Config;
-use crate::derive::{self, Status};
+use crate::derive::Status;
 use crate::diagnostics::{self, Diagnostic};
+use crate::history::History;
+use crate::history::snapshots::Pipeline;
+use crate::load::RawFile;
 use crate::values::Date;
 use crate::{history, load, progress};
 
@@ -63,31 +66,33 @@ pub fn check(root: &Path, as_of: Date, history: bool) -> Checked {
         }
     };
     let mut clock = progress::Stopwatch::start();
-    let loaded = load::load_dir(root, &config);
-    clock.lap("read and parse");
-    let mut diagnostics = loaded.diagnostics;
-    let status = if diagnostics.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        derive::derive(&loaded.records, &config, as_of, Some(&mut diagnostics))
+    let working = match load::read_content_dir(root) {
+        Ok(files) => files,
+        Err(d) => return Checked { config, status: None, diagnostics: vec![d], timings: clock.laps },
     };
+    clock.lap("read");
+    let for_history = history.then(|| working.clone());
+    let pipeline = Pipeline::new(&config);
+    let files = pipeline.read_working(working);
+    clock.lap("parse");
+    let snapshot = pipeline.snapshot(History::working_revision(as_of), &files, as_of, true);
     clock.lap("derive");
-    if history {
-        diagnostics.extend(check_history(root, &config, as_of));
+    let mut diagnostics = snapshot.diagnostics;
+    if let Some(working) = for_history {
+        diagnostics.extend(check_history(root, &pipeline, as_of, working));
         clock.lap("history");
     }
     diagnostics::sort(&mut diagnostics);
+    let status = snapshot.status;
     Checked { config, status, diagnostics, timings: clock.laps }
 }
 
 /// The problems of the project's history; the newest revision is the working tree (or
-/// matches it), which `check` has reported already.
-fn check_history(root: &Path, config: &Config, as_of: Date) -> Vec<Diagnostic> {
-    let Ok(working) = load::read_content_dir(root) else {
-        return Vec::new(); // reported with the working tree
-    };
-    let loaded = history::History::discover(root, config, as_of, &working).and_then(|found| {
-        let snapshots = history::snapshots::load(&found, working, config)?;
+/// matches it), which `check` has reported already. The working tree's files were parsed
+/// already; the pipeline reads only what the revisions add.
+fn check_history(root: &Path, pipeline: &Pipeline, as_of: Date, working: Vec<RawFile>) -> Vec<Diagnostic> {
+    let loaded = History::discover(root, pipeline.config(), as_of, &working).and_then(|found| {
+        let snapshots = history::snapshots::load(&found, working, pipeline)?;
         Ok((found.warnings, snapshots))
     });
     match loaded {

@@ -139,7 +139,8 @@ pub(super) fn readable_history(
 ) -> Result<Vec<history::snapshots::Snapshot>, Vec<Diagnostic>> {
     let working = load::read_content_dir(root).map_err(|d| vec![d])?;
     let history = history::History::discover(root, config, as_of, &working).map_err(|d| vec![d])?;
-    let snapshots = history::snapshots::load(&history, working, config).map_err(|d| vec![d])?;
+    let snapshots =
+        history::snapshots::load(&history, working, &history::snapshots::Pipeline::new(config)).map_err(|d| vec![d])?;
     match snapshots.last() {
         Some(newest) if newest.status.is_none() => {
             Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect())

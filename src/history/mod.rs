@@ -534,7 +534,8 @@ pub fn load_specs(
         Vec::new()
     };
     let history = History { revisions, repo, warnings: Vec::new() };
-    let mut loaded = snapshots::load(&history, working, config).map_err(|d| vec![d])?.into_iter();
+    let pipeline = snapshots::Pipeline::new(config);
+    let mut loaded = snapshots::load(&history, working, &pipeline).map_err(|d| vec![d])?.into_iter();
     let mut out = Vec::new();
     for spec in specs {
         let snapshot = match spec {
@@ -545,7 +546,7 @@ pub fn load_specs(
                 let mut revision = History::working_revision(today);
                 revision.id = folder.display().to_string();
                 let single = History { revisions: vec![revision], repo: None, warnings: Vec::new() };
-                snapshots::load(&single, files, &own).map_err(|d| vec![d])?.remove(0)
+                snapshots::load(&single, files, &snapshots::Pipeline::new(&own)).map_err(|d| vec![d])?.remove(0)
             }
         };
         match snapshot.status {

@@ -30,10 +30,85 @@ impl Snapshot {
     }
 }
 
+/// The one pipeline of the plan: a revision's files, parsed once per content (path and
+/// git blob id, shared by every revision and every command of a run), assembled and
+/// validated together, then derived as of a date. `check`, `build`, `diff`, `report` and
+/// `send` all read revisions through it; a live preview keeps one between rebuilds.
+pub struct Pipeline<'a> {
+    config: &'a Config,
+    parsed: Mutex<HashMap<FileRef, Arc<ParsedFile>>>,
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(config: &'a Config) -> Pipeline<'a> {
+        Pipeline { config, parsed: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<FileRef, Arc<ParsedFile>>> {
+        self.parsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn is_parsed(&self, file: &FileRef) -> bool {
+        self.cache().contains_key(file)
+    }
+
+    /// Parses one file's bytes, unless the same content at the same path was parsed before.
+    fn parse(&self, file: FileRef, bytes: Vec<u8>) {
+        if self.is_parsed(&file) {
+            return;
+        }
+        let parsed = load::parse_raw(RawFile { content_path: file.content_path.clone(), bytes });
+        self.cache().insert(file, Arc::new(parsed));
+    }
+
+    /// Parses the working tree's files (in parallel) and names each by its content.
+    pub fn read_working(&self, files: Vec<RawFile>) -> Vec<FileRef> {
+        let mut refs: Vec<FileRef> = files
+            .into_par_iter()
+            .map(|f| {
+                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes), broken_link: None };
+                self.parse(key.clone(), f.bytes);
+                key
+            })
+            .collect();
+        refs.sort_by(|a, b| crate::model::natural_cmp(&a.content_path, &b.content_path));
+        refs
+    }
+
+    /// The snapshot of one revision from its (parsed) files, in natural path order, derived
+    /// as of `as_of`. Warnings that depend on the date (overdue, review) are kept only when
+    /// `dated_warnings` is set: an old revision's archive page says what was known then,
+    /// and only today's plan warns.
+    pub fn snapshot(&self, revision: Revision, files: &[FileRef], as_of: Date, dated_warnings: bool) -> Snapshot {
+        let parsed: Vec<Arc<ParsedFile>> = {
+            let cache = self.cache();
+            files.iter().filter_map(|f| cache.get(f).cloned()).collect()
+        };
+        let loaded = load::assemble(&parsed, self.config);
+        let mut diagnostics = loaded.diagnostics;
+        let status = if diagnostics.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            self.derive(&loaded.records, as_of, if dated_warnings { Some(&mut diagnostics) } else { None })
+        };
+        crate::diagnostics::sort(&mut diagnostics);
+        Snapshot { revision, status, diagnostics }
+    }
+
+    /// Derives records that were assembled already (see [`current`]).
+    fn derive(&self, records: &Records, as_of: Date, warnings: Option<&mut Vec<Diagnostic>>) -> Option<Status> {
+        derive::derive(records, self.config, as_of, warnings)
+    }
+}
+
 /// Reads, parses and derives every revision of `history`. `working` holds the working
 /// tree's files (used for the `working` revision).
-pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result<Vec<Snapshot>, Diagnostic> {
-    load_with(history, working, config, &Silent, &mut Stopwatch::start())
+pub fn load(history: &History, working: Vec<RawFile>, pipeline: &Pipeline) -> Result<Vec<Snapshot>, Diagnostic> {
+    load_with(history, working, pipeline, &Silent, &mut Stopwatch::start())
 }
 
 /// [`load`], telling `progress` how many files were read and revisions derived, and timing
@@ -42,22 +117,14 @@ pub fn load(history: &History, working: Vec<RawFile>, config: &Config) -> Result
 pub fn load_with(
     history: &History,
     working: Vec<RawFile>,
-    config: &Config,
+    pipeline: &Pipeline,
     progress: &dyn Progress,
     clock: &mut Stopwatch,
 ) -> Result<Vec<Snapshot>, Diagnostic> {
-    let mut working_bytes: HashMap<FileRef, Vec<u8>> = HashMap::new();
-    let working_refs: Vec<FileRef> = {
-        let mut refs: Vec<FileRef> = working
-            .into_iter()
-            .map(|f| {
-                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes), broken_link: None };
-                working_bytes.insert(key.clone(), f.bytes);
-                key
-            })
-            .collect();
-        refs.sort();
-        refs
+    let working_refs = if history.revisions.iter().any(|r| matches!(r.source, Source::WorkingTree)) {
+        pipeline.read_working(working)
+    } else {
+        Vec::new()
     };
     let commits: Vec<gix::ObjectId> = history
         .revisions
@@ -95,16 +162,11 @@ pub fn load_with(
     // Each distinct (path, blob) is read and parsed once for the whole history. Reading
     // inflates git objects on this thread while the pool parses what was already read.
     let mut seen: HashSet<&FileRef> = HashSet::new();
-    let cache: Mutex<HashMap<FileRef, Arc<ParsedFile>>> = Mutex::new(HashMap::new());
-    let parse = |key: FileRef, bytes: Vec<u8>| {
-        let parsed = load::parse_raw(RawFile { content_path: key.content_path.clone(), bytes });
-        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::new(parsed));
-    };
     progress.start("reading files", 0);
     let clock_ref = &mut *clock;
     rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
         for file in lists.iter().flatten() {
-            if !seen.insert(file) {
+            if !seen.insert(file) || pipeline.is_parsed(file) {
                 continue;
             }
             if let Some(why) = &file.broken_link {
@@ -113,16 +175,14 @@ pub fn load_with(
                     .in_file(path)
                     .help("commit the record file itself, or a link to a file inside `content/`");
                 let parsed = ParsedFile { records: Vec::new(), diagnostics: vec![error] };
-                cache.lock().unwrap_or_else(|e| e.into_inner()).insert(file.clone(), Arc::new(parsed));
+                pipeline.cache().insert(file.clone(), Arc::new(parsed));
                 continue;
             }
-            let bytes = match (working_bytes.remove(file), &history.repo) {
-                (Some(bytes), _) => bytes,
-                (None, Some(repo)) => repo.blob(file.blob)?,
-                (None, None) => Vec::new(),
+            let bytes = match &history.repo {
+                Some(repo) => repo.blob(file.blob)?,
+                None => Vec::new(),
             };
-            let parse = &parse;
-            scope.spawn(move |_| parse(file.clone(), bytes));
+            scope.spawn(move |_| pipeline.parse(file.clone(), bytes));
             progress.tick(1);
         }
         clock_ref.lap("read");
@@ -130,7 +190,6 @@ pub fn load_with(
     })?;
     progress.finish();
     clock.lap("parse");
-    let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
 
     let newest = history.revisions.len().saturating_sub(1);
     progress.start("deriving revisions", history.revisions.len() as u64);
@@ -140,21 +199,12 @@ pub fn load_with(
         .zip(lists.par_iter())
         .enumerate()
         .map(|(n, (revision, files))| {
-            let parsed: Vec<Arc<ParsedFile>> = files.iter().filter_map(|f| cache.get(f).cloned()).collect();
-            let loaded = load::assemble(&parsed, config);
-            let mut diagnostics = loaded.diagnostics;
-            let status = if diagnostics.iter().any(Diagnostic::is_error) {
-                None
-            } else {
-                // A committed newest revision gets its warnings from [`current`], as of the
-                // build date rather than its own.
-                let is_current = n == newest && matches!(revision.source, Source::WorkingTree);
-                let warnings = if is_current { Some(&mut diagnostics) } else { None };
-                derive::derive(&loaded.records, config, revision.date, warnings)
-            };
-            crate::diagnostics::sort(&mut diagnostics);
+            // A committed newest revision gets its warnings from [`current`], as of the
+            // build date rather than its own.
+            let is_current = n == newest && matches!(revision.source, Source::WorkingTree);
+            let snapshot = pipeline.snapshot(revision.clone(), files, revision.date, is_current);
             progress.tick(1);
-            Snapshot { revision: revision.clone(), status, diagnostics }
+            snapshot
         })
         .collect();
     progress.finish();
@@ -188,7 +238,7 @@ pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
 /// that date, with its warnings. A committed revision's own status keeps its commit date
 /// (its archive page says what was known then), but the site's front page must show
 /// what is overdue today, even when nobody touched the plan for a year.
-pub fn current(newest: &Snapshot, config: &Config, as_of: Date, warnings: &mut Vec<Diagnostic>) -> Option<Status> {
+pub fn current(newest: &Snapshot, pipeline: &Pipeline, as_of: Date, warnings: &mut Vec<Diagnostic>) -> Option<Status> {
     let status = newest.status.as_ref()?;
     if matches!(newest.revision.source, Source::WorkingTree) && status.as_of == as_of {
         return Some(status.clone());
@@ -197,5 +247,5 @@ pub fn current(newest: &Snapshot, config: &Config, as_of: Date, warnings: &mut V
     let all = std::iter::once(status.plan.record.clone())
         .chain(status.items.values().flatten().map(|item| item.record.clone()))
         .collect();
-    derive::derive(&Records::new(all), config, as_of, Some(warnings))
+    pipeline.derive(&Records::new(all), as_of, Some(warnings))
 }
