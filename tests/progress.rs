@@ -92,7 +92,7 @@ fn a_terminal_sees_bars_unless_quiet_or_in_ci() {
 fn verbose_check_times_reading_and_deriving() {
     let project = Project::new(common::BASE);
     let checked = run(&project, &["check", "--verbose"]);
-    for stage in ["read and parse", "derive"] {
+    for stage in ["read", "parse", "derive"] {
         assert!(
             checked.stderr.lines().any(|l| l.starts_with(&format!("  {stage}: "))),
             "no {stage}:\n{}",
