@@ -144,7 +144,13 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     clock.lap("compare");
     let zone = config.report.zone();
     options.progress.start("building weekly reports", 0);
-    let weekly = render::reports::all(&snapshots, &current, zone, &timeline);
+    let tera = render::templates::engine(&templates).map_err(|mut d| {
+        diagnostics.append(&mut d);
+        diagnostics.clone()
+    })?;
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
+    let weekly =
+        render::reports::all(&reporter, &snapshots, &current, &timeline).map_err(|d| fail(diagnostics.clone(), d))?;
     options.progress.finish();
     clock.lap("reports");
     let site = render::SiteModel {

@@ -58,15 +58,6 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     Ok(())
 }
 
-/// A weekly report asked for on the command line, ready to print in any format.
-pub struct WeeklyReport {
-    pub report: report::Report,
-    pub config: Config,
-    pub zone: Zone,
-    pub rendered: render::reports::Rendered,
-    pub email: report::email::Email,
-}
-
 /// The report of `week` (default: the last complete week of `as_of`) for `audience`
 /// (default: the full internal report), from the whole history of the project.
 pub fn weekly_report(
@@ -74,7 +65,7 @@ pub fn weekly_report(
     week: Option<&str>,
     audience: Option<&str>,
     as_of: Date,
-) -> Result<WeeklyReport, Vec<Diagnostic>> {
+) -> Result<render::reports::Delivery, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let zone = config.report.zone();
     let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
@@ -111,14 +102,13 @@ pub fn weekly_report(
                 .help("choose a later week with `--week YYYY-Www`"),
         ]
     })?;
-    let built = report::build(week, now, before, audience_item, None)
-        .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let rendered = render::reports::render(&tera, &built, &config.site.base_url, &templates).map_err(|d| vec![d])?;
-    let email =
-        report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
-    Ok(WeeklyReport { report: built, config, zone, rendered, email })
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
+    reporter
+        .deliver(week, (now, before), audience_item, None, &config.site.base_url)
+        .map_err(|d| vec![d])?
+        .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
 }
 
 /// The week `report` shows by default: the last complete week of `as_of`, as a weekly

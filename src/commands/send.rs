@@ -101,6 +101,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
     let mailer = if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
     let mut ledger = Ledger::load(root).map_err(|d| vec![d])?;
     let mut outcome = Outcome::default();
@@ -111,7 +112,10 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
     let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
     options.progress.start("sending", messages.sum::<usize>() as u64);
     for audience in audiences {
-        let Some(built) = report::build(week, now, before, Some(audience), None) else { continue };
+        let delivered = reporter.deliver(week, (now, before), Some(audience), None, &config.site.base_url);
+        let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
+            continue;
+        };
         let id = audience.id().to_string();
         let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         if recipients.is_empty() {
@@ -126,10 +130,6 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
             }
             continue;
         }
-        let rendered =
-            render::reports::render(&tera, &built, &config.site.base_url, &templates).map_err(|d| vec![d])?;
-        let email =
-            report::email::build(&config, &built, &rendered.email_html, &rendered.text, zone).map_err(|d| vec![d])?;
         for recipient in recipients {
             options.progress.tick(1);
             if let Some(done) = ledger.contains(&built.week, &id, &recipient).filter(|_| !options.force) {

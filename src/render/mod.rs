@@ -121,8 +121,7 @@ pub fn render_site(
     let mut pages = current_pages(status, site.timeline, tera.global_context());
     pages.extend(tombstone_pages(site.timeline));
     pages.extend(working);
-    let (report_files, report_pages) =
-        reports::site_files(&tera, site.reports, config, site.zone, templates).map_err(|d| vec![d])?;
+    let (report_files, report_pages) = reports::site_files(site.reports);
     pages.extend(report_pages);
 
     let problems = Mutex::new(Vec::new());
@@ -723,7 +722,7 @@ fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -
         .collect();
     let mut entries = entries;
     for w in site.reports {
-        let r = &w.report;
+        let r = &w.report.report;
         entries.push(FeedEntry {
             title: format!("Report {}: {} — {}", r.week, r.readiness, r.headline),
             id: format!("{id_base}#report-{}", r.week),

@@ -6,45 +6,91 @@ use tera::{Context, Tera, Value};
 
 use super::templates::{self, Template};
 use crate::config::Config;
+use crate::derive::Item;
 use crate::derive::Status;
 use crate::diagnostics::Diagnostic;
+use crate::diff::Diff;
 use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
+use crate::report::email::Email;
 use crate::report::{self, Report};
-use crate::values::{Week, Zone};
+use crate::values::Week;
 
-/// The report of every week that has a revision, with the audiences' versions.
+/// The report of every week that has a revision, with the audiences' versions, each
+/// delivered in every format.
 pub struct WeekReports {
     pub week: Week,
-    /// The full, internal report.
+    /// The full, internal report, linking relatively (it is a page of the site).
+    pub report: Delivery,
+    /// The audiences' reports, linking to the published site (they are emails).
+    pub audiences: Vec<Delivery>,
+}
+
+/// A week's report for one audience (or everyone) in every format it goes out in.
+pub struct Delivery {
     pub report: Report,
-    pub audiences: Vec<Report>,
+    pub rendered: Rendered,
+    pub email: Email,
+}
+
+/// Renders reports with the project's theme: the one way a report becomes markdown, text,
+/// a page and an email, used by the site, `report` and `send` alike.
+pub struct Reporter<'a> {
+    pub tera: &'a Tera,
+    pub templates: &'a [Template],
+    pub config: &'a Config,
+}
+
+impl Reporter<'_> {
+    /// The report of `week` (the revisions `now` and `before` of its end and of the week
+    /// before) for `audience`, or the full report, in every format; links start with `base`.
+    /// `known` is the diff of `before` → `now` when the caller has it already. `None` when
+    /// `now` could not be read.
+    pub fn deliver(
+        &self,
+        week: Week,
+        (now, before): (&Snapshot, Option<&Snapshot>),
+        audience: Option<&Item>,
+        known: Option<&Diff>,
+        base: &str,
+    ) -> Result<Option<Delivery>, Diagnostic> {
+        let Some(report) = report::build(week, now, before, audience, known) else { return Ok(None) };
+        let rendered = render(self.tera, &report, base, self.templates)?;
+        let zone = self.config.report.zone();
+        let email = report::email::build(self.config, &report, &rendered.email_html, &rendered.text, zone)?;
+        Ok(Some(Delivery { report, rendered, email }))
+    }
 }
 
 /// Builds the reports of every week with a revision (audiences from the newest status),
 /// reusing the timeline's diffs where a week compares two consecutive revisions.
-pub fn all(snapshots: &[Snapshot], current: &Status, zone: Zone, timeline: &Timeline) -> Vec<WeekReports> {
+pub fn all(
+    reporter: &Reporter,
+    snapshots: &[Snapshot],
+    current: &Status,
+    timeline: &Timeline,
+) -> Result<Vec<WeekReports>, Diagnostic> {
     use rayon::prelude::*;
-    report::weeks_with_revisions(snapshots, zone)
-        .into_par_iter()
-        .filter_map(|week| {
-            let (now, before) = report::revisions_for(snapshots, week, zone)?;
-            let known = timeline
-                .revisions
-                .iter()
-                .find(|e| {
-                    e.revision.slug == now.revision.slug
-                        && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
-                })
-                .and_then(|e| e.diff.as_ref());
-            let full = report::build(week, now, before, None, known)?;
-            let audiences = current.items["audiences"]
-                .iter()
-                .filter_map(|a| report::build(week, now, before, Some(a), known))
-                .collect();
-            Some(WeekReports { week, report: full, audiences })
-        })
-        .collect()
+    let zone = reporter.config.report.zone();
+    let weeks = report::weeks_with_revisions(snapshots, zone).into_par_iter().map(|week| {
+        let Some(sides) = report::revisions_for(snapshots, week, zone) else { return Ok(None) };
+        let (now, before) = sides;
+        let known = timeline
+            .revisions
+            .iter()
+            .find(|e| {
+                e.revision.slug == now.revision.slug
+                    && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
+            })
+            .and_then(|e| e.diff.as_ref());
+        let Some(full) = reporter.deliver(week, sides, None, known, "../../")? else { return Ok(None) };
+        let mut audiences = Vec::new();
+        for audience in &current.items["audiences"] {
+            audiences.extend(reporter.deliver(week, sides, Some(audience), known, &reporter.config.site.base_url)?);
+        }
+        Ok(Some(WeekReports { week, report: full, audiences }))
+    });
+    Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
 }
 
 /// The text forms of one report: markdown, plain text, and the email's HTML (CSS not yet
@@ -76,29 +122,18 @@ struct EmailLink {
 type Files = Vec<(String, Vec<u8>)>;
 
 /// Site pages and files of the reports: files as they are, plus pages to render with the theme.
-pub(crate) fn site_files(
-    tera: &Tera,
-    weeks: &[WeekReports],
-    config: &Config,
-    zone: Zone,
-    all: &[Template],
-) -> Result<(Files, Vec<super::Page>), Diagnostic> {
+pub(crate) fn site_files(weeks: &[WeekReports]) -> (Files, Vec<super::Page>) {
     let mut files = Vec::new();
     let mut pages = Vec::new();
-    // Emails link to the published site; files in the site link relatively.
-    let email_base = config.site.base_url.clone();
     for (i, w) in weeks.iter().enumerate() {
         let dir = format!("reports/{}", w.week);
-        let rendered = render(tera, &w.report, "../../", all)?;
-        files.push((format!("{dir}/report.md"), rendered.markdown.into_bytes()));
-        files.push((format!("{dir}/report.txt"), rendered.text.into_bytes()));
+        files.push((format!("{dir}/report.md"), w.report.rendered.markdown.clone().into_bytes()));
+        files.push((format!("{dir}/report.txt"), w.report.rendered.text.clone().into_bytes()));
         let mut links = Vec::new();
-        for audience_report in &w.audiences {
-            let Some(audience) = &audience_report.audience else { continue };
-            let rendered = render(tera, audience_report, &email_base, all)?;
-            let email = report::email::build(config, audience_report, &rendered.email_html, &rendered.text, zone)?;
+        for delivery in &w.audiences {
+            let Some(audience) = &delivery.report.audience else { continue };
             let file = format!("{}.eml", audience.id);
-            files.push((format!("{dir}/{file}"), email.message.formatted()));
+            files.push((format!("{dir}/{file}"), delivery.email.message.formatted()));
             links.push(EmailLink { file, title: audience.title.clone() });
         }
         pages.push(super::Page {
@@ -106,23 +141,23 @@ pub(crate) fn site_files(
             template: "report.html",
             root: "../../",
             extra: [
-                ("report", Value::from_serializable(&w.report)),
+                ("report", Value::from_serializable(&w.report.report)),
                 ("emails", Value::from_serializable(&links)),
                 ("current_kind", Value::from("reports")),
                 ("previous_week", Value::from_serializable(&i.checked_sub(1).map(|p| weeks[p].week.to_string()))),
                 ("next_week", Value::from_serializable(&weeks.get(i + 1).map(|n| n.week.to_string()))),
             ]
             .into_iter()
-            .chain(super::archived_extras(&w.week.to_string(), Some(w.report.readiness)))
+            .chain(super::archived_extras(&w.week.to_string(), Some(w.report.report.readiness)))
             .collect(),
         });
     }
-    let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report).collect();
+    let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report.report).collect();
     pages.push(super::Page {
         path: "reports/index.html".into(),
         template: "reports.html",
         root: "../",
         extra: vec![("reports", Value::from_serializable(&newest_first)), ("current_kind", Value::from("reports"))],
     });
-    Ok((files, pages))
+    (files, pages)
 }
