@@ -38,6 +38,19 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         progress: &*progress,
     };
     match build(&options) {
+        Ok(Built { output, unchanged: Some(warnings), timings, .. }) => {
+            ui.info(&format!(
+                "{} is up to date: nothing changed since the build that wrote it{}",
+                output.display(),
+                if warnings > 0 {
+                    format!(" ({warnings} warning{}; `statuspress check` lists them)", plural(warnings))
+                } else {
+                    String::new()
+                }
+            ));
+            ui.timings(&timings);
+            Ok(())
+        }
         Ok(built) => {
             ui.diagnostics(&built.diagnostics, false);
             ui.info(&format!(
@@ -77,6 +90,9 @@ pub struct Built {
     pub output: PathBuf,
     pub files: usize,
     pub revisions: usize,
+    /// Set when nothing changed since the build that wrote the output, which is then left
+    /// as it is: the number of warnings that build reported.
+    pub unchanged: Option<usize>,
     /// Wall time of each stage, for `--verbose` and benchmarks.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     pub diagnostics: Vec<Diagnostic>,
@@ -119,6 +135,23 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let history = history::History::discover(options.root, &config, options.as_of, &working)
         .map_err(|d| fail(diagnostics.clone(), d))?;
     clock.lap("history discovery");
+    let fingerprint = fingerprint(options, &templates, &history, &working);
+    let unchanged = fingerprint
+        .as_ref()
+        .and_then(|f| f.stored_in(&output))
+        .filter(|stored| !(options.strict && stored.warnings > 0));
+    if let Some(stored) = unchanged.filter(|_| diagnostics.is_empty()) {
+        clock.lap("fingerprint");
+        let revisions = history.revisions.len();
+        return Ok(Built {
+            output,
+            files: 0,
+            revisions,
+            unchanged: Some(stored.warnings),
+            diagnostics,
+            timings: clock.laps,
+        });
+    }
     diagnostics.extend(history.warnings.iter().cloned());
     let snapshots = history::snapshots::load_with(&history, working, &pipeline, options.progress, &mut clock)
         .map_err(|d| fail(diagnostics.clone(), d))?;
@@ -179,10 +212,59 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
     })?;
+    if let Some(fingerprint) = fingerprint {
+        let file = fingerprint.file(diagnostics.len());
+        staging.write(write::fingerprint::FILE, file.as_bytes()).map_err(|e| {
+            fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", write::fingerprint::FILE)))
+        })?;
+    }
     clock.lap("render");
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
     clock.lap("write");
-    Ok(Built { output, files: files + 2, revisions: snapshots.len(), diagnostics, timings: clock.laps })
+    let revisions = snapshots.len();
+    Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
+}
+
+/// Everything the site depends on, hashed: a build with the fingerprint of the site in the
+/// output folder would write the same bytes, so it is skipped. Every revision's files count
+/// by path and blob id, and each blob must still be in the repository: a lost object is an
+/// error of the build (and of `check`), never hidden behind an old site. `None` when the
+/// revisions cannot be listed: the build then runs and says why.
+fn fingerprint(
+    options: &BuildOptions<'_>,
+    templates: &[render::templates::Template],
+    history: &history::History,
+    working: &[load::RawFile],
+) -> Option<write::fingerprint::Fingerprint> {
+    let mut inputs = write::fingerprint::Inputs::default();
+    inputs.add("tool", write::fingerprint::tool().as_bytes());
+    inputs.add("config", &std::fs::read(options.root.join(crate::config::FILE_NAME)).unwrap_or_default());
+    for template in templates {
+        inputs.add(&template.name, template.text.as_bytes());
+    }
+    inputs.add("as of", options.as_of.to_string().as_bytes());
+    inputs.add("revisions", &serde_json::to_vec(&history.revisions).unwrap_or_default());
+    for warning in &history.warnings {
+        inputs.add("history warning", warning.message.as_bytes());
+    }
+    for file in working {
+        inputs.add(&file.content_path, &file.bytes);
+    }
+    if let Some(repo) = &history.repo {
+        let commits: Vec<_> = history
+            .revisions
+            .iter()
+            .filter_map(|r| if let history::Source::Commit(id) = r.source { Some(id) } else { None })
+            .collect();
+        let mut present = std::collections::HashSet::new();
+        for file in repo.files_of(&commits).ok()?.iter().flatten() {
+            if present.insert(file.blob) && !repo.has_object(file.blob) {
+                return None;
+            }
+            inputs.add(&file.content_path, file.blob.as_bytes());
+        }
+    }
+    Some(inputs.finish())
 }

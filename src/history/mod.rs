@@ -299,6 +299,11 @@ impl Repo {
         Ok(out)
     }
 
+    /// Whether the repository still holds an object (without reading it).
+    pub fn has_object(&self, id: ObjectId) -> bool {
+        self.repo.has_object(id)
+    }
+
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
         self.repo.find_blob(id).map(|b| b.detach().data).map_err(|e| git_error(&format!("read blob {id}"), e))
     }

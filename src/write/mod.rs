@@ -3,6 +3,8 @@
 //! therefore leaves the previous site exactly as it was, and a killed one leaves either the
 //! old or the new site: the swap is one atomic step (see [`swap`]).
 
+pub mod fingerprint;
+
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};

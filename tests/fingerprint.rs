@@ -1,0 +1,59 @@
+//! A rebuild where nothing changed is skipped by fingerprint, and any change of an input
+//! (records, config, theme, as-of date, revisions) builds again.
+
+mod common;
+
+use std::time::SystemTime;
+
+use common::{Project, snapshot};
+
+fn modified(project: &Project, path: &str) -> SystemTime {
+    std::fs::metadata(project.path().join(path)).unwrap().modified().unwrap()
+}
+
+#[test]
+fn an_unchanged_project_is_not_built_again_and_any_change_is() {
+    let project =
+        Project::base_with(&[("content/actions/a-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-01\n+++\n")]);
+    project.run(&["build"]).assert_ok().assert_stderr("action `a-1` is overdue");
+    let site = snapshot(&project.path().join("site"));
+    assert!(project.read("site/.statuspress-build").starts_with("fingerprint "));
+    let written = modified(&project, "site/index.html");
+
+    let again = project.run(&["build"]);
+    again.assert_ok().assert_stderr("is up to date").assert_stderr("(1 warning; `statuspress check` lists them)");
+    assert_eq!(snapshot(&project.path().join("site")), site);
+    assert_eq!(modified(&project, "site/index.html"), written, "the site was written again");
+
+    let changes = [
+        ("a record", "content/actions/a-1.md", "+++\ntitle = \"Escalate now\"\n+++\n"),
+        ("the config", "statuspress.toml", "[site]\ntitle = \"Renamed\"\n"),
+        ("the theme", "templates/item.html", "{% extends \"base.html\" %}"),
+    ];
+    for (what, path, text) in changes {
+        project.write(path, text);
+        let rebuilt = project.run(&["build"]);
+        rebuilt.assert_ok();
+        assert!(!rebuilt.stderr.contains("up to date"), "a change of {what} was not built:\n{}", rebuilt.stderr);
+        project.run(&["build"]).assert_ok().assert_stderr("is up to date");
+    }
+    let later = project.run(&["build", "--as-of", "2025-09-30"]);
+    assert!(!later.assert_ok().stderr.contains("up to date"), "a new as-of date must build again");
+}
+
+#[test]
+fn strict_does_not_skip_a_build_that_had_warnings() {
+    let project =
+        Project::base_with(&[("content/actions/a-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-01\n+++\n")]);
+    project.run(&["build"]).assert_ok();
+    project.run(&["build", "--strict"]).assert_fails().assert_stderr("action `a-1` is overdue");
+}
+
+#[test]
+fn a_damaged_fingerprint_file_builds_again() {
+    let project = Project::base_with(&[]);
+    project.run(&["build"]).assert_ok();
+    std::fs::write(project.path().join("site/.statuspress-build"), "fingerprint 0\nwarnings 0\n").unwrap();
+    let rebuilt = project.run(&["build"]);
+    assert!(!rebuilt.assert_ok().stderr.contains("up to date"), "{}", rebuilt.stderr);
+}
