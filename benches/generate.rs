@@ -1,8 +1,9 @@
 //! Generates synthetic statuspress projects of any size for benchmarks.
 //!
 //! The mix mirrors a real plan: mostly blockers, actions and risks, with metrics, gates and
-//! milestones, and markdown bodies of a few paragraphs (about 2 KB per record, so 10,000
-//! records are about 20 MB of markdown, like the Zola/Hugo reference sites).
+//! milestones, and markdown bodies of a few paragraphs (about 2 KB of markdown per record, as
+//! issue 7 sets, so 10,000 records are about 20 MB of markdown, like the Zola/Hugo reference
+//! sites).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -23,6 +24,21 @@ pub fn project(dir: &Path, records: usize) {
         let (path, text) = record(i, 0, records);
         write(dir, &path, &text);
     }
+}
+
+/// Adds to the project in `dir` one blocker whose markdown body is `bytes` long: the
+/// largest body a project may hold by default (`[limits] max_body_bytes`).
+pub fn big_body(dir: &Path, bytes: usize) {
+    let mut body = String::with_capacity(bytes + 600);
+    for i in 0.. {
+        if body.len() >= bytes {
+            break;
+        }
+        body.push_str(&self::body(i));
+    }
+    body.truncate(bytes);
+    let text = format!("+++\ntitle = \"A long write-up\"\nseverity = \"low\"\nstatus = \"open\"\n+++\n{body}");
+    write(dir, "content/blockers/big.md", &text);
 }
 
 /// Writes a git repository of `records` records with `revisions` tagged weekly revisions
@@ -159,9 +175,10 @@ pub fn record(i: usize, revision: usize, total: usize) -> (String, String) {
     }
 }
 
+/// About 2 KB of markdown: headings, emphasis, links and lists, as status notes have.
 fn body(i: usize) -> String {
     let mut body = String::with_capacity(2100);
-    for p in 0..4 {
+    for p in 0..7 {
         let _ = write!(
             body,
             "## Part {p}\n\nRecord {i} paragraph {p}: the *infrastructure* team is working on a **fix** for the \

@@ -18,6 +18,7 @@ pub struct Config {
     pub risk: RiskConfig,
     pub report: ReportConfig,
     pub email: EmailConfig,
+    pub limits: LimitsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -34,6 +35,23 @@ pub struct SiteConfig {
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig { title: None, base_url: String::new(), output: "site".into() }
+    }
+}
+
+/// Bounds that keep a build's time and memory in proportion to what a reader can use.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// The largest record body, in bytes; a larger one is an error (default 1 MiB).
+    pub max_body_bytes: u64,
+    /// Past this many bytes of record bodies in all, the plan page lists each part's records
+    /// by title with a link to their pages instead of showing their bodies (default 1 MiB).
+    pub plan_inline_bytes: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig { max_body_bytes: 1 << 20, plan_inline_bytes: 1 << 20 }
     }
 }
 

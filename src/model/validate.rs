@@ -11,6 +11,7 @@ use crate::values::Target;
 
 /// Validates the whole set of records; returns the records that may be used.
 pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
+    body_sizes(&records, config.limits.max_body_bytes, diagnostics);
     plan_count(&records, diagnostics);
     let records = unique_ids(records, diagnostics);
     let ids: HashMap<Caseless, &Record> = records.iter().map(|r| (Caseless(&r.id), r.as_ref())).collect();
@@ -20,6 +21,34 @@ pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Ve
     }
     cycles(&records, diagnostics);
     records
+}
+
+/// An error for each record whose body is over `limit` bytes: one huge body costs its size
+/// several times over in rendered pages, and makes a page nobody can read.
+fn body_sizes(records: &[Arc<Record>], limit: u64, diagnostics: &mut Vec<Diagnostic>) {
+    for record in records.iter().filter(|r| r.body.len() as u64 > limit) {
+        // A `.md` body is the tail of its file; a `.toml` one is the `body` value.
+        let at = match record.origin.fields.get("body") {
+            Some(_) => record.origin.locate("body"),
+            None => {
+                let start = record.origin.file.text.len().saturating_sub(record.body.len());
+                record.origin.file.locate(start..start)
+            }
+        };
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the body of `{}` is {} bytes, over the limit of {limit} bytes",
+                record.id,
+                record.body.len()
+            ))
+            .at(at)
+            .help(format!(
+                "shorten it or split it into several records, or raise the limit in statuspress.toml: \
+                 `[limits] max_body_bytes = {}`",
+                record.body.len()
+            )),
+        );
+    }
 }
 
 fn unique_ids(records: Vec<Arc<Record>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {

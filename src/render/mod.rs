@@ -104,6 +104,7 @@ pub fn render_site(
     globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
     globals.insert("kinds", &kinds());
     globals.insert("outline", &outline(status));
+    globals.insert("plan_brief", &PlanBrief::of(status, config.limits.plan_inline_bytes));
     globals.insert("action_horizons", &groups(&status.items["actions"], "Other actions"));
     globals.insert("metric_groups", &groups(&status.items["metrics"], "Metrics"));
     globals.insert("revisions", &newest_first);
@@ -242,13 +243,13 @@ fn kinds() -> Vec<KindInfo> {
     Kind::ALL.iter().filter(|k| !matches!(k, Kind::Plan | Kind::Section)).map(|k| kind_info(*k)).collect()
 }
 
-/// Adds `body` and `body_html` to the items of a status value: templates show bodies,
-/// while `status.json` (the serialized model) leaves them out. Bodies are rendered here, in
-/// parallel, as the model below keeps only their markdown.
+/// Adds `body_html` to the items of a status value: templates show bodies, while
+/// `status.json` (the serialized model) leaves them out. Bodies are rendered here, in
+/// parallel, as the model below keeps only their markdown (which templates do not get: one
+/// more copy of every body, for no page).
 fn with_bodies(status_value: &Value, status: &Status) -> Value {
     let add = |value: &Value, item: &Item| {
         let mut map = value.as_map().cloned().unwrap_or_default();
-        map.insert(Key::Str("body"), Value::from(item.record.body.as_str()));
         map.insert(Key::Str("body_html"), Value::safe_string(&markdown::to_html(&item.record.body)));
         Value::from(map)
     };
@@ -285,6 +286,22 @@ fn index(status: &Value) -> Value {
         index.insert(plan.get_from_path("id").and_then(Value::as_str).unwrap_or("plan").to_string(), plan.clone());
     }
     Value::from(index)
+}
+
+/// Set when the records' bodies are too much for one plan page: each part then lists its
+/// records by title, linking to their pages (a 10,000-record plan would inline 20 MB).
+#[derive(Serialize)]
+struct PlanBrief {
+    records: usize,
+    body_bytes: usize,
+}
+
+impl PlanBrief {
+    fn of(status: &Status, inline_limit: u64) -> Option<PlanBrief> {
+        let items = || status.items.values().flatten();
+        let body_bytes = items().map(|i| i.record.body.len()).sum::<usize>();
+        (body_bytes as u64 > inline_limit).then(|| PlanBrief { records: items().count(), body_bytes })
+    }
 }
 
 #[derive(Serialize)]
