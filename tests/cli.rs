@@ -1,5 +1,5 @@
-//! The command line at the trust boundary: exit codes (SPEC §7) and terminal safety
-//! (SPEC §9: control characters never reach a terminal).
+//! The command line at the trust boundary: exit codes (README, "Commands") and terminal safety
+//! (README, "Safety": control characters never reach a terminal).
 
 mod common;
 

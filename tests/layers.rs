@@ -1,4 +1,4 @@
-//! The shape of the code (SPEC §10): each module imports only from the layers below it.
+//! The shape of the code (README, "Development"): each module imports only from the layers below it.
 //! This reads every `crate::…` path in `src/` and fails, naming the file, line and import,
 //! when a module reaches up (or sideways into another module of its own layer).
 
@@ -108,7 +108,7 @@ fn violations(src: &Path) -> Vec<String> {
 #[test]
 fn every_module_imports_only_from_layers_below_it() {
     let problems = violations(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
-    assert!(problems.is_empty(), "imports against the layers (SPEC §10):\n{}", problems.join("\n"));
+    assert!(problems.is_empty(), "imports against the layers (README, "Development"):\n{}", problems.join("\n"));
 }
 
 #[test]

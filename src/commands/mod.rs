@@ -180,7 +180,7 @@ pub fn resolve_as_of(explicit: Option<&str>) -> Result<Date, Diagnostic> {
 }
 
 /// `--as-of` and `--week` are checked while the command line is read, so a malformed value
-/// is a usage error (exit 2, SPEC §7) like an unknown option; the commands parse them again.
+/// is a usage error (exit 2, README "Commands") like an unknown option; the commands parse them again.
 fn date_arg(text: &str) -> Result<String, String> {
     Date::parse(text).map(|_| text.to_string())
 }

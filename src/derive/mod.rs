@@ -1,4 +1,4 @@
-//! Derive: the computed status of the plan (SPEC §2 "Derived status"), explained.
+//! Derive: the computed status of the plan (docs/status-json.md), explained.
 //!
 //! The result, [`Status`], is the whole model: it is what templates render and what
 //! `status.json` publishes, so every field is always present (null when unknown).

@@ -1,4 +1,4 @@
-//! Diff: what changed between two derived models, in status terms (SPEC §4).
+//! Diff: what changed between two derived models, in status terms (docs/diff-json.md).
 //!
 //! The result is serializable (`--format json`, documented in docs/diff-json.md) and is what
 //! the text, markdown and HTML outputs, the site's change pages and item histories show.

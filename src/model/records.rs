@@ -1,4 +1,4 @@
-//! The typed front matter of every record kind (SPEC §2).
+//! The typed front matter of every record kind (docs/records.md).
 //!
 //! Each struct denies unknown fields; the fields common to all kinds live in [`Common`]
 //! and are split off before the kind's own struct is deserialized.
@@ -426,7 +426,7 @@ impl KindData {
 }
 
 impl Kind {
-    /// Fields without which a record of this kind is rejected (SPEC §2, marked `*`).
+    /// Fields without which a record of this kind is rejected (docs/records.md, marked `*`).
     pub fn required(self) -> &'static [&'static str] {
         match self {
             Kind::Blocker => &["title", "severity", "status"],

@@ -1,4 +1,4 @@
-//! Weekly stakeholder reports (SPEC §6): what a week changed and where the plan stands,
+//! Weekly stakeholder reports (README, "Weekly reports and email"): what a week changed and where the plan stands,
 //! per audience, as a page, markdown, plain text and a ready-to-send email.
 
 pub mod email;
