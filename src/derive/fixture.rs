@@ -6,6 +6,7 @@ use super::{Status, derive};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::{RawFile, load_records};
+use crate::model::Records;
 use crate::values::Date;
 
 /// The plan every fixture has unless it brings its own `plan.toml`.
@@ -22,6 +23,14 @@ pub(crate) fn derived(files: &[(&str, &str)]) -> Status {
 
 /// Derives `files` as of `as_of`, with the warnings of the run; fails the test on any error.
 pub(crate) fn derived_with(files: &[(&str, &str)], config: &Config, as_of: &str) -> (Status, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let records = records(files, config);
+    let status = derive(&records, config, Date::parse(as_of).unwrap(), Some(&mut warnings)).unwrap();
+    (status, warnings)
+}
+
+/// Parses and validates `files`, adding a plan unless they have one; fails the test on any error.
+pub(crate) fn records(files: &[(&str, &str)], config: &Config) -> Records {
     let has_plan = files.iter().any(|(path, _)| path.starts_with("plan."));
     let raw = files
         .iter()
@@ -31,7 +40,5 @@ pub(crate) fn derived_with(files: &[(&str, &str)], config: &Config, as_of: &str)
     let loaded = load_records(raw, config);
     let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");
-    let mut warnings = Vec::new();
-    let status = derive(&loaded.records, config, Date::parse(as_of).unwrap(), Some(&mut warnings)).unwrap();
-    (status, warnings)
+    loaded.records
 }
