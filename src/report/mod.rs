@@ -401,3 +401,6 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         percent,
     }
 }
+
+#[cfg(test)]
+mod tests;
