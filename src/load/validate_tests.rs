@@ -43,6 +43,16 @@ fn a_project_has_exactly_one_plan() {
             "content/: no plan record: a project needs exactly one (create `content/plan.md` with `title = \"…\"` in its front matter; its body is the executive summary)"
         ]
     );
+    // A second plan is reported as such, not also as a duplicate id; a record of another
+    // kind taking the plan's id is a duplicate.
+    let same_id = [PLAN, ("other.toml", "kind = 'plan'\nid = 'plan'\ntitle = 'Other'")];
+    assert_eq!(errors_with(&same_id, &Config::default()).len(), 1);
+    assert_eq!(
+        errors(&[("actions/plan.toml", "title = 'Tune'")]),
+        ["content/plan.toml:1:1: duplicate id `plan`: ids must be unique across the project (ignoring case) \
+         [`plan` is already used by content/actions/plan.toml:1:1] \
+         (rename one of the two records (or set a different `id = \"…\"`))"]
+    );
     assert_eq!(
         errors(&[("other.toml", "kind = 'plan'\ntitle = 'Other'")]),
         ["content/plan.toml:1:1: a second plan record: a project has exactly one plan \

@@ -101,7 +101,7 @@ const NOW: &[(&str, &str)] = &[
     ("milestones/m-3.toml", "title = 'Starting'\nstart = '2025-08-18'\nend = '2025-09-30'"),
     ("milestones/m-4.toml", "title = 'Late'\nend = '2025-08-10'"),
     ("milestones/m-5.toml", "title = 'Done'\nend = '2025-08-20'\nstatus = 'done'"),
-    ("milestones/m-6.toml", "title = 'This week'\nend = '2025-08-16'"),
+    ("milestones/m-6.toml", "title = 'This week'\nend = '2025-08-17'"),
     ("metrics/cov.toml", "title = 'Coverage'\nunit = '%'\ntarget = '>= 80'\nvalue = 85"),
     ("metrics/errors.toml", "title = 'Errors'\ntarget = '< 1'"),
     ("metrics/lag.toml", "title = 'Lag'\nunit = 'ms'\ntarget = '< 5'\nvalue = 7"),
@@ -230,6 +230,13 @@ fn a_summary_audience_gets_short_lists_and_counts_the_rest() {
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&files)));
     let team = now.status.as_ref().unwrap().items["audiences"][0].clone();
     let r = build(week("2025-W33"), &now, None, Some(&team), None).unwrap();
+    // Nine changes fit in the ten a summary counts: none left out.
+    let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&[("actions/A-1.toml", "title = 'Gone'")]));
+    let changed = build(week("2025-W33"), &now, Some(&then), Some(&team), None).unwrap();
+    assert_eq!(
+        (changed.more.changes, changed.headline.as_str()),
+        (0, "health green → red; 7 blockers added; 1 action removed; 1 audience added")
+    );
     assert_eq!(line_ids(&r.blockers), ["B-1", "B-2", "B-3", "B-4", "B-5"]);
     assert_eq!((r.open_blockers, r.more.blockers), (7, 2));
     // 7 blocker reasons and "no release gates": 5 kept, 3 counted.
