@@ -317,3 +317,21 @@ fn metric_lines_say_the_trend_and_whether_it_heads_for_the_target() {
         ]
     );
 }
+
+#[test]
+fn a_long_list_of_changes_is_cut_at_twice_the_list_size_and_the_rest_counted() {
+    let files: Vec<(String, String)> = (1..=110)
+        .map(|i| (format!("actions/A-{i}.toml"), format!("title = 'Task {i}'")))
+        .chain([("audiences/team.toml".to_string(), "title = 'Team'\ndetail = 'summary'".to_string())])
+        .collect();
+    let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&files)));
+    let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&borrowed(&files[110..])));
+    let full = build(week("2025-W33"), &now, Some(&then), None, None).unwrap();
+    let changes = full.changes.as_ref().unwrap();
+    assert_eq!((changes.items.len(), full.more.changes), (100, 10));
+    assert_eq!(changes.items.last().unwrap().id, "A-100");
+    assert_eq!(full.headline, "110 actions added");
+    let team = now.status.as_ref().unwrap().items["audiences"][0].clone();
+    let summary = build(week("2025-W33"), &now, Some(&then), Some(&team), None).unwrap();
+    assert_eq!((summary.changes.is_none(), summary.more.changes), (true, 100));
+}
