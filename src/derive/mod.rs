@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MilestoneStatus, Severity, Target, number};
+use crate::values::{Date, Health, MilestoneStatus, RiskBand, Severity, Target, number};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -237,7 +237,7 @@ pub struct Derived {
     #[serde(skip_serializing_if = "unset")]
     pub score: Option<i64>,
     #[serde(skip_serializing_if = "unset")]
-    pub band: Option<&'static str>,
+    pub band: Option<RiskBand>,
     /// Metric: met / not-met / not-measured, and display texts.
     #[serde(skip_serializing_if = "unset")]
     pub state: Option<&'static str>,
@@ -460,13 +460,13 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
     Item { record: record.clone(), derived: d }
 }
 
-/// Names the band of a risk score given the upper bounds of low, medium and high.
-pub fn band(score: i64, bands: [i64; 3]) -> &'static str {
+/// The band of a risk score given the upper bounds of low, medium and high.
+pub fn band(score: i64, bands: [i64; 3]) -> RiskBand {
     match score {
-        s if s <= bands[0] => "low",
-        s if s <= bands[1] => "medium",
-        s if s <= bands[2] => "high",
-        _ => "critical",
+        s if s <= bands[0] => RiskBand::Low,
+        s if s <= bands[1] => RiskBand::Medium,
+        s if s <= bands[2] => RiskBand::High,
+        _ => RiskBand::Critical,
     }
 }
 
@@ -621,8 +621,7 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Risk(r) => {
                 c.risks += 1;
                 c.risks_live += usize::from(r.status.is_live());
-                c.risks_high +=
-                    usize::from(r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")));
+                c.risks_high += usize::from(r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high));
             }
             KindData::Decision(_) => c.decisions += 1,
             KindData::Action(a) => {
@@ -665,8 +664,8 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
                 red.add(format!("milestone {id} “{title}” was missed"), "milestone", "missed", record)
             }
-            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => {
-                let band = item.derived.band.unwrap_or("");
+            KindData::Risk(r) if r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high) => {
+                let band = item.derived.band.map_or("", RiskBand::as_str);
                 amber.add(
                     format!("{band} risk {id} “{title}” is {} (score {})", r.status, item.derived.score.unwrap_or(0)),
                     &format!("{band} risk"),

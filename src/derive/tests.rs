@@ -233,20 +233,20 @@ fn without_release_gates_readiness_is_no_go_and_says_why() {
 #[test]
 fn risk_bands_include_their_upper_bound() {
     let bands = [4, 9, 16];
-    let named: Vec<&str> = [1, 4, 5, 9, 10, 16, 17, 25].iter().map(|s| band(*s, bands)).collect();
+    let named: Vec<&str> = [1, 4, 5, 9, 10, 16, 17, 25].iter().map(|s| band(*s, bands).as_str()).collect();
     assert_eq!(named, ["low", "low", "medium", "medium", "high", "high", "critical", "critical"]);
-    assert_eq!([2, 3, 4, 5].map(|s| band(s, [2, 3, 4])), ["low", "medium", "high", "critical"]);
+    assert_eq!([2, 3, 4, 5].map(|s| band(s, [2, 3, 4]).as_str()), ["low", "medium", "high", "critical"]);
 }
 
 #[test]
 fn a_risk_is_scored_and_banded_with_the_configured_bands() {
     let files = [("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 3\nimpact = 4")];
     let r = find(&derived(&files), "risks", "r-1").derived.clone();
-    assert_eq!((r.score, r.band), (Some(12), Some("high")));
+    assert_eq!((r.score, r.band), (Some(12), Some(RiskBand::High)));
     let mut config = Config::default();
     config.risk.bands = [4, 12, 20];
     let s = derived_with(&files, &config, AS_OF).0;
-    assert_eq!(find(&s, "risks", "r-1").derived.band, Some("medium"));
+    assert_eq!(find(&s, "risks", "r-1").derived.band, Some(RiskBand::Medium));
     assert_eq!(s.health.computed, Health::Green);
 }
 

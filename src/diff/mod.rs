@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::derive::{Item, Status};
 use crate::model::{Kind, KindData, natural_cmp};
-use crate::values::{Date, Target, number};
+use crate::values::{Date, RiskBand, Target, number};
 
 /// One side of a diff: which revision, as of when.
 #[derive(Debug, Clone, Serialize)]
@@ -82,8 +82,8 @@ pub struct MetricChange {
 pub struct RiskChange {
     pub from_score: i64,
     pub to_score: i64,
-    pub from_band: String,
-    pub to_band: String,
+    pub from_band: RiskBand,
+    pub to_band: RiskBand,
 }
 
 impl ItemChange {
@@ -221,15 +221,11 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
             change.lines.push(metric_line(metric, new));
         }
     }
-    if let (Some(from_score), Some(to_score)) = (old.derived.score, new.derived.score)
+    if let (Some(from_score), Some(to_score), Some(from_band), Some(to_band)) =
+        (old.derived.score, new.derived.score, old.derived.band, new.derived.band)
         && from_score != to_score
     {
-        let risk = RiskChange {
-            from_score,
-            to_score,
-            from_band: old.derived.band.unwrap_or("").to_string(),
-            to_band: new.derived.band.unwrap_or("").to_string(),
-        };
+        let risk = RiskChange { from_score, to_score, from_band, to_band };
         change.lines.push(format!("score {} {} → {} {}", risk.from_score, risk.from_band, risk.to_score, risk.to_band));
         change.risk = Some(risk);
     }

@@ -442,7 +442,10 @@ fn brief(item: &Item) -> Brief<'_> {
         _ => None,
     };
     let note = match &item.record.data {
-        KindData::Risk(_) => item.derived.score.map(|s| format!("score {s} {}", item.derived.band.unwrap_or(""))),
+        KindData::Risk(_) => item
+            .derived
+            .score
+            .map(|s| format!("score {s} {}", item.derived.band.map_or("", crate::values::RiskBand::as_str))),
         KindData::Metric(_) => Some(format!(
             "{} (target {})",
             item.derived.value_text.as_deref().unwrap_or("not measured"),

@@ -12,7 +12,7 @@ use crate::derive::{Item, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, Severity, Week, Zone, number};
+use crate::values::{Date, Detail, RiskBand, Severity, Week, Zone, number};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -353,7 +353,7 @@ fn line(item: &Item) -> Line {
         KindData::Blocker(b) => (format!("{} · {}", b.severity, b.status), b.impact.clone().unwrap_or_default()),
         KindData::Gate(g) => (g.status.to_string(), String::new()),
         KindData::Risk(risk) => {
-            (format!("score {} {}", d.score.unwrap_or(0), d.band.unwrap_or("")), risk.status.to_string())
+            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), risk.status.to_string())
         }
         KindData::Decision(dec) => (dec.status.to_string(), dec.decision.clone()),
         KindData::Action(a) => (a.status.to_string(), a.due.map_or_else(String::new, |due| format!("due {due}"))),
