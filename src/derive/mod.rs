@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MilestoneStatus, RiskBand, Severity, Target, number};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, Target, number};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -240,7 +240,7 @@ pub struct Derived {
     pub band: Option<RiskBand>,
     /// Metric: met / not-met / not-measured, and display texts.
     #[serde(skip_serializing_if = "unset")]
-    pub state: Option<&'static str>,
+    pub state: Option<MetricState>,
     #[serde(skip_serializing_if = "unset")]
     pub target_text: Option<String>,
     #[serde(skip_serializing_if = "unset")]
@@ -423,9 +423,9 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
             if let Ok(target) = Target::parse(&m.target) {
                 d.target_text = Some(with_unit(target.to_string()));
                 d.state = Some(match m.value {
-                    None => "not-measured",
-                    Some(v) if target.is_met(v) => "met",
-                    Some(_) => "not-met",
+                    None => MetricState::NotMeasured,
+                    Some(v) if target.is_met(v) => MetricState::Met,
+                    Some(_) => MetricState::NotMet,
                 });
                 d.gap = m.value.map(|v| target.gap(v));
             }
@@ -631,8 +631,8 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Metric(_) => {
                 c.metrics += 1;
                 match item.derived.state {
-                    Some("met") => c.metrics_met += 1,
-                    Some("not-met") => c.metrics_not_met += 1,
+                    Some(MetricState::Met) => c.metrics_met += 1,
+                    Some(MetricState::NotMet) => c.metrics_not_met += 1,
                     _ => c.metrics_not_measured += 1,
                 }
             }
@@ -673,7 +673,7 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
                     record,
                 )
             }
-            KindData::Metric(_) if item.derived.state == Some("not-met") => amber.add(
+            KindData::Metric(_) if item.derived.state == Some(MetricState::NotMet) => amber.add(
                 format!(
                     "metric {id} “{title}” is {} against a target of {}",
                     item.derived.value_text.as_deref().unwrap_or("?"),

@@ -346,7 +346,7 @@ fn a_metric_is_met_not_met_or_not_measured_with_its_unit() {
     ]);
     let view = |id: &str| {
         let d = &find(&s, "metrics", id).derived;
-        (d.state, d.target_text.clone(), d.value_text.clone(), d.gap)
+        (d.state.map(MetricState::as_str), d.target_text.clone(), d.value_text.clone(), d.gap)
     };
     assert_eq!(view("cov"), (Some("met"), Some("≥ 80%".into()), Some("80%".into()), Some(0.0)));
     assert_eq!(view("lag"), (Some("not-met"), Some("< 5 ms".into()), Some("7.5 ms".into()), Some(2.5)));

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::derive::{Item, Status};
 use crate::model::{Kind, KindData, natural_cmp};
-use crate::values::{Date, RiskBand, Target, number};
+use crate::values::{Date, MetricState, RiskBand, Target, number};
 
 /// One side of a diff: which revision, as of when.
 #[derive(Debug, Clone, Serialize)]
@@ -74,8 +74,8 @@ pub struct MetricChange {
     pub target: String,
     /// `toward`, `away` or `none`: movement relative to the target.
     pub direction: &'static str,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: MetricState,
+    pub to_state: MetricState,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -327,8 +327,8 @@ fn metric_change(old: &Item, new: &Item, target: &str) -> Option<MetricChange> {
         delta: from.zip(to).map(|(a, b)| b - a),
         target: new.derived.target_text.clone().unwrap_or_else(|| target.to_string()),
         direction,
-        from_state: old.derived.state.unwrap_or("not-measured").to_string(),
-        to_state: new.derived.state.unwrap_or("not-measured").to_string(),
+        from_state: old.derived.state.unwrap_or(MetricState::NotMeasured),
+        to_state: new.derived.state.unwrap_or(MetricState::NotMeasured),
     })
 }
 
@@ -360,7 +360,7 @@ fn metric_line(metric: &MetricChange, new: &Item) -> String {
         notes.push(format!("target {}", metric.target));
     }
     if metric.from_state != metric.to_state {
-        notes.push(format!("now {}", metric.to_state.replace('-', " ")));
+        notes.push(format!("now {}", metric.to_state.as_str().replace('-', " ")));
     }
     line.push_str(&format!(" ({})", notes.join(", ")));
     line

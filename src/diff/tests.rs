@@ -205,7 +205,7 @@ fn a_metric_value_moves_toward_or_away_from_its_target() {
     assert_eq!((lag.from_state.as_str(), lag.to_state.as_str()), ("not-met", "met"));
     let new = change(&d, "new").metric.clone().unwrap();
     assert_eq!((new.delta, new.direction, new.from_state.as_str()), (None, "none", "not-measured"));
-    assert_eq!(change(&d, "dropped").metric.as_ref().unwrap().to_state, "not-measured");
+    assert_eq!(change(&d, "dropped").metric.as_ref().unwrap().to_state, MetricState::NotMeasured);
     assert_eq!(d.health, None);
     assert_eq!(d.summary, "5 metrics updated; 1 metric edited");
 }

@@ -12,7 +12,7 @@ use crate::derive::{Item, Status};
 use crate::history::Revision;
 use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
-use crate::values::Date;
+use crate::values::{Date, MetricState};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
@@ -57,7 +57,7 @@ pub struct MetricPoint {
     pub slug: String,
     pub date: Date,
     pub value: Option<f64>,
-    pub state: Option<&'static str>,
+    pub state: Option<MetricState>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -438,7 +438,7 @@ fn brief(item: &Item) -> Brief<'_> {
         KindData::Risk(r) => Some(r.status.to_string()),
         KindData::Action(a) => Some(a.status.to_string()),
         KindData::Milestone(m) => Some(m.status.to_string()),
-        KindData::Metric(_) => item.derived.state.map(str::to_string),
+        KindData::Metric(_) => item.derived.state.map(|s| s.to_string()),
         _ => None,
     };
     let note = match &item.record.data {

@@ -12,7 +12,7 @@ use crate::derive::{Item, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, RiskBand, Severity, Week, Zone, number};
+use crate::values::{Date, Detail, MetricState, RiskBand, Severity, Week, Zone, number};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -132,7 +132,7 @@ pub struct MetricLine {
     pub value: String,
     pub previous: Option<String>,
     pub target: String,
-    pub state: String,
+    pub state: MetricState,
     /// `up`, `down`, `same`, `first measurement`, `not measured` or `no longer measured`
     /// (words, as every format shows them), and whether that is toward the target.
     pub trend: &'static str,
@@ -263,8 +263,8 @@ pub fn build(
     // Off-target metrics first: they are what a reader needs to see.
     let mut metric_items: Vec<&Item> = status.items["metrics"].iter().filter(visible).collect();
     metric_items.sort_by_key(|m| match m.derived.state {
-        Some("not-met") => 0,
-        Some("met") => 1,
+        Some(MetricState::NotMet) => 0,
+        Some(MetricState::Met) => 1,
         _ => 2,
     });
     more.metrics = metric_items.len().saturating_sub(limit);
@@ -395,7 +395,7 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
         previous: then.map(number).filter(|_| trend != "same"),
         target: item.derived.target_text.clone().unwrap_or_default(),
-        state: item.derived.state.unwrap_or("not-measured").to_string(),
+        state: item.derived.state.unwrap_or(MetricState::NotMeasured),
         trend,
         direction,
         percent,

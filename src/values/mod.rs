@@ -164,6 +164,11 @@ choice!(
     RiskBand { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
 );
 
+choice!(
+    /// Where a metric stands against its target.
+    MetricState { Met = "met", NotMet = "not-met", NotMeasured = "not-measured" }
+);
+
 impl RiskBand {
     /// High and critical risks make health amber while they are live.
     pub fn is_high(self) -> bool {
