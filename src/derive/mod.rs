@@ -43,13 +43,36 @@ pub struct Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct Readiness {
     pub go: bool,
-    /// `GO` or `NO-GO`.
-    pub verdict: &'static str,
+    pub verdict: ReadinessVerdict,
     pub release_group: Option<String>,
     /// Why it is NO-GO; empty when GO.
     pub reasons: Vec<String>,
     /// The same reasons grouped by what they say, naming their records.
     pub groups: Vec<ReasonGroup>,
+}
+
+/// Whether the plan is ready to release, as pages, feeds and `status.json` say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReadinessVerdict {
+    #[serde(rename = "GO")]
+    Go,
+    #[serde(rename = "NO-GO")]
+    NoGo,
+}
+
+impl ReadinessVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadinessVerdict::Go => "GO",
+            ReadinessVerdict::NoGo => "NO-GO",
+        }
+    }
+}
+
+impl std::fmt::Display for ReadinessVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -595,7 +618,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
     let go = reasons.is_empty();
     Readiness {
         go,
-        verdict: if go { "GO" } else { "NO-GO" },
+        verdict: if go { ReadinessVerdict::Go } else { ReadinessVerdict::NoGo },
         release_group: release.map(|g| g.name.clone()),
         reasons,
         groups,

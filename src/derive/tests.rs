@@ -172,7 +172,7 @@ fn readiness_is_go_when_every_release_gate_is_cleared_and_no_critical_blocker_is
     ];
     let s = derived_with(&files, &two_groups(), AS_OF).0;
     assert!(s.readiness.go);
-    assert_eq!(s.readiness.verdict, "GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::Go);
     assert_eq!(s.readiness.release_group.as_deref(), Some("Release"));
     assert!(s.readiness.reasons.is_empty(), "{:?}", s.readiness.reasons);
     assert!(s.readiness.groups.is_empty());
@@ -188,7 +188,7 @@ fn an_uncleared_release_gate_is_no_go() {
     ];
     let s = derived_with(&files, &two_groups(), AS_OF).0;
     assert!(!s.readiness.go);
-    assert_eq!(s.readiness.verdict, "NO-GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(
         s.readiness.reasons,
         ["release gate g-2 “Parity” (Release) is pending", "release gate g-3 “Docs” (Release) is failed"]
@@ -207,7 +207,7 @@ fn an_unresolved_critical_blocker_is_no_go() {
         ("blockers/B-2.toml", "title = 'Leak'\nseverity = 'high'\nstatus = 'open'"),
     ];
     let s = derived(&files);
-    assert_eq!(s.readiness.verdict, "NO-GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(s.readiness.reasons, ["critical blocker B-1 “Lag” is in-progress"]);
     assert_eq!(groups(&s.readiness.groups), [("1 critical blocker in progress", vec!["B-1"])]);
 }
@@ -215,7 +215,7 @@ fn an_unresolved_critical_blocker_is_no_go() {
 #[test]
 fn without_release_gates_readiness_is_no_go_and_says_why() {
     let s = derived(&[]);
-    assert_eq!(s.readiness.verdict, "NO-GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(s.readiness.release_group, None);
     assert_eq!(s.readiness.reasons, ["no release gates are defined"]);
     assert_eq!(groups(&s.readiness.groups), [("no release gates are defined", vec![])]);
@@ -223,7 +223,7 @@ fn without_release_gates_readiness_is_no_go_and_says_why() {
     let s =
         derived_with(&[("gates/g-1.toml", "title = 'Load'\ngroup = 'Test'\nstatus = 'passed'")], &two_groups(), AS_OF)
             .0;
-    assert_eq!(s.readiness.verdict, "NO-GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(s.readiness.release_group.as_deref(), Some("Release"));
     assert_eq!(s.readiness.reasons, ["release group “Release” has no gates"]);
 }
@@ -416,7 +416,7 @@ fn an_open_blocker_dependency_holds_the_gate_back() {
     let open = "+++\ntitle = \"Replication lag\"\nseverity = \"medium\"\nstatus = \"open\"\n+++\n";
     let s = status("\"B-7\"", &[("blockers/B-7.md", open)]);
     assert_eq!(gate(&s).derived.blocked_by, ["B-7"]);
-    assert_eq!(s.readiness.verdict, "NO-GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(
         s.readiness.reasons,
         ["release gate g-release “Ship” (Release) is passed, waiting on blocker B-7 “Replication lag” is open"]
@@ -424,7 +424,7 @@ fn an_open_blocker_dependency_holds_the_gate_back() {
     let resolved = open.replace("\"open\"", "\"resolved\"");
     let s = status("\"B-7\"", &[("blockers/B-7.md", &resolved)]);
     assert!(gate(&s).derived.blocked_by.is_empty());
-    assert_eq!(s.readiness.verdict, "GO");
+    assert_eq!(s.readiness.verdict, ReadinessVerdict::Go);
 }
 
 #[test]

@@ -287,7 +287,8 @@ fn label(field: &str) -> String {
 fn field_line(field: &FieldChange) -> String {
     let name = label(&field.field);
     match field.slip_days {
-        Some(days) if field.from.is_string() && field.to.is_string() => {
+        // Only two date strings have a slip.
+        Some(days) => {
             let verb = if days >= 0 { "moved" } else { "moved earlier" };
             format!("{name} {verb} {} → {}, {days:+} days", show(&field.from), show(&field.to))
         }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::derive::{Item, Status};
+use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::{KindData, Record};
@@ -56,7 +56,7 @@ pub struct Report {
     /// it is compared with (the last at or before the end of the week before).
     pub revision: RevisionRef,
     pub previous: Option<RevisionRef>,
-    pub readiness: &'static str,
+    pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
     pub reasons: Vec<String>,
@@ -204,7 +204,8 @@ pub fn build(
         more.changes = d.items.len().saturating_sub(limit * 2);
         d.items.truncate(limit * 2);
     }
-    let changed = changes.as_ref().is_none_or(|d| !d.is_empty() || more.changes > 0);
+    // A cut list still holds twice the list size, so a cut diff is never empty.
+    let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
     // Reasons naming a withheld record are replaced by a count of them.
     let markers: Vec<String> =

@@ -147,7 +147,7 @@ fn a_full_report_lists_what_needs_attention_this_week() {
         ("2025-W33", "2025-08-11".into(), "2025-08-17".into())
     );
     assert_eq!((r.revision.id.as_str(), r.previous.as_ref().map(|p| p.id.as_str())), ("w33", Some("w32")));
-    assert_eq!((r.readiness, r.go, r.health.as_str()), ("NO-GO", false, "red"));
+    assert_eq!((r.readiness.as_str(), r.go, r.health.as_str()), ("NO-GO", false, "red"));
     assert!(r.audience.is_none() && !r.summary_only);
     // The critical blocker is a readiness and a health reason; the report says it once.
     assert_eq!(
