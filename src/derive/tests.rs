@@ -468,3 +468,51 @@ fn an_unknown_dependency_is_a_located_error_with_a_suggestion() {
     assert_eq!(errors[0].position().as_deref(), Some("content/gates/g-1.md:4:15"));
     assert_eq!(errors[0].help.as_deref(), Some("did you mean `B-7`?"));
 }
+
+#[test]
+fn counts_tally_each_kind_by_state() {
+    let c = derived(&[
+        ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'critical'\nstatus = 'open'"),
+        ("blockers/B-2.toml", "title = 'Leak'\nseverity = 'low'\nstatus = 'in-progress'"),
+        ("blockers/B-3.toml", "title = 'Crash'\nseverity = 'critical'\nstatus = 'resolved'"),
+        ("gates/g-1.toml", "title = 'Load'\ngroup = 'Release'\nstatus = 'passed'"),
+        ("gates/g-2.toml", "title = 'Docs'\ngroup = 'Release'\nstatus = 'failed'"),
+        ("gates/g-3.toml", "title = 'Perf'\ngroup = 'Release'"),
+        ("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 4\nimpact = 4"),
+        ("risks/r-2.toml", "title = 'Power'\nlikelihood = 1\nimpact = 1"),
+        ("risks/r-3.toml", "title = 'Flood'\nlikelihood = 5\nimpact = 5\nstatus = 'closed'"),
+        ("decisions/D-1.toml", "title = 'Engine'\ndecision = 'X'"),
+        ("decisions/D-2.toml", "title = 'Region'\ndecision = 'EU'"),
+        ("actions/A-1.toml", "title = 'Tune'"),
+        ("actions/A-2.toml", "title = 'Size'\nstatus = 'done'"),
+        ("actions/A-3.toml", "title = 'Drop'\nstatus = 'cancelled'"),
+        ("milestones/m-1.toml", "title = 'Build'\nstatus = 'done'"),
+        ("milestones/m-2.toml", "title = 'Ship'"),
+    ])
+    .counts;
+    assert_eq!((c.blockers, c.blockers_unresolved, c.blockers_critical_unresolved), (3, 2, 1));
+    assert_eq!((c.gates, c.gates_cleared, c.gates_failed), (3, 1, 1));
+    assert_eq!((c.risks, c.risks_live, c.risks_high), (3, 2, 1));
+    assert_eq!((c.decisions, c.actions, c.actions_open), (2, 3, 1));
+    assert_eq!((c.milestones, c.milestones_done, c.overdue), (2, 1, 0));
+}
+
+#[test]
+fn finished_dependencies_do_not_hold_a_gate_back_and_live_ones_do() {
+    let files = [
+        ("gates/g-2.toml", "title = 'Parity'\ngroup = 'Test'\nstatus = 'waived'"),
+        ("milestones/m-1.toml", "title = 'Cutover'\nstatus = 'done'"),
+        ("decisions/D-1.toml", "title = 'Engine'\ndecision = 'Use X'"),
+        ("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 2\nimpact = 2\nstatus = 'closed'"),
+        ("risks/r-2.toml", "title = 'Power'\nlikelihood = 1\nimpact = 1"),
+        ("metrics/lag.toml", "title = 'Lag'\ntarget = '< 5'\nvalue = 3"),
+        ("metrics/bad.toml", "title = 'Bad'\ntarget = '< 5'\nvalue = 9"),
+    ];
+    let s = status("\"g-2\", \"m-1\", \"D-1\", \"r-1\", \"r-2\", \"lag\", \"bad\"", &files);
+    assert_eq!(gate(&s).derived.blocked_by, ["r-2", "bad"]);
+    assert_eq!(
+        s.readiness.reasons,
+        ["release gate g-release “Ship” (Release) is passed, waiting on risk r-2 “Power” is open, \
+          metric bad “Bad” is not met"]
+    );
+}
