@@ -475,6 +475,7 @@ fn counts_tally_each_kind_by_state() {
         ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'critical'\nstatus = 'open'"),
         ("blockers/B-2.toml", "title = 'Leak'\nseverity = 'low'\nstatus = 'in-progress'"),
         ("blockers/B-3.toml", "title = 'Crash'\nseverity = 'critical'\nstatus = 'resolved'"),
+        ("blockers/B-4.toml", "title = 'Hang'\nseverity = 'critical'\nstatus = 'in-progress'"),
         ("gates/g-1.toml", "title = 'Load'\ngroup = 'Release'\nstatus = 'passed'"),
         ("gates/g-2.toml", "title = 'Docs'\ngroup = 'Release'\nstatus = 'failed'"),
         ("gates/g-3.toml", "title = 'Perf'\ngroup = 'Release'"),
@@ -488,13 +489,14 @@ fn counts_tally_each_kind_by_state() {
         ("actions/A-3.toml", "title = 'Drop'\nstatus = 'cancelled'"),
         ("milestones/m-1.toml", "title = 'Build'\nstatus = 'done'"),
         ("milestones/m-2.toml", "title = 'Ship'"),
+        ("milestones/m-3.toml", "title = 'Pilot'\nstatus = 'done'"),
     ])
     .counts;
-    assert_eq!((c.blockers, c.blockers_unresolved, c.blockers_critical_unresolved), (3, 2, 1));
+    assert_eq!((c.blockers, c.blockers_unresolved, c.blockers_critical_unresolved), (4, 3, 2));
     assert_eq!((c.gates, c.gates_cleared, c.gates_failed), (3, 1, 1));
     assert_eq!((c.risks, c.risks_live, c.risks_high), (3, 2, 1));
     assert_eq!((c.decisions, c.actions, c.actions_open), (2, 3, 1));
-    assert_eq!((c.milestones, c.milestones_done, c.overdue), (2, 1, 0));
+    assert_eq!((c.milestones, c.milestones_done, c.overdue), (3, 2, 0));
 }
 
 #[test]
