@@ -216,3 +216,6 @@ mod tests {
         assert!(d.message.contains("0xe9"));
     }
 }
+
+#[cfg(test)]
+mod validate_tests;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MilestoneStatus, Severity, Target, number};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, Target, number};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,13 +43,36 @@ pub struct Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct Readiness {
     pub go: bool,
-    /// `GO` or `NO-GO`.
-    pub verdict: &'static str,
+    pub verdict: ReadinessVerdict,
     pub release_group: Option<String>,
     /// Why it is NO-GO; empty when GO.
     pub reasons: Vec<String>,
     /// The same reasons grouped by what they say, naming their records.
     pub groups: Vec<ReasonGroup>,
+}
+
+/// Whether the plan is ready to release, as pages, feeds and `status.json` say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReadinessVerdict {
+    #[serde(rename = "GO")]
+    Go,
+    #[serde(rename = "NO-GO")]
+    NoGo,
+}
+
+impl ReadinessVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadinessVerdict::Go => "GO",
+            ReadinessVerdict::NoGo => "NO-GO",
+        }
+    }
+}
+
+impl std::fmt::Display for ReadinessVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,10 +260,10 @@ pub struct Derived {
     #[serde(skip_serializing_if = "unset")]
     pub score: Option<i64>,
     #[serde(skip_serializing_if = "unset")]
-    pub band: Option<&'static str>,
+    pub band: Option<RiskBand>,
     /// Metric: met / not-met / not-measured, and display texts.
     #[serde(skip_serializing_if = "unset")]
-    pub state: Option<&'static str>,
+    pub state: Option<MetricState>,
     #[serde(skip_serializing_if = "unset")]
     pub target_text: Option<String>,
     #[serde(skip_serializing_if = "unset")]
@@ -423,9 +446,9 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
             if let Ok(target) = Target::parse(&m.target) {
                 d.target_text = Some(with_unit(target.to_string()));
                 d.state = Some(match m.value {
-                    None => "not-measured",
-                    Some(v) if target.is_met(v) => "met",
-                    Some(_) => "not-met",
+                    None => MetricState::NotMeasured,
+                    Some(v) if target.is_met(v) => MetricState::Met,
+                    Some(_) => MetricState::NotMet,
                 });
                 d.gap = m.value.map(|v| target.gap(v));
             }
@@ -460,13 +483,13 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
     Item { record: record.clone(), derived: d }
 }
 
-/// Names the band of a risk score given the upper bounds of low, medium and high.
-pub fn band(score: i64, bands: [i64; 3]) -> &'static str {
+/// The band of a risk score given the upper bounds of low, medium and high.
+pub fn band(score: i64, bands: [i64; 3]) -> RiskBand {
     match score {
-        s if s <= bands[0] => "low",
-        s if s <= bands[1] => "medium",
-        s if s <= bands[2] => "high",
-        _ => "critical",
+        s if s <= bands[0] => RiskBand::Low,
+        s if s <= bands[1] => RiskBand::Medium,
+        s if s <= bands[2] => RiskBand::High,
+        _ => RiskBand::Critical,
     }
 }
 
@@ -595,7 +618,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
     let go = reasons.is_empty();
     Readiness {
         go,
-        verdict: if go { "GO" } else { "NO-GO" },
+        verdict: if go { ReadinessVerdict::Go } else { ReadinessVerdict::NoGo },
         release_group: release.map(|g| g.name.clone()),
         reasons,
         groups,
@@ -621,8 +644,7 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Risk(r) => {
                 c.risks += 1;
                 c.risks_live += usize::from(r.status.is_live());
-                c.risks_high +=
-                    usize::from(r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")));
+                c.risks_high += usize::from(r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high));
             }
             KindData::Decision(_) => c.decisions += 1,
             KindData::Action(a) => {
@@ -632,8 +654,8 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
             KindData::Metric(_) => {
                 c.metrics += 1;
                 match item.derived.state {
-                    Some("met") => c.metrics_met += 1,
-                    Some("not-met") => c.metrics_not_met += 1,
+                    Some(MetricState::Met) => c.metrics_met += 1,
+                    Some(MetricState::NotMet) => c.metrics_not_met += 1,
                     _ => c.metrics_not_measured += 1,
                 }
             }
@@ -665,8 +687,8 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
                 red.add(format!("milestone {id} “{title}” was missed"), "milestone", "missed", record)
             }
-            KindData::Risk(r) if r.status.is_live() && matches!(item.derived.band, Some("high" | "critical")) => {
-                let band = item.derived.band.unwrap_or("");
+            KindData::Risk(r) if r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high) => {
+                let band = item.derived.band.map_or("", RiskBand::as_str);
                 amber.add(
                     format!("{band} risk {id} “{title}” is {} (score {})", r.status, item.derived.score.unwrap_or(0)),
                     &format!("{band} risk"),
@@ -674,7 +696,7 @@ fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthSta
                     record,
                 )
             }
-            KindData::Metric(_) if item.derived.state == Some("not-met") => amber.add(
+            KindData::Metric(_) if item.derived.state == Some(MetricState::NotMet) => amber.add(
                 format!(
                     "metric {id} “{title}” is {} against a target of {}",
                     item.derived.value_text.as_deref().unwrap_or("?"),
@@ -755,92 +777,6 @@ fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagn
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::{RawFile, load_records};
-
-    /// Derives a plan whose release gate `g-release` depends on `deps`, plus `files`.
-    fn status(deps: &str, files: &[(&str, &str)]) -> Status {
-        let mut raw = vec![
-            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
-            RawFile {
-                content_path: "gates/g-release.md".into(),
-                bytes: format!(
-                    "+++\ntitle = \"Ship\"\ngroup = \"Release\"\nstatus = \"passed\"\ndepends_on = [{deps}]\n+++\n"
-                )
-                .into_bytes(),
-            },
-        ];
-        raw.extend(
-            files
-                .iter()
-                .map(|(path, text)| RawFile { content_path: path.to_string(), bytes: text.as_bytes().to_vec() }),
-        );
-        let config = Config::default();
-        let loaded = load_records(raw, &config);
-        assert!(loaded.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loaded.diagnostics);
-        derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).unwrap()
-    }
-
-    fn gate(status: &Status) -> &Item {
-        status.items["gates"].iter().find(|g| g.id() == "g-release").unwrap()
-    }
-
-    #[test]
-    fn an_open_blocker_dependency_holds_the_gate_back() {
-        let open = "+++\ntitle = \"Replication lag\"\nseverity = \"medium\"\nstatus = \"open\"\n+++\n";
-        let s = status("\"B-7\"", &[("blockers/B-7.md", open)]);
-        assert_eq!(gate(&s).derived.blocked_by, ["B-7"]);
-        assert_eq!(s.readiness.verdict, "NO-GO");
-        assert_eq!(
-            s.readiness.reasons,
-            ["release gate g-release “Ship” (Release) is passed, waiting on blocker B-7 “Replication lag” is open"]
-        );
-        let resolved = open.replace("\"open\"", "\"resolved\"");
-        let s = status("\"B-7\"", &[("blockers/B-7.md", &resolved)]);
-        assert!(gate(&s).derived.blocked_by.is_empty());
-        assert_eq!(s.readiness.verdict, "GO");
-    }
-
-    #[test]
-    fn each_kind_says_when_it_is_finished() {
-        let files = [
-            ("gates/g-2.md", "+++\ntitle = \"Parity\"\ngroup = \"Test\"\n+++\n"),
-            ("actions/A-1.md", "+++\ntitle = \"Migrate\"\nstatus = \"done\"\n+++\n"),
-            ("actions/A-2.md", "+++\ntitle = \"Tune\"\n+++\n"),
-            ("milestones/m-1.md", "+++\ntitle = \"Cutover\"\nstatus = \"in-progress\"\n+++\n"),
-            ("metrics/lag.md", "+++\ntitle = \"Lag\"\ntarget = \"< 5\"\nvalue = 3\n+++\n"),
-            ("metrics/errors.md", "+++\ntitle = \"Errors\"\ntarget = \"< 1\"\n+++\n"),
-            ("risks/r-1.md", "+++\ntitle = \"Vendor\"\nlikelihood = 2\nimpact = 2\nstatus = \"accepted\"\n+++\n"),
-            ("decisions/D-1.md", "+++\ntitle = \"Engine\"\ndecision = \"Use X\"\nstatus = \"proposed\"\n+++\n"),
-            ("audiences/team.md", "+++\ntitle = \"Team\"\n+++\n"),
-        ];
-        let deps = "\"g-2\", \"A-1\", \"A-2\", \"m-1\", \"lag\", \"errors\", \"r-1\", \"D-1\", \"team\"";
-        let s = status(deps, &files);
-        assert_eq!(gate(&s).derived.blocked_by, ["g-2", "A-2", "m-1", "errors", "D-1"]);
-        let reason = &s.readiness.reasons[0];
-        for part in [
-            "gate g-2 “Parity” is pending",
-            "action A-2 “Tune” is todo",
-            "milestone m-1 “Cutover” is in-progress",
-            "metric errors “Errors” is not measured",
-            "decision D-1 “Engine” is proposed",
-        ] {
-            assert!(reason.contains(part), "{part:?} missing from {reason}");
-        }
-    }
-
-    #[test]
-    fn an_unknown_dependency_is_a_located_error_with_a_suggestion() {
-        let gate = "+++\ntitle = \"Ship\"\ngroup = \"Release\"\ndepends_on = [\"B-77\"]\n+++\n";
-        let blocker = "+++\ntitle = \"Lag\"\nseverity = \"low\"\nstatus = \"open\"\n+++\n";
-        let raw = [("plan.md", "+++\ntitle = \"Plan\"\n+++\n"), ("gates/g-1.md", gate), ("blockers/B-7.md", blocker)]
-            .map(|(path, text)| RawFile { content_path: path.into(), bytes: text.as_bytes().to_vec() });
-        let loaded = load_records(raw.into(), &Config::default());
-        let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].message, "`depends_on` names `B-77`, but no record has that id");
-        assert_eq!(errors[0].position().as_deref(), Some("content/gates/g-1.md:4:15"));
-        assert_eq!(errors[0].help.as_deref(), Some("did you mean `B-7`?"));
-    }
-}
+pub(crate) mod fixture;
+#[cfg(test)]
+mod tests;

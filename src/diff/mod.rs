@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::derive::{Item, Status};
 use crate::model::{Kind, KindData, natural_cmp};
-use crate::values::{Date, Target, number};
+use crate::values::{Date, MetricState, RiskBand, Target, number};
 
 /// One side of a diff: which revision, as of when.
 #[derive(Debug, Clone, Serialize)]
@@ -74,16 +74,16 @@ pub struct MetricChange {
     pub target: String,
     /// `toward`, `away` or `none`: movement relative to the target.
     pub direction: &'static str,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: MetricState,
+    pub to_state: MetricState,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskChange {
     pub from_score: i64,
     pub to_score: i64,
-    pub from_band: String,
-    pub to_band: String,
+    pub from_band: RiskBand,
+    pub to_band: RiskBand,
 }
 
 impl ItemChange {
@@ -221,15 +221,11 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
             change.lines.push(metric_line(metric, new));
         }
     }
-    if let (Some(from_score), Some(to_score)) = (old.derived.score, new.derived.score)
+    if let (Some(from_score), Some(to_score), Some(from_band), Some(to_band)) =
+        (old.derived.score, new.derived.score, old.derived.band, new.derived.band)
         && from_score != to_score
     {
-        let risk = RiskChange {
-            from_score,
-            to_score,
-            from_band: old.derived.band.unwrap_or("").to_string(),
-            to_band: new.derived.band.unwrap_or("").to_string(),
-        };
+        let risk = RiskChange { from_score, to_score, from_band, to_band };
         change.lines.push(format!("score {} {} → {} {}", risk.from_score, risk.from_band, risk.to_score, risk.to_band));
         change.risk = Some(risk);
     }
@@ -291,7 +287,8 @@ fn label(field: &str) -> String {
 fn field_line(field: &FieldChange) -> String {
     let name = label(&field.field);
     match field.slip_days {
-        Some(days) if field.from.is_string() && field.to.is_string() => {
+        // Only two date strings have a slip.
+        Some(days) => {
             let verb = if days >= 0 { "moved" } else { "moved earlier" };
             format!("{name} {verb} {} → {}, {days:+} days", show(&field.from), show(&field.to))
         }
@@ -331,8 +328,8 @@ fn metric_change(old: &Item, new: &Item, target: &str) -> Option<MetricChange> {
         delta: from.zip(to).map(|(a, b)| b - a),
         target: new.derived.target_text.clone().unwrap_or_else(|| target.to_string()),
         direction,
-        from_state: old.derived.state.unwrap_or("not-measured").to_string(),
-        to_state: new.derived.state.unwrap_or("not-measured").to_string(),
+        from_state: old.derived.state.unwrap_or(MetricState::NotMeasured),
+        to_state: new.derived.state.unwrap_or(MetricState::NotMeasured),
     })
 }
 
@@ -364,7 +361,7 @@ fn metric_line(metric: &MetricChange, new: &Item) -> String {
         notes.push(format!("target {}", metric.target));
     }
     if metric.from_state != metric.to_state {
-        notes.push(format!("now {}", metric.to_state.replace('-', " ")));
+        notes.push(format!("now {}", metric.to_state.as_str().replace('-', " ")));
     }
     line.push_str(&format!(" ({})", notes.join(", ")));
     line
@@ -407,67 +404,4 @@ fn plural(kind: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::{field_change, field_line};
-
-    fn line(field: &str, from: serde_json::Value, to: serde_json::Value) -> String {
-        field_line(&field_change(field, from, to))
-    }
-
-    #[test]
-    fn lists_of_weeks_read_as_ranges() {
-        assert_eq!(line("weeks", json!([2, 3]), json!([2, 3, 4])), "weeks 2–3 → 2–4");
-        assert_eq!(line("weeks", json!([1, 3, 4, 7]), json!([5])), "weeks 1, 3–4, 7 → 5");
-    }
-
-    #[test]
-    fn lists_of_words_lose_their_brackets() {
-        assert_eq!(line("blocks", json!(["g-1"]), json!(["g-1", "g-2"])), "blocks g-1 → g-1, g-2");
-        assert_eq!(line("tags", json!([]), json!(["infra"])), "tags none → infra");
-    }
-
-    #[test]
-    fn dates_set_read_as_events_and_fields_as_words() {
-        assert_eq!(line("resolved_on", json!(null), json!("2025-08-20")), "resolved on 2025-08-20");
-        assert_eq!(line("due", json!(null), json!("2025-08-20")), "due set to 2025-08-20");
-        assert_eq!(
-            line("next_review", json!("2025-09-03"), json!("2025-09-16")),
-            "next review moved 2025-09-03 → 2025-09-16, +13 days"
-        );
-        assert_eq!(line("root_cause", json!("a"), json!(null)), "root cause removed (was a)");
-    }
-
-    #[test]
-    fn summaries_say_status_words() {
-        let change = |id: &str, to: &str| super::ItemChange {
-            id: id.into(),
-            kind: crate::model::Kind::Blocker,
-            title: String::new(),
-            url: String::new(),
-            change: "changed",
-            status: Some(super::Transition { from: "open".into(), to: to.into() }),
-            fields: Vec::new(),
-            body_edited: false,
-            metric: None,
-            risk: None,
-            lines: Vec::new(),
-        };
-        let side = || super::Side { id: String::new(), date: crate::values::Date::parse("2025-08-12").unwrap() };
-        let diff = super::Diff {
-            from: side(),
-            to: side(),
-            readiness: None,
-            health: None,
-            items: vec![change("B-1", "in-progress"), change("B-2", "in-progress"), change("B-3", "resolved")],
-            summary: String::new(),
-        };
-        assert_eq!(super::summarize(&diff), "2 blockers in progress; 1 blocker resolved");
-    }
-
-    #[test]
-    fn the_plans_health_field_is_the_declared_health() {
-        assert_eq!(line("health", json!("red"), json!("green")), "declared health red → green");
-    }
-}
+mod tests;

@@ -8,11 +8,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{self as diff, Diff};
-use crate::derive::{Item, Status};
+use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::history::Revision;
 use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
-use crate::values::Date;
+use crate::values::{Date, MetricState};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
@@ -32,7 +32,7 @@ pub struct RevisionEntry {
     pub readable: bool,
     /// Why the revision could not be read.
     pub errors: Vec<String>,
-    pub readiness: Option<&'static str>,
+    pub readiness: Option<ReadinessVerdict>,
     pub health: Option<String>,
     /// The revision it is compared with, and what changed.
     pub previous: Option<String>,
@@ -57,7 +57,7 @@ pub struct MetricPoint {
     pub slug: String,
     pub date: Date,
     pub value: Option<f64>,
-    pub state: Option<&'static str>,
+    pub state: Option<MetricState>,
 }
 
 #[derive(Debug, Clone, Serialize)]

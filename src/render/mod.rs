@@ -454,11 +454,14 @@ fn brief(item: &Item) -> Brief<'_> {
         KindData::Risk(r) => Some(r.status.to_string()),
         KindData::Action(a) => Some(a.status.to_string()),
         KindData::Milestone(m) => Some(m.status.to_string()),
-        KindData::Metric(_) => item.derived.state.map(str::to_string),
+        KindData::Metric(_) => item.derived.state.map(|s| s.to_string()),
         _ => None,
     };
     let note = match &item.record.data {
-        KindData::Risk(_) => item.derived.score.map(|s| format!("score {s} {}", item.derived.band.unwrap_or(""))),
+        KindData::Risk(_) => item
+            .derived
+            .score
+            .map(|s| format!("score {s} {}", item.derived.band.map_or("", crate::values::RiskBand::as_str))),
         KindData::Metric(_) => Some(format!(
             "{} (target {})",
             item.derived.value_text.as_deref().unwrap_or("not measured"),
@@ -526,11 +529,11 @@ impl<'a> Neighbours<'a> {
 }
 
 /// What an archived page shows first: its own readiness, in the title and the icon.
-fn archived_extras(label: &str, readiness: Option<&str>) -> [(&'static str, Value); 2] {
-    let verdict = readiness.unwrap_or("unreadable");
+fn archived_extras(label: &str, readiness: Option<crate::derive::ReadinessVerdict>) -> [(&'static str, Value); 2] {
+    let verdict = readiness.map_or("unreadable", crate::derive::ReadinessVerdict::as_str);
     [
         ("title_prefix", Value::from(format!("{label} · {verdict} · "))),
-        ("favicon", Value::from(verdict_icon(verdict == "GO"))),
+        ("favicon", Value::from(verdict_icon(readiness == Some(crate::derive::ReadinessVerdict::Go)))),
     ]
 }
 
@@ -726,7 +729,7 @@ fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -
         .rev()
         .map(|e| {
             let page = if e.diff.is_some() { "changes.html" } else { "index.html" };
-            let verdict = e.readiness.map_or_else(|| "unreadable".to_string(), str::to_string);
+            let verdict = e.readiness.map_or_else(|| "unreadable".to_string(), |v| v.to_string());
             FeedEntry {
                 title: format!("{}: {verdict} — {}", e.revision.id, e.summary),
                 id: format!("{id_base}#revision-{}", e.revision.commit.as_deref().unwrap_or(&e.revision.slug)),

@@ -8,11 +8,11 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::derive::{Item, Status};
+use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, Severity, Week, Zone, number};
+use crate::values::{Date, Detail, MetricState, RiskBand, Severity, Week, Zone, number};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -56,7 +56,7 @@ pub struct Report {
     /// it is compared with (the last at or before the end of the week before).
     pub revision: RevisionRef,
     pub previous: Option<RevisionRef>,
-    pub readiness: &'static str,
+    pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
     pub reasons: Vec<String>,
@@ -132,7 +132,7 @@ pub struct MetricLine {
     pub value: String,
     pub previous: Option<String>,
     pub target: String,
-    pub state: String,
+    pub state: MetricState,
     /// `up`, `down`, `same`, `first measurement`, `not measured` or `no longer measured`
     /// (words, as every format shows them), and whether that is toward the target.
     pub trend: &'static str,
@@ -204,7 +204,8 @@ pub fn build(
         more.changes = d.items.len().saturating_sub(limit * 2);
         d.items.truncate(limit * 2);
     }
-    let changed = changes.as_ref().is_none_or(|d| !d.is_empty() || more.changes > 0);
+    // A cut list still holds twice the list size, so a cut diff is never empty.
+    let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
     // Reasons naming a withheld record are replaced by a count of them.
     let markers: Vec<String> =
@@ -263,8 +264,8 @@ pub fn build(
     // Off-target metrics first: they are what a reader needs to see.
     let mut metric_items: Vec<&Item> = status.items["metrics"].iter().filter(visible).collect();
     metric_items.sort_by_key(|m| match m.derived.state {
-        Some("not-met") => 0,
-        Some("met") => 1,
+        Some(MetricState::NotMet) => 0,
+        Some(MetricState::Met) => 1,
         _ => 2,
     });
     more.metrics = metric_items.len().saturating_sub(limit);
@@ -353,7 +354,7 @@ fn line(item: &Item) -> Line {
         KindData::Blocker(b) => (format!("{} · {}", b.severity, b.status), b.impact.clone().unwrap_or_default()),
         KindData::Gate(g) => (g.status.to_string(), String::new()),
         KindData::Risk(risk) => {
-            (format!("score {} {}", d.score.unwrap_or(0), d.band.unwrap_or("")), risk.status.to_string())
+            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), risk.status.to_string())
         }
         KindData::Decision(dec) => (dec.status.to_string(), dec.decision.clone()),
         KindData::Action(a) => (a.status.to_string(), a.due.map_or_else(String::new, |due| format!("due {due}"))),
@@ -395,9 +396,12 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
         previous: then.map(number).filter(|_| trend != "same"),
         target: item.derived.target_text.clone().unwrap_or_default(),
-        state: item.derived.state.unwrap_or("not-measured").to_string(),
+        state: item.derived.state.unwrap_or(MetricState::NotMeasured),
         trend,
         direction,
         percent,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -159,6 +159,22 @@ choice!(ActionStatus { Todo = "todo", InProgress = "in-progress", Done = "done",
 choice!(MilestoneStatus { Planned = "planned", InProgress = "in-progress", Done = "done", Missed = "missed" });
 choice!(Cadence { Daily = "daily", Weekly = "weekly", Milestone = "milestone" });
 choice!(Detail { Full = "full", Summary = "summary" });
+choice!(
+    /// A risk's band by score (`[risk] bands`), ordered least to most severe.
+    RiskBand { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
+);
+
+choice!(
+    /// Where a metric stands against its target.
+    MetricState { Met = "met", NotMet = "not-met", NotMeasured = "not-measured" }
+);
+
+impl RiskBand {
+    /// High and critical risks make health amber while they are live.
+    pub fn is_high(self) -> bool {
+        self >= RiskBand::High
+    }
+}
 
 impl BlockerStatus {
     /// Open and in-progress blockers still stand in the way.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{Tick, px, truncate};
 use crate::derive::{Item, Status, band};
 use crate::model::KindData;
+use crate::values::RiskBand;
 
 const LEFT: f64 = 46.0;
 const TOP: f64 = 8.0;
@@ -52,7 +53,7 @@ pub struct Cell {
     pub likelihood: i64,
     pub impact: i64,
     pub score: i64,
-    pub band: &'static str,
+    pub band: RiskBand,
     pub count: usize,
     pub score_x: f64,
     pub score_y: f64,
@@ -68,7 +69,7 @@ pub struct Marker {
     pub likelihood: i64,
     pub impact: i64,
     pub score: i64,
-    pub band: &'static str,
+    pub band: RiskBand,
     pub x: f64,
     pub y: f64,
     pub w: f64,
@@ -104,7 +105,7 @@ pub struct Row {
     pub likelihood: i64,
     pub impact: i64,
     pub score: i64,
-    pub band: &'static str,
+    pub band: RiskBand,
     pub status: String,
     /// Where it was in the previous revision (`3 × 4`), when it moved.
     pub was: Option<String>,
@@ -112,7 +113,7 @@ pub struct Row {
 
 #[derive(Debug, Serialize)]
 pub struct Band {
-    pub name: &'static str,
+    pub name: RiskBand,
     pub range: String,
 }
 
@@ -257,10 +258,10 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
 
 fn bands_legend(bands: [i64; 3]) -> Vec<Band> {
     vec![
-        Band { name: "low", range: format!("1–{}", bands[0]) },
-        Band { name: "medium", range: format!("{}–{}", bands[0] + 1, bands[1]) },
-        Band { name: "high", range: format!("{}–{}", bands[1] + 1, bands[2]) },
-        Band { name: "critical", range: format!("{}–25", bands[2] + 1) },
+        Band { name: RiskBand::Low, range: format!("1–{}", bands[0]) },
+        Band { name: RiskBand::Medium, range: format!("{}–{}", bands[0] + 1, bands[1]) },
+        Band { name: RiskBand::High, range: format!("{}–{}", bands[1] + 1, bands[2]) },
+        Band { name: RiskBand::Critical, range: format!("{}–25", bands[2] + 1) },
     ]
 }
 
@@ -316,7 +317,7 @@ mod tests {
         assert_eq!(map.overflow.len(), 1);
         assert_eq!(map.overflow[0].more, 3);
         let cell = map.cells.iter().find(|c| (c.likelihood, c.impact) == (4, 5)).unwrap();
-        assert_eq!((cell.count, cell.score, cell.band), (8, 20, "critical"));
+        assert_eq!((cell.count, cell.score, cell.band), (8, 20, RiskBand::Critical));
         assert_eq!(map.rows.len(), 8, "the table lists every live risk");
         for m in &map.markers {
             assert!(m.x >= cell.x && m.x + m.w <= cell.x + cell.size && m.y + m.h <= cell.y + cell.size, "{m:?}");

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
 use crate::diff::timeline::MetricPoint;
-use crate::values::{Target, number};
+use crate::values::{MetricState, Target, number};
 
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 240.0;
@@ -55,7 +55,7 @@ pub struct Point {
     pub value: Option<f64>,
     /// The value with its unit (`92.4%`), or `not measured`.
     pub text: String,
-    pub state: &'static str,
+    pub state: MetricState,
     /// `circle` (met, or no target), `diamond` (not met) or `gap` (no measurement).
     pub shape: &'static str,
     pub x: f64,
@@ -121,10 +121,10 @@ pub fn build(series: &[MetricPoint], target: Option<Target>, unit: &str, target_
         .enumerate()
         .map(|(i, p)| {
             let (cx, cy) = (x(i), p.value.map_or(plot_bottom, y));
-            let state = p.state.unwrap_or("not-measured");
+            let state = p.state.unwrap_or(MetricState::NotMeasured);
             let shape = match (p.value, state) {
                 (None, _) => "gap",
-                (Some(_), "not-met") => "diamond",
+                (Some(_), MetricState::NotMet) => "diamond",
                 _ => "circle",
             };
             let d = 5.5;
@@ -220,7 +220,7 @@ pub struct Sparkline {
     pub segments: Vec<String>,
     pub last_x: f64,
     pub last_y: f64,
-    pub last_state: &'static str,
+    pub last_state: MetricState,
     pub target_y: Option<f64>,
     /// `week-1 57.1% → week-5 92.4%`, for its title.
     pub summary: String,
@@ -247,7 +247,7 @@ pub fn sparkline(series: &[MetricPoint], target: Option<Target>, unit: &str) -> 
         segments: segments(shown, |i, v| (x(i), y(v))),
         last_x: px(x(last.0)),
         last_y: px(y(last.2)),
-        last_state: last.1.state.unwrap_or("not-measured"),
+        last_state: last.1.state.unwrap_or(MetricState::NotMeasured),
         target_y: targets.first().map(|t| px(y(*t))),
         summary: if measured.len() == 1 {
             format!("{} {}", first.1.revision, with_unit(first.2, unit))

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{HISTORY_WINDOW, label_step, px, truncate};
+use crate::derive::ReadinessVerdict;
 use crate::diff::timeline::RevisionEntry;
 
 const WIDTH: f64 = 480.0;
@@ -38,7 +39,7 @@ pub struct StripCell {
     pub centre: f64,
     pub readable: bool,
     /// `GO` / `NO-GO`, and the computed health; none when the revision could not be read.
-    pub readiness: Option<&'static str>,
+    pub readiness: Option<ReadinessVerdict>,
     pub health: Option<String>,
     /// The ✓ (GO), ✕ (NO-GO) or ? (unreadable) glyph, as a path in the readiness cell.
     pub mark: String,
@@ -62,7 +63,7 @@ pub fn build(revisions: &[RevisionEntry]) -> Strip {
             let x = LEFT + slot * n as f64 + (slot - w) / 2.0;
             let centre = x + w / 2.0;
             let mark = match e.readiness {
-                Some("GO") => check(centre, readiness_y + ROW / 2.0, w.min(ROW)),
+                Some(ReadinessVerdict::Go) => check(centre, readiness_y + ROW / 2.0, w.min(ROW)),
                 Some(_) => cross(centre, readiness_y + ROW / 2.0, w.min(ROW)),
                 None => String::new(),
             };
