@@ -108,7 +108,7 @@ fn violations(src: &Path) -> Vec<String> {
 #[test]
 fn every_module_imports_only_from_layers_below_it() {
     let problems = violations(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
-    assert!(problems.is_empty(), "imports against the layers (README, "Development"):\n{}", problems.join("\n"));
+    assert!(problems.is_empty(), "imports against the layers (README, Development):\n{}", problems.join("\n"));
 }
 
 #[test]
