@@ -228,10 +228,10 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
 }
 
 /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
-/// output folder would write the same bytes, so it is skipped. Every revision's files count
-/// by path and blob id, and each blob must still be in the repository: a lost object is an
-/// error of the build (and of `check`), never hidden behind an old site. `None` when the
-/// revisions cannot be listed: the build then runs and says why.
+/// output folder would write the same bytes, so it is skipped. Each revision's files count by
+/// their `content/` tree (its id names every path and blob), and every object under it must
+/// still be in the repository: a lost object is an error of the build (and of `check`),
+/// never hidden behind an old site. `None` when one is missing: the build runs and says so.
 fn fingerprint(
     options: &BuildOptions<'_>,
     templates: &[render::templates::Template],
@@ -258,12 +258,8 @@ fn fingerprint(
             .iter()
             .filter_map(|r| if let history::Source::Commit(id) = r.source { Some(id) } else { None })
             .collect();
-        let mut present = std::collections::HashSet::new();
-        for file in repo.files_of(&commits).ok()?.iter().flatten() {
-            if present.insert(file.blob) && !repo.has_object(file.blob) {
-                return None;
-            }
-            inputs.add(&file.content_path, file.blob.as_bytes());
+        for tree in repo.content_trees_present(&commits).ok()?? {
+            inputs.add("content tree", tree.as_bytes());
         }
     }
     Some(inputs.finish())

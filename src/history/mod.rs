@@ -299,9 +299,37 @@ impl Repo {
         Ok(out)
     }
 
-    /// Whether the repository still holds an object (without reading it).
-    pub fn has_object(&self, id: ObjectId) -> bool {
-        self.repo.has_object(id)
+    /// The `content/` tree of each commit (which names every path and blob under it), once
+    /// every object under those trees was found present, without reading a blob: what a
+    /// build fingerprint needs. Subtrees shared by several commits are visited once. `None`
+    /// when an object is missing or damaged: reading the revisions will name it.
+    pub fn content_trees_present(&self, commits: &[ObjectId]) -> Result<Option<Vec<ObjectId>>, Diagnostic> {
+        let mut seen = HashSet::new();
+        let mut roots = Vec::with_capacity(commits.len());
+        for commit in commits {
+            let Some(root) = self.content_tree(*commit)? else {
+                roots.push(ObjectId::null(gix::hash::Kind::Sha1));
+                continue;
+            };
+            roots.push(root);
+            let mut trees = vec![root];
+            while let Some(id) = trees.pop() {
+                if !seen.insert(id) {
+                    continue;
+                }
+                let Ok(tree) = self.repo.find_tree(id) else { return Ok(None) };
+                for entry in tree.iter() {
+                    let Ok(entry) = entry else { return Ok(None) };
+                    let oid = entry.oid().to_owned();
+                    if entry.mode().is_tree() {
+                        trees.push(oid);
+                    } else if seen.insert(oid) && !self.repo.has_object(oid) {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        Ok(Some(roots))
     }
 
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
