@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use super::{Failed, Ui, date_arg, week_arg};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
+use crate::model::Kind;
 use crate::values::{Date, Week, Zone};
 use crate::{history, load, render, report};
 
@@ -77,8 +78,8 @@ pub fn weekly_report(
     let audience_item = match audience {
         None => None,
         Some(id) => {
-            Some(current.items["audiences"].iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
-                let ids: Vec<&str> = current.items["audiences"].iter().map(|a| a.id()).collect();
+            Some(current.items[Kind::Audience].iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
+                let ids: Vec<&str> = current.items[Kind::Audience].iter().map(|a| a.id()).collect();
                 vec![
                     Diagnostic::error(format!("no audience `{id}`"))
                         .with_help(

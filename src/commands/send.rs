@@ -6,6 +6,7 @@ use super::report::{pick_week, readable_history};
 use super::{Failed, Ui, date_arg, week_arg};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::model::Kind;
 use crate::values::Date;
 use crate::{derive, progress, render, report};
 
@@ -84,7 +85,7 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
         .last()
         .and_then(|s| s.status.as_ref())
         .ok_or_else(|| vec![Diagnostic::error("no readable revision")])?;
-    let audiences: Vec<&derive::Item> = current.items["audiences"]
+    let audiences: Vec<&derive::Item> = current.items[Kind::Audience]
         .iter()
         .filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
         .collect();

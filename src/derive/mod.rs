@@ -36,8 +36,55 @@ pub struct Status {
     pub top_risks: Vec<String>,
     /// Ids of unfinished milestones, soonest end first.
     pub next_milestones: Vec<String>,
-    /// Every record but the plan, by kind folder (`blockers`, `gates`, …).
-    pub items: BTreeMap<&'static str, Vec<Item>>,
+    /// Every record but the plan, by kind.
+    pub items: Items,
+}
+
+/// Every record but the plan, by kind, each kind in its records' written order. Kinds come
+/// in the order of their folder names (`actions`, `assessments`, `audiences`, …), which is
+/// how `status.json` lists them and templates iterate them, keyed by folder.
+#[derive(Debug, Clone)]
+pub struct Items(Vec<(Kind, Vec<Item>)>);
+
+impl Items {
+    /// An empty list for every kind but the plan.
+    fn new() -> Items {
+        let mut kinds: Vec<Kind> = Kind::ALL.iter().copied().filter(|k| *k != Kind::Plan).collect();
+        kinds.sort_by_key(|k| k.folder());
+        Items(kinds.into_iter().map(|k| (k, Vec::new())).collect())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Kind, &Vec<Item>)> {
+        self.0.iter().map(|(kind, items)| (*kind, items))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Vec<Item>> {
+        self.0.iter().map(|(_, items)| items)
+    }
+
+    pub fn get_mut(&mut self, kind: Kind) -> Option<&mut Vec<Item>> {
+        self.0.iter_mut().find(|(k, _)| *k == kind).map(|(_, items)| items)
+    }
+}
+
+/// `items[Kind::Blocker]`; the plan has no list (it is [`Status::plan`]), so it is empty.
+impl std::ops::Index<Kind> for Items {
+    type Output = [Item];
+
+    fn index(&self, kind: Kind) -> &[Item] {
+        self.0.iter().find(|(k, _)| *k == kind).map_or(&[], |(_, items)| items)
+    }
+}
+
+impl Serialize for Items {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (kind, items) in &self.0 {
+            map.serialize_entry(kind.folder(), items)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -346,8 +393,7 @@ pub fn derive(
     let waits = dependency_waits(records);
     let owned =
         |ids: Option<&Vec<&str>>| ids.map_or_else(Vec::new, |ids| ids.iter().map(|id| id.to_string()).collect());
-    let mut items: BTreeMap<&'static str, Vec<Item>> =
-        Kind::ALL.iter().filter(|k| **k != Kind::Plan).map(|k| (k.folder(), Vec::new())).collect();
+    let mut items = Items::new();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
         let mut item = item(record, config, as_of, plan_start);
         item.derived.referenced_by = owned(backlinks.get(&Caseless(&record.id)));
@@ -364,7 +410,9 @@ pub fn derive(
         {
             warnings.push(overdue_warning(record, &item));
         }
-        items.entry(record.kind.folder()).or_default().push(item);
+        if let Some(list) = items.get_mut(record.kind) {
+            list.push(item);
+        }
     }
     let plan = item(plan_record, config, as_of, plan_start);
     let gate_groups = gate_groups(records, config);
@@ -376,10 +424,12 @@ pub fn derive(
         warnings.extend(review_overdue_days.map(|days| review_warning(plan_record, days)));
     }
 
-    let mut top_risks: Vec<&Item> =
-        items["risks"].iter().filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live())).collect();
+    let mut top_risks: Vec<&Item> = items[Kind::Risk]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live()))
+        .collect();
     top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(a.id(), b.id())));
-    let mut next: Vec<&Item> = items["milestones"]
+    let mut next: Vec<&Item> = items[Kind::Milestone]
         .iter()
         .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
         .collect();
@@ -625,7 +675,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
     }
 }
 
-fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
+fn counts(items: &Items) -> Counts {
     let mut c = Counts::default();
     for item in items.values().flatten() {
         c.overdue += usize::from(item.derived.overdue);
@@ -669,7 +719,7 @@ fn counts(items: &BTreeMap<&'static str, Vec<Item>>) -> Counts {
     c
 }
 
-fn health(plan: &Record, items: &BTreeMap<&'static str, Vec<Item>>) -> HealthStatus {
+fn health(plan: &Record, items: &Items) -> HealthStatus {
     let mut red = ReasonList::default();
     let mut amber = ReasonList::default();
     for item in items.values().flatten() {

@@ -6,7 +6,8 @@ use super::*;
 use crate::load::{RawFile, load_records};
 
 fn find<'a>(status: &'a Status, folder: &str, id: &str) -> &'a Item {
-    status.items[folder].iter().find(|i| i.id() == id).unwrap_or_else(|| panic!("no {folder}/{id}"))
+    let kind = Kind::from_folder(folder).unwrap_or_else(|| panic!("no kind {folder}"));
+    status.items[kind].iter().find(|i| i.id() == id).unwrap_or_else(|| panic!("no {folder}/{id}"))
 }
 
 /// The grouped reasons as `(text, ids of the records they name)`.
@@ -408,7 +409,7 @@ fn status(deps: &str, files: &[(&str, &str)]) -> Status {
 }
 
 fn gate(status: &Status) -> &Item {
-    status.items["gates"].iter().find(|g| g.id() == "g-release").unwrap()
+    status.items[Kind::Gate].iter().find(|g| g.id() == "g-release").unwrap()
 }
 
 #[test]

@@ -165,13 +165,13 @@ impl Timeline {
     pub fn apply_baselines(snapshots: &[Snapshot], current: &mut Status) {
         let mut first_end: HashMap<&str, Date> = HashMap::new();
         for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
-            for item in &status.items["milestones"] {
+            for item in &status.items[Kind::Milestone] {
                 if let Some(end) = item.derived.end {
                     first_end.entry(item.id()).or_insert(end);
                 }
             }
         }
-        for item in current.items.get_mut("milestones").into_iter().flatten() {
+        for item in current.items.get_mut(Kind::Milestone).into_iter().flatten() {
             let declared = match &item.record.data {
                 KindData::Milestone(m) => m.baseline_end,
                 _ => None,
@@ -195,7 +195,7 @@ fn metric_series(snapshots: &[Snapshot]) -> HashMap<String, Vec<MetricPoint>> {
     let mut series: HashMap<String, Vec<MetricPoint>> = HashMap::new();
     for snapshot in snapshots {
         let Some(status) = &snapshot.status else { continue };
-        for item in &status.items["metrics"] {
+        for item in &status.items[Kind::Metric] {
             let value = match &item.record.data {
                 KindData::Metric(m) => m.value,
                 _ => None,

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::derive::Status;
+use crate::model::Kind;
 use crate::model::KindData;
 
 pub fn milestones(status: &Status, calendar_name: &str) -> String {
@@ -14,7 +15,7 @@ pub fn milestones(status: &Status, calendar_name: &str) -> String {
     line("CALSCALE:GREGORIAN".into());
     line(format!("X-WR-CALNAME:{}", escape(calendar_name)));
     let stamp = status.as_of.0.format("%Y%m%dT000000Z");
-    for item in &status.items["milestones"] {
+    for item in &status.items[Kind::Milestone] {
         let (Some(start), Some(end)) =
             (item.derived.start.or(item.derived.end), item.derived.end.or(item.derived.start))
         else {

@@ -105,8 +105,8 @@ pub fn render_site(
     globals.insert("kinds", &kinds());
     globals.insert("outline", &outline(status));
     globals.insert("plan_brief", &PlanBrief::of(status, config.limits.plan_inline_bytes));
-    globals.insert("action_horizons", &groups(&status.items["actions"], "Other actions"));
-    globals.insert("metric_groups", &groups(&status.items["metrics"], "Metrics"));
+    globals.insert("action_horizons", &groups(&status.items[Kind::Action], "Other actions"));
+    globals.insert("metric_groups", &groups(&status.items[Kind::Metric], "Metrics"));
     globals.insert("revisions", &newest_first);
     globals.insert("latest", &newest_first.first());
     globals.insert("history_note", &site.history_note);
@@ -258,7 +258,8 @@ fn with_bodies(status_value: &Value, status: &Status) -> Value {
         root.insert(Key::Str("plan"), add(plan, &status.plan));
     }
     let mut items = tera::Map::default();
-    for (folder, list) in &status.items {
+    for (kind, list) in status.items.iter() {
+        let folder = kind.folder();
         let values = status_value
             .get_from_path("items")
             .and_then(|m| m.get_from_path(folder))
@@ -318,12 +319,12 @@ fn outline(status: &Status) -> Vec<OutlinePart> {
     let mut parts: Vec<(i64, usize, OutlinePart)> = PLAN_PARTS
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.folder.is_none_or(|f| !status.items[f].is_empty()))
+        .filter(|(_, p)| p.folder.and_then(Kind::from_folder).is_none_or(|kind| !status.items[kind].is_empty()))
         .map(|(i, p)| {
             (p.order, i, OutlinePart { part: p.name, id: None, anchor: p.anchor.into(), title: p.title.into() })
         })
         .collect();
-    for (i, section) in status.items["sections"].iter().enumerate() {
+    for (i, section) in status.items[Kind::Section].iter().enumerate() {
         let order = match &section.record.data {
             KindData::Section(s) => s.order.unwrap_or(1000),
             _ => 1000,
@@ -397,7 +398,7 @@ fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec
                 ("removed", Value::from_serializable(&removed)),
             ],
         });
-        for (item, value) in status.items[kind.folder()].iter().zip(list.as_array().unwrap_or(&[])) {
+        for (item, value) in status.items[*kind].iter().zip(list.as_array().unwrap_or(&[])) {
             let mut extra = vec![
                 ("kind", kind_value.clone()),
                 ("item", value.clone()),
@@ -483,9 +484,9 @@ fn revision_view(status: &Status) -> RevisionView<'_> {
     fn list<'a>(label: &'static str, items: Vec<&'a Item>) -> (&'static str, usize, Vec<Brief<'a>>) {
         (label, items.len(), items.into_iter().take(REVISION_LIST_LIMIT).map(brief).collect())
     }
-    let unresolved = status.items["blockers"].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
+    let unresolved = status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
     let risks = status.top_risks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
-    let open_actions = status.items["actions"]
+    let open_actions = status.items[Kind::Action]
         .iter()
         .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished()))
         .collect();
@@ -498,8 +499,8 @@ fn revision_view(status: &Status) -> RevisionView<'_> {
         lists: vec![
             list("Open blockers", unresolved),
             list("Live risks", risks),
-            list("Metrics", status.items["metrics"].iter().collect()),
-            list("Milestones", status.items["milestones"].iter().collect()),
+            list("Metrics", status.items[Kind::Metric].iter().collect()),
+            list("Milestones", status.items[Kind::Milestone].iter().collect()),
             list("Open actions", open_actions),
         ],
     }
@@ -641,9 +642,9 @@ fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
     let status = site.current;
     // The current status is the newest snapshot's; the arrows start at the one before.
     let previous = site.snapshots.split_last().and_then(|(_, older)| readable_last(older));
-    let next_milestones = (status.items["milestones"].len() > DASHBOARD_MILESTONES)
+    let next_milestones = (status.items[Kind::Milestone].len() > DASHBOARD_MILESTONES)
         .then(|| &status.next_milestones[..status.next_milestones.len().min(DASHBOARD_MILESTONES)]);
-    let sparklines = status.items["metrics"]
+    let sparklines = status.items[Kind::Metric]
         .iter()
         .filter_map(|item| {
             let KindData::Metric(m) = &item.record.data else { return None };

@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::diff::Diff;
 use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
+use crate::model::Kind;
 use crate::report::email::Email;
 use crate::report::{self, Report};
 use crate::values::Week;
@@ -85,7 +86,7 @@ pub fn all(
             .and_then(|e| e.diff.as_ref());
         let Some(full) = reporter.deliver(week, sides, None, known, "../../")? else { return Ok(None) };
         let mut audiences = Vec::new();
-        for audience in &current.items["audiences"] {
+        for audience in &current.items[Kind::Audience] {
             audiences.extend(reporter.deliver(week, sides, Some(audience), known, &reporter.config.site.base_url)?);
         }
         Ok(Some(WeekReports { week, report: full, audiences }))

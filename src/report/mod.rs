@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
+use crate::model::Kind;
 use crate::model::{KindData, Record};
 use crate::values::{Date, Detail, MetricState, RiskBand, Severity, Week, Zone, number};
 
@@ -227,7 +228,7 @@ pub fn build(
     }
 
     let mut blockers: Vec<&Item> =
-        status.items["blockers"].iter().filter(visible).filter(|i| i.derived.unresolved == Some(true)).collect();
+        status.items[Kind::Blocker].iter().filter(visible).filter(|i| i.derived.unresolved == Some(true)).collect();
     blockers.sort_by_key(|i| match &i.record.data {
         KindData::Blocker(b) => b.severity,
         _ => Severity::Low,
@@ -259,10 +260,10 @@ pub fn build(
         .collect();
     let before: std::collections::HashMap<&str, &Item> = previous
         .and_then(|p| p.status.as_ref())
-        .map(|p| p.items["metrics"].iter().map(|m| (m.id(), m)).collect())
+        .map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect())
         .unwrap_or_default();
     // Off-target metrics first: they are what a reader needs to see.
-    let mut metric_items: Vec<&Item> = status.items["metrics"].iter().filter(visible).collect();
+    let mut metric_items: Vec<&Item> = status.items[Kind::Metric].iter().filter(visible).collect();
     metric_items.sort_by_key(|m| match m.derived.state {
         Some(MetricState::NotMet) => 0,
         Some(MetricState::Met) => 1,
@@ -271,19 +272,19 @@ pub fn build(
     more.metrics = metric_items.len().saturating_sub(limit);
     let metrics = metric_items.into_iter().take(limit).map(|m| metric_line(m, before.get(m.id()).copied())).collect();
     let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
-    let decisions = status.items["decisions"]
+    let decisions = status.items[Kind::Decision]
         .iter()
         .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
         .collect();
     let horizon = week.sunday().add_days(7);
-    let actions = status.items["actions"]
+    let actions = status.items[Kind::Action]
         .iter()
         .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
         .collect();
     let soon = week.sunday().add_days(14);
-    let milestones = status.items["milestones"]
+    let milestones = status.items[Kind::Milestone]
         .iter()
         .filter(visible)
         .filter(|i| match &i.record.data {

@@ -127,7 +127,7 @@ fn report_for(audience: Option<&str>) -> Report {
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(NOW));
     let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&before()));
     let status = now.status.as_ref().unwrap();
-    let audience = audience.map(|id| status.items["audiences"].iter().find(|a| a.id() == id).unwrap());
+    let audience = audience.map(|id| status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap());
     build(week("2025-W33"), &now, Some(&then), audience, None).unwrap()
 }
 
@@ -228,7 +228,7 @@ fn a_summary_audience_gets_short_lists_and_counts_the_rest() {
         .chain([("audiences/team.toml".to_string(), "title = 'Team'\ndetail = 'summary'".to_string())])
         .collect();
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&files)));
-    let team = now.status.as_ref().unwrap().items["audiences"][0].clone();
+    let team = now.status.as_ref().unwrap().items[Kind::Audience][0].clone();
     let r = build(week("2025-W33"), &now, None, Some(&team), None).unwrap();
     // Nine changes fit in the ten a summary counts: none left out.
     let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&[("actions/A-1.toml", "title = 'Gone'")]));
@@ -331,7 +331,7 @@ fn a_long_list_of_changes_is_cut_at_twice_the_list_size_and_the_rest_counted() {
     assert_eq!((changes.items.len(), full.more.changes), (100, 10));
     assert_eq!(changes.items.last().unwrap().id, "A-100");
     assert_eq!(full.headline, "110 actions added");
-    let team = now.status.as_ref().unwrap().items["audiences"][0].clone();
+    let team = now.status.as_ref().unwrap().items[Kind::Audience][0].clone();
     let summary = build(week("2025-W33"), &now, Some(&then), Some(&team), None).unwrap();
     assert_eq!((summary.changes.is_none(), summary.more.changes), (true, 100));
 }

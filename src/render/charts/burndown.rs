@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
 use crate::history::snapshots::Snapshot;
+use crate::model::Kind;
 use crate::model::KindData;
 use crate::values::{BlockerStatus, Severity, number};
 
@@ -75,7 +76,7 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
             let status = s.status.as_ref()?;
             let mut open = [0; 4];
             let mut resolved = 0;
-            for item in &status.items["blockers"] {
+            for item in &status.items[Kind::Blocker] {
                 if let KindData::Blocker(b) = &item.record.data {
                     if b.status.is_unresolved() {
                         open[ORDER.iter().position(|s| *s == b.severity).unwrap_or(3)] += 1;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{Tick, px, truncate};
 use crate::derive::{Item, Status};
 use crate::history::snapshots::Snapshot;
+use crate::model::Kind;
 use crate::model::KindData;
 use crate::values::Date;
 
@@ -82,7 +83,7 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
     let mut scheduled: Vec<(&Item, Date, Date, Option<Span>)> = Vec::new();
     let mut unscheduled = Vec::new();
     let wanted = |item: &&Item| only.is_none_or(|ids| ids.iter().any(|id| id == item.id()));
-    for item in status.items["milestones"].iter().filter(wanted) {
+    for item in status.items[Kind::Milestone].iter().filter(wanted) {
         let (start, end) = (item.derived.start, item.derived.end);
         let Some(end) = end.or(start) else {
             unscheduled.push(Unscheduled {
@@ -174,7 +175,7 @@ fn ticks(first: Date, last: Date) -> Vec<Date> {
 fn first_starts(snapshots: &[Snapshot]) -> HashMap<String, Date> {
     let mut first: HashMap<String, Date> = HashMap::new();
     for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
-        for item in &status.items["milestones"] {
+        for item in &status.items[Kind::Milestone] {
             if let Some(end) = item.derived.end
                 && !first.contains_key(item.id())
             {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{px, truncate};
 use crate::derive::{Item, Status};
+use crate::model::Kind;
 use crate::model::KindData;
 
 const WIDTH: f64 = 480.0;
@@ -74,7 +75,7 @@ impl RowBar {
 
 /// One group row per gate group, each followed by its gates.
 pub fn build(status: &Status) -> GateChart {
-    let by_id: HashMap<&str, &Item> = status.items["gates"].iter().map(|i| (i.id(), i)).collect();
+    let by_id: HashMap<&str, &Item> = status.items[Kind::Gate].iter().map(|i| (i.id(), i)).collect();
     let mut rows = Vec::new();
     let mut y = 0.0;
     for group in &status.gate_groups {

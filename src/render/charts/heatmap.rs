@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Tick, px, truncate};
 use crate::derive::{Item, Status, band};
+use crate::model::Kind;
 use crate::model::KindData;
 use crate::values::RiskBand;
 
@@ -125,13 +126,13 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
     };
     let before: HashMap<String, (i64, i64)> = previous
         .map(|(_, p)| {
-            p.items["risks"]
+            p.items[Kind::Risk]
                 .iter()
                 .filter_map(|i| risk(i).map(|(l, m, _)| (i.id().to_ascii_lowercase(), (l, m))))
                 .collect()
         })
         .unwrap_or_default();
-    let by_id: HashMap<&str, &Item> = status.items["risks"].iter().map(|i| (i.id(), i)).collect();
+    let by_id: HashMap<&str, &Item> = status.items[Kind::Risk].iter().map(|i| (i.id(), i)).collect();
     // `top_risks` holds the live risks, highest score first: the order of markers in a cell.
     let live: Vec<(&Item, i64, i64, String)> = status
         .top_risks
