@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, Target, number};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -493,7 +493,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
                 }
             };
             // Validation rejected bad targets; a metric reaching here always has one.
-            if let Ok(target) = Target::parse(&m.target) {
+            if let Ok(target) = m.target.parsed() {
                 d.target_text = Some(with_unit(target.to_string()));
                 d.state = Some(match m.value {
                     None => MetricState::NotMeasured,
@@ -620,7 +620,7 @@ fn unfinished(record: &Record) -> Option<String> {
         KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(m.status.to_string()),
         KindData::Risk(r) if r.status.is_live() => Some(r.status.to_string()),
         KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(d.status.to_string()),
-        KindData::Metric(m) => match (Target::parse(&m.target), m.value) {
+        KindData::Metric(m) => match (m.target.parsed(), m.value) {
             (Ok(target), Some(v)) if target.is_met(v) => None,
             (_, Some(_)) => Some("not met".into()),
             (_, None) => Some("not measured".into()),

@@ -216,7 +216,7 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         change.lines.push(field_line(field));
     }
     if let (KindData::Metric(_), KindData::Metric(m)) = (&old.record.data, &new.record.data) {
-        change.metric = metric_change(old, new, &m.target);
+        change.metric = metric_change(old, new, m.target.as_str());
         if let Some(metric) = &change.metric {
             change.lines.push(metric_line(metric, new));
         }

@@ -267,7 +267,8 @@ pub struct Metric {
     /// The unit; `%` and units starting with `/` are written without a space.
     pub unit: Option<String>,
     /// The target: ">= 90", "> 90", "= 100", "<= 5", "< 5" or "80..95".
-    pub target: String,
+    #[schemars(with = "String")]
+    pub target: MetricTarget,
     /// The latest value; absent means not measured yet.
     pub value: Option<f64>,
     /// A grouping label.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Caseless, Kind, KindData, Record};
-use crate::values::Target;
 
 /// Validates the whole set of records; returns the records that may be used.
 pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
@@ -163,7 +162,7 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
         KindData::Metric(metric) => {
-            if let Err(why) = Target::parse(&metric.target) {
+            if let Err(why) = metric.target.parsed() {
                 diagnostics.push(Diagnostic::error(format!("bad metric target: {why}")).at(origin.locate("target")));
             }
         }

@@ -24,7 +24,6 @@ use crate::diff::timeline::{RevisionEntry, Timeline};
 use crate::history::WORKING;
 use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
-use crate::values::Target;
 use templates::Template;
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -412,7 +411,7 @@ fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec
                 extra[4] = ("series", Value::from_serializable(series));
                 let chart = charts::metric::build(
                     series,
-                    Target::parse(&m.target).ok(),
+                    m.target.parsed().ok(),
                     m.unit.as_deref().unwrap_or(""),
                     item.derived.target_text.as_deref().unwrap_or(""),
                 );
@@ -649,8 +648,7 @@ fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
         .filter_map(|item| {
             let KindData::Metric(m) = &item.record.data else { return None };
             let series = site.timeline.series_of(item.id());
-            let line =
-                charts::metric::sparkline(series, Target::parse(&m.target).ok(), m.unit.as_deref().unwrap_or(""))?;
+            let line = charts::metric::sparkline(series, m.target.parsed().ok(), m.unit.as_deref().unwrap_or(""))?;
             Some((item.id().to_string(), line))
         })
         .collect();

@@ -380,7 +380,7 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         _ => "same",
     };
     let target = match &item.record.data {
-        KindData::Metric(m) => crate::values::Target::parse(&m.target).ok(),
+        KindData::Metric(m) => m.target.parsed().ok(),
         _ => None,
     };
     let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));

@@ -201,6 +201,43 @@ impl ActionStatus {
     }
 }
 
+/// A metric record's `target` as written, parsed once when the record is read. A text that
+/// is not a target still reads (validation reports it, located at the field); everything
+/// after validation uses the parsed [`Target`]. Serialised as the text it was written as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricTarget {
+    text: String,
+    parsed: Result<Target, String>,
+}
+
+impl MetricTarget {
+    pub fn new(text: String) -> MetricTarget {
+        let parsed = Target::parse(&text);
+        MetricTarget { text, parsed }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The target, or why the text is not one.
+    pub fn parsed(&self) -> Result<Target, &str> {
+        self.parsed.as_ref().copied().map_err(String::as_str)
+    }
+}
+
+impl Serialize for MetricTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<MetricTarget, D::Error> {
+        String::deserialize(deserializer).map(MetricTarget::new)
+    }
+}
+
 /// A metric's target: a comparison (`>= 90`) or an inclusive range (`80..95`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
