@@ -16,8 +16,8 @@ use statuspress::derive::{self, Status};
 use statuspress::diagnostics::{Diagnostic, terminal_safe};
 use statuspress::diff::{self, Diff};
 use statuspress::load::{self, RawFile};
+use statuspress::values::{Change, Week, Zone};
 use statuspress::values::{Date, Target};
-use statuspress::values::{Week, Zone};
 
 /// `cases` unless `PROPTEST_CASES` asks for more (or fewer). Failures are not written to
 /// files: each one found becomes a named regression test below.
@@ -334,7 +334,7 @@ fn an_id_that_changes_kind_diffs_as_a_mirror() {
     let (Some(a), Some(b)) = (a, b) else { panic!("both revisions must derive") };
     let (forward, backward) = (diff::diff(&a, "a", &b, "b"), diff::diff(&b, "b", &a, "a"));
     let changed = forward.items.iter().find(|i| i.id == "R-1").expect("R-1 in the diff");
-    assert_eq!((changed.change, changed.kind.name()), ("changed", "metric"));
+    assert_eq!((changed.change, changed.kind.name()), (Change::Changed, "metric"));
     assert_mirrored(&a, &b, &forward, &backward).expect("mirrored");
 }
 
@@ -397,14 +397,14 @@ fn assert_mirrored(old: &Status, new: &Status, forward: &Diff, backward: &Diff) 
     prop_assert_eq!(forward_items.keys().collect::<Vec<_>>(), backward_items.keys().collect::<Vec<_>>());
     for (f, b) in forward_items.values().zip(backward_items.values()) {
         // A changed item is shown as it is in the newer revision; an id can change kind.
-        if f.change == "changed" {
+        if f.change == Change::Changed {
             prop_assert_eq!((Some(f.kind), Some(b.kind)), (kind_in(new, &f.id), kind_in(old, &f.id)));
         } else {
             prop_assert_eq!(f.kind, b.kind);
         }
         let reversed = match f.change {
-            "added" => "removed",
-            "removed" => "added",
+            Change::Added => Change::Removed,
+            Change::Removed => Change::Added,
             other => other,
         };
         prop_assert_eq!(reversed, b.change, "{}", f.id);

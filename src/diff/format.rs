@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::{Diff, ItemChange};
 use crate::diagnostics::terminal_safe;
+use crate::values::Change;
 
 /// For a terminal: every piece of input text (revision names, ids, titles) is escaped.
 pub fn text(diff: &Diff, color: bool) -> String {
@@ -35,8 +36,8 @@ pub fn text(diff: &Diff, color: bool) -> String {
     }
     for item in &diff.items {
         let (mark, code) = match item.change {
-            "added" => ("+", "32"),
-            "removed" => ("-", "31"),
+            Change::Added => ("+", "32"),
+            Change::Removed => ("-", "31"),
             _ => ("~", "33"),
         };
         // The plan's id is `plan`: "plan plan" says nothing twice.
@@ -82,8 +83,8 @@ pub fn markdown(diff: &Diff) -> String {
 fn verb(item: &ItemChange) -> String {
     let kind = item.kind.name();
     match item.change {
-        "added" => format!("**Added** {kind}"),
-        "removed" => format!("**Removed** {kind}"),
+        Change::Added => format!("**Added** {kind}"),
+        Change::Removed => format!("**Removed** {kind}"),
         _ => format!("**{}{}**", kind[..1].to_uppercase(), &kind[1..]),
     }
 }

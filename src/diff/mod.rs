@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::derive::{Item, Status};
 use crate::model::{Kind, KindData, natural_cmp};
-use crate::values::{Date, MetricState, RiskBand, Target, number};
+use crate::values::{Change, Date, Direction, MetricState, MetricTarget, RiskBand, number};
 
 /// One side of a diff: which revision, as of when.
 #[derive(Debug, Clone, Serialize)]
@@ -46,8 +46,7 @@ pub struct ItemChange {
     pub kind: Kind,
     pub title: String,
     pub url: String,
-    /// `added`, `removed` or `changed`.
-    pub change: &'static str,
+    pub change: Change,
     pub status: Option<Transition>,
     pub fields: Vec<FieldChange>,
     pub body_edited: bool,
@@ -72,8 +71,8 @@ pub struct MetricChange {
     pub to: Option<f64>,
     pub delta: Option<f64>,
     pub target: String,
-    /// `toward`, `away` or `none`: movement relative to the target.
-    pub direction: &'static str,
+    /// Movement relative to the target.
+    pub direction: Direction,
     pub from_state: MetricState,
     pub to_state: MetricState,
 }
@@ -110,10 +109,15 @@ pub fn diff(old: &Status, old_id: &str, new: &Status, new_id: &str) -> Diff {
     let mut items: Vec<ItemChange> = after
         .iter()
         .filter_map(|(key, n)| match before.get(key) {
-            None => Some(added_or_removed(n, "added")),
+            None => Some(added_or_removed(n, Change::Added)),
             Some(o) => changed(o, n),
         })
-        .chain(before.iter().filter(|(key, _)| !after.contains_key(*key)).map(|(_, o)| added_or_removed(o, "removed")))
+        .chain(
+            before
+                .iter()
+                .filter(|(key, _)| !after.contains_key(*key))
+                .map(|(_, o)| added_or_removed(o, Change::Removed)),
+        )
         .collect();
     items.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural_cmp(&a.id, &b.id)));
     let transition = |from: String, to: String| (from != to).then_some(Transition { from, to });
@@ -137,10 +141,10 @@ fn index(status: &Status) -> HashMap<&str, &Item> {
     std::iter::once(&status.plan).chain(status.items.values().flatten()).map(|i| (i.id(), i)).collect()
 }
 
-fn added_or_removed(item: &Item, change: &'static str) -> ItemChange {
+fn added_or_removed(item: &Item, change: Change) -> ItemChange {
     let status = status_of(item);
     let line = match change {
-        "added" => format!("added{}", status.map_or_else(String::new, |s| format!(" ({s})"))),
+        Change::Added => format!("added{}", status.map_or_else(String::new, |s| format!(" ({s})"))),
         _ => "removed".to_string(),
     };
     ItemChange {
@@ -182,7 +186,7 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         kind: new.kind(),
         title: new.title().to_string(),
         url: new.url().to_string(),
-        change: "changed",
+        change: Change::Changed,
         status: None,
         fields: Vec::new(),
         body_edited: old.record.body.trim() != new.record.body.trim(),
@@ -216,7 +220,7 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         change.lines.push(field_line(field));
     }
     if let (KindData::Metric(_), KindData::Metric(m)) = (&old.record.data, &new.record.data) {
-        change.metric = metric_change(old, new, m.target.as_str());
+        change.metric = metric_change(old, new, &m.target);
         if let Some(metric) = &change.metric {
             change.lines.push(metric_line(metric, new));
         }
@@ -300,7 +304,7 @@ fn field_line(field: &FieldChange) -> String {
     }
 }
 
-fn metric_change(old: &Item, new: &Item, target: &str) -> Option<MetricChange> {
+fn metric_change(old: &Item, new: &Item, target: &MetricTarget) -> Option<MetricChange> {
     let (from, to) = match (&old.record.data, &new.record.data) {
         (KindData::Metric(a), KindData::Metric(b)) => (a.value, b.value),
         _ => return None,
@@ -308,25 +312,24 @@ fn metric_change(old: &Item, new: &Item, target: &str) -> Option<MetricChange> {
     if from == to {
         return None;
     }
-    let target_parsed = Target::parse(target).ok();
-    let direction = match (from, to, target_parsed) {
+    let direction = match (from, to, target.parsed().ok()) {
         (Some(a), Some(b), Some(t)) => {
             let (ga, gb) = (t.gap(a), t.gap(b));
             if gb < ga {
-                "toward"
+                Direction::Toward
             } else if gb > ga {
-                "away"
+                Direction::Away
             } else {
-                "none"
+                Direction::None
             }
         }
-        _ => "none",
+        _ => Direction::None,
     };
     Some(MetricChange {
         from,
         to,
         delta: from.zip(to).map(|(a, b)| b - a),
-        target: new.derived.target_text.clone().unwrap_or_else(|| target.to_string()),
+        target: new.derived.target_text.clone().unwrap_or_else(|| target.as_str().to_string()),
         direction,
         from_state: old.derived.state.unwrap_or(MetricState::NotMeasured),
         to_state: new.derived.state.unwrap_or(MetricState::NotMeasured),
@@ -355,7 +358,7 @@ fn metric_line(metric: &MetricChange, new: &Item) -> String {
     if let Some(delta) = metric.delta {
         notes.push(format!("{}{}", if delta >= 0.0 { "+" } else { "" }, number(delta)));
     }
-    if metric.direction != "none" {
+    if metric.direction != Direction::None {
         notes.push(format!("{} target {}", metric.direction, metric.target));
     } else {
         notes.push(format!("target {}", metric.target));
@@ -384,8 +387,8 @@ pub fn summarize(diff: &Diff) -> String {
     };
     for item in &diff.items {
         match (item.change, &item.status) {
-            ("added", _) => bump(format!("{} added", item.kind.name())),
-            ("removed", _) => bump(format!("{} removed", item.kind.name())),
+            (Change::Added, _) => bump(format!("{} added", item.kind.name())),
+            (Change::Removed, _) => bump(format!("{} removed", item.kind.name())),
             (_, Some(t)) => bump(format!("{} {}", item.kind.name(), t.to.replace('-', " "))),
             _ if item.metric.is_some() => bump(format!("{} updated", item.kind.name())),
             _ => bump(format!("{} edited", item.kind.name())),

@@ -49,7 +49,7 @@ fn added_and_removed_records_say_so_with_their_status() {
         ],
     );
     let view: Vec<(&str, &str, Vec<String>)> =
-        d.items.iter().map(|c| (c.id.as_str(), c.change, c.lines.clone())).collect();
+        d.items.iter().map(|c| (c.id.as_str(), c.change.as_str(), c.lines.clone())).collect();
     assert_eq!(
         view,
         [
@@ -80,7 +80,7 @@ fn a_status_change_is_a_transition_and_moves_readiness_and_health() {
     assert_eq!(d.readiness, transition("NO-GO", "GO"));
     assert_eq!(d.health, transition("red", "green"));
     let b = change(&d, "B-1");
-    assert_eq!(b.change, "changed");
+    assert_eq!(b.change, Change::Changed);
     assert_eq!(b.status, transition("open", "resolved"));
     assert_eq!(b.lines, ["open → resolved", "resolved on 2025-08-11"]);
     assert_eq!(b.fields.len(), 1);
@@ -201,10 +201,10 @@ fn a_metric_value_moves_toward_or_away_from_its_target() {
     assert!(change(&d, "renamed").metric.is_none());
     let lag = change(&d, "lag").metric.clone().unwrap();
     assert_eq!((lag.from, lag.to, lag.delta), (Some(7.0), Some(4.0), Some(-3.0)));
-    assert_eq!((lag.direction, lag.target.as_str()), ("toward", "< 5 ms"));
+    assert_eq!((lag.direction.as_str(), lag.target.as_str()), ("toward", "< 5 ms"));
     assert_eq!((lag.from_state.as_str(), lag.to_state.as_str()), ("not-met", "met"));
     let new = change(&d, "new").metric.clone().unwrap();
-    assert_eq!((new.delta, new.direction, new.from_state.as_str()), (None, "none", "not-measured"));
+    assert_eq!((new.delta, new.direction.as_str(), new.from_state.as_str()), (None, "none", "not-measured"));
     assert_eq!(change(&d, "dropped").metric.as_ref().unwrap().to_state, MetricState::NotMeasured);
     assert_eq!(d.health, None);
     assert_eq!(d.summary, "5 metrics updated; 1 metric edited");
@@ -306,7 +306,7 @@ fn summaries_say_status_words() {
         kind: crate::model::Kind::Blocker,
         title: String::new(),
         url: String::new(),
-        change: "changed",
+        change: Change::Changed,
         status: Some(super::Transition { from: "open".into(), to: to.into() }),
         fields: Vec::new(),
         body_edited: false,

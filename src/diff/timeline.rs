@@ -12,7 +12,7 @@ use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::history::Revision;
 use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
-use crate::values::{Date, MetricState};
+use crate::values::{Change, Date, MetricState};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
@@ -47,7 +47,7 @@ pub struct HistoryEntry {
     pub slug: String,
     pub date: Date,
     pub author: String,
-    pub change: &'static str,
+    pub change: Change,
     pub lines: Vec<String>,
 }
 
@@ -93,7 +93,7 @@ impl Timeline {
         let mut revisions = Vec::with_capacity(snapshots.len());
         for (i, snapshot) in snapshots.iter().enumerate() {
             let revision = &snapshot.revision;
-            let entry_for = |change: &'static str, lines: Vec<String>| HistoryEntry {
+            let entry_for = |change: Change, lines: Vec<String>| HistoryEntry {
                 revision: revision.id.clone(),
                 slug: revision.slug.clone(),
                 date: revision.date,
@@ -120,7 +120,7 @@ impl Timeline {
                         item_history
                             .entry(item.id().to_ascii_lowercase())
                             .or_default()
-                            .push(entry_for("added", vec!["added".into()]));
+                            .push(entry_for(Change::Added, vec!["added".into()]));
                     }
                 }
                 (None, None) => {}

@@ -13,7 +13,7 @@ use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, MetricState, RiskBand, Severity, Week, Zone, number};
+use crate::values::{Date, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -136,8 +136,8 @@ pub struct MetricLine {
     pub state: MetricState,
     /// `up`, `down`, `same`, `first measurement`, `not measured` or `no longer measured`
     /// (words, as every format shows them), and whether that is toward the target.
-    pub trend: &'static str,
-    pub direction: &'static str,
+    pub trend: Trend,
+    pub direction: Direction,
     /// 0–100, for a bar drawn with table cells.
     pub percent: u32,
 }
@@ -372,12 +372,12 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
     };
     let (now, then) = (value(item), before.and_then(value));
     let trend = match (then, now) {
-        (None, None) => "not measured",
-        (Some(_), None) => "no longer measured",
-        (None, Some(_)) => "first measurement",
-        (Some(a), Some(b)) if b > a => "up",
-        (Some(a), Some(b)) if b < a => "down",
-        _ => "same",
+        (None, None) => Trend::NotMeasured,
+        (Some(_), None) => Trend::NoLongerMeasured,
+        (None, Some(_)) => Trend::FirstMeasurement,
+        (Some(a), Some(b)) if b > a => Trend::Up,
+        (Some(a), Some(b)) if b < a => Trend::Down,
+        _ => Trend::Same,
     };
     let target = match &item.record.data {
         KindData::Metric(m) => m.target.parsed().ok(),
@@ -385,9 +385,9 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
     };
     let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));
     let direction = match (gap(then), gap(now)) {
-        (Some(a), Some(b)) if b < a => "toward",
-        (Some(a), Some(b)) if b > a => "away",
-        _ => "none",
+        (Some(a), Some(b)) if b < a => Direction::Toward,
+        (Some(a), Some(b)) if b > a => Direction::Away,
+        _ => Direction::None,
     };
     let percent = now.map_or(0, |v| v.clamp(0.0, 100.0).round() as u32);
     MetricLine {
@@ -395,7 +395,7 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         title: item.title().to_string(),
         url: item.url().to_string(),
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
-        previous: then.map(number).filter(|_| trend != "same"),
+        previous: then.map(number).filter(|_| trend != Trend::Same),
         target: item.derived.target_text.clone().unwrap_or_default(),
         state: item.derived.state.unwrap_or(MetricState::NotMeasured),
         trend,

@@ -290,7 +290,7 @@ fn metric_lines_say_the_trend_and_whether_it_heads_for_the_target() {
     let r = build(week("2025-W33"), &now, Some(&then), None, None).unwrap();
     let view = |id: &str| {
         let m = r.metrics.iter().find(|m| m.id == id).unwrap();
-        (m.trend, m.direction, m.previous.clone(), m.value.clone(), m.percent)
+        (m.trend.as_str(), m.direction.as_str(), m.previous.clone(), m.value.clone(), m.percent)
     };
     let s = |t: &str| Some(t.to_string());
     assert_eq!(view("down"), ("down", "toward", s("10"), "8".into(), 8));

@@ -158,6 +158,25 @@ choice!(DecisionStatus { Proposed = "proposed", Accepted = "accepted", Rejected 
 choice!(ActionStatus { Todo = "todo", InProgress = "in-progress", Done = "done", Blocked = "blocked", Cancelled = "cancelled" });
 choice!(MilestoneStatus { Planned = "planned", InProgress = "in-progress", Done = "done", Missed = "missed" });
 choice!(Cadence { Daily = "daily", Weekly = "weekly", Milestone = "milestone" });
+choice!(
+    /// What happened to an item between two revisions.
+    Change { Added = "added", Removed = "removed", Changed = "changed" }
+);
+choice!(
+    /// How a metric's value moved relative to its target.
+    Direction { Toward = "toward", Away = "away", None = "none" }
+);
+choice!(
+    /// How a metric's value moved over a week, in the words every report format shows.
+    Trend {
+        Up = "up",
+        Down = "down",
+        Same = "same",
+        FirstMeasurement = "first measurement",
+        NotMeasured = "not measured",
+        NoLongerMeasured = "no longer measured",
+    }
+);
 choice!(Detail { Full = "full", Summary = "summary" });
 choice!(
     /// A risk's band by score (`[risk] bands`), ordered least to most severe.
