@@ -179,6 +179,18 @@ pub fn resolve_as_of(explicit: Option<&str>) -> Result<Date, Diagnostic> {
     Ok(Date(chrono::Utc::now().date_naive()))
 }
 
+/// The week a report covers and the date its status is computed for, as `report` and
+/// `send` take them.
+#[derive(clap::Args)]
+pub struct WeekArgs {
+    /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
+    #[arg(long, value_parser = week_arg)]
+    week: Option<String>,
+    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<String>,
+}
+
 /// `--as-of` and `--week` are checked while the command line is read, so a malformed value
 /// is a usage error (exit 2, README "Commands") like an unknown option; the commands parse them again.
 fn date_arg(text: &str) -> Result<String, String> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{Failed, Ui, date_arg, week_arg};
+use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::Kind;
@@ -14,9 +14,8 @@ use crate::{history, load, render, report};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
-    #[arg(long, value_parser = week_arg)]
-    week: Option<String>,
+    #[command(flatten)]
+    when: WeekArgs,
     /// An audience id (default: the full internal report).
     #[arg(long)]
     audience: Option<String>,
@@ -25,9 +24,6 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-    #[arg(long, value_parser = date_arg)]
-    as_of: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -41,9 +37,9 @@ enum Format {
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
-    let as_of = ui.as_of(args.as_of.as_deref())?;
+    let as_of = ui.as_of(args.when.as_of.as_deref())?;
     let weekly =
-        weekly_report(&ui.root, args.week.as_deref(), args.audience.as_deref(), as_of).map_err(|d| ui.fail(&d))?;
+        weekly_report(&ui.root, args.when.week.as_deref(), args.audience.as_deref(), as_of).map_err(|d| ui.fail(&d))?;
     let bytes = match args.format {
         Format::Markdown => weekly.rendered.markdown.into_bytes(),
         Format::Text => weekly.rendered.text.into_bytes(),

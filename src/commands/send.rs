@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::report::{pick_week, readable_history};
-use super::{Failed, Ui, date_arg, week_arg};
+use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
@@ -12,9 +12,8 @@ use crate::{derive, progress, render, report};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
-    #[arg(long, value_parser = week_arg)]
-    week: Option<String>,
+    #[command(flatten)]
+    when: WeekArgs,
     /// Only this audience.
     #[arg(long)]
     audience: Option<String>,
@@ -27,16 +26,13 @@ pub struct Args {
     /// Send even when nothing changed that week.
     #[arg(long)]
     send_unchanged: bool,
-    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-    #[arg(long, value_parser = date_arg)]
-    as_of: Option<String>,
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
-    let as_of = ui.as_of(args.as_of.as_deref())?;
+    let as_of = ui.as_of(args.when.as_of.as_deref())?;
     let progress = ui.progress();
     let options = SendOptions {
-        week: args.week.as_deref(),
+        week: args.when.week.as_deref(),
         audience: args.audience.as_deref(),
         dry_run: args.dry_run,
         force: args.force,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
+use super::{HISTORY_WINDOW, PlotArea, Tick, label_step, nice_range, px, truncate};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::KindData;
@@ -21,12 +21,8 @@ const ORDER: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medi
 
 #[derive(Debug, Serialize)]
 pub struct BurnDown {
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
-    pub top: f64,
-    pub bottom: f64,
+    #[serde(flatten)]
+    pub area: PlotArea,
     pub y_ticks: Vec<Tick>,
     pub bars: Vec<Bar>,
     pub label_y: f64,
@@ -141,12 +137,14 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
         })
         .collect();
     BurnDown {
-        width: WIDTH,
-        height: TOP + PLOT + BOTTOM,
-        left: LEFT,
-        right: WIDTH - RIGHT,
-        top: TOP,
-        bottom: TOP + PLOT,
+        area: PlotArea {
+            width: WIDTH,
+            height: TOP + PLOT + BOTTOM,
+            left: LEFT,
+            right: WIDTH - RIGHT,
+            top: TOP,
+            bottom: TOP + PLOT,
+        },
         y_ticks: ticks.iter().map(|t| Tick { at: px(y(*t)), label: number(*t) }).collect(),
         bars,
         label_y: TOP + PLOT + 16.0,

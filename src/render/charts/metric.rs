@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{HISTORY_WINDOW, Tick, label_step, nice_range, px, truncate};
+use super::{HISTORY_WINDOW, PlotArea, Tick, label_step, nice_range, px, truncate};
 use crate::diff::timeline::MetricPoint;
 use crate::values::{MetricState, Target, number};
 
@@ -18,12 +18,8 @@ const BOTTOM: f64 = 40.0;
 
 #[derive(Debug, Serialize)]
 pub struct MetricChart {
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
-    pub top: f64,
-    pub bottom: f64,
+    #[serde(flatten)]
+    pub area: PlotArea,
     /// `Value (%)`: the axis title with the unit.
     pub axis_title: String,
     pub y_ticks: Vec<Tick>,
@@ -167,12 +163,14 @@ pub fn build(series: &[MetricPoint], target: Option<Target>, unit: &str, target_
         .collect();
     let axis_title = if unit.is_empty() { "Value".to_string() } else { format!("Value ({unit})") };
     Some(MetricChart {
-        width: WIDTH,
-        height: HEIGHT,
-        left: LEFT,
-        right: WIDTH - RIGHT,
-        top: TOP,
-        bottom: plot_bottom,
+        area: PlotArea {
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            right: WIDTH - RIGHT,
+            top: TOP,
+            bottom: plot_bottom,
+        },
         axis_title,
         y_ticks: ticks.iter().map(|t| Tick { at: px(y(*t)), label: number(*t) }).collect(),
         x_labels: (0..shown.len())

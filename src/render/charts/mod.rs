@@ -16,6 +16,18 @@ use serde::Serialize;
 /// Charts across revisions show the newest this many; their tables say how many there were.
 pub const HISTORY_WINDOW: usize = 52;
 
+/// The viewBox of a chart with axes, and the edges of its plot area inside it. Flattened
+/// into each chart's model, so templates read `chart.left`, `chart.bottom`, ….
+#[derive(Debug, Clone, Serialize)]
+pub struct PlotArea {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+}
+
 /// A labelled position on an axis.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tick {
