@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`load`] (find and read files) → [`parse`] (typed records) → [`model`] (cross-record
 //! validation) → [`derive`] (readiness, health, …) → [`render`] (pages) → [`write`]
-//! (staged, swapped in on success). [`diagnostics`] carries problems from every stage.
+//! (staged, swapped in on success), or `serve` (rendered on demand for a live preview).
+//! [`diagnostics`] carries problems from every stage.
 
 pub mod commands;
 pub mod config;
@@ -19,5 +20,6 @@ pub mod progress;
 mod render;
 mod report;
 mod schema;
+mod serve;
 pub mod values;
 mod write;

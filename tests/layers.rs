@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["diff"],
     &["report"],
     &["render"],
-    &["write"],
+    &["write", "serve"],
     &["schema"],
     &["init"],
     &["commands"],

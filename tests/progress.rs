@@ -80,7 +80,7 @@ fn a_terminal_sees_bars_unless_quiet_or_in_ci() {
         eprintln!("skipped: no `script` to make a pseudo-terminal");
         return;
     };
-    assert!(watched.contains("deriving revisions") && watched.contains("rendering revisions"), "{watched}");
+    assert!(watched.contains("deriving revisions") && watched.contains("rendering pages"), "{watched}");
     assert!(watched.contains("\u{1b}[2K"), "bars are cleared when done:\n{watched}");
     for (extra, ci) in [(&["--quiet"][..], false), (&[][..], true)] {
         let output = build_in_a_terminal(&project, extra, ci).unwrap_or_default();

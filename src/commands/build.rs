@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use super::{Failed, Ui, date_arg, plural};
 use crate::config::Config;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::values::Date;
-use crate::{diff, history, load, progress, render, write};
+use crate::{history, load, progress, render, write};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -156,44 +156,29 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let snapshots = history::snapshots::load_with(&history, working, &pipeline, options.progress, &mut clock)
         .map_err(|d| fail(diagnostics.clone(), d))?;
 
-    let (newest, older) =
-        snapshots.split_last().ok_or_else(|| fail(diagnostics.clone(), Diagnostic::error("no revision to build")))?;
-    diagnostics.extend(newest.diagnostics.iter().cloned());
-    diagnostics.extend(history::snapshots::unreadable_revisions(older));
+    if snapshots.is_empty() {
+        return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
+    }
     let urls = history::urls::permanent(&snapshots);
     if !options.prune
         && let Err(d) = history::urls::check_kept(&output, &urls)
     {
         diagnostics.push(d);
     }
-    let current = history::snapshots::current(newest, &pipeline, options.as_of, &mut diagnostics);
-    diagnostics::sort(&mut diagnostics);
-    let failed = diagnostics.iter().any(|d| d.is_error() || options.strict);
-    let Some(mut current) = current.filter(|_| !failed) else {
-        return Err(diagnostics);
-    };
-    diff::timeline::Timeline::apply_baselines(&snapshots, &mut current);
-    let timeline = diff::timeline::Timeline::build(&snapshots);
-    clock.lap("compare");
-    let zone = config.report.zone();
-    options.progress.start("building weekly reports", 0);
-    let tera = render::templates::engine(&templates).map_err(|mut d| {
-        diagnostics.append(&mut d);
-        diagnostics.clone()
-    })?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
-    let weekly =
-        render::reports::all(&reporter, &snapshots, &current, &timeline).map_err(|d| fail(diagnostics.clone(), d))?;
-    options.progress.finish();
-    clock.lap("reports");
-    let site = render::SiteModel {
-        current: &current,
-        snapshots: &snapshots,
-        timeline: &timeline,
-        history_note: history.warnings.first().map(|w| w.message.clone()),
-        reports: &weekly,
-        zone,
-    };
+    let revisions = snapshots.len();
+    let history_note = history.warnings.first().map(|w| w.message.clone());
+    let site = render::Site::of(
+        snapshots,
+        &pipeline,
+        options.as_of,
+        history_note,
+        &templates,
+        options.strict,
+        &mut diagnostics,
+        options.progress,
+        &mut clock,
+    )
+    .ok_or_else(|| diagnostics.clone())?;
     let staging = write::Staging::create(&output, |holder| {
         let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
         eprintln!("waiting for another build of {}{pid}…", output.display());
@@ -223,7 +208,6 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
     clock.lap("write");
-    let revisions = snapshots.len();
     Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
 }
 

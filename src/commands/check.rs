@@ -83,7 +83,7 @@ pub fn check(root: &Path, as_of: Date, history: bool) -> Checked {
         clock.lap("history");
     }
     diagnostics::sort(&mut diagnostics);
-    let status = snapshot.status;
+    let status = snapshot.status.map(std::sync::Arc::unwrap_or_clone);
     Checked { config, status, diagnostics, timings: clock.laps }
 }
 

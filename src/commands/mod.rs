@@ -10,6 +10,7 @@ pub mod progress_bars;
 pub mod report;
 pub mod schema;
 pub mod send;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ enum Command {
     Send(send::Args),
     /// Show what changed between two revisions, in status terms.
     Diff(diff::Args),
+    /// Preview the site on this machine, rebuilt and reloaded as records change.
+    Serve(serve::Args),
 }
 
 /// Runs the command line: exit 0 when all went well, 1 when problems were found, 2 (from
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(args, &ui),
         Command::Send(args) => send::run(args, &ui),
         Command::Diff(args) => diff::run(args, &ui),
+        Command::Serve(args) => serve::run(args, &ui),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,7 +128,7 @@ impl Ui {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
         if errors > 0 || (warnings > 0 && !self.quiet) {
-            eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+            eprintln!("{}", crate::diagnostics::count_line(errors, warnings));
         }
         errors > 0 || (strict && warnings > 0)
     }

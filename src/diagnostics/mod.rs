@@ -185,6 +185,12 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The line that ends a list of problems: `2 errors, 1 warning`.
+pub fn count_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))
+}
+
 /// Orders diagnostics by file and position so output is stable across runs.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {

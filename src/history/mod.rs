@@ -403,9 +403,20 @@ impl History {
     /// missing object, a broken ref) is an error naming the object, so no build silently
     /// publishes a site without its past; a shallow clone's cut is only a warning.
     pub fn discover(root: &Path, config: &Config, today: Date, working: &[RawFile]) -> Result<History, Diagnostic> {
-        let working_revision = || History::working_revision(today);
+        let mut history = History::committed(root, config)?;
+        let mut current: Vec<FileRef> = working
+            .iter()
+            .map(|f| FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes), broken_link: None })
+            .collect();
+        current.sort();
+        history.place_working(config, today, &current)?;
+        Ok(history)
+    }
+
+    /// The committed revisions alone, oldest first (see [`History::discover`]).
+    pub fn committed(root: &Path, config: &Config) -> Result<History, Diagnostic> {
         let Some(repo) = Repo::open(root)? else {
-            return Ok(History { revisions: vec![working_revision()], repo: None, warnings: Vec::new() });
+            return Ok(History { revisions: Vec::new(), repo: None, warnings: Vec::new() });
         };
         let warnings: Vec<Diagnostic> = repo.shallow_note().into_iter().collect();
         let reachable = repo.reachable()?;
@@ -415,37 +426,29 @@ impl History {
         };
         revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.id.cmp(&b.id)));
         assign_slugs(&mut revisions);
+        Ok(History { revisions, repo: Some(repo), warnings })
+    }
 
+    /// Adds the working tree's revision, dated `today`, after the committed ones, or drops
+    /// it when the tree (`working`, sorted) holds what the newest of them does. A live
+    /// preview calls this again after every edit.
+    pub fn place_working(&mut self, config: &Config, today: Date, working: &[FileRef]) -> Result<(), Diagnostic> {
+        self.revisions.retain(|r| !matches!(r.source, Source::WorkingTree));
         // The working tree is compared with the newest revision reachable from HEAD: that is
         // HEAD itself when HEAD is tagged (or in commits mode). Untagged commits after the
         // newest tag also make a working revision, so the site shows what is checked out.
-        let differs = match revisions.last().map(|r| &r.source) {
-            Some(Source::Commit(id)) => {
-                let newest = repo.files(*id)?;
-                let mut current: Vec<FileRef> = working
-                    .iter()
-                    .map(|f| FileRef {
-                        content_path: f.content_path.clone(),
-                        blob: blob_id(&f.bytes),
-                        broken_link: None,
-                    })
-                    .collect();
-                current.sort();
-                current != newest
-            }
+        let differs = match (self.revisions.last().map(|r| &r.source), &self.repo) {
+            (Some(Source::Commit(id)), Some(repo)) => repo.files(*id)? != working,
             _ => true,
         };
-        if config.revisions.include_working_tree && differs {
+        if (config.revisions.include_working_tree && differs) || self.revisions.is_empty() {
             // The working tree comes after every commit, even when its as-of date is pinned
             // to an earlier day.
-            let mut working = working_revision();
-            working.timestamp = working.timestamp.max(revisions.last().map_or(i64::MIN, |r| r.timestamp));
-            revisions.push(working);
+            let mut revision = History::working_revision(today);
+            revision.timestamp = revision.timestamp.max(self.revisions.last().map_or(i64::MIN, |r| r.timestamp));
+            self.revisions.push(revision);
         }
-        if revisions.is_empty() {
-            revisions.push(working_revision());
-        }
-        Ok(History { revisions, repo: Some(repo), warnings })
+        Ok(())
     }
 }
 
@@ -583,7 +586,7 @@ pub fn load_specs(
             }
         };
         match snapshot.status {
-            Some(status) => out.push((snapshot.revision, status)),
+            Some(status) => out.push((snapshot.revision, std::sync::Arc::unwrap_or_clone(status))),
             None => {
                 let mut errors: Vec<Diagnostic> =
                     snapshot.diagnostics.into_iter().filter(Diagnostic::is_error).collect();

@@ -16,10 +16,12 @@ use crate::progress::{Progress, Silent, Stopwatch};
 use crate::values::Date;
 
 /// One revision with its derived status, or the problems that kept it from being read.
+/// Cheap to clone: a live preview keeps the committed revisions between rebuilds.
+#[derive(Clone)]
 pub struct Snapshot {
     pub revision: Revision,
     /// `None` when the revision's records have errors.
-    pub status: Option<Status>,
+    pub status: Option<Arc<Status>>,
     /// Errors and warnings of this revision.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -34,18 +36,23 @@ impl Snapshot {
 /// git blob id, shared by every revision and every command of a run), assembled and
 /// validated together, then derived as of a date. `check`, `build`, `diff`, `report` and
 /// `send` all read revisions through it; a live preview keeps one between rebuilds.
-pub struct Pipeline<'a> {
-    config: &'a Config,
+pub struct Pipeline {
+    config: Config,
     parsed: Mutex<HashMap<FileRef, Arc<ParsedFile>>>,
 }
 
-impl<'a> Pipeline<'a> {
-    pub fn new(config: &'a Config) -> Pipeline<'a> {
-        Pipeline { config, parsed: Mutex::new(HashMap::new()) }
+impl Pipeline {
+    pub fn new(config: &Config) -> Pipeline {
+        Pipeline { config: config.clone(), parsed: Mutex::new(HashMap::new()) }
     }
 
-    pub fn config(&self) -> &'a Config {
-        self.config
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Takes a changed `statuspress.toml`; what was parsed stays (parsing does not read it).
+    pub fn reconfigure(&mut self, config: Config) {
+        self.config = config;
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<FileRef, Arc<ParsedFile>>> {
@@ -88,7 +95,7 @@ impl<'a> Pipeline<'a> {
             let cache = self.cache();
             files.iter().filter_map(|f| cache.get(f).cloned()).collect()
         };
-        let loaded = load::assemble(&parsed, self.config);
+        let loaded = load::assemble(&parsed, &self.config);
         let mut diagnostics = loaded.diagnostics;
         let status = if diagnostics.iter().any(Diagnostic::is_error) {
             None
@@ -96,12 +103,12 @@ impl<'a> Pipeline<'a> {
             self.derive(&loaded.records, as_of, if dated_warnings { Some(&mut diagnostics) } else { None })
         };
         crate::diagnostics::sort(&mut diagnostics);
-        Snapshot { revision, status, diagnostics }
+        Snapshot { revision, status: status.map(Arc::new), diagnostics }
     }
 
     /// Derives records that were assembled already (see [`current`]).
     fn derive(&self, records: &Records, as_of: Date, warnings: Option<&mut Vec<Diagnostic>>) -> Option<Status> {
-        derive::derive(records, self.config, as_of, warnings)
+        derive::derive(records, &self.config, as_of, warnings)
     }
 }
 
@@ -241,7 +248,7 @@ pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
 pub fn current(newest: &Snapshot, pipeline: &Pipeline, as_of: Date, warnings: &mut Vec<Diagnostic>) -> Option<Status> {
     let status = newest.status.as_ref()?;
     if matches!(newest.revision.source, Source::WorkingTree) && status.as_of == as_of {
-        return Some(status.clone());
+        return Some(Status::clone(status));
     }
     // Items keep each kind's records in their written order, which is all `Records` needs.
     let all = std::iter::once(status.plan.record.clone())

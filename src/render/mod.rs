@@ -22,8 +22,9 @@ use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
 use crate::diff::timeline::{RevisionEntry, Timeline};
 use crate::history::WORKING;
-use crate::history::snapshots::Snapshot;
+use crate::history::snapshots::{Pipeline, Snapshot};
 use crate::model::{Kind, KindData};
+use crate::progress::{Progress, Stopwatch};
 use templates::Template;
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -60,14 +61,68 @@ pub const PLAN_PARTS: &[PlanPart] = &[
 ];
 
 /// Everything the site shows: the current status and the history behind it.
-pub struct SiteModel<'a> {
-    pub current: &'a Status,
-    pub snapshots: &'a [Snapshot],
-    pub timeline: &'a Timeline,
+pub struct Site {
+    pub current: Status,
+    pub snapshots: Vec<Snapshot>,
+    pub timeline: Timeline,
     /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
     pub history_note: Option<String>,
-    pub reports: &'a [reports::WeekReports],
+    pub reports: Vec<reports::WeekReports>,
     pub zone: crate::values::Zone,
+}
+
+impl Site {
+    /// The site of every revision in `snapshots` (oldest first; the newest is the plan
+    /// today, derived again as of `as_of`), with the themed weekly reports. Problems go to
+    /// `diagnostics`; `None` when there is an error among them (or a warning, when `strict`):
+    /// the newest revision's records or a template. An older revision with errors is only
+    /// a warning, and its archive page says why it could not be read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn of(
+        snapshots: Vec<Snapshot>,
+        pipeline: &Pipeline,
+        as_of: crate::values::Date,
+        history_note: Option<String>,
+        templates: &[Template],
+        strict: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+        progress: &dyn Progress,
+        clock: &mut Stopwatch,
+    ) -> Option<Site> {
+        let (newest, older) = snapshots.split_last()?;
+        diagnostics.extend(newest.diagnostics.iter().cloned());
+        diagnostics.extend(crate::history::snapshots::unreadable_revisions(older));
+        let current = crate::history::snapshots::current(newest, pipeline, as_of, diagnostics);
+        crate::diagnostics::sort(diagnostics);
+        let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || strict))?;
+        let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
+        let reporter = reports::Reporter { tera: &tera, templates, config: pipeline.config() };
+        Site::assemble(snapshots, current, history_note, &reporter, progress, clock)
+            .map_err(|d| diagnostics.push(d))
+            .ok()
+    }
+
+    /// The site of `snapshots` (oldest first) whose plan today is `current`: the revisions'
+    /// changes, each item's history and baselines, and the weekly reports. Timed on `clock`
+    /// as `compare` and `reports`.
+    pub fn assemble(
+        snapshots: Vec<Snapshot>,
+        mut current: Status,
+        history_note: Option<String>,
+        reporter: &reports::Reporter<'_>,
+        progress: &dyn Progress,
+        clock: &mut Stopwatch,
+    ) -> Result<Site, Diagnostic> {
+        Timeline::apply_baselines(&snapshots, &mut current);
+        let timeline = Timeline::build(&snapshots);
+        clock.lap("compare");
+        progress.start("building weekly reports", 0);
+        let reports = reports::all(reporter, &snapshots, &current, &timeline)?;
+        progress.finish();
+        clock.lap("reports");
+        let zone = reporter.config.report.zone();
+        Ok(Site { current, snapshots, timeline, history_note, reports, zone })
+    }
 }
 
 /// One page to render: its path in the site and what it adds to the shared context.
@@ -79,81 +134,276 @@ pub(crate) struct Page {
 }
 
 /// Where rendered files go: the staging folder of a build (in `write`, the layer above),
-/// or anything else that takes site-relative paths, such as a test or a preview server.
+/// or anything else that takes site-relative paths, such as a test.
 pub trait Output: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
-/// Renders every page of the site into `staging`; returns the number of files written.
+/// What one part of the site is made from. A build renders every route; a live preview
+/// renders the one a browser asks for, so an edit costs one page, not ten thousand.
+#[derive(Clone, Copy)]
+enum Route {
+    /// A page whose values were ready when the renderer was made (dashboard, plan, reports…).
+    Page(usize),
+    /// Bytes that were ready when the renderer was made (report files, style sheet, icons).
+    File(usize),
+    List(Kind),
+    Item(Kind, usize),
+    /// A revision's page, its change page and its `status.json`.
+    Revision(usize),
+    StatusJson,
+    Calendar,
+    Feed,
+}
+
+/// The site as routes, each rendered on its own from one shared context: the current status
+/// (with rendered bodies), an id index and the revision list, built once as Tera values
+/// (reference-counted, so each page only adds its own few).
+pub struct Renderer {
+    tera: tera::Tera,
+    templates: Vec<Template>,
+    bands: [i64; 3],
+    base_url: String,
+    title: String,
+    /// The current items by kind folder, with their rendered bodies (also in the context).
+    items: Value,
+    pages: Vec<Page>,
+    files: Vec<(String, Vec<u8>)>,
+    routes: Vec<Route>,
+    by_path: std::collections::HashMap<String, usize>,
+}
+
+impl Renderer {
+    /// Prepares the shared context and the routes of `site`. `bodies` keeps rendered
+    /// markdown between calls (a live preview); a build renders each body once anyway.
+    pub fn new(
+        site: &Site,
+        config: &Config,
+        templates: &[Template],
+        bodies: Option<&markdown::BodyCache>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = templates::engine(templates)?;
+        let status = &site.current;
+        let status_value = with_bodies(&Value::from_serializable(status), status, bodies);
+        let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
+        let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);
+        let newest_first: Vec<&RevisionEntry> = site.timeline.revisions.iter().rev().collect();
+        let globals = tera.global_context();
+        globals.insert_value("index", index(&status_value));
+        globals.insert_value("status", status_value);
+        globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
+        globals.insert("kinds", &kinds());
+        globals.insert("outline", &outline(status));
+        globals.insert("plan_brief", &PlanBrief::of(status, config.limits.plan_inline_bytes));
+        globals.insert("action_horizons", &groups(&status.items[Kind::Action], "Other actions"));
+        globals.insert("metric_groups", &groups(&status.items[Kind::Metric], "Metrics"));
+        globals.insert("revisions", &newest_first);
+        globals.insert("latest", &newest_first.first());
+        globals.insert("history_note", &site.history_note);
+        globals.insert_value("current_kind", Value::from(""));
+        globals.insert("charts", &current_charts(site, config));
+        let working = working_page(site, config.risk.bands);
+        globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
+        // Every page names the readiness it shows first, in its title and its icon; archived
+        // pages override both with their own revision's.
+        globals.insert("title_prefix", &format!("{} · ", status.readiness.verdict));
+        globals.insert("favicon", verdict_icon(status.readiness.go));
+
+        let mut pages = fixed_pages();
+        pages.extend(tombstone_pages(&site.timeline));
+        pages.extend(working);
+        let (mut files, report_pages) = reports::site_files(&site.reports);
+        pages.extend(report_pages);
+        let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
+        files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
+        for go in [true, false] {
+            files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
+        }
+
+        let mut routes: Vec<Route> = (0..pages.len()).map(Route::Page).collect();
+        routes.extend((0..files.len()).map(Route::File));
+        for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Plan) {
+            routes.push(Route::List(kind));
+            routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
+        }
+        routes.extend((0..site.snapshots.len()).map(Route::Revision));
+        routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
+        let mut renderer = Renderer {
+            tera,
+            templates: templates.to_vec(),
+            bands: config.risk.bands,
+            base_url: config.site.base_url.clone(),
+            title,
+            items,
+            pages,
+            files,
+            routes,
+            by_path: std::collections::HashMap::new(),
+        };
+        renderer.by_path = (0..renderer.routes.len())
+            .flat_map(|route| renderer.paths(site, route).into_iter().map(move |path| (path, route)))
+            .collect();
+        Ok(renderer)
+    }
+
+    /// How many routes the site has.
+    pub fn len(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// The route that renders the file at `path` (site-relative), if any does.
+    pub fn route_of(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    /// The paths the route writes.
+    fn paths(&self, site: &Site, route: usize) -> Vec<String> {
+        match self.routes[route] {
+            Route::Page(i) => vec![self.pages[i].path.clone()],
+            Route::File(i) => vec![self.files[i].0.clone()],
+            Route::List(kind) => vec![format!("{}/index.html", kind.folder())],
+            Route::Item(kind, i) => vec![site.current.items[kind][i].url().to_string()],
+            Route::Revision(i) => {
+                let entry = &site.timeline.revisions[i];
+                let dir = format!("revisions/{}", entry.revision.slug);
+                let mut paths = vec![format!("{dir}/index.html")];
+                if entry.diff.is_some() {
+                    paths.push(format!("{dir}/changes.html"));
+                }
+                if site.snapshots[i].status.is_some() {
+                    paths.push(format!("{dir}/status.json"));
+                }
+                paths
+            }
+            Route::StatusJson => vec!["status.json".into()],
+            Route::Calendar => vec!["milestones.ics".into()],
+            Route::Feed => vec!["feed.xml".into()],
+        }
+    }
+
+    /// The files of one route, by site-relative path.
+    pub fn render(&self, site: &Site, route: usize) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let page = |page: &Page| Ok((page.path.clone(), self.render_page(page)?));
+        let one = |path: &str, bytes: Vec<u8>| Ok(vec![(path.to_string(), bytes)]);
+        match self.routes[route] {
+            Route::Page(i) => Ok(vec![page(&self.pages[i])?]),
+            Route::File(i) => Ok(vec![self.files[i].clone()]),
+            Route::List(kind) => Ok(vec![page(&self.list_page(site, kind))?]),
+            Route::Item(kind, i) => Ok(vec![page(&self.item_page(site, kind, i))?]),
+            Route::Revision(i) => {
+                let revisions = &site.timeline.revisions;
+                let neighbours = Neighbours::of(revisions, i);
+                let heatmap = revision_heatmap(&site.snapshots[..=i], self.bands);
+                let snapshot = &site.snapshots[i];
+                let mut files = revision_pages(snapshot, &revisions[i], &neighbours, heatmap)
+                    .iter()
+                    .map(page)
+                    .collect::<Result<Vec<_>, Diagnostic>>()?;
+                if let Some(status) = &snapshot.status {
+                    let path = format!("revisions/{}/status.json", revisions[i].revision.slug);
+                    files.push((path, crate::derive::to_json(status, false)));
+                }
+                Ok(files)
+            }
+            Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
+            Route::Calendar => one("milestones.ics", ics::milestones(&site.current, &self.title).into_bytes()),
+            Route::Feed => match feed(site, &self.base_url, &self.title, &self.tera) {
+                Ok(xml) => one("feed.xml", xml.into_bytes()),
+                Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
+            },
+        }
+    }
+
+    fn render_page(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("root", page.root);
+        for (key, value) in &page.extra {
+            context.insert_value(*key, value.clone());
+        }
+        let html = self
+            .tera
+            .render(page.template, &context)
+            .map_err(|e| templates::template_error(&e, &self.templates, Some(&page.path)))?;
+        Ok(html.into_bytes())
+    }
+
+    /// The items of one kind in the shared context (with their rendered bodies).
+    fn items_value(&self, kind: Kind) -> Value {
+        self.items.get_from_path(kind.folder()).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new()))
+    }
+
+    fn list_page(&self, site: &Site, kind: Kind) -> Page {
+        let removed: Vec<_> = site.timeline.removed.iter().filter(|t| t.kind == kind).collect();
+        Page {
+            path: format!("{}/index.html", kind.folder()),
+            template: "list.html",
+            root: "../",
+            extra: vec![
+                ("kind", Value::from_serializable(&kind_info(kind))),
+                ("items", self.items_value(kind)),
+                ("current_kind", Value::from(kind.folder())),
+                ("removed", Value::from_serializable(&removed)),
+            ],
+        }
+    }
+
+    fn item_page(&self, site: &Site, kind: Kind, i: usize) -> Page {
+        let item = &site.current.items[kind][i];
+        let value = self.items_value(kind).as_array().and_then(|list| list.get(i)).cloned().unwrap_or_else(Value::none);
+        let timeline = &site.timeline;
+        let mut series = Value::from(Vec::<Value>::new());
+        let mut chart = Value::none();
+        if let KindData::Metric(m) = &item.record.data {
+            let points = timeline.series_of(item.id());
+            series = Value::from_serializable(points);
+            let unit = m.unit.as_deref().unwrap_or("");
+            let target = item.derived.target_text.as_deref().unwrap_or("");
+            if let Some(c) = charts::metric::build(points, m.target.parsed().ok(), unit, target) {
+                chart = Value::from_serializable(&c);
+            }
+        }
+        Page {
+            path: item.url().to_string(),
+            template: "item.html",
+            root: "../",
+            extra: vec![
+                ("kind", Value::from_serializable(&kind_info(kind))),
+                ("item", value),
+                ("current_kind", Value::from(kind.folder())),
+                ("history", Value::from_serializable(timeline.history_of(item.id()))),
+                ("series", series),
+                ("chart", chart),
+            ],
+        }
+    }
+}
+
+/// Renders every file of the site into `output`, in parallel; returns how many were written.
 pub fn render_site(
-    site: &SiteModel<'_>,
+    site: &Site,
     config: &Config,
     templates: &[Template],
-    staging: &dyn Output,
-    progress: &dyn crate::progress::Progress,
+    output: &dyn Output,
+    progress: &dyn Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let mut tera = templates::engine(templates)?;
-    let status = site.current;
-    let status_value = with_bodies(&Value::from_serializable(status), status);
-    let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
-    let newest_first: Vec<&RevisionEntry> = site.timeline.revisions.iter().rev().collect();
-    let globals = tera.global_context();
-    globals.insert_value("index", index(&status_value));
-    globals.insert_value("status", status_value);
-    globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
-    globals.insert("kinds", &kinds());
-    globals.insert("outline", &outline(status));
-    globals.insert("plan_brief", &PlanBrief::of(status, config.limits.plan_inline_bytes));
-    globals.insert("action_horizons", &groups(&status.items[Kind::Action], "Other actions"));
-    globals.insert("metric_groups", &groups(&status.items[Kind::Metric], "Metrics"));
-    globals.insert("revisions", &newest_first);
-    globals.insert("latest", &newest_first.first());
-    globals.insert("history_note", &site.history_note);
-    globals.insert_value("current_kind", Value::from(""));
-    globals.insert("charts", &current_charts(site, config));
-    let working = working_page(site, config.risk.bands);
-    globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
-    // Every page names the readiness it shows first, in its title and its icon; archived
-    // pages override both with their own revision's.
-    globals.insert("title_prefix", &format!("{} · ", status.readiness.verdict));
-    globals.insert("favicon", verdict_icon(status.readiness.go));
-
-    let mut pages = current_pages(status, site.timeline, tera.global_context());
-    pages.extend(tombstone_pages(site.timeline));
-    pages.extend(working);
-    let (report_files, report_pages) = reports::site_files(site.reports);
-    pages.extend(report_pages);
-
+    let renderer = Renderer::new(site, config, templates, None)?;
     let problems = Mutex::new(Vec::new());
-    let report = |result: Result<(), Diagnostic>| {
-        if let Err(d) = result {
-            problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-        }
-    };
-    progress.start("rendering revisions", site.snapshots.len() as u64 + 1);
-    pages.par_iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
-    progress.tick(1);
-    // Revisions one at a time per core: each builds its pages, writes them and lets go, so
-    // memory holds a couple of revisions' views, never the whole history's.
-    let revisions = &site.timeline.revisions;
-    let revision_files: usize = site
-        .snapshots
-        .par_iter()
-        .zip(revisions.par_iter())
-        .enumerate()
-        .map(|(i, (snapshot, entry))| {
-            let neighbours = Neighbours::of(revisions, i);
-            let heatmap = revision_heatmap(&site.snapshots[..=i], config.risk.bands);
-            let pages = revision_pages(snapshot, entry, &neighbours, heatmap);
-            pages.iter().for_each(|page| report(render_page(&tera, page, templates, staging)));
-            if let Some(status) = &snapshot.status {
-                let path = format!("revisions/{}/status.json", entry.revision.slug);
-                report(
-                    staging.write(&path, &crate::derive::to_json(status, false)).map_err(|e| write_error(&path, &e)),
-                );
-            }
+    let report = |d: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    progress.start("rendering pages", renderer.len() as u64);
+    // Each route builds its values, renders, writes and lets go: memory holds a few pages
+    // per core, never the whole history's.
+    let written: usize = (0..renderer.len())
+        .into_par_iter()
+        .map(|route| {
+            let files = renderer.render(site, route).unwrap_or_else(|d| {
+                report(d);
+                Vec::new()
+            });
             progress.tick(1);
-            pages.len() + usize::from(snapshot.status.is_some())
+            files
+                .iter()
+                .filter(|(path, bytes)| output.write(path, bytes).map_err(|e| report(write_error(path, &e))).is_ok())
+                .count()
         })
         .sum();
     progress.finish();
@@ -165,36 +415,7 @@ pub fn render_site(
             && first_line(&a.message).split(" while rendering").next()
                 == first_line(&b.message).split(" while rendering").next()
     });
-
-    let mut files: Vec<(String, Vec<u8>)> = report_files;
-    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
-    files.push(("status.json".into(), crate::derive::to_json(status, true)));
-    files.push(("milestones.ics".into(), ics::milestones(status, &title).into_bytes()));
-    files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
-    for go in [true, false] {
-        files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
-    }
-    match feed(site, config, &title, &tera) {
-        Ok(xml) => files.push(("feed.xml".into(), xml.into_bytes())),
-        Err(e) => problems.push(templates::template_error(&e, templates, Some("feed.xml"))),
-    }
-    for (path, bytes) in &files {
-        if let Err(e) = staging.write(path, bytes) {
-            problems.push(write_error(path, &e));
-        }
-    }
-    if problems.is_empty() { Ok(pages.len() + revision_files + files.len()) } else { Err(problems) }
-}
-
-fn render_page(tera: &tera::Tera, page: &Page, templates: &[Template], staging: &dyn Output) -> Result<(), Diagnostic> {
-    let mut context = Context::new();
-    context.insert("root", page.root);
-    for (key, value) in &page.extra {
-        context.insert_value(*key, value.clone());
-    }
-    let html =
-        tera.render(page.template, &context).map_err(|e| templates::template_error(&e, templates, Some(&page.path)))?;
-    staging.write(&page.path, html.as_bytes()).map_err(|e| write_error(&page.path, &e))
+    if problems.is_empty() { Ok(written) } else { Err(problems) }
 }
 
 fn first_line(text: &str) -> &str {
@@ -246,10 +467,14 @@ fn kinds() -> Vec<KindInfo> {
 /// `status.json` (the serialized model) leaves them out. Bodies are rendered here, in
 /// parallel, as the model below keeps only their markdown (which templates do not get: one
 /// more copy of every body, for no page).
-fn with_bodies(status_value: &Value, status: &Status) -> Value {
+fn with_bodies(status_value: &Value, status: &Status, cache: Option<&markdown::BodyCache>) -> Value {
     let add = |value: &Value, item: &Item| {
         let mut map = value.as_map().cloned().unwrap_or_default();
-        map.insert(Key::Str("body_html"), Value::safe_string(&markdown::to_html(&item.record.body)));
+        let html = match cache {
+            Some(cache) => cache.html(&item.record.body),
+            None => markdown::to_html(&item.record.body).into(),
+        };
+        map.insert(Key::Str("body_html"), Value::safe_string(&html));
         Value::from(map)
     };
     let mut root = status_value.as_map().cloned().unwrap_or_default();
@@ -365,9 +590,9 @@ fn groups(items: &[Item], fallback: &str) -> Vec<Group> {
     groups
 }
 
-/// Dashboard, plan, list and item pages of the current revision.
-fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec<Page> {
-    let mut pages = vec![
+/// The dashboard, the plan and the revision list; list and item pages are routes of their own.
+fn fixed_pages() -> Vec<Page> {
+    vec![
         Page { path: "index.html".into(), template: "index.html", root: "", extra: Vec::new() },
         Page { path: "plan.html".into(), template: "plan.html", root: "", extra: Vec::new() },
         Page {
@@ -376,51 +601,7 @@ fn current_pages(status: &Status, timeline: &Timeline, globals: &Context) -> Vec
             root: "../",
             extra: vec![("current_kind", Value::from("revisions"))],
         },
-    ];
-    let items = globals.get("status").and_then(|s| s.get_from_path("items")).and_then(Value::as_map);
-    for kind in Kind::ALL.iter().filter(|k| **k != Kind::Plan) {
-        let list = items
-            .and_then(|m| m.get(&Key::Str(kind.folder())))
-            .cloned()
-            .unwrap_or_else(|| Value::from(Vec::<Value>::new()));
-        let kind_value = Value::from_serializable(&kind_info(*kind));
-        let current = Value::from(kind.folder());
-        let removed: Vec<_> = timeline.removed.iter().filter(|t| t.kind == *kind).collect();
-        pages.push(Page {
-            path: format!("{}/index.html", kind.folder()),
-            template: "list.html",
-            root: "../",
-            extra: vec![
-                ("kind", kind_value.clone()),
-                ("items", list.clone()),
-                ("current_kind", current.clone()),
-                ("removed", Value::from_serializable(&removed)),
-            ],
-        });
-        for (item, value) in status.items[*kind].iter().zip(list.as_array().unwrap_or(&[])) {
-            let mut extra = vec![
-                ("kind", kind_value.clone()),
-                ("item", value.clone()),
-                ("current_kind", current.clone()),
-                ("history", Value::from_serializable(timeline.history_of(item.id()))),
-                ("series", Value::from(Vec::<Value>::new())),
-                ("chart", Value::none()),
-            ];
-            if let KindData::Metric(m) = &item.record.data {
-                let series = timeline.series_of(item.id());
-                extra[4] = ("series", Value::from_serializable(series));
-                let chart = charts::metric::build(
-                    series,
-                    m.target.parsed().ok(),
-                    m.unit.as_deref().unwrap_or(""),
-                    item.derived.target_text.as_deref().unwrap_or(""),
-                );
-                extra[5] = ("chart", chart.map_or_else(Value::none, |c| Value::from_serializable(&c)));
-            }
-            pages.push(Page { path: item.url().to_string(), template: "item.html", root: "../", extra });
-        }
-    }
-    pages
+    ]
 }
 
 /// How many items of each list a revision page shows; `status.json` has them all.
@@ -582,7 +763,7 @@ fn revision_pages(
 
 /// `revisions/working/` was published whenever the tree had uncommitted changes; when it
 /// has none, the page stays and says which revision the tree matches.
-fn working_page(site: &SiteModel<'_>, bands: [i64; 3]) -> Option<Page> {
+fn working_page(site: &Site, bands: [i64; 3]) -> Option<Page> {
     if site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING) {
         return None;
     }
@@ -601,7 +782,7 @@ fn working_page(site: &SiteModel<'_>, bands: [i64; 3]) -> Option<Page> {
                 "snapshot",
                 snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s))),
             ),
-            ("heatmap", revision_heatmap(site.snapshots, bands)),
+            ("heatmap", revision_heatmap(&site.snapshots, bands)),
             (
                 "json",
                 Value::from(if snapshot.status.is_some() {
@@ -637,8 +818,8 @@ struct CurrentCharts {
     sparklines: BTreeMap<String, charts::metric::Sparkline>,
 }
 
-fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
-    let status = site.current;
+fn current_charts(site: &Site, config: &Config) -> CurrentCharts {
+    let status = &site.current;
     // The current status is the newest snapshot's; the arrows start at the one before.
     let previous = site.snapshots.split_last().and_then(|(_, older)| readable_last(older));
     let next_milestones = (status.items[Kind::Milestone].len() > DASHBOARD_MILESTONES)
@@ -654,18 +835,18 @@ fn current_charts(site: &SiteModel<'_>, config: &Config) -> CurrentCharts {
         .collect();
     CurrentCharts {
         heatmap: charts::heatmap::build(status, previous, config.risk.bands),
-        burndown: charts::burndown::build(site.snapshots),
+        burndown: charts::burndown::build(&site.snapshots),
         strip: charts::strip::build(&site.timeline.revisions),
         gates: charts::gates::build(status),
-        gantt: charts::gantt::build(status, site.snapshots, None),
-        gantt_next: charts::gantt::build(status, site.snapshots, next_milestones),
+        gantt: charts::gantt::build(status, &site.snapshots, None),
+        gantt_next: charts::gantt::build(status, &site.snapshots, next_milestones),
         sparklines,
     }
 }
 
 /// The newest readable snapshot of `snapshots`, with its revision id.
 fn readable_last(snapshots: &[Snapshot]) -> Option<(&str, &Status)> {
-    snapshots.iter().rev().find_map(|s| s.status.as_ref().map(|status| (s.revision.id.as_str(), status)))
+    snapshots.iter().rev().find_map(|s| s.status.as_deref().map(|status| (s.revision.id.as_str(), status)))
 }
 
 /// The heat map of the last of `snapshots` as of its revision, arrows from the readable one
@@ -715,10 +896,10 @@ struct FeedEntry {
 }
 
 /// `feed.xml`: an Atom entry per revision, newest first, linking to its change page.
-fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -> tera::TeraResult<String> {
+fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::TeraResult<String> {
     let rfc3339 =
         |ts: i64| chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let base = config.site.base_url.clone();
+    let base = base_url.to_string();
     let base = if base.is_empty() || base.ends_with('/') { base } else { format!("{base}/") };
     let id_base = if base.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base.clone() };
     let entries: Vec<FeedEntry> = site
@@ -740,7 +921,7 @@ fn feed(site: &SiteModel<'_>, config: &Config, title: &str, tera: &tera::Tera) -
         })
         .collect();
     let mut entries = entries;
-    for w in site.reports {
+    for w in &site.reports {
         let r = &w.report.report;
         entries.push(FeedEntry {
             title: format!("Report {}: {} — {}", r.week, r.readiness, r.headline),

@@ -29,6 +29,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// One template of the effective theme and where it came from.
+#[derive(Clone)]
 pub struct Template {
     pub name: String,
     pub text: String,

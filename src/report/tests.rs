@@ -23,7 +23,7 @@ fn snapshot(id: &str, at: &str, files: Option<&[(&str, &str)]>) -> Snapshot {
             message: String::new(),
             source: Source::WorkingTree,
         },
-        status: files.map(|f| derived_with(f, &Config::default(), &date.to_string()).0),
+        status: files.map(|f| std::sync::Arc::new(derived_with(f, &Config::default(), &date.to_string()).0)),
         diagnostics: Vec::new(),
     }
 }
