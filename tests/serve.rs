@@ -25,7 +25,9 @@ impl Server {
     fn start(project: &Project) -> Server {
         let port = free_port();
         let child = statuspress()
-            .args(["--root", project.path().to_str().unwrap(), "serve", "--port", &port.to_string(), "--as-of", AS_OF])
+            // As authors run it: in the project, with the default `--root .`.
+            .current_dir(project.path())
+            .args(["serve", "--port", &port.to_string(), "--as-of", AS_OF])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -167,7 +167,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     }
     let revisions = snapshots.len();
     let history_note = history.warnings.first().map(|w| w.message.clone());
-    let site = render::Site::of(
+    let mut site = render::Site::of(
         snapshots,
         &pipeline,
         options.as_of,
@@ -190,7 +190,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         )
     })?;
     let files =
-        render::render_site(&site, &config, &templates, &staging, options.progress).map_err(|mut problems| {
+        render::render_site(&mut site, &config, &templates, &staging, options.progress).map_err(|mut problems| {
             diagnostics.append(&mut problems);
             diagnostics.clone()
         })?;

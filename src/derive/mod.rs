@@ -43,7 +43,7 @@ pub struct Status {
 /// Every record but the plan, by kind, each kind in its records' written order. Kinds come
 /// in the order of their folder names (`actions`, `assessments`, `audiences`, …), which is
 /// how `status.json` lists them and templates iterate them, keyed by folder.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Items(Vec<(Kind, Vec<Item>)>);
 
 impl Items {
@@ -285,7 +285,7 @@ impl Serialize for Item {
 }
 
 /// Computed values; which are set depends on the kind.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Derived {
     pub overdue: bool,
     /// The date that makes the item overdue (`due`, `target` or `end`).

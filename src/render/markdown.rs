@@ -8,8 +8,7 @@
 //! own output is already safe (it escapes every text and attribute), and only the `rel`
 //! that ammonia would add to links is added. Anything else takes the sanitizer, as before.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, html};
 
@@ -31,43 +30,6 @@ pub fn to_html(markdown: &str) -> String {
         raw.replace("<a href=\"", &format!("<a rel=\"{LINK_REL}\" href=\""))
     } else {
         sanitizer().clean(&raw).to_string()
-    }
-}
-
-/// Rendered bodies by their markdown, kept between the rebuilds of a live preview: an edit
-/// renders one body again, not ten thousand. A body no rebuild asked for since the one before
-/// is dropped at [`BodyCache::rotate`], so edits do not pile up.
-#[derive(Default)]
-pub struct BodyCache {
-    /// The bodies used since the last rotation, and those used before it.
-    maps: Mutex<(Bodies, Bodies)>,
-}
-
-type Bodies = HashMap<String, Arc<str>>;
-
-impl BodyCache {
-    /// The HTML of `markdown`, rendered at most once while it stays in use.
-    pub fn html(&self, markdown: &str) -> Arc<str> {
-        let lock = || self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let mut maps = lock();
-            if let Some(html) = maps.0.get(markdown).cloned() {
-                return html;
-            }
-            if let Some(html) = maps.1.remove(markdown) {
-                maps.0.insert(markdown.to_string(), html.clone());
-                return html;
-            }
-        }
-        let html: Arc<str> = to_html(markdown).into();
-        lock().0.insert(markdown.to_string(), html.clone());
-        html
-    }
-
-    /// Starts a new rebuild: what the last one did not use is let go at the next rotation.
-    pub fn rotate(&self) {
-        let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        maps.1 = std::mem::take(&mut maps.0);
     }
 }
 

@@ -4,6 +4,7 @@
 //! Tera values, which are reference-counted, so each page only adds its own few values.
 
 pub mod charts;
+pub mod context;
 pub mod ics;
 pub mod markdown;
 pub mod reports;
@@ -14,7 +15,6 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::value::Key;
 use tera::{Context, Value};
 
 use crate::config::Config;
@@ -174,17 +174,17 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Prepares the shared context and the routes of `site`. `bodies` keeps rendered
-    /// markdown between calls (a live preview); a build renders each body once anyway.
+    /// Prepares the shared context and the routes of `site`. `items` keeps the items'
+    /// values between calls (a live preview); a build makes each one once anyway.
     pub fn new(
-        site: &Site,
+        site: &mut Site,
         config: &Config,
         templates: &[Template],
-        bodies: Option<&markdown::BodyCache>,
+        items: Option<&context::ItemCache>,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = templates::engine(templates)?;
+        let status_value = context::status_value(&mut site.current, items);
         let status = &site.current;
-        let status_value = with_bodies(&Value::from_serializable(status), status, bodies);
         let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
         let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);
         let newest_first: Vec<&RevisionEntry> = site.timeline.revisions.iter().rev().collect();
@@ -380,13 +380,14 @@ impl Renderer {
 
 /// Renders every file of the site into `output`, in parallel; returns how many were written.
 pub fn render_site(
-    site: &Site,
+    site: &mut Site,
     config: &Config,
     templates: &[Template],
     output: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, config, templates, None)?;
+    let site = &*site;
     let problems = Mutex::new(Vec::new());
     let report = |d: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
     progress.start("rendering pages", renderer.len() as u64);
@@ -461,39 +462,6 @@ fn kind_info(kind: Kind) -> KindInfo {
 
 fn kinds() -> Vec<KindInfo> {
     Kind::ALL.iter().filter(|k| !matches!(k, Kind::Plan | Kind::Section)).map(|k| kind_info(*k)).collect()
-}
-
-/// Adds `body_html` to the items of a status value: templates show bodies, while
-/// `status.json` (the serialized model) leaves them out. Bodies are rendered here, in
-/// parallel, as the model below keeps only their markdown (which templates do not get: one
-/// more copy of every body, for no page).
-fn with_bodies(status_value: &Value, status: &Status, cache: Option<&markdown::BodyCache>) -> Value {
-    let add = |value: &Value, item: &Item| {
-        let mut map = value.as_map().cloned().unwrap_or_default();
-        let html = match cache {
-            Some(cache) => cache.html(&item.record.body),
-            None => markdown::to_html(&item.record.body).into(),
-        };
-        map.insert(Key::Str("body_html"), Value::safe_string(&html));
-        Value::from(map)
-    };
-    let mut root = status_value.as_map().cloned().unwrap_or_default();
-    if let Some(plan) = status_value.get_from_path("plan") {
-        root.insert(Key::Str("plan"), add(plan, &status.plan));
-    }
-    let mut items = tera::Map::default();
-    for (kind, list) in status.items.iter() {
-        let folder = kind.folder();
-        let values = status_value
-            .get_from_path("items")
-            .and_then(|m| m.get_from_path(folder))
-            .and_then(Value::as_array)
-            .unwrap_or(&[]);
-        let with: Vec<Value> = values.par_iter().zip(list).map(|(v, item)| add(v, item)).collect();
-        items.insert(Key::Str(folder), Value::from(with));
-    }
-    root.insert(Key::Str("items"), Value::from(items));
-    Value::from(root)
 }
 
 /// Every item by id (including the plan), so templates can follow references cheaply.

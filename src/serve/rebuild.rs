@@ -13,7 +13,7 @@ use crate::history::snapshots::{self, Pipeline, Snapshot};
 use crate::history::{FileRef, History, Source};
 use crate::load::{self, CONTENT_DIR, RawFile};
 use crate::progress::{Silent, Stopwatch};
-use crate::render::markdown::BodyCache;
+use crate::render::context::ItemCache;
 use crate::render::templates::{self, Template};
 use crate::render::{Renderer, Site};
 use crate::values::Date;
@@ -71,7 +71,7 @@ pub struct Builder {
     committed: Vec<Snapshot>,
     /// The working tree's record files, by path under `content/`.
     working: BTreeMap<String, FileRef>,
-    bodies: BodyCache,
+    items: ItemCache,
 }
 
 impl Builder {
@@ -84,14 +84,14 @@ impl Builder {
             history: None,
             committed: Vec::new(),
             working: BTreeMap::new(),
-            bodies: BodyCache::default(),
+            items: ItemCache::default(),
         }
     }
 
     /// Builds the plan as of `as_of` after `changes`; `Err` holds every problem of a plan
     /// that cannot be shown (the caller keeps showing the last good build).
     pub fn rebuild(&mut self, changes: Changes, as_of: Date) -> Result<Built, Vec<Diagnostic>> {
-        let Builder { root, pending, pipeline, templates, history, committed, working, bodies } = self;
+        let Builder { root, pending, pipeline, templates, history, committed, working, items } = self;
         pending.merge(changes);
         let mut clock = Stopwatch::start();
         if pending.config {
@@ -130,10 +130,11 @@ impl Builder {
         clock.lap("derive");
         let mut diagnostics = history.warnings.clone();
         let note = history.warnings.first().map(|w| w.message.clone());
-        let site = Site::of(snapshots, pipeline, as_of, note, templates, false, &mut diagnostics, &Silent, &mut clock)
-            .ok_or_else(|| diagnostics.clone())?;
-        let renderer = Renderer::new(&site, pipeline.config(), templates, Some(bodies))?;
-        bodies.rotate();
+        let mut site =
+            Site::of(snapshots, pipeline, as_of, note, templates, false, &mut diagnostics, &Silent, &mut clock)
+                .ok_or_else(|| diagnostics.clone())?;
+        let renderer = Renderer::new(&mut site, pipeline.config(), templates, Some(items))?;
+        items.rotate();
         clock.lap("prepare pages");
         Ok(Built { site, renderer, diagnostics, timings: clock.laps })
     }

@@ -32,11 +32,13 @@ impl Watcher {
         let (sender, events) = channel();
         let inner = notify::recommended_watcher(sender)
             .map_err(|e| Diagnostic::error(format!("cannot watch {} for changes: {e}", root.display())))?;
-        let mut watcher = Watcher { root: root.to_path_buf(), inner, events, recursive: Vec::new() };
+        // Events name absolute paths; `--root .` must match them.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut watcher = Watcher { root, inner, events, recursive: Vec::new() };
         watcher
             .inner
-            .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Diagnostic::error(format!("cannot watch {} for changes: {e}", root.display())))?;
+            .watch(&watcher.root, RecursiveMode::NonRecursive)
+            .map_err(|e| Diagnostic::error(format!("cannot watch {} for changes: {e}", watcher.root.display())))?;
         watcher.watch_folders();
         Ok(watcher)
     }
