@@ -1,4 +1,4 @@
-//! Progress bars never reach pipes, and `--verbose` names each stage of a build with its time.
+//! Progress bars never reach pipes, and `--verbose` names each stage of a command with its time.
 
 mod common;
 
@@ -99,4 +99,22 @@ fn verbose_check_times_reading_and_deriving() {
             checked.stderr
         );
     }
+}
+
+#[test]
+fn verbose_diff_report_and_send_time_their_stages() {
+    let project = common::two_weeks(CONFIG, &["dev@example.com"], &[]);
+    let has = |run: &common::Run, stages: &[&str]| {
+        for stage in stages {
+            assert!(run.stderr.lines().any(|l| l.starts_with(&format!("  {stage}: "))), "no {stage}:\n{}", run.stderr);
+        }
+    };
+    let diffed = run(&project, &["diff", "w1", "w2", "--verbose"]);
+    has(diffed.assert_ok(), &["resolve revisions", "read, parse and derive", "compare", "format", "write"]);
+    let quiet = run(&project, &["diff", "w1", "w2"]);
+    assert!(!quiet.stderr.contains("compare: "), "{}", quiet.stderr);
+    let reported = run(&project, &["report", "--week", "2025-W34", "--verbose"]);
+    has(reported.assert_ok(), &["read", "parse", "derive", "render", "write"]);
+    let sent = run(&project, &["send", "--dry-run", "--week", "2025-W34", "--verbose"]);
+    has(sent.assert_ok(), &["read", "parse", "derive", "render and send"]);
 }

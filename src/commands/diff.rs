@@ -9,7 +9,7 @@ use super::{Failed, Ui, date_arg};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, terminal_safe};
 use crate::values::Date;
-use crate::{derive, diff, history, load, render};
+use crate::{derive, diff, history, load, progress, render};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,6 +44,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     for side in [&mut comparison.diff.from, &mut comparison.diff.to] {
         side.id = terminal_safe(&side.id).into_owned();
     }
+    let mut clock = progress::Stopwatch::start();
     let (diff, config) = (&comparison.diff, &comparison.config);
     let output = match args.format {
         Format::Text => diff::format::text(diff, ui.stdout_color),
@@ -53,12 +54,16 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
             .and_then(|templates| render::diff_page(diff, config, &templates))
             .map_err(|d| ui.fail(&d))?,
     };
+    clock.lap("format");
     let code = i32::from(args.exit_code && !diff.is_empty());
     let mut stdout = std::io::stdout().lock();
     let written = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush());
     if let Err(e) = written {
         return Err(ui.fail(&[Diagnostic::error(format!("cannot write the diff: {e}"))]));
     }
+    clock.lap("write");
+    ui.timings(&comparison.timings);
+    ui.timings(&clock.laps);
     // Exit without freeing two whole plans: the OS reclaims them faster.
     std::process::exit(code)
 }
@@ -70,11 +75,14 @@ pub struct Comparison {
     /// The two sides' revisions and statuses (kept so a caller about to exit can skip
     /// freeing them: for 10,000 records that is a sixth of a `diff` run).
     pub sides: Vec<(history::Revision, derive::Status)>,
+    /// Wall time of each stage, for `--verbose`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Compares two revisions (git revisions, folders, or `working`) in status terms.
 /// B defaults to the working tree, A to the newest revision before B.
 pub fn diff(root: &Path, a: Option<&str>, b: Option<&str>, today: Date) -> Result<Comparison, Vec<Diagnostic>> {
+    let mut clock = progress::Stopwatch::start();
     let config = Config::load(root)?;
     let repo = history::Repo::open(root).map_err(|d| vec![d])?;
     let b_spec =
@@ -84,12 +92,15 @@ pub fn diff(root: &Path, a: Option<&str>, b: Option<&str>, today: Date) -> Resul
         None => default_base(root, &config, &b_spec, today)?,
     };
     drop(repo);
+    clock.lap("resolve revisions");
     let sides = history::load_specs(root, &config, vec![a_spec, b_spec], today)?;
+    clock.lap("read, parse and derive");
     let [(a_revision, a_status), (b_revision, b_status)] = &sides[..] else {
         return Err(vec![Diagnostic::error("expected two revisions to compare")]);
     };
     let diff = diff::diff(a_status, &a_revision.id, b_status, &b_revision.id);
-    Ok(Comparison { diff, config, sides })
+    clock.lap("compare");
+    Ok(Comparison { diff, config, sides, timings: clock.laps })
 }
 
 /// The newest revision of the history that is older than `to`.

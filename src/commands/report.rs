@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::Kind;
 use crate::values::{Date, Week, Zone};
-use crate::{history, load, render, report};
+use crate::{history, load, progress, render, report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -38,8 +38,10 @@ enum Format {
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.when.as_of.as_deref())?;
-    let weekly =
-        weekly_report(&ui.root, args.when.week.as_deref(), args.audience.as_deref(), as_of).map_err(|d| ui.fail(&d))?;
+    let mut clock = progress::Stopwatch::start();
+    let weekly = weekly_report(&ui.root, args.when.week.as_deref(), args.audience.as_deref(), as_of, &mut clock)
+        .map_err(|d| ui.fail(&d))?;
+    clock.lap("render");
     let bytes = match args.format {
         Format::Markdown => weekly.rendered.markdown.into_bytes(),
         Format::Text => weekly.rendered.text.into_bytes(),
@@ -51,22 +53,26 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         None => std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write the report: {e}")),
     };
     written.map_err(|e| ui.fail(&[Diagnostic::error(e)]))?;
+    clock.lap("write");
     ui.info(&format!("report {} ({}): {}", weekly.report.week, weekly.report.readiness, weekly.email.subject));
+    ui.timings(&clock.laps);
     Ok(())
 }
 
 /// The report of `week` (default: the last complete week of `as_of`) for `audience`
-/// (default: the full internal report), from the whole history of the project.
+/// (default: the full internal report), from the whole history of the project. Reading the
+/// history is timed on `clock`.
 pub fn weekly_report(
     root: &Path,
     week: Option<&str>,
     audience: Option<&str>,
     as_of: Date,
+    clock: &mut progress::Stopwatch,
 ) -> Result<render::reports::Delivery, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let zone = config.report.zone();
     let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
-    let snapshots = readable_history(root, &config, as_of)?;
+    let snapshots = readable_history(root, &config, as_of, clock)?;
     let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
@@ -119,15 +125,20 @@ fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, 
 }
 
 /// Every revision of the project; fails when the newest one (today's plan) has errors.
+/// Timed on `clock` like a build: read working tree, history discovery, read, parse, derive.
 pub(super) fn readable_history(
     root: &Path,
     config: &Config,
     as_of: Date,
+    clock: &mut progress::Stopwatch,
 ) -> Result<Vec<history::snapshots::Snapshot>, Vec<Diagnostic>> {
     let working = load::read_content_dir(root).map_err(|d| vec![d])?;
+    clock.lap("read working tree");
     let history = history::History::discover(root, config, as_of, &working).map_err(|d| vec![d])?;
+    clock.lap("history discovery");
+    let pipeline = history::snapshots::Pipeline::new(config);
     let snapshots =
-        history::snapshots::load(&history, working, &history::snapshots::Pipeline::new(config)).map_err(|d| vec![d])?;
+        history::snapshots::load_with(&history, working, &pipeline, &progress::Silent, clock).map_err(|d| vec![d])?;
     match snapshots.last() {
         Some(newest) if newest.status.is_none() => {
             Err(newest.diagnostics.iter().filter(|d| d.is_error()).cloned().collect())

@@ -40,7 +40,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         as_of,
         progress: &*progress,
     };
-    let (outcome, week) = send(&ui.root, &options).map_err(|d| ui.fail(&d))?;
+    let mut clock = progress::Stopwatch::start();
+    let (outcome, week) = send(&ui.root, &options, &mut clock).map_err(|d| ui.fail(&d))?;
     for (audience, recipient) in &outcome.sent {
         ui.info(&format!("sent {week} to {recipient} ({audience})"));
     }
@@ -48,6 +49,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         let who = if recipient.is_empty() { "everyone" } else { recipient };
         ui.info(&format!("skipped {week} for {who} ({audience}): {why}"));
     }
+    ui.timings(&clock.laps);
     if ui.diagnostics(&outcome.failures, false) {
         ui.info("the messages above were not sent; those sent are in .statuspress/sent.toml, so a rerun sends only what is missing");
         return Err(Failed);
@@ -69,14 +71,19 @@ pub struct SendOptions<'a> {
 }
 
 /// Sends the week's report to every recipient of every audience (or of one), one message
-/// per recipient, recording each accepted one in the ledger right away.
-pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
+/// per recipient, recording each accepted one in the ledger right away. Timed on `clock`:
+/// reading the history as `report` does, then `render and send`.
+pub fn send(
+    root: &Path,
+    options: &SendOptions<'_>,
+    clock: &mut progress::Stopwatch,
+) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     use report::send::{Ledger, Mailer, Outcome, Sent};
     let config = Config::load(root)?;
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
     let zone = config.report.zone();
     let week = pick_week(options.week, options.as_of)?;
-    let snapshots = readable_history(root, &config, options.as_of)?;
+    let snapshots = readable_history(root, &config, options.as_of, clock)?;
     let current = snapshots
         .last()
         .and_then(|s| s.status.as_ref())
@@ -176,5 +183,6 @@ pub fn send(root: &Path, options: &SendOptions<'_>) -> Result<(report::send::Out
         }
     }
     options.progress.finish();
+    clock.lap("render and send");
     Ok((outcome, week.to_string()))
 }

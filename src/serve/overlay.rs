@@ -45,7 +45,7 @@ pub fn placeholder(version: u64, problems: Option<&str>) -> Vec<u8> {
 /// dark, in the same words as `statuspress check`.
 fn panel(problems: &str) -> String {
     format!(
-        "<div id=\"statuspress-errors\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
+        "<div id=\"statuspress-errors\" role=\"alert\" tabindex=\"0\" style=\"position:fixed;left:0;right:0;bottom:0;\
          z-index:2147483647;max-height:60vh;overflow:auto;margin:0;padding:12px 16px;\
          background:#1f1f1f;color:#f1f1f1;border-top:4px solid #d93025;box-shadow:0 -4px 16px rgba(0,0,0,.35);\
          font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
