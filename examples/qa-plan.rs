@@ -25,6 +25,7 @@ fn run() -> Result<(), String> {
     let options = statuspress::commands::build::BuildOptions {
         root: &repo,
         output: Some(&output),
+        audience: None,
         as_of,
         strict: false,
         prune: false,

@@ -30,12 +30,25 @@ pub struct SiteConfig {
     pub base_url: String,
     /// The folder the site is built into, relative to the project root.
     pub output: String,
+    /// Sites for single audiences, built by `statuspress build` after the full one: for an
+    /// external audience, every confidential record is left out.
+    pub variant: Vec<Variant>,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { title: None, base_url: String::new(), output: "site".into() }
+        SiteConfig { title: None, base_url: String::new(), output: "site".into(), variant: Vec::new() }
     }
+}
+
+/// A site for one audience (`[[site.variant]]`).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The id of the audience record the site is for.
+    pub audience: String,
+    /// The folder it is built into, relative to the project root.
+    pub output: String,
 }
 
 /// Bounds that keep a build's time and memory in proportion to what a reader can use.
@@ -187,8 +200,12 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let config = Config::parse(&text)?;
-                output_stays_inside(root, &config.site.output, &text).map_err(|d| vec![d])?;
-                Ok(config)
+                let outputs = std::iter::once(&config.site.output).chain(config.site.variant.iter().map(|v| &v.output));
+                let problems: Vec<Diagnostic> = outputs
+                    .enumerate()
+                    .filter_map(|(n, output)| output_stays_inside(root, output, &text, n.checked_sub(1)).err())
+                    .collect();
+                if problems.is_empty() { Ok(config) } else { Err(problems) }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
@@ -232,11 +249,16 @@ impl Config {
         if let Err(why) = crate::values::Zone::parse(&config.report.timezone) {
             problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
         }
-        if escapes(Path::new(&config.site.output)) {
-            problems.push(output_error(
-                text,
-                format!("`[site] output` `{}` leads outside the project", config.site.output),
-            ));
+        let outputs = std::iter::once(&config.site.output).chain(config.site.variant.iter().map(|v| &v.output));
+        for (n, output) in outputs.enumerate() {
+            let variant = n.checked_sub(1);
+            if escapes(Path::new(output)) {
+                problems.push(output_error(
+                    text,
+                    format!("{} `{output}` leads outside the project", field(variant)),
+                    variant,
+                ));
+            }
         }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
@@ -259,7 +281,8 @@ fn escapes(path: &Path) -> bool {
 /// `[site] output` must resolve inside the project, also through symbolic links (`out ->
 /// /var/www` with `output = "out/site"`): the config travels with the repository, so a branch
 /// could otherwise make a CI build create or replace a site folder anywhere.
-fn output_stays_inside(root: &Path, output: &str, text: &str) -> Result<(), Diagnostic> {
+/// The same holds for each `[[site.variant]]` (`variant` is its index).
+fn output_stays_inside(root: &Path, output: &str, text: &str, variant: Option<usize>) -> Result<(), Diagnostic> {
     let project = std::fs::canonicalize(root)
         .map_err(|e| Diagnostic::error(format!("cannot resolve the project folder {}: {e}", root.display())))?;
     let path = root.join(output);
@@ -269,20 +292,31 @@ fn output_stays_inside(root: &Path, output: &str, text: &str) -> Result<(), Diag
         Ok(real) => Err(output_error(
             text,
             format!(
-                "`[site] output` `{output}` leads outside the project through a symbolic link (to {})",
+                "{} `{output}` leads outside the project through a symbolic link (to {})",
+                field(variant),
                 real.display()
             ),
+            variant,
         )),
         Err(e) => Err(output_error(
             text,
-            format!("`[site] output` `{output}` goes through a broken symbolic link ({}: {e})", existing.display()),
+            format!("{} `{output}` goes through a broken symbolic link ({}: {e})", field(variant), existing.display()),
+            variant,
         )),
     }
 }
 
-/// A located error about `[site] output`.
-fn output_error(text: &str, message: String) -> Diagnostic {
-    /// Only the span of the value, read again on this error path.
+/// How an output setting is named in messages: `[site] output`, or a variant's.
+fn field(variant: Option<usize>) -> String {
+    match variant {
+        None => "`[site] output`".into(),
+        Some(n) => format!("`output` of `[[site.variant]]` number {}", n + 1),
+    }
+}
+
+/// A located error about `[site] output` (or the output of variant number `variant`).
+fn output_error(text: &str, message: String, variant: Option<usize>) -> Diagnostic {
+    /// Only the spans of the values, read again on this error path.
     #[derive(Deserialize, Default)]
     struct Raw {
         #[serde(default)]
@@ -291,11 +325,22 @@ fn output_error(text: &str, message: String) -> Diagnostic {
     #[derive(Deserialize, Default)]
     struct RawSite {
         output: Option<toml::Spanned<String>>,
+        #[serde(default)]
+        variant: Vec<RawVariant>,
     }
-    let span = toml::from_str::<Raw>(text).ok().and_then(|r| r.site.output).map_or(0..0, |o| o.span());
-    Diagnostic::error(message)
-        .at(Location::resolve(FILE_NAME, text, span))
-        .help("`[site] output` names a folder inside the project; to build elsewhere, pass `--output DIR` on the command line")
+    #[derive(Deserialize)]
+    struct RawVariant {
+        output: toml::Spanned<String>,
+    }
+    let site = toml::from_str::<Raw>(text).map(|r| r.site).unwrap_or_default();
+    let span = match variant {
+        None => site.output.map(|o| o.span()),
+        Some(n) => site.variant.into_iter().nth(n).map(|v| v.output.span()),
+    };
+    Diagnostic::error(message).at(Location::resolve(FILE_NAME, text, span.unwrap_or(0..0))).help(format!(
+        "{} names a folder inside the project; to build elsewhere, pass `--output DIR` on the command line",
+        field(variant)
+    ))
 }
 
 #[cfg(test)]

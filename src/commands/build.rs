@@ -11,9 +11,13 @@ use crate::{history, load, progress, render, write};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Output folder (default: `[site] output`, i.e. `site/`).
+    /// Output folder (default: `[site] output`, i.e. `site/`; for `--audience ID`, `site-ID/`).
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Build the site one audience may see: for an external audience, without any
+    /// confidential record. Without it, `build` also builds every `[[site.variant]]`.
+    #[arg(long)]
+    audience: Option<String>,
     /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
     #[arg(long, value_parser = date_arg)]
     as_of: Option<String>,
@@ -26,21 +30,46 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
-    let started = Instant::now();
     let as_of = ui.as_of(args.as_of.as_deref())?;
     let progress = ui.progress();
     let options = BuildOptions {
         root: &ui.root,
         output: args.output.as_deref(),
+        audience: args.audience.as_deref(),
         as_of,
         strict: args.strict,
         prune: args.prune,
         progress: &*progress,
     };
-    match build(&options) {
+    let started = Instant::now();
+    say(build(&options), &options, ui, started)?;
+    // The configured audience sites, when the command line asked for no one site.
+    if args.output.is_some() || args.audience.is_some() {
+        return Ok(());
+    }
+    let variants = Config::load(&ui.root).map(|c| c.site.variant).unwrap_or_default();
+    let mut failed = false;
+    for variant in &variants {
+        let output = ui.root.join(&variant.output);
+        let options = BuildOptions { output: Some(&output), audience: Some(&variant.audience), ..options };
+        let started = Instant::now();
+        failed |= say(build(&options), &options, ui, started).is_err();
+    }
+    if failed { Err(Failed) } else { Ok(()) }
+}
+
+/// Prints what a build did, or why it failed.
+fn say(
+    result: Result<Built, Vec<Diagnostic>>,
+    options: &BuildOptions<'_>,
+    ui: &Ui,
+    started: Instant,
+) -> Result<(), Failed> {
+    let whose = options.audience.map_or_else(String::new, |id| format!(" for audience `{id}`"));
+    match result {
         Ok(Built { output, unchanged: Some(warnings), timings, .. }) => {
             ui.info(&format!(
-                "{} is up to date: nothing changed since the build that wrote it{}",
+                "{}{whose} is up to date: nothing changed since the build that wrote it{}",
                 output.display(),
                 if warnings > 0 {
                     format!(" ({warnings} warning{}; `statuspress check` lists them)", plural(warnings))
@@ -54,7 +83,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         Ok(built) => {
             ui.diagnostics(&built.diagnostics, false);
             ui.info(&format!(
-                "built {} files ({} revision{}) into {} in {:.2?}",
+                "built {} files ({} revision{}){whose} into {} in {:.2?}",
                 built.files,
                 built.revisions,
                 plural(built.revisions),
@@ -62,7 +91,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
                 started.elapsed()
             ));
             if ui.verbose {
-                ui.info(&format!("as of {as_of}"));
+                ui.info(&format!("as of {}", options.as_of));
                 ui.timings(&built.timings);
                 if let Some(kib) = peak_memory_kib() {
                     ui.info(&format!("peak memory: {kib} KiB"));
@@ -71,8 +100,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
             Ok(())
         }
         Err(diagnostics) => {
-            ui.diagnostics(&diagnostics, args.strict);
-            ui.info("build failed; the previous site was left as it was");
+            ui.diagnostics(&diagnostics, options.strict);
+            ui.info(&format!("build{whose} failed; the previous site was left as it was"));
             Err(Failed)
         }
     }
@@ -98,9 +127,12 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+#[derive(Clone, Copy)]
 pub struct BuildOptions<'a> {
     pub root: &'a Path,
     pub output: Option<&'a Path>,
+    /// Build the site this audience may see (see [`crate::derive::redact`]).
+    pub audience: Option<&'a str>,
     pub as_of: Date,
     /// Treat warnings as errors (nothing is written).
     pub strict: bool,
@@ -116,7 +148,11 @@ pub struct BuildOptions<'a> {
 pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     let config = Config::load(options.root)?;
     let mut diagnostics = Vec::new();
-    let output = options.output.map_or_else(|| options.root.join(&config.site.output), Path::to_path_buf);
+    let output = match (options.output, options.audience) {
+        (Some(output), _) => output.to_path_buf(),
+        (None, Some(audience)) => options.root.join(format!("{}-{audience}", config.site.output)),
+        (None, None) => options.root.join(&config.site.output),
+    };
     if let Err(d) = write::check_output(options.root, &output) {
         diagnostics.push(d);
     }
@@ -159,21 +195,25 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     if snapshots.is_empty() {
         return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
     }
-    let urls = history::urls::permanent(&snapshots);
+    // Checked against every record's URL: an audience's site may drop a record that became
+    // confidential, and its manifest (written below, from what it shows) says so.
     if !options.prune
-        && let Err(d) = history::urls::check_kept(&output, &urls)
+        && let Err(d) = history::urls::check_kept(&output, &history::urls::permanent(&snapshots))
     {
         diagnostics.push(d);
     }
     let revisions = snapshots.len();
-    let history_note = history.warnings.first().map(|w| w.message.clone());
+    let site_options = render::SiteOptions {
+        as_of: options.as_of,
+        history_note: history.warnings.first().map(|w| w.message.clone()),
+        strict: options.strict,
+        audience: options.audience,
+    };
     let mut site = render::Site::of(
         snapshots,
         &pipeline,
-        options.as_of,
-        history_note,
         &templates,
-        options.strict,
+        &site_options,
         &mut diagnostics,
         options.progress,
         &mut clock,
@@ -194,6 +234,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             diagnostics.append(&mut problems);
             diagnostics.clone()
         })?;
+    let urls = history::urls::permanent(&site.snapshots);
     staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
     })?;
@@ -229,6 +270,7 @@ fn fingerprint(
         inputs.add(&template.name, template.text.as_bytes());
     }
     inputs.add("as of", options.as_of.to_string().as_bytes());
+    inputs.add("audience", options.audience.unwrap_or_default().as_bytes());
     inputs.add("revisions", &serde_json::to_vec(&history.revisions).unwrap_or_default());
     for warning in &history.warnings {
         inputs.add("history warning", warning.message.as_bytes());

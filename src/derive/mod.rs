@@ -3,6 +3,8 @@
 //! The result, [`Status`], is the whole model: it is what templates render and what
 //! `status.json` publishes, so every field is always present (null when unknown).
 
+pub mod redact;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 

@@ -130,6 +130,27 @@ impl Record {
     }
 }
 
+impl Record {
+    /// Drops the references (see [`Record::references`]) to ids `keep` refuses; whether
+    /// any went.
+    pub fn retain_references(&mut self, keep: impl Fn(&str) -> bool) -> bool {
+        let own = match &mut self.data {
+            KindData::Blocker(b) => Some(&mut b.blocks),
+            KindData::Gate(g) => Some(&mut g.depends_on),
+            KindData::Action(a) => Some(&mut a.relates_to),
+            KindData::Decision(d) => Some(&mut d.supersedes),
+            _ => None,
+        };
+        let mut dropped = false;
+        for list in own.into_iter().chain([&mut self.common.links]) {
+            let before = list.len();
+            list.retain(|id| keep(id));
+            dropped |= list.len() != before;
+        }
+        dropped
+    }
+}
+
 /// All records of a project, in a stable order: by kind, then as their authors wrote them
 /// (file path, then position in the file).
 #[derive(Debug, Clone)]

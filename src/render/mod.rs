@@ -11,13 +11,14 @@ pub mod reports;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::Config;
+use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
 use crate::diff::timeline::{RevisionEntry, Timeline};
@@ -69,22 +70,34 @@ pub struct Site {
     pub history_note: Option<String>,
     pub reports: Vec<reports::WeekReports>,
     pub zone: crate::values::Zone,
+    /// The audience a site is built for (`build --audience`); `None` for the full site.
+    pub audience: Option<Item>,
+}
+
+/// How to make a site (see [`Site::of`]).
+pub struct SiteOptions<'a> {
+    /// The date of today's plan.
+    pub as_of: crate::values::Date,
+    /// Warnings about the history itself, shown on the archive.
+    pub history_note: Option<String>,
+    /// Fail on warnings too.
+    pub strict: bool,
+    /// Build the site one audience may see (see [`crate::derive::redact`]).
+    pub audience: Option<&'a str>,
 }
 
 impl Site {
     /// The site of every revision in `snapshots` (oldest first; the newest is the plan
-    /// today, derived again as of `as_of`), with the themed weekly reports. Problems go to
-    /// `diagnostics`; `None` when there is an error among them (or a warning, when `strict`):
-    /// the newest revision's records or a template. An older revision with errors is only
-    /// a warning, and its archive page says why it could not be read.
-    #[allow(clippy::too_many_arguments)]
+    /// today, derived again as of the as-of date), with the themed weekly reports. Problems
+    /// go to `diagnostics`; `None` when there is an error among them (or a warning, when
+    /// strict): the newest revision's records, a template, or an unknown audience. An older
+    /// revision with errors is only a warning, and its archive page says why it could not
+    /// be read.
     pub fn of(
         snapshots: Vec<Snapshot>,
         pipeline: &Pipeline,
-        as_of: crate::values::Date,
-        history_note: Option<String>,
         templates: &[Template],
-        strict: bool,
+        options: &SiteOptions<'_>,
         diagnostics: &mut Vec<Diagnostic>,
         progress: &dyn Progress,
         clock: &mut Stopwatch,
@@ -92,23 +105,29 @@ impl Site {
         let (newest, older) = snapshots.split_last()?;
         diagnostics.extend(newest.diagnostics.iter().cloned());
         diagnostics.extend(crate::history::snapshots::unreadable_revisions(older));
-        let current = crate::history::snapshots::current(newest, pipeline, as_of, diagnostics);
+        let current = crate::history::snapshots::current(newest, pipeline, options.as_of, diagnostics);
         crate::diagnostics::sort(diagnostics);
-        let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || strict))?;
+        let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || options.strict))?;
+        let (snapshots, current, audience) = match options.audience {
+            None => (snapshots, current, None),
+            Some(id) => for_audience(id, snapshots, current).map_err(|d| diagnostics.push(d)).ok()?,
+        };
         let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
         let reporter = reports::Reporter { tera: &tera, templates, config: pipeline.config() };
-        Site::assemble(snapshots, current, history_note, &reporter, progress, clock)
+        let history_note = options.history_note.clone();
+        Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
             .map_err(|d| diagnostics.push(d))
             .ok()
     }
 
     /// The site of `snapshots` (oldest first) whose plan today is `current`: the revisions'
-    /// changes, each item's history and baselines, and the weekly reports. Timed on `clock`
-    /// as `compare` and `reports`.
+    /// changes, each item's history and baselines, and the weekly reports (the audience's
+    /// alone, for an audience's site). Timed on `clock` as `compare` and `reports`.
     pub fn assemble(
         snapshots: Vec<Snapshot>,
         mut current: Status,
         history_note: Option<String>,
+        audience: Option<Item>,
         reporter: &reports::Reporter<'_>,
         progress: &dyn Progress,
         clock: &mut Stopwatch,
@@ -117,12 +136,53 @@ impl Site {
         let timeline = Timeline::build(&snapshots);
         clock.lap("compare");
         progress.start("building weekly reports", 0);
-        let reports = reports::all(reporter, &snapshots, &current, &timeline)?;
+        let reports = reports::all(reporter, &snapshots, &current, &timeline, audience.as_ref())?;
         progress.finish();
         clock.lap("reports");
         let zone = reporter.config.report.zone();
-        Ok(Site { current, snapshots, timeline, history_note, reports, zone })
+        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience })
     }
+}
+
+/// Every revision and today's plan as audience `id` may see them, with its audience item.
+/// An external audience's archive says that an unreadable revision had errors, not which:
+/// they could quote a confidential record.
+fn for_audience(
+    id: &str,
+    snapshots: Vec<Snapshot>,
+    current: Status,
+) -> Result<(Vec<Snapshot>, Status, Option<Item>), Diagnostic> {
+    let audiences = &current.items[Kind::Audience];
+    let Some(audience) = audiences.iter().find(|a| a.id().eq_ignore_ascii_case(id)) else {
+        let ids: Vec<&str> = audiences.iter().map(Item::id).collect();
+        return Err(Diagnostic::error(format!("no audience `{id}` to build a site for"))
+            .with_help(
+                crate::diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+            )
+            .note(if ids.is_empty() {
+                "the plan has no audiences (records under content/audiences/)".to_string()
+            } else {
+                format!("audiences: {}", ids.join(", "))
+            }));
+    };
+    let redaction = Redaction::for_audience(audience, snapshots.iter().filter_map(|s| s.status.as_deref()));
+    let snapshots = snapshots
+        .into_iter()
+        .map(|mut snapshot| {
+            snapshot.status = snapshot.status.map(|status| Arc::new(redaction.apply(&status)));
+            let errors = snapshot.errors().count();
+            if redaction.external && errors > 0 {
+                snapshot.diagnostics = vec![Diagnostic::error(format!(
+                    "{errors} error{} in its records (the internal site lists them)",
+                    if errors == 1 { "" } else { "s" }
+                ))];
+            }
+            snapshot
+        })
+        .collect();
+    let current = redaction.apply(&current);
+    let audience = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience).cloned();
+    Ok((snapshots, current, audience))
 }
 
 /// One page to render: its path in the site and what it adds to the shared context.
@@ -191,7 +251,8 @@ impl Renderer {
         let globals = tera.global_context();
         globals.insert_value("index", index(&status_value));
         globals.insert_value("status", status_value);
-        globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url });
+        let audience = site.audience.as_ref().map(Item::title);
+        globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url, audience });
         globals.insert("kinds", &kinds());
         globals.insert("outline", &outline(status));
         globals.insert("plan_brief", &PlanBrief::of(status, config.limits.plan_inline_bytes));
@@ -447,6 +508,8 @@ fn favicon(go: bool) -> String {
 struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
+    /// The title of the audience the site is for, when it is one audience's.
+    audience: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -922,7 +985,11 @@ pub fn diff_page(diff: &crate::diff::Diff, config: &Config, templates: &[Templat
     context.insert("root", &config.site.base_url);
     context.insert(
         "site",
-        &SiteInfo { title: config.site.title.as_deref().unwrap_or("statuspress"), base_url: &config.site.base_url },
+        &SiteInfo {
+            title: config.site.title.as_deref().unwrap_or("statuspress"),
+            base_url: &config.site.base_url,
+            audience: None,
+        },
     );
     tera.render("diff.html", &context).map_err(|e| vec![templates::template_error(&e, templates, Some("the diff"))])
 }

@@ -64,12 +64,14 @@ impl Reporter<'_> {
 }
 
 /// Builds the reports of every week with a revision (audiences from the newest status),
-/// reusing the timeline's diffs where a week compares two consecutive revisions.
+/// reusing the timeline's diffs where a week compares two consecutive revisions. With
+/// `only`, the site is that audience's: its report is the page, and its email the only one.
 pub fn all(
     reporter: &Reporter,
     snapshots: &[Snapshot],
     current: &Status,
     timeline: &Timeline,
+    only: Option<&Item>,
 ) -> Result<Vec<WeekReports>, Diagnostic> {
     use rayon::prelude::*;
     let zone = reporter.config.report.zone();
@@ -84,9 +86,10 @@ pub fn all(
                     && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
             })
             .and_then(|e| e.diff.as_ref());
-        let Some(full) = reporter.deliver(week, sides, None, known, "../../")? else { return Ok(None) };
+        let Some(full) = reporter.deliver(week, sides, only, known, "../../")? else { return Ok(None) };
         let mut audiences = Vec::new();
-        for audience in &current.items[Kind::Audience] {
+        let everyone = current.items[Kind::Audience].iter();
+        for audience in everyone.filter(|a| only.is_none_or(|o| o.id() == a.id())) {
             audiences.extend(reporter.deliver(week, sides, Some(audience), known, &reporter.config.site.base_url)?);
         }
         Ok(Some(WeekReports { week, report: full, audiences }))

@@ -15,7 +15,7 @@ use crate::load::{self, CONTENT_DIR, RawFile};
 use crate::progress::{Silent, Stopwatch};
 use crate::render::context::ItemCache;
 use crate::render::templates::{self, Template};
-use crate::render::{Renderer, Site};
+use crate::render::{Renderer, Site, SiteOptions};
 use crate::values::Date;
 
 /// What changed since the last rebuild.
@@ -129,10 +129,10 @@ impl Builder {
         }
         clock.lap("derive");
         let mut diagnostics = history.warnings.clone();
-        let note = history.warnings.first().map(|w| w.message.clone());
-        let mut site =
-            Site::of(snapshots, pipeline, as_of, note, templates, false, &mut diagnostics, &Silent, &mut clock)
-                .ok_or_else(|| diagnostics.clone())?;
+        let history_note = history.warnings.first().map(|w| w.message.clone());
+        let options = SiteOptions { as_of, history_note, strict: false, audience: None };
+        let mut site = Site::of(snapshots, pipeline, templates, &options, &mut diagnostics, &Silent, &mut clock)
+            .ok_or_else(|| diagnostics.clone())?;
         let renderer = Renderer::new(&mut site, pipeline.config(), templates, Some(items))?;
         items.rotate();
         clock.lap("prepare pages");

@@ -1,0 +1,191 @@
+//! What one audience may see of a derived plan, for a site built for it (`build --audience`).
+//!
+//! The plan is derived from every record first, so readiness, health and the counts stay
+//! true; then, for an external audience, every confidential record is taken out of what
+//! the site shows: its item, the references other records make to it, the derived lists
+//! that name it (blocked by, referenced by, top risks, next milestones, gate groups), and
+//! the reasons that name it, which become a count. Other audiences' recipients are left out
+//! of every site built for an audience.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::{Item, ReasonGroup, Status};
+use crate::model::{Kind, KindData};
+
+/// What to take out of a plan for one audience.
+pub struct Redaction {
+    /// Ids of records the audience must not see.
+    pub hidden: HashSet<String>,
+    /// The audience the site is for: its own recipients stay.
+    pub audience: String,
+    /// Whether the audience is outside the organisation (see [`crate::model::Audience`]).
+    pub external: bool,
+}
+
+impl Redaction {
+    /// For `audience` (an audience item): an external one sees no record that is
+    /// confidential in any of `statuses`, so an old revision's archive cannot show a record
+    /// that later became confidential.
+    pub fn for_audience<'a>(audience: &Item, statuses: impl IntoIterator<Item = &'a Status>) -> Redaction {
+        let external = matches!(&audience.record.data, KindData::Audience(a) if a.external);
+        let hidden = if external {
+            statuses
+                .into_iter()
+                .flat_map(|s| s.items.values().flatten())
+                .filter(|i| i.record.common.confidential)
+                .map(|i| i.id().to_string())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        Redaction { hidden, audience: audience.id().to_string(), external }
+    }
+
+    /// `status` as the audience may see it.
+    pub fn apply(&self, status: &Status) -> Status {
+        let mut out = status.clone();
+        let shown = |id: &str| !self.hidden.contains(id);
+        for kind in Kind::ALL {
+            let Some(items) = out.items.get_mut(*kind) else { continue };
+            items.retain(|item| shown(item.id()));
+            for item in items.iter_mut() {
+                self.clean(item);
+            }
+        }
+        self.clean(&mut out.plan);
+        out.top_risks.retain(|id| shown(id));
+        out.next_milestones.retain(|id| shown(id));
+        for group in &mut out.gate_groups {
+            group.gates.retain(|id| shown(id));
+        }
+        self.conceal(&mut out.readiness.reasons, &mut out.readiness.groups);
+        self.conceal(&mut out.health.reasons, &mut out.health.groups);
+        out
+    }
+
+    /// Takes hidden ids out of an item's references and derived lists, and other audiences'
+    /// recipients out of an audience record.
+    fn clean(&self, item: &mut Item) {
+        let shown = |id: &str| !self.hidden.contains(id);
+        item.derived.blocked_by.retain(|id| shown(id));
+        item.derived.referenced_by.retain(|id| shown(id));
+        let mut record = (*item.record).clone();
+        let mut changed = record.retain_references(shown);
+        if let KindData::Audience(a) = &mut record.data
+            && record.id != self.audience
+            && !a.recipients.is_empty()
+        {
+            a.recipients.clear();
+            changed = true;
+        }
+        if changed {
+            item.record = Arc::new(record);
+        }
+    }
+
+    /// Reasons that name a hidden record become one count at the end; the grouped reasons
+    /// lose the hidden records and say how many were confidential (the number is not the
+    /// secret).
+    fn conceal(&self, reasons: &mut Vec<String>, groups: &mut Vec<ReasonGroup>) {
+        if self.hidden.is_empty() {
+            return;
+        }
+        let before = reasons.len();
+        reasons.retain(|reason| !self.hidden.iter().any(|id| mentions(reason, id)));
+        let concealed = before - reasons.len();
+        if concealed > 0 {
+            reasons.push(format!(
+                "{concealed} more reason{} concerning confidential records",
+                if concealed == 1 { "" } else { "s" }
+            ));
+        }
+        for group in groups.iter_mut() {
+            let before = group.refs.len();
+            group.refs.retain(|r| !self.hidden.contains(&r.id));
+            match before - group.refs.len() {
+                0 => {}
+                _ if group.refs.is_empty() => group.text.push_str(" (confidential)"),
+                n => group.text.push_str(&format!(" ({n} of them confidential)")),
+            }
+        }
+        groups.retain(|g| !g.refs.is_empty() || !self.hidden.iter().any(|id| mentions(&g.text, id)));
+    }
+}
+
+/// Whether `text` names `id` as a whole word (`B-1` is not in `B-10`).
+fn mentions(text: &str, id: &str) -> bool {
+    let id_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    text.match_indices(id).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + id.len()..].chars().next();
+        !before.is_some_and(id_char) && !after.is_some_and(|c| id_char(c) && c != '.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::fixture::derived_with;
+
+    fn plan() -> Status {
+        derived_with(
+            &[
+                ("plan.md", "+++\ntitle = \"Plan\"\n+++\n"),
+                (
+                    "blockers/B-1.md",
+                    "+++\ntitle = \"Vendor breach\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-1\"]\nconfidential = true\n+++\nSecret.\n",
+                ),
+                ("blockers/B-10.md", "+++\ntitle = \"Public outage\"\nseverity = \"critical\"\nstatus = \"open\"\n+++\n"),
+                ("gates/g-1.md", "+++\ntitle = \"Gate\"\ngroup = \"Release\"\n+++\n"),
+                ("actions/a-1.md", "+++\ntitle = \"Call vendor\"\nrelates_to = [\"B-1\", \"B-10\"]\n+++\n"),
+                ("audiences/team.md", "+++\ntitle = \"Team\"\nrecipients = [\"dev@example.com\"]\n+++\n"),
+                (
+                    "audiences/sponsors.md",
+                    "+++\ntitle = \"Sponsors\"\nrecipients = [\"po@example.com\"]\nexternal = true\n+++\n",
+                ),
+            ],
+            &crate::config::Config::default(),
+            "2025-08-20",
+        )
+        .0
+    }
+
+    fn audience<'a>(status: &'a Status, id: &str) -> &'a Item {
+        status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap()
+    }
+
+    #[test]
+    fn an_external_audience_sees_no_trace_of_a_confidential_record() {
+        let status = plan();
+        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status]);
+        let seen = redaction.apply(&status);
+        let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
+        assert!(!json.contains("Vendor breach") && !json.contains("\"B-1\""), "{json}");
+        assert!(!json.contains("Secret.") && !json.contains("dev@example.com"), "{json}");
+        assert!(json.contains("Public outage") && json.contains("\"B-10\"") && json.contains("po@example.com"));
+        // The verdict and the counts stay true; the reason naming B-1 became a count.
+        assert_eq!(seen.readiness.go, status.readiness.go);
+        assert_eq!(seen.counts.blockers_critical_unresolved, 2);
+        assert!(seen.readiness.reasons.iter().any(|r| r == "1 more reason concerning confidential records"));
+        let gate = &seen.items[Kind::Gate][0];
+        assert!(gate.derived.blocked_by.is_empty(), "{:?}", gate.derived.blocked_by);
+    }
+
+    #[test]
+    fn an_internal_audience_sees_every_record_but_not_other_audiences_addresses() {
+        let status = plan();
+        let seen = Redaction::for_audience(audience(&status, "team"), [&status]).apply(&status);
+        let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
+        assert!(json.contains("Vendor breach") && json.contains("dev@example.com"));
+        assert!(!json.contains("po@example.com"), "{json}");
+    }
+
+    #[test]
+    fn ids_are_found_as_whole_words() {
+        assert!(mentions("critical blocker B-1 “x” open", "B-1"));
+        assert!(mentions("blocked by B-1.", "B-1"));
+        assert!(!mentions("critical blocker B-10 open", "B-1"));
+        assert!(!mentions("AB-1 open", "B-1"));
+    }
+}
