@@ -108,3 +108,55 @@ fn report_command_writes_every_format() {
         .assert_stderr("did you mean `sponsors`?");
     // A malformed `--week` is a usage error (exit 2): tests/cli.rs.
 }
+
+/// A plan too big for one comment: 1,500 gates (every gate is listed) and 80 open blockers
+/// (the list is capped at 50).
+fn big_project() -> Project {
+    let project = Project::new(&[
+        ("statuspress.toml", "[site]\nbase_url = \"https://status.example.com/\"\n"),
+        ("content/plan.md", "+++\ntitle = \"Big plan\"\nstart = 2025-08-11\n+++\n"),
+    ]);
+    for i in 0..1_500 {
+        let text =
+            format!("+++\ntitle = \"Gate {i} of the very long list of release checks\"\ngroup = \"Release\"\n+++\n");
+        project.write(&format!("content/gates/g-{i}.md"), &text);
+    }
+    for i in 0..80 {
+        let text = format!("+++\ntitle = \"Blocker {i}\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n");
+        project.write(&format!("content/blockers/b-{i}.md"), &text);
+    }
+    project
+}
+
+#[test]
+fn markdown_fits_a_comment_and_links_to_the_site_for_the_rest() {
+    let project = big_project();
+    let run = project.run(&["report", "--as-of", "2025-08-20", "--week", "2025-W34", "--format", "markdown"]);
+    run.assert_ok();
+    let markdown = &run.stdout;
+    assert!(markdown.chars().count() <= 65_536, "{} characters", markdown.chars().count());
+    assert!(markdown.contains("more [on the site](https://status.example.com/reports/2025-W34/index.html)"));
+    assert!(
+        markdown.ends_with(
+            "… cut to fit a comment: [the whole report](https://status.example.com/reports/2025-W34/index.html)\n"
+        ),
+        "{}",
+        &markdown[markdown.len() - 300..]
+    );
+    // The whole report is longer: the cut was needed, and happened at a line.
+    let text = project.run(&["report", "--as-of", "2025-08-20", "--week", "2025-W34", "--format", "text"]);
+    assert!(text.stdout.chars().count() > 65_536);
+    assert!(markdown.lines().rev().nth(1).is_some_and(|l| l.is_empty() || l.starts_with("  - Gate")));
+}
+
+#[test]
+fn json_gives_the_report_data() {
+    let project = project();
+    let run = project.run(&["report", "--as-of", "2025-08-20", "--week", "2025-W34", "--format", "json"]);
+    run.assert_ok();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(report["week"], "2025-W34");
+    assert_eq!(report["readiness"], "NO-GO");
+    assert_eq!(report["open_blockers"], 1);
+    assert!(report["changes"]["items"].as_array().is_some_and(|items| !items.is_empty()), "{report:#}");
+}

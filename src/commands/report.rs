@@ -30,10 +30,13 @@ pub struct Args {
 enum Format {
     /// The email's HTML (CSS inlined), a standalone page.
     Html,
+    /// Markdown that fits a GitHub or GitLab comment (at most 65,536 characters).
     Markdown,
     Text,
     /// The whole email, ready to send (RFC 5322).
     Eml,
+    /// The report's data (what the templates get), for chat bots and scripts.
+    Json,
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
@@ -43,7 +46,16 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         .map_err(|d| ui.fail(&d))?;
     clock.lap("render");
     let bytes = match args.format {
-        Format::Markdown => weekly.rendered.markdown.into_bytes(),
+        Format::Markdown => {
+            let base = Config::load(&ui.root).map(|c| c.site.base_url).unwrap_or_default();
+            let full = (!base.is_empty()).then(|| format!("{base}reports/{}/index.html", weekly.report.week));
+            render::reports::fit_comment(&weekly.rendered.markdown, full.as_deref()).into_bytes()
+        }
+        Format::Json => {
+            let mut json = serde_json::to_vec_pretty(&weekly.report).unwrap_or_default();
+            json.push(b'\n');
+            json
+        }
         Format::Text => weekly.rendered.text.into_bytes(),
         Format::Html => report::email::inline_css(&weekly.rendered.email_html).map_err(|d| ui.fail(&[d]))?.into_bytes(),
         Format::Eml => weekly.email.message.formatted(),

@@ -97,6 +97,25 @@ pub fn all(
     Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
 }
 
+/// The longest comment GitHub takes (GitLab takes more): `report --format markdown` fits it.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// `markdown` cut at a line to fit [`COMMENT_LIMIT`] characters, saying where the rest is
+/// (`full`: the report's page on the published site, when `[site] base_url` is set).
+pub fn fit_comment(markdown: &str, full: Option<&str>) -> String {
+    if markdown.chars().count() <= COMMENT_LIMIT {
+        return markdown.to_string();
+    }
+    let tail = match full {
+        Some(url) => format!("\n… cut to fit a comment: [the whole report]({url})\n"),
+        None => "\n… cut to fit a comment: the whole report is on the site\n".to_string(),
+    };
+    let room = COMMENT_LIMIT - tail.chars().count();
+    let cut = markdown.char_indices().nth(room).map_or(markdown.len(), |(at, _)| at);
+    let kept = markdown[..cut].rfind('\n').map_or("", |end| &markdown[..=end]);
+    format!("{kept}{tail}")
+}
+
 /// The text forms of one report: markdown, plain text, and the email's HTML (CSS not yet
 /// inlined). `base` prefixes links: the site's absolute URL, or a relative path.
 pub struct Rendered {
