@@ -1,6 +1,8 @@
 //! `statuspress.toml`: optional project configuration; every key has a default.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +21,35 @@ pub struct Config {
     pub report: ReportConfig,
     pub email: EmailConfig,
     pub limits: LimitsConfig,
+    /// The other plans of a portfolio, set by the build for each plan (never read from a file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub neighbours: Option<Arc<Neighbours>>,
+}
+
+/// The other plans of a portfolio as one plan sees them: what its records may reference as
+/// `<plan>/<id>`, and which of their records reference it. Built from the plans' working
+/// trees, so every revision of a plan resolves its cross-plan references against the other
+/// plans as they stand today.
+#[derive(Debug, Clone, Default)]
+pub struct Neighbours {
+    /// Every other plan's records, by plan id and record id.
+    pub plans: BTreeMap<String, BTreeMap<String, Foreign>>,
+    /// For each record of this plan, the other plans' records that reference it:
+    /// (`qa/B-2`, the field, e.g. `blocks`).
+    pub inbound: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// A record of another plan of the portfolio.
+#[derive(Debug, Clone)]
+pub struct Foreign {
+    /// Its kind's name (`blocker`).
+    pub kind: String,
+    pub title: String,
+    /// Its page, from the portfolio's root (`qa/blockers/B-2.html`).
+    pub url: String,
+    /// What it is while not finished (`open`), as a gate waiting on it says; `None` when done.
+    pub unfinished: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -194,6 +225,32 @@ fn at_least_one_second<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<
 }
 
 impl Config {
+    /// The configuration of the plan in `folder` (`plans/qa`) of the portfolio at `root`:
+    /// the portfolio's `statuspress.toml`, with the tables and keys of the plan's own one
+    /// over it.
+    pub fn load_plan(root: &Path, folder: &str) -> Result<Config, Vec<Diagnostic>> {
+        let shared = Config::load(root)?;
+        let own = root.join(folder);
+        let text = match std::fs::read_to_string(own.join(FILE_NAME)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(shared),
+            Err(e) => return Err(vec![Diagnostic::error(format!("cannot read {FILE_NAME}: {e}")).in_file(FILE_NAME)]),
+        };
+        let under = |d: Vec<Diagnostic>| d.into_iter().map(|d| d.under(folder)).collect::<Vec<_>>();
+        Config::parse(&text).map_err(under)?;
+        let mut merged: toml::Table =
+            toml::from_str(&std::fs::read_to_string(root.join(FILE_NAME)).unwrap_or_default()).unwrap_or_default();
+        let overrides: toml::Table = toml::from_str(&text).unwrap_or_default();
+        merge(&mut merged, overrides);
+        let config = Config::parse(&toml::to_string(&merged).unwrap_or_default()).map_err(under)?;
+        let outputs = std::iter::once(&config.site.output).chain(config.site.variant.iter().map(|v| &v.output));
+        let problems: Vec<Diagnostic> = outputs
+            .enumerate()
+            .filter_map(|(n, output)| output_stays_inside(&own, output, &text, n.checked_sub(1)).err())
+            .collect();
+        if problems.is_empty() { Ok(config) } else { Err(under(problems)) }
+    }
+
     /// Reads `statuspress.toml` from `root`, or the defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
@@ -261,6 +318,18 @@ impl Config {
             }
         }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+}
+
+/// `over`'s keys replace `base`'s, table by table.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 

@@ -126,6 +126,12 @@ deliverables = ["Database layer stabilized"]
 /// Creates the example project in `dir`, refusing to overwrite an existing one. The plan
 /// starts in the week of `today`, so the example builds without overdue warnings.
 pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
+    write_files(dir, FILES, today)
+}
+
+/// Writes `files` into `dir` (which must not hold a project yet) with the dates filled in,
+/// then the editor support; returns the paths written.
+fn write_files(dir: &Path, files: &[(&str, &str)], today: Date) -> Result<Vec<String>, Diagnostic> {
     let start = today.add_days(-i64::from(today.0.weekday().num_days_from_monday()));
     let fill = |text: &str| {
         text.replace("{start}", &start.to_string())
@@ -134,7 +140,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
     };
     refuse_existing(dir)?;
     let mut written = Vec::new();
-    for (path, text) in FILES {
+    for (path, text) in files {
         let target = dir.join(path);
         if target.exists() {
             continue;
@@ -149,6 +155,51 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
     }
     written.extend(editor_support(dir)?);
     Ok(written)
+}
+
+/// A portfolio of two plans (`init --portfolio`): a QA plan whose critical blocker holds
+/// back the release gate of a payments migration plan, referenced across plans as `qa/B-2`.
+const PORTFOLIO_FILES: &[(&str, &str)] = &[
+    (
+        "statuspress.toml",
+        "# statuspress configuration of the portfolio; each plan's own statuspress.toml overrides it.\n\
+         [site]\ntitle = \"Delivery portfolio\"\n\n[gates]\ngroups = [\"Release\"]\nrelease_group = \"Release\"\n",
+    ),
+    (".gitignore", "/site/\n/.site.*\n"),
+    (
+        "plans/qa/content/plan.md",
+        "+++\ntitle = \"QA coordination\"\nowner = \"QA lead\"\nstatus = \"active\"\nstart = {start}\nnext_review = {review}\n+++\nTesting of the platform release.\n",
+    ),
+    (
+        "plans/qa/content/blockers/B-2.md",
+        "+++\ntitle = \"Payments sandbox unreachable\"\nseverity = \"critical\"\nstatus = \"open\"\nowner = \"Platform team\"\nblocks = [\"g-regression\"]\n+++\nThe payments sandbox rejects every test connection, so no payment flow can be tested.\n",
+    ),
+    ("plans/qa/content/gates/g-regression.md", "+++\ntitle = \"Regression suite green\"\ngroup = \"Release\"\n+++\n"),
+    (
+        "plans/qa/content/actions/A-1.md",
+        "+++\ntitle = \"Restore sandbox access\"\nowner = \"Platform team\"\ndue = {review}\nrelates_to = [\"B-2\", \"payments/g-migrate\"]\n+++\n",
+    ),
+    (
+        "plans/payments/statuspress.toml",
+        "# Overrides of the portfolio's statuspress.toml for this plan.\n[gates]\ngroups = [\"Migration\", \"Release\"]\nrelease_group = \"Release\"\n",
+    ),
+    (
+        "plans/payments/content/plan.md",
+        "+++\ntitle = \"Payments migration\"\nowner = \"Payments lead\"\nstatus = \"active\"\nstart = {start}\nnext_review = {review}\n+++\nMoving payments to the new provider.\n",
+    ),
+    (
+        "plans/payments/content/gates/g-migrate.md",
+        "+++\ntitle = \"Migration rehearsal passed\"\ngroup = \"Release\"\ndepends_on = [\"qa/B-2\"]\n+++\nWaits on QA: the rehearsal needs the payments sandbox.\n",
+    ),
+    (
+        "plans/payments/content/milestones/cutover.md",
+        "+++\ntitle = \"Cut-over weekend\"\nstart = {review}\nend = {review}\n+++\n",
+    ),
+];
+
+/// Creates a portfolio of two plans in `dir` (see [`PORTFOLIO_FILES`]), with editor support.
+pub fn init_portfolio(dir: &Path, today: Date) -> Result<Vec<String>, Diagnostic> {
+    write_files(dir, PORTFOLIO_FILES, today)
 }
 
 /// Creates the worked example in `dir` (see [`seed`]): its records, configuration, editor
@@ -168,7 +219,8 @@ pub fn init_from_seed(dir: &Path) -> Result<Vec<String>, Diagnostic> {
 }
 
 fn refuse_existing(dir: &Path) -> Result<(), Diagnostic> {
-    if dir.join("content").exists() || dir.join(crate::config::FILE_NAME).exists() {
+    let taken = ["content", crate::load::PLANS_DIR, crate::config::FILE_NAME];
+    if taken.iter().any(|name| dir.join(name).exists()) {
         return Err(Diagnostic::error(format!("{} already holds a statuspress project", dir.display()))
             .help("run `statuspress build` there, or choose an empty folder"));
     }

@@ -219,3 +219,44 @@ mod tests {
 
 #[cfg(test)]
 mod validate_tests;
+
+/// Where a portfolio keeps its plans: `plans/<plan-id>/content/…`.
+pub const PLANS_DIR: &str = "plans";
+
+/// The plans of a portfolio at `root`, by id in natural order (their folders are
+/// `plans/<id>/`); `None` for a project of one plan (`content/` at the root).
+pub fn portfolio_plans(root: &Path) -> Result<Option<Vec<String>>, Diagnostic> {
+    let folder = root.join(PLANS_DIR);
+    if !folder.is_dir() {
+        return Ok(None);
+    }
+    if root.join(CONTENT_DIR).exists() {
+        return Err(Diagnostic::error(format!(
+            "{} holds both `{CONTENT_DIR}/` (one plan) and `{PLANS_DIR}/` (a portfolio of plans)",
+            root.display()
+        ))
+        .help(format!("move `{CONTENT_DIR}/` into `{PLANS_DIR}/<plan-id>/{CONTENT_DIR}/`, or remove `{PLANS_DIR}/`")));
+    }
+    let entries =
+        std::fs::read_dir(&folder).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", folder.display())))?;
+    let mut plans = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !entry.path().join(CONTENT_DIR).is_dir() {
+            continue;
+        }
+        crate::parse::check_id(&name).map_err(|why| {
+            Diagnostic::error(format!("`{PLANS_DIR}/{name}` cannot name a plan: {why}"))
+                .help("a plan's folder name is its id, in its site's URL: letters, digits, `.`, `_` and `-`")
+        })?;
+        plans.push(name);
+    }
+    if plans.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "`{PLANS_DIR}/` holds no plan (`{PLANS_DIR}/<plan-id>/{CONTENT_DIR}/`)"
+        ))
+        .help("run `statuspress init --portfolio` for an example"));
+    }
+    plans.sort_by(|a, b| crate::model::natural_cmp(a, b));
+    Ok(Some(plans))
+}

@@ -61,13 +61,15 @@ impl Document {
         }
     }
 
-    /// The `.toml` files this schema is for, as globs relative to the project root.
+    /// The `.toml` files this schema is for, as globs relative to the project root: of a
+    /// project of one plan, and of each plan of a portfolio (`plans/<plan-id>/`).
     pub fn globs(self) -> Vec<String> {
-        match self {
-            Document::Records(Kind::Plan) => vec!["content/plan.toml".into()],
-            Document::Records(kind) => vec![format!("content/{}/**/*.toml", kind.folder())],
-            Document::Config => vec![FILE_NAME.into()],
-        }
+        let own = match self {
+            Document::Records(Kind::Plan) => "content/plan.toml".to_string(),
+            Document::Records(kind) => format!("content/{}/**/*.toml", kind.folder()),
+            Document::Config => FILE_NAME.into(),
+        };
+        vec![own.clone(), format!("{}/*/{own}", crate::load::PLANS_DIR)]
     }
 
     pub fn schema(self) -> Value {

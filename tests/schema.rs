@@ -254,6 +254,10 @@ fn init_maps_every_folder_to_an_existing_schema() {
         .collect();
     expected.push(("content/plan.toml".into(), "plan".into()));
     expected.push(("statuspress.toml".into(), "statuspress.toml".into()));
+    // The same for each plan of a portfolio.
+    let plans: Vec<(String, String)> =
+        expected.iter().map(|(glob, title)| (format!("plans/*/{glob}"), title.clone())).collect();
+    expected.extend(plans);
     assert_eq!(rules.len(), expected.len(), "{rules:#?}");
     for (glob, title) in &expected {
         let schema = rules.get(glob).unwrap_or_else(|| panic!("no rule for {glob}: {rules:#?}"));

@@ -146,6 +146,9 @@ pub struct BuildOptions<'a> {
 /// Errors in the newest revision (normally the working tree) fail the build; an older
 /// revision with errors is a warning, and its archive page says why it could not be read.
 pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
+    if let Some(plans) = super::plans::load(options.root)? {
+        return build_portfolio(options, plans);
+    }
     let config = Config::load(options.root)?;
     let mut diagnostics = Vec::new();
     let output = match (options.output, options.audience) {
@@ -188,37 +191,8 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             timings: clock.laps,
         });
     }
-    diagnostics.extend(history.warnings.iter().cloned());
-    let snapshots = history::snapshots::load_with(&history, working, &pipeline, options.progress, &mut clock)
-        .map_err(|d| fail(diagnostics.clone(), d))?;
-
-    if snapshots.is_empty() {
-        return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
-    }
-    // Checked against every record's URL: an audience's site may drop a record that became
-    // confidential, and its manifest (written below, from what it shows) says so.
-    if !options.prune
-        && let Err(d) = history::urls::check_kept(&output, &history::urls::permanent(&snapshots))
-    {
-        diagnostics.push(d);
-    }
-    let revisions = snapshots.len();
-    let site_options = render::SiteOptions {
-        as_of: options.as_of,
-        history_note: history.warnings.first().map(|w| w.message.clone()),
-        strict: options.strict,
-        audience: options.audience,
-    };
-    let mut site = render::Site::of(
-        snapshots,
-        &pipeline,
-        &templates,
-        &site_options,
-        &mut diagnostics,
-        options.progress,
-        &mut clock,
-    )
-    .ok_or_else(|| diagnostics.clone())?;
+    let mut site = plan_site(options, &pipeline, &history, working, &templates, &output, &mut diagnostics, &mut clock)?;
+    let revisions = site.snapshots.len();
     let staging = write::Staging::create(&output, |holder| {
         let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
         eprintln!("waiting for another build of {}{pid}…", output.display());
@@ -250,6 +224,102 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     })?;
     clock.lap("write");
     Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
+}
+
+/// A portfolio's site: each plan's site in `<plan-id>/`, exactly as a site of one plan
+/// (with the references across plans resolved), and the portfolio's dashboard at the root;
+/// swapped in as one, only when every plan built.
+fn build_portfolio(options: &BuildOptions<'_>, plans: Vec<super::plans::Plan>) -> Result<Built, Vec<Diagnostic>> {
+    use render::Output as _;
+    let config = Config::load(options.root)?;
+    let output = options.output.map_or_else(|| options.root.join(&config.site.output), Path::to_path_buf);
+    let mut diagnostics = Vec::new();
+    if let Err(d) = write::check_output(options.root, &output) {
+        diagnostics.push(d);
+    }
+    let templates = render::templates::effective(options.root)?;
+    let mut clock = progress::Stopwatch::start();
+    let mut sites = Vec::new();
+    for plan in plans {
+        let mut own = Vec::new();
+        let plan_options = BuildOptions { root: &plan.root, ..*options };
+        let pipeline = history::snapshots::Pipeline::new(&plan.config);
+        let site = history::History::discover(&plan.root, &plan.config, options.as_of, &plan.working)
+            .map_err(|d| vec![d])
+            .and_then(|history| {
+                let output = output.join(&plan.id);
+                plan_site(&plan_options, &pipeline, &history, plan.working, &templates, &output, &mut own, &mut clock)
+            });
+        diagnostics.extend(own.into_iter().map(|d| d.under(&plan.folder)));
+        match site {
+            Ok(site) => sites.push((plan.id, plan.config, site)),
+            Err(problems) => diagnostics.extend(problems.into_iter().map(|d| d.under(&plan.folder))),
+        }
+    }
+    crate::diagnostics::sort(&mut diagnostics);
+    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
+        return Err(diagnostics);
+    }
+    let staging = write::Staging::create(&output, |_| eprintln!("waiting for another build of {}…", output.display()))
+        .map_err(|e| {
+            vec![Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()))]
+        })?;
+    let mut files = 0;
+    for (id, config, site) in &mut sites {
+        let under = write::Under { staging: &staging, folder: id };
+        files += render::render_site(site, config, &templates, &under, options.progress).map_err(|problems| {
+            problems.into_iter().map(|d| d.under(&format!("{}/{id}", crate::load::PLANS_DIR))).collect::<Vec<_>>()
+        })?;
+        let urls = history::urls::manifest(&history::urls::permanent(&site.snapshots));
+        under
+            .write(history::urls::MANIFEST, &urls)
+            .map_err(|e| vec![Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST))])?;
+    }
+    let title = config.site.title.clone().unwrap_or_else(|| "Portfolio".to_string());
+    let plans: Vec<(&str, &render::Site)> = sites.iter().map(|(id, _, site)| (id.as_str(), site)).collect();
+    files += render::portfolio::render_portfolio(&plans, &title, &templates, &staging)?;
+    clock.lap("render");
+    staging.commit().map_err(|e| vec![Diagnostic::error(format!("cannot replace {}: {e}", output.display()))])?;
+    clock.lap("write");
+    let revisions = sites.iter().map(|(_, _, site)| site.snapshots.len()).max().unwrap_or(0);
+    Ok(Built { output, files, revisions, unchanged: None, diagnostics, timings: clock.laps })
+}
+
+/// One plan's site, from its history and working tree (`output` is where it goes, for the
+/// check that no published page disappears). Problems go to `diagnostics`; `Err` holds them
+/// all when the plan cannot be built.
+#[allow(clippy::too_many_arguments)]
+fn plan_site(
+    options: &BuildOptions<'_>,
+    pipeline: &history::snapshots::Pipeline,
+    history: &history::History,
+    working: Vec<load::RawFile>,
+    templates: &[render::templates::Template],
+    output: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    clock: &mut progress::Stopwatch,
+) -> Result<render::Site, Vec<Diagnostic>> {
+    diagnostics.extend(history.warnings.iter().cloned());
+    let snapshots = history::snapshots::load_with(history, working, pipeline, options.progress, clock)
+        .map_err(|d| [diagnostics.clone(), vec![d]].concat())?;
+    if snapshots.is_empty() {
+        return Err([diagnostics.clone(), vec![Diagnostic::error("no revision to build")]].concat());
+    }
+    // Checked against every record's URL: an audience's site may drop a record that became
+    // confidential, and its manifest (written from what it shows) says so.
+    if !options.prune
+        && let Err(d) = history::urls::check_kept(output, &history::urls::permanent(&snapshots))
+    {
+        diagnostics.push(d);
+    }
+    let site_options = render::SiteOptions {
+        as_of: options.as_of,
+        history_note: history.warnings.first().map(|w| w.message.clone()),
+        strict: options.strict,
+        audience: options.audience,
+    };
+    render::Site::of(snapshots, pipeline, templates, &site_options, diagnostics, options.progress, clock)
+        .ok_or_else(|| diagnostics.clone())
 }
 
 /// Everything the site depends on, hashed: a build with the fingerprint of the site in the

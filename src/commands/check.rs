@@ -28,21 +28,52 @@ pub struct Args {
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.as_of.as_deref())?;
+    if let Some(plans) = super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
+        return check_portfolio(plans, args, ui, as_of);
+    }
     let checked = check(&ui.root, as_of, !args.no_history);
     if ui.diagnostics(&checked.diagnostics, args.strict) {
         return Err(Failed);
     }
     if let Some(status) = &checked.status {
-        ui.info(&format!(
-            "ok: {} records, readiness {}, health {} (as of {})",
-            status.items.values().map(Vec::len).sum::<usize>() + 1,
-            status.readiness.verdict,
-            status.health.computed,
-            status.as_of
-        ));
+        ui.info(&format!("ok: {}", summary(status)));
     }
     ui.timings(&checked.timings);
     Ok(())
+}
+
+/// Checks every plan of a portfolio, with the references across plans; problems are named
+/// from the portfolio's root.
+fn check_portfolio(plans: Vec<super::plans::Plan>, args: &Args, ui: &Ui, as_of: Date) -> Result<(), Failed> {
+    let mut diagnostics = Vec::new();
+    let mut lines = Vec::new();
+    for plan in plans {
+        let clock = progress::Stopwatch::start();
+        let checked = check_plan(&plan.root, plan.config, plan.working, as_of, !args.no_history, clock);
+        diagnostics.extend(checked.diagnostics.into_iter().map(|d| d.under(&plan.folder)));
+        if let Some(status) = checked.status {
+            lines.push(format!("{}: {}", plan.id, summary(&status)));
+        }
+    }
+    diagnostics::sort(&mut diagnostics);
+    if ui.diagnostics(&diagnostics, args.strict) {
+        return Err(Failed);
+    }
+    for line in lines {
+        ui.info(&format!("ok: {line}"));
+    }
+    Ok(())
+}
+
+/// `12 records, readiness NO-GO, health red (as of 2025-08-12)`.
+fn summary(status: &Status) -> String {
+    format!(
+        "{} records, readiness {}, health {} (as of {})",
+        status.items.values().map(Vec::len).sum::<usize>() + 1,
+        status.readiness.verdict,
+        status.health.computed,
+        status.as_of
+    )
 }
 
 /// The result of checking a project: its status (when the records allow one) and problems.
@@ -71,6 +102,18 @@ pub fn check(root: &Path, as_of: Date, history: bool) -> Checked {
         Err(d) => return Checked { config, status: None, diagnostics: vec![d], timings: clock.laps },
     };
     clock.lap("read");
+    check_plan(root, config, working, as_of, history, clock)
+}
+
+/// [`check`] of one plan whose configuration and working tree were read (timed on `clock`).
+fn check_plan(
+    root: &Path,
+    config: Config,
+    working: Vec<RawFile>,
+    as_of: Date,
+    history: bool,
+    mut clock: progress::Stopwatch,
+) -> Checked {
     let for_history = history.then(|| working.clone());
     let pipeline = Pipeline::new(&config);
     let files = pipeline.read_working(working);

@@ -10,8 +10,12 @@ pub struct Args {
     dir: Option<PathBuf>,
     /// Write the full worked example instead (the QA coordination plan), with five weekly
     /// revisions replayed into a new git repository (tags week-1 … week-5). Needs git.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "portfolio")]
     from_seed: bool,
+    /// Write a portfolio of two plans instead (`plans/qa/`, `plans/payments/`), where a QA
+    /// blocker holds back the payments plan's release gate across plans.
+    #[arg(long)]
+    portfolio: bool,
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
@@ -28,7 +32,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         return Ok(());
     }
     let today = ui.as_of(None)?;
-    let written = crate::init::init(&dir, today).map_err(|d| ui.fail(&[d]))?;
+    let make = if args.portfolio { crate::init::init_portfolio } else { crate::init::init };
+    let written = make(&dir, today).map_err(|d| ui.fail(&[d]))?;
     for path in &written {
         ui.info(&format!("  created {path}"));
     }

@@ -3,6 +3,7 @@
 //! The result, [`Status`], is the whole model: it is what templates render and what
 //! `status.json` publishes, so every field is always present (null when unknown).
 
+pub mod portfolio;
 pub mod redact;
 
 use std::collections::{BTreeMap, HashMap};
@@ -392,13 +393,20 @@ pub fn derive(
             }
         }
     }
-    let waits = dependency_waits(records);
+    let waits = dependency_waits(records, config);
     let owned =
         |ids: Option<&Vec<&str>>| ids.map_or_else(Vec::new, |ids| ids.iter().map(|id| id.to_string()).collect());
     let mut items = Items::new();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
         let mut item = item(record, config, as_of, plan_start);
         item.derived.referenced_by = owned(backlinks.get(&Caseless(&record.id)));
+        // Records of other plans of a portfolio that reference this one.
+        let inbound = config.neighbours.as_deref().and_then(|n| n.inbound.get(&record.id));
+        for (id, _) in inbound.into_iter().flatten() {
+            if !item.derived.referenced_by.contains(id) {
+                item.derived.referenced_by.push(id.clone());
+            }
+        }
         if record.kind == Kind::Gate {
             item.derived.blocked_by = owned(blocking.get(&Caseless(&record.id)));
             for wait in waits.get(&Caseless(&record.id)).into_iter().flatten() {
@@ -598,23 +606,41 @@ struct Wait {
 /// an action done or cancelled, a milestone done, a risk accepted or closed, a decision no
 /// longer proposed, a metric meeting its target. Plans, sections, assessments and
 /// audiences have nothing to finish and never hold a gate back.
-fn dependency_waits<'a>(records: &'a Records) -> HashMap<Caseless<'a>, Vec<Wait>> {
+/// In a portfolio, a gate also waits on what it depends on in another plan (`qa/B-2`), and
+/// on the other plans' unresolved blockers that say they block it.
+fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Caseless<'a>, Vec<Wait>> {
     let by_id: HashMap<Caseless, &Record> = records.all.iter().map(|r| (Caseless(&r.id), r.as_ref())).collect();
+    let neighbours = config.neighbours.as_deref();
+    let foreign = |id: &str| {
+        let (plan, own) = id.split_once('/')?;
+        let found = neighbours?.plans.get(plan)?.get(own)?;
+        let state = found.unfinished.as_ref()?;
+        Some(Wait { id: id.to_string(), why: format!("{} {id} “{}” is {state}", found.kind, found.title) })
+    };
     let mut waits: HashMap<Caseless, Vec<Wait>> = HashMap::new();
     for gate in records.of_kind(Kind::Gate) {
         let KindData::Gate(g) = &gate.data else { continue };
-        for dep in g.depends_on.iter().filter_map(|id| by_id.get(&Caseless(id))) {
-            if let Some(state) = unfinished(dep) {
-                let why = format!("{} {} “{}” is {state}", dep.kind.name(), dep.id, dep.title());
-                waits.entry(Caseless(&gate.id)).or_default().push(Wait { id: dep.id.clone(), why });
+        let mut list = Vec::new();
+        for id in &g.depends_on {
+            match by_id.get(&Caseless(id)) {
+                Some(dep) => list.extend(unfinished(dep).map(|state| Wait {
+                    id: dep.id.clone(),
+                    why: format!("{} {} “{}” is {state}", dep.kind.name(), dep.id, dep.title()),
+                })),
+                None => list.extend(foreign(id)),
             }
+        }
+        let blockers = neighbours.and_then(|n| n.inbound.get(&gate.id)).into_iter().flatten();
+        list.extend(blockers.filter(|(_, field)| field == "blocks").filter_map(|(id, _)| foreign(id)));
+        if !list.is_empty() {
+            waits.entry(Caseless(&gate.id)).or_default().extend(list);
         }
     }
     waits
 }
 
 /// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
-fn unfinished(record: &Record) -> Option<String> {
+pub fn unfinished(record: &Record) -> Option<String> {
     match &record.data {
         KindData::Blocker(b) if b.status.is_unresolved() => Some(b.status.to_string()),
         KindData::Gate(g) if !g.status.is_cleared() => Some(g.status.to_string()),

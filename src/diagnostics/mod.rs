@@ -107,6 +107,19 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem with its paths taken as relative to `folder` (one plan of a
+    /// portfolio, `plans/qa`), so it names the file from the project root.
+    pub fn under(mut self, folder: &str) -> Self {
+        let prefix = |path: &mut String| *path = format!("{folder}/{path}");
+        if let Some(location) = self.location.as_deref_mut() {
+            prefix(&mut location.path);
+        }
+        if let Some(path) = self.path.as_mut() {
+            prefix(path);
+        }
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

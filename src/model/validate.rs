@@ -15,7 +15,7 @@ pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Ve
     let records = unique_ids(records, diagnostics);
     let ids: HashMap<Caseless, &Record> = records.iter().map(|r| (Caseless(&r.id), r.as_ref())).collect();
     for record in &records {
-        references(record, &ids, diagnostics);
+        references(record, &ids, config, diagnostics);
         values(record, config, diagnostics);
     }
     cycles(&records, diagnostics);
@@ -101,8 +101,14 @@ fn plan_count(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn references(record: &Record, ids: &HashMap<Caseless, &Record>, diagnostics: &mut Vec<Diagnostic>) {
+fn references(record: &Record, ids: &HashMap<Caseless, &Record>, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
     for (field, index, target) in record.references() {
+        if let Some((plan, id)) = target.split_once('/') {
+            if let Err(d) = cross_plan(field, plan, id, config) {
+                diagnostics.push(d.at(record.origin.locate_item(field, index)));
+            }
+            continue;
+        }
         match ids.get(&Caseless(target)) {
             None => {
                 // Suggest records of the kind the field expects, never the record itself.
@@ -134,6 +140,44 @@ fn references(record: &Record, ids: &HashMap<Caseless, &Record>, diagnostics: &m
                 }
             }
         }
+    }
+}
+
+/// Checks a reference to another plan's record (`plan/id`) against the portfolio; the caller
+/// adds where it is.
+fn cross_plan(field: &str, plan: &str, id: &str, config: &Config) -> Result<(), Diagnostic> {
+    let Some(neighbours) = config.neighbours.as_deref() else {
+        return Err(Diagnostic::error(format!(
+            "`{field}` names `{plan}/{id}`, a record of another plan, but this project holds one plan"
+        ))
+        .help("references across plans work in a portfolio (`plans/<plan>/content/`, see docs/records.md); here, use an id without `/`"));
+    };
+    let Some(records) = neighbours.plans.get(plan) else {
+        let plans: Vec<&str> = neighbours.plans.keys().map(String::as_str).collect();
+        return Err(Diagnostic::error(format!(
+            "`{field}` names `{plan}/{id}`, but the portfolio has no plan `{plan}`"
+        ))
+        .with_help(did_you_mean(plan, plans.iter().copied()).map(|s| format!("did you mean `{s}/{id}`?")))
+        .note(format!("other plans: {}", plans.join(", "))));
+    };
+    let wanted = expected_kind(field).map(Kind::name);
+    let Some(found) =
+        records.get(id).or_else(|| records.iter().find(|(k, _)| k.eq_ignore_ascii_case(id)).map(|(_, f)| f))
+    else {
+        let candidates = records.iter().filter(|(_, f)| wanted.is_none_or(|k| k == f.kind)).map(|(k, _)| k.as_str());
+        return Err(Diagnostic::error(format!(
+            "`{field}` names `{plan}/{id}`, but plan `{plan}` has no record `{id}`"
+        ))
+        .help(did_you_mean(id, candidates).map_or_else(
+            || format!("use the id of a record of plan `{plan}`, or remove the reference"),
+            |s| format!("did you mean `{plan}/{s}`?"),
+        )));
+    };
+    match wanted {
+        Some(kind) if kind != found.kind => {
+            Err(Diagnostic::error(format!("`{field}` must name a {kind}, but `{plan}/{id}` is a {}", found.kind)))
+        }
+        _ => Ok(()),
     }
 }
 

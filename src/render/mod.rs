@@ -7,6 +7,7 @@ pub mod charts;
 pub mod context;
 pub mod ics;
 pub mod markdown;
+pub mod portfolio;
 pub mod reports;
 pub mod templates;
 
@@ -249,7 +250,7 @@ impl Renderer {
         let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);
         let newest_first: Vec<&RevisionEntry> = site.timeline.revisions.iter().rev().collect();
         let globals = tera.global_context();
-        globals.insert_value("index", index(&status_value));
+        globals.insert_value("index", index(&status_value, status, config));
         globals.insert_value("status", status_value);
         let audience = site.audience.as_ref().map(Item::title);
         globals.insert("site", &SiteInfo { title: &title, base_url: &config.site.base_url, audience });
@@ -527,10 +528,12 @@ fn kinds() -> Vec<KindInfo> {
     Kind::ALL.iter().filter(|k| !matches!(k, Kind::Plan | Kind::Section)).map(|k| kind_info(*k)).collect()
 }
 
-/// Every item by id (including the plan), so templates can follow references cheaply.
-fn index(status: &Value) -> Value {
+/// Every item by id (including the plan), so templates can follow references cheaply; in a
+/// portfolio, also the other plans' records this plan's items name or are named by
+/// (`qa/B-2`), linking into their plan's site beside this one.
+fn index(status_value: &Value, status: &Status, config: &Config) -> Value {
     let mut index: BTreeMap<String, Value> = BTreeMap::new();
-    let items = status.get_from_path("items").and_then(Value::as_map);
+    let items = status_value.get_from_path("items").and_then(Value::as_map);
     for list in items.into_iter().flat_map(|m| m.values()) {
         for item in list.as_array().unwrap_or(&[]) {
             if let Some(id) = item.get_from_path("id").and_then(Value::as_str) {
@@ -538,8 +541,27 @@ fn index(status: &Value) -> Value {
             }
         }
     }
-    if let Some(plan) = status.get_from_path("plan") {
+    if let Some(plan) = status_value.get_from_path("plan") {
         index.insert(plan.get_from_path("id").and_then(Value::as_str).unwrap_or("plan").to_string(), plan.clone());
+    }
+    if let Some(neighbours) = config.neighbours.as_deref() {
+        for item in status.items.values().flatten() {
+            let named = item.record.references().map(|(_, _, id)| id);
+            let derived = item.derived.blocked_by.iter().chain(&item.derived.referenced_by).map(String::as_str);
+            for id in named.chain(derived) {
+                let Some((plan, own)) = id.split_once('/') else { continue };
+                let Some(found) = neighbours.plans.get(plan).and_then(|records| records.get(own)) else { continue };
+                #[derive(Serialize)]
+                struct Entry<'a> {
+                    id: &'a str,
+                    kind: &'a str,
+                    title: &'a str,
+                    url: String,
+                }
+                let entry = Entry { id, kind: &found.kind, title: &found.title, url: format!("../{}", found.url) };
+                index.insert(id.to_string(), Value::from_serializable(&entry));
+            }
+        }
     }
     Value::from(index)
 }

@@ -11,6 +11,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("components.html", include_str!("../../templates/components.html")),
     ("charts.html", include_str!("../../templates/charts.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("portfolio.html", include_str!("../../templates/portfolio.html")),
     ("plan.html", include_str!("../../templates/plan.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("item.html", include_str!("../../templates/item.html")),

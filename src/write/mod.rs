@@ -286,6 +286,18 @@ impl Output for Staging {
     }
 }
 
+/// One folder of a staged build: a plan's site inside a portfolio's (`qa/…`).
+pub struct Under<'a> {
+    pub staging: &'a Staging,
+    pub folder: &'a str,
+}
+
+impl Output for Under<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.staging.write(&format!("{}/{rel}", self.folder), bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,186 @@
+//! A portfolio's own pages: the dashboard of every plan (`index.html`) and its
+//! `status.json`. Each plan's site sits beside them in `<plan-id>/`, exactly as a site of one
+//! plan.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::templates::{self, Template};
+use super::{Output, Site, verdict_icon, write_error};
+use crate::derive::Item;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Kind, KindData};
+use crate::values::{Date, Severity};
+
+/// How far ahead the dashboard lists gates that are due.
+const DUE_SOON_DAYS: i64 = 14;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    title: &'a str,
+    readiness: &'a str,
+    go: bool,
+    health: String,
+    critical_open: usize,
+    gates_cleared: usize,
+    gates: usize,
+    next_milestone: Option<Line<'a>>,
+    last_change: Option<Change<'a>>,
+    review_overdue_days: Option<i64>,
+}
+
+/// A record of one plan, as a line of a cross-plan list.
+#[derive(Serialize)]
+struct Line<'a> {
+    plan: &'a str,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct Change<'a> {
+    revision: &'a str,
+    date: Date,
+    summary: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Portfolio<'a> {
+    title: &'a str,
+    as_of: Option<Date>,
+    rows: Vec<Row<'a>>,
+    critical_blockers: Vec<Line<'a>>,
+    gates_due: Vec<Line<'a>>,
+    overdue_actions: Vec<Line<'a>>,
+}
+
+/// `status.json` of a portfolio: each plan's headline; its own `status.json` has the rest.
+#[derive(Serialize)]
+struct PortfolioStatus<'a> {
+    schema_version: u32,
+    as_of: Option<Date>,
+    plans: Vec<PlanStatus<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlanStatus<'a> {
+    id: &'a str,
+    title: &'a str,
+    readiness: &'a crate::derive::Readiness,
+    health: &'a crate::derive::HealthStatus,
+    counts: &'a crate::derive::Counts,
+    status_json: String,
+}
+
+fn line<'a>(plan: &'a str, item: &'a Item, note: String) -> Line<'a> {
+    Line { plan, id: item.id(), title: item.title(), url: format!("{plan}/{}", item.url()), note }
+}
+
+/// Writes the portfolio's dashboard, status and style sheet; returns how many files.
+pub fn render_portfolio(
+    plans: &[(&str, &Site)],
+    title: &str,
+    templates: &[Template],
+    output: &dyn Output,
+) -> Result<usize, Vec<Diagnostic>> {
+    let tera = templates::engine(templates)?;
+    let as_of = plans.first().map(|(_, site)| site.current.as_of);
+    let mut portfolio = Portfolio {
+        title,
+        as_of,
+        rows: Vec::new(),
+        critical_blockers: Vec::new(),
+        gates_due: Vec::new(),
+        overdue_actions: Vec::new(),
+    };
+    for (id, site) in plans {
+        let status = &site.current;
+        let next =
+            status.next_milestones.first().and_then(|m| status.items[Kind::Milestone].iter().find(|i| i.id() == m));
+        let last = site.timeline.revisions.last().map(|e| Change {
+            revision: &e.revision.id,
+            date: e.revision.date,
+            summary: &e.summary,
+            url: format!(
+                "{id}/revisions/{}/{}",
+                e.revision.slug,
+                if e.diff.is_some() { "changes.html" } else { "index.html" }
+            ),
+        });
+        portfolio.rows.push(Row {
+            id,
+            title: status.plan.title(),
+            readiness: status.readiness.verdict.as_str(),
+            go: status.readiness.go,
+            health: status.health.computed.to_string(),
+            critical_open: status.counts.blockers_critical_unresolved,
+            gates_cleared: status.counts.gates_cleared,
+            gates: status.counts.gates,
+            next_milestone: next.map(|m| line(id, m, m.derived.when.clone().unwrap_or_default())),
+            last_change: last,
+            review_overdue_days: status.review_overdue_days,
+        });
+        for item in &status.items[Kind::Blocker] {
+            if let KindData::Blocker(b) = &item.record.data
+                && b.severity == Severity::Critical
+                && b.status.is_unresolved()
+            {
+                portfolio.critical_blockers.push(line(id, item, b.status.to_string()));
+            }
+        }
+        for item in &status.items[Kind::Gate] {
+            if let KindData::Gate(g) = &item.record.data
+                && !g.status.is_cleared()
+                && let Some(target) = g.target.filter(|t| status.as_of.days_until(*t) <= DUE_SOON_DAYS)
+            {
+                portfolio.gates_due.push(line(id, item, format!("{} by {target}", g.status)));
+            }
+        }
+        for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
+            let days = item.derived.days_overdue.unwrap_or_default();
+            portfolio.overdue_actions.push(line(id, item, format!("{days} days overdue")));
+        }
+    }
+    // The plans that are not ready first, then by id.
+    portfolio.rows.sort_by(|a, b| a.go.cmp(&b.go).then_with(|| a.id.cmp(b.id)));
+    let mut context = Context::new();
+    context.insert("portfolio", &portfolio);
+    context.insert("favicon", verdict_icon(portfolio.rows.iter().all(|r| r.go)));
+    let page = tera
+        .render("portfolio.html", &context)
+        .map_err(|e| vec![templates::template_error(&e, templates, Some("index.html"))])?;
+    let status = PortfolioStatus {
+        schema_version: 1,
+        as_of,
+        plans: plans
+            .iter()
+            .map(|(id, site)| PlanStatus {
+                id,
+                title: site.current.plan.title(),
+                readiness: &site.current.readiness,
+                health: &site.current.health,
+                counts: &site.current.counts,
+                status_json: format!("{id}/status.json"),
+            })
+            .collect(),
+    };
+    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("index.html".into(), page.into_bytes()),
+        ("status.json".into(), crate::derive::to_json(&status, true)),
+        ("assets/style.css".into(), css.as_bytes().to_vec()),
+        (format!("assets/favicon-{}.svg", verdict_icon(true)), super::favicon(true).into_bytes()),
+        (format!("assets/favicon-{}.svg", verdict_icon(false)), super::favicon(false).into_bytes()),
+    ];
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if let Err(e) = output.write(path, bytes) {
+            problems.push(write_error(path, &e));
+        }
+    }
+    if problems.is_empty() { Ok(files.len()) } else { Err(problems) }
+}

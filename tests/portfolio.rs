@@ -1,0 +1,128 @@
+//! Portfolios: several plans in one repository (`plans/<plan-id>/content/`), references across
+//! plans (`qa/B-2`) checked, shown on both sides and counted in readiness, one site with a
+//! dashboard of every plan, and revisions (tags) shared by all plans.
+
+mod common;
+
+use common::{Project, statuspress};
+
+/// `statuspress init --portfolio` in a fresh folder, as a user runs it.
+fn portfolio() -> Project {
+    let project = Project::new(&[]);
+    let out = statuspress()
+        .args(["init", "--portfolio"])
+        .arg(project.path())
+        .env("SOURCE_DATE_EPOCH", "1755000000")
+        .output()
+        .expect("run init");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    project
+}
+
+const AS_OF: &str = "2025-08-13";
+
+#[test]
+fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
+    let project = portfolio();
+    project
+        .run(&["check", "--as-of", AS_OF])
+        .assert_ok()
+        .assert_stderr("ok: payments: 3 records, readiness NO-GO")
+        .assert_stderr("ok: qa: 4 records, readiness NO-GO");
+    project.run(&["build", "--as-of", AS_OF]).assert_ok();
+    let dashboard = project.read("site/index.html");
+    for needed in ["Payments migration", "QA coordination", "href=\"qa/index.html\"", "href=\"payments/index.html\""] {
+        assert!(dashboard.contains(needed), "{needed}:\n{dashboard}");
+    }
+    assert_eq!(dashboard.matches("<span class=\"verdict nogo\">NO-GO</span>").count(), 2, "{dashboard}");
+    assert!(dashboard.contains("<a href=\"qa/blockers/B-2.html\">B-2</a> Payments sandbox unreachable"));
+    // Each plan's site, whole, in its folder; the portfolio's status lists both.
+    for plan in ["qa", "payments"] {
+        for page in ["index.html", "plan.html", "status.json", "feed.xml", "revisions/index.html"] {
+            assert!(project.path().join("site").join(plan).join(page).is_file(), "{plan}/{page}");
+        }
+    }
+    let status: serde_json::Value = serde_json::from_str(&project.read("site/status.json")).unwrap();
+    let ids: Vec<&str> = status["plans"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["payments", "qa"]);
+}
+
+#[test]
+fn a_reference_across_plans_shows_on_both_sides_and_holds_the_gate_back() {
+    let project = portfolio();
+    project.run(&["build", "--as-of", AS_OF]).assert_ok();
+    let gate = project.read("site/payments/gates/g-migrate.html");
+    assert!(gate.contains("<a href=\"../../qa/blockers/B-2.html\" title=\"Payments sandbox unreachable\">qa/B-2</a>"));
+    let blocker = project.read("site/qa/blockers/B-2.html");
+    assert!(blocker.contains("<a href=\"../../payments/gates/g-migrate.html\" title=\"Migration rehearsal passed\">payments/g-migrate</a>"), "{blocker}");
+    let status: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
+    let reasons = status["readiness"]["reasons"].to_string();
+    assert!(reasons.contains("waiting on blocker qa/B-2 “Payments sandbox unreachable” is open"), "{reasons}");
+
+    // Resolving the QA blocker clears the payments gate's wait.
+    let text = project.read("plans/qa/content/blockers/B-2.md").replace("status = \"open\"", "status = \"resolved\"");
+    project.write("plans/qa/content/blockers/B-2.md", &text);
+    project.run(&["build", "--as-of", AS_OF]).assert_ok();
+    let status: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
+    assert!(!status["readiness"]["reasons"].to_string().contains("qa/B-2"), "{status:#}");
+}
+
+#[test]
+fn check_locates_a_bad_reference_across_plans() {
+    let project = portfolio();
+    let gate = "plans/payments/content/gates/g-migrate.md";
+    let text = project.read(gate);
+    project.write(gate, &text.replace("qa/B-2", "qa/B-20"));
+    project
+        .run(&["check", "--as-of", AS_OF])
+        .assert_fails()
+        .assert_stderr("`depends_on` names `qa/B-20`, but plan `qa` has no record `B-20`")
+        .assert_stderr("--> plans/payments/content/gates/g-migrate.md:4:15")
+        .assert_stderr("did you mean `qa/B-2`?");
+    project.write(gate, &text.replace("qa/B-2", "qaa/B-2"));
+    project
+        .run(&["build", "--as-of", AS_OF])
+        .assert_fails()
+        .assert_stderr("but the portfolio has no plan `qaa`")
+        .assert_stderr("did you mean `qa/B-2`?");
+    assert!(!project.path().join("site").exists(), "a failed build writes nothing");
+}
+
+#[test]
+fn a_single_plan_cannot_reference_another_plan() {
+    let project =
+        Project::base_with(&[("content/actions/a-1.md", "+++\ntitle = \"A\"\nrelates_to = [\"qa/B-2\"]\n+++\n")]);
+    project
+        .run(&["check"])
+        .assert_fails()
+        .assert_stderr("`relates_to` names `qa/B-2`, a record of another plan, but this project holds one plan")
+        .assert_stderr("content/actions/a-1.md:3:15");
+}
+
+#[test]
+fn a_plan_config_overrides_the_portfolio_one_and_tags_are_shared() {
+    let project = portfolio();
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.run(&["build", "--as-of", AS_OF]).assert_ok();
+    let payments: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
+    let qa: serde_json::Value = serde_json::from_str(&project.read("site/qa/status.json")).unwrap();
+    let groups = |s: &serde_json::Value| {
+        s["gate_groups"].as_array().unwrap().iter().map(|g| g["name"].to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(groups(&payments), ["\"Migration\"", "\"Release\""]);
+    assert_eq!(groups(&qa), ["\"Release\""]);
+    for plan in ["qa", "payments"] {
+        assert!(project.path().join(format!("site/{plan}/revisions/w1/index.html")).is_file(), "{plan}");
+    }
+}
+
+#[test]
+fn content_and_plans_together_are_refused() {
+    let project = portfolio();
+    project.write("content/plan.md", "+++\ntitle = \"Stray\"\n+++\n");
+    project
+        .run(&["build"])
+        .assert_fails()
+        .assert_stderr("holds both `content/` (one plan) and `plans/` (a portfolio of plans)");
+}
