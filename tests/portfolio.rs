@@ -126,3 +126,75 @@ fn content_and_plans_together_are_refused() {
         .assert_fails()
         .assert_stderr("holds both `content/` (one plan) and `plans/` (a portfolio of plans)");
 }
+
+/// The portfolio with audiences of its own and two weeks of history: in week 2 the QA plan
+/// becomes GO (its blocker resolved, its gate passed) and gets a confidential blocker.
+fn two_weeks_of_portfolio() -> Project {
+    let project = portfolio();
+    let config = project.read("statuspress.toml");
+    let email = "[email]\nfrom = \"PMO <pmo@example.com>\"\n\n[email.smtp]\nhost = \"localhost\"\nport = 2525\n";
+    project.write("statuspress.toml", &format!("{config}\n{email}"));
+    project.write(
+        "audiences/sponsors.md",
+        "+++\ntitle = \"Sponsors\"\nrecipients = [\"sponsor@example.com\"]\nexternal = true\n+++\n",
+    );
+    project
+        .write("audiences/office.md", "+++\ntitle = \"Programme office\"\nrecipients = [\"pmo@example.com\"]\n+++\n");
+    // The payments plan stays as it is: reviewed on time, nothing changes in week 2.
+    let plan = project.read("plans/payments/content/plan.md");
+    let review = plan.lines().find(|l| l.starts_with("next_review")).unwrap().to_string();
+    project.write("plans/payments/content/plan.md", &plan.replace(&review, "next_review = 2025-12-31"));
+    project.write(
+        "plans/payments/content/milestones/cutover.md",
+        "+++\ntitle = \"Cut-over weekend\"\nend = 2025-12-20\n+++\n",
+    );
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    let blocker =
+        project.read("plans/qa/content/blockers/B-2.md").replace("status = \"open\"", "status = \"resolved\"");
+    project.write("plans/qa/content/blockers/B-2.md", &blocker);
+    let gate = project.read("plans/qa/content/gates/g-regression.md").replace("+++\n\n", "+++\n");
+    project.write(
+        "plans/qa/content/gates/g-regression.md",
+        &gate.replace("group = \"Release\"", "group = \"Release\"\nstatus = \"passed\""),
+    );
+    project.write(
+        "plans/qa/content/blockers/conf-merger.md",
+        "+++\ntitle = \"Secret merger blocker\"\nseverity = \"high\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+    );
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    project
+}
+
+#[test]
+fn the_digest_leads_with_the_plans_that_moved_and_keeps_secrets_from_outsiders() {
+    let project = two_weeks_of_portfolio();
+    let week = ["--as-of", "2025-08-20", "--week", "2025-W34"];
+    let internal = project.run(&[&["report"][..], &week[..]].concat());
+    internal.assert_ok();
+    let digest = &internal.stdout;
+    let qa = digest.find("## QA coordination: GO").unwrap_or_else(|| panic!("{digest}"));
+    let payments = digest.find("## Payments migration: NO-GO").unwrap_or_else(|| panic!("{digest}"));
+    assert!(qa < payments, "the plan whose readiness moved comes first:\n{digest}");
+    assert!(digest.contains("**Readiness NO-GO → GO.**") && digest.contains("Secret merger blocker"), "{digest}");
+
+    let external = project.run(&[&["report", "--audience", "sponsors", "--format", "eml"][..], &week[..]].concat());
+    external.assert_ok();
+    assert!(external.stdout.contains("To: sponsor@example.com"), "{}", external.stdout);
+    assert!(external.stdout.contains("Subject: [Delivery portfolio] Week 2025-W34: 2 plans, 1 NO-GO"));
+    assert!(!external.stdout.contains("Secret merger") && !external.stdout.contains("conf-merger"));
+
+    let sent = project.run(&[&["send", "--dry-run"][..], &week[..]].concat());
+    sent.assert_ok()
+        .assert_stderr("skipped 2025-W34 for sponsor@example.com (sponsors): dry run: would send “[Delivery portfolio] Week 2025-W34: 2 plans, 1 NO-GO”")
+        .assert_stderr("skipped 2025-W34 for pmo@example.com (office): dry run");
+
+    // One plan's own report, on request.
+    let qa_report = project.run(&[&["report", "--plan", "qa"][..], &week[..]].concat());
+    qa_report.assert_ok();
+    assert!(qa_report.stdout.starts_with("# QA coordination — week 2025-W34"), "{}", qa_report.stdout);
+    project
+        .run(&[&["report", "--plan", "q"][..], &week[..]].concat())
+        .assert_fails()
+        .assert_stderr("did you mean `qa`?");
+}

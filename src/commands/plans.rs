@@ -55,3 +55,54 @@ pub fn load(root: &Path) -> Result<Option<Vec<Plan>>, Vec<Diagnostic>> {
     }
     Ok(Some(plans))
 }
+
+/// Where a portfolio keeps the audiences of its weekly digest: `audiences/` beside `plans/`.
+pub const AUDIENCES_DIR: &str = "audiences";
+
+/// The portfolio's own audiences (records in `audiences/` at its root), who get one digest of
+/// every plan a week; the plans' audiences get their plan's report.
+pub fn audiences(root: &Path) -> Result<Vec<crate::derive::Item>, Vec<Diagnostic>> {
+    let folder = root.join(AUDIENCES_DIR);
+    let Ok(entries) = std::fs::read_dir(&folder) else { return Ok(Vec::new()) };
+    let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort_by(|a, b| crate::model::natural_cmp(a, b));
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let content_path = format!("{AUDIENCES_DIR}/{name}");
+        if !load::is_record_path(&content_path) {
+            continue;
+        }
+        let bytes = std::fs::read(folder.join(&name)).map_err(|e| {
+            vec![Diagnostic::error(format!("cannot read {content_path}: {e}")).in_file(content_path.clone())]
+        })?;
+        let parsed = load::parse_raw(RawFile { content_path, bytes });
+        // Parsing names files under `content/`; these sit at the portfolio's root.
+        let at_root = |path: &str| path.strip_prefix("content/").unwrap_or(path).to_string();
+        problems.extend(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).map(|d| d.map_paths(at_root)));
+        for record in parsed.records {
+            if record.kind != crate::model::Kind::Audience {
+                problems.push(
+                    Diagnostic::error(format!("`{AUDIENCES_DIR}/` holds audiences only, not a {}", record.kind.name()))
+                        .in_file(format!("{AUDIENCES_DIR}/{}", record.id)),
+                );
+                continue;
+            }
+            items.push(crate::derive::Item { record, derived: Default::default() });
+        }
+    }
+    if problems.is_empty() { Ok(items) } else { Err(problems) }
+}
+
+/// The plan `id` of `plans`, for `--plan`.
+pub fn pick(plans: Vec<Plan>, id: &str) -> Result<Plan, Diagnostic> {
+    let ids: Vec<String> = plans.iter().map(|p| p.id.clone()).collect();
+    plans.into_iter().find(|p| p.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+        Diagnostic::error(format!("the portfolio has no plan `{id}`"))
+            .with_help(
+                crate::diagnostics::did_you_mean(id, ids.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?")),
+            )
+            .note(format!("plans: {}", ids.join(", ")))
+    })
+}

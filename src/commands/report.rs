@@ -16,9 +16,13 @@ use crate::{history, load, progress, render, report};
 pub struct Args {
     #[command(flatten)]
     when: WeekArgs,
-    /// An audience id (default: the full internal report).
+    /// An audience id (default: the full internal report). In a portfolio, an audience of
+    /// its own `audiences/` (the digest), or of the plan given with `--plan`.
     #[arg(long)]
     audience: Option<String>,
+    /// In a portfolio: this plan's report instead of the digest of every plan.
+    #[arg(long)]
+    plan: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
     /// Write to this file instead of standard output.
@@ -42,23 +46,58 @@ enum Format {
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.when.as_of.as_deref())?;
     let mut clock = progress::Stopwatch::start();
-    let weekly = weekly_report(&ui.root, args.when.week.as_deref(), args.audience.as_deref(), as_of, &mut clock)
-        .map_err(|d| ui.fail(&d))?;
+    let week = args.when.week.as_deref();
+    let audience = args.audience.as_deref().map_or(Audience::Everyone, Audience::Id);
+    let (weekly, base) = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
+        None if args.plan.is_some() => {
+            let d = Diagnostic::error("`--plan` picks a plan of a portfolio, and this project holds one plan")
+                .help("leave out `--plan`");
+            return Err(ui.fail(&[d]));
+        }
+        None => {
+            let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
+            let weekly =
+                weekly_report(&ui.root, &config, week, audience, as_of, &mut clock).map_err(|d| ui.fail(&d))?;
+            (Weekly::Plan(Box::new(weekly)), config.site.base_url)
+        }
+        Some(plans) => match &args.plan {
+            Some(id) => {
+                let plan = super::plans::pick(plans, id).map_err(|d| ui.fail(&[d]))?;
+                let weekly = weekly_report(&plan.root, &plan.config, week, audience, as_of, &mut clock)
+                    .map_err(|d| ui.fail(&d))?;
+                let base = plan.config.site.base_url.clone();
+                (Weekly::Plan(Box::new(weekly)), if base.is_empty() { base } else { format!("{base}{}/", plan.id) })
+            }
+            None => {
+                let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
+                let digest = digest(&ui.root, &config, &plans, week, args.audience.as_deref(), as_of, &mut clock)
+                    .map_err(|d| ui.fail(&d))?;
+                (Weekly::Digest(Box::new(digest)), config.site.base_url)
+            }
+        },
+    };
     clock.lap("render");
+    let (rendered, email, data, week, readiness) = match &weekly {
+        Weekly::Plan(w) => {
+            let data = serde_json::to_vec_pretty(&w.report).unwrap_or_default();
+            (&w.rendered, &w.email, data, w.report.week.clone(), w.report.readiness.to_string())
+        }
+        Weekly::Digest(d) => {
+            let (digest, rendered, email) = d.as_ref();
+            let nogo = digest.plans.iter().filter(|p| !p.go).count();
+            let data = serde_json::to_vec_pretty(digest).unwrap_or_default();
+            (rendered, email, data, digest.week.clone(), format!("{nogo} of {} plans NO-GO", digest.plans.len()))
+        }
+    };
     let bytes = match args.format {
         Format::Markdown => {
-            let base = Config::load(&ui.root).map(|c| c.site.base_url).unwrap_or_default();
-            let full = (!base.is_empty()).then(|| format!("{base}reports/{}/index.html", weekly.report.week));
-            render::reports::fit_comment(&weekly.rendered.markdown, full.as_deref()).into_bytes()
+            let full = (!base.is_empty()).then(|| format!("{base}reports/{week}/index.html"));
+            render::reports::fit_comment(&rendered.markdown, full.as_deref()).into_bytes()
         }
-        Format::Json => {
-            let mut json = serde_json::to_vec_pretty(&weekly.report).unwrap_or_default();
-            json.push(b'\n');
-            json
-        }
-        Format::Text => weekly.rendered.text.into_bytes(),
-        Format::Html => report::email::inline_css(&weekly.rendered.email_html).map_err(|d| ui.fail(&[d]))?.into_bytes(),
-        Format::Eml => weekly.email.message.formatted(),
+        Format::Json => [data, b"\n".to_vec()].concat(),
+        Format::Text => rendered.text.clone().into_bytes(),
+        Format::Html => report::email::inline_css(&rendered.email_html).map_err(|d| ui.fail(&[d]))?.into_bytes(),
+        Format::Eml => email.message.formatted(),
     };
     let written = match &args.output {
         Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
@@ -66,9 +105,69 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     };
     written.map_err(|e| ui.fail(&[Diagnostic::error(e)]))?;
     clock.lap("write");
-    ui.info(&format!("report {} ({}): {}", weekly.report.week, weekly.report.readiness, weekly.email.subject));
+    ui.info(&format!("report {week} ({readiness}): {}", email.subject));
     ui.timings(&clock.laps);
     Ok(())
+}
+
+/// A plan's report, or a portfolio's digest with its forms.
+enum Weekly {
+    Plan(Box<render::reports::Delivery>),
+    Digest(Box<(report::digest::Digest, render::reports::Rendered, report::email::Email)>),
+}
+
+/// Whom a report is for.
+#[derive(Clone, Copy)]
+pub enum Audience<'a> {
+    /// The full, internal report.
+    Everyone,
+    /// An audience of the plan, by id.
+    Id(&'a str),
+    /// An audience of the portfolio.
+    Given(&'a crate::derive::Item),
+}
+
+/// The digest of a portfolio for `audience` (one of its own, `audiences/`; default:
+/// everyone), made from each plan's report for that audience.
+pub fn digest(
+    root: &Path,
+    config: &Config,
+    plans: &[super::plans::Plan],
+    week: Option<&str>,
+    audience: Option<&str>,
+    as_of: Date,
+    clock: &mut progress::Stopwatch,
+) -> Result<(report::digest::Digest, render::reports::Rendered, report::email::Email), Vec<Diagnostic>> {
+    let audiences = super::plans::audiences(root)?;
+    let item = match audience {
+        None => None,
+        Some(id) => Some(audiences.iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
+            let ids: Vec<&str> = audiences.iter().map(|a| a.id()).collect();
+            vec![
+                Diagnostic::error(format!("no audience `{id}` in `{}/` of the portfolio", super::plans::AUDIENCES_DIR))
+                    .with_help(
+                        diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                    )
+                    .note("a plan's own audiences get its report: pass `--plan ID`"),
+            ]
+        })?),
+    };
+    let who = item.map_or(Audience::Everyone, Audience::Given);
+    let mut reports = Vec::new();
+    for plan in plans {
+        let weekly = weekly_report(&plan.root, &plan.config, week, who, as_of, clock)
+            .map_err(|d| d.into_iter().map(|d| d.under(&plan.folder)).collect::<Vec<_>>())?;
+        reports.push((plan.id.clone(), weekly.report));
+    }
+    let title = config.site.title.clone().unwrap_or_else(|| "Portfolio".into());
+    let digest = report::digest::build(&title, &reports, item.and_then(report::AudienceView::of))
+        .ok_or_else(|| vec![Diagnostic::error("the portfolio has no plan to report on")])?;
+    let templates = render::templates::effective(root)?;
+    let tera = render::templates::engine(&templates)?;
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let (rendered, email) =
+        render::reports::deliver_digest(&reporter, &digest, &config.site.base_url).map_err(|d| vec![d])?;
+    Ok((digest, rendered, email))
 }
 
 /// The report of `week` (default: the last complete week of `as_of`) for `audience`
@@ -76,22 +175,23 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
 /// history is timed on `clock`.
 pub fn weekly_report(
     root: &Path,
+    config: &Config,
     week: Option<&str>,
-    audience: Option<&str>,
+    audience: Audience<'_>,
     as_of: Date,
     clock: &mut progress::Stopwatch,
 ) -> Result<render::reports::Delivery, Vec<Diagnostic>> {
-    let config = Config::load(root)?;
     let zone = config.report.zone();
     let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
-    let snapshots = readable_history(root, &config, as_of, clock)?;
+    let snapshots = readable_history(root, config, as_of, clock)?;
     let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
     };
     let audience_item = match audience {
-        None => None,
-        Some(id) => {
+        Audience::Everyone => None,
+        Audience::Given(item) => Some(item),
+        Audience::Id(id) => {
             Some(current.items[Kind::Audience].iter().find(|a| a.id().eq_ignore_ascii_case(id)).ok_or_else(|| {
                 let ids: Vec<&str> = current.items[Kind::Audience].iter().map(|a| a.id()).collect();
                 vec![
@@ -119,7 +219,7 @@ pub fn weekly_report(
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
     reporter
         .deliver(week, (now, before), audience_item, None, &config.site.base_url)
         .map_err(|d| vec![d])?

@@ -41,7 +41,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         progress: &*progress,
     };
     let mut clock = progress::Stopwatch::start();
-    let (outcome, week) = send(&ui.root, &options, &mut clock).map_err(|d| ui.fail(&d))?;
+    let sent = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
+        None => Config::load(&ui.root).and_then(|config| send(&ui.root, &config, &options, &mut clock)),
+        Some(plans) => send_portfolio(&ui.root, plans, &options, &mut clock),
+    };
+    let (outcome, week) = sent.map_err(|d| ui.fail(&d))?;
     for (audience, recipient) in &outcome.sent {
         ui.info(&format!("sent {week} to {recipient} ({audience})"));
     }
@@ -75,15 +79,14 @@ pub struct SendOptions<'a> {
 /// reading the history as `report` does, then `render and send`.
 pub fn send(
     root: &Path,
+    config: &Config,
     options: &SendOptions<'_>,
     clock: &mut progress::Stopwatch,
 ) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
-    use report::send::{Ledger, Mailer, Outcome, Sent};
-    let config = Config::load(root)?;
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
     let zone = config.report.zone();
     let week = pick_week(options.week, options.as_of)?;
-    let snapshots = readable_history(root, &config, options.as_of, clock)?;
+    let snapshots = readable_history(root, config, options.as_of, clock)?;
     let current = snapshots
         .last()
         .and_then(|s| s.status.as_ref())
@@ -105,13 +108,8 @@ pub fn send(
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config: &config };
-    let mailer = if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
-    let mut ledger = Ledger::load(root).map_err(|d| vec![d])?;
-    let mut outcome = Outcome::default();
-    // The first recipient the server failed without a reply: the rest are not tried, for each
-    // would wait out the same timeouts and retries.
-    let mut server_failed_for: Option<String> = None;
+    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let mut postman = Postman::new(root, config, options)?;
     // One unit per recipient, or one for an audience without any (it is skipped as a whole).
     let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
     options.progress.start("sending", messages.sum::<usize>() as u64);
@@ -120,23 +118,113 @@ pub fn send(
         let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
             continue;
         };
-        let id = audience.id().to_string();
         let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
+        postman.deliver(audience.id(), &built.week, recipients, built.changed, &email)?;
+    }
+    options.progress.finish();
+    clock.lap("render and send");
+    Ok((postman.outcome, week.to_string()))
+}
+
+/// A portfolio's weekly mail: each plan's report to the plan's own audiences (its ledger in
+/// `plans/<plan-id>/.statuspress/`), and the digest of every plan to each audience of the
+/// portfolio's `audiences/` (its ledger at the portfolio's root).
+fn send_portfolio(
+    root: &Path,
+    plans: Vec<super::plans::Plan>,
+    options: &SendOptions<'_>,
+    clock: &mut progress::Stopwatch,
+) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    report::send::require_settings(&config.email).map_err(|d| vec![d])?;
+    let week = pick_week(options.week, options.as_of)?.to_string();
+    let audiences = super::plans::audiences(root)?;
+    let mut outcome = report::send::Outcome::default();
+    let mut known = false;
+    for plan in &plans {
+        if !plan.working.iter().any(|f| f.content_path.starts_with("audiences/")) {
+            continue;
+        }
+        let one = SendOptions { week: Some(&week), ..*options };
+        match send(&plan.root, &plan.config, &one, clock) {
+            Ok((sent, _)) => {
+                known = true;
+                let named = |id: String| format!("{}/{id}", plan.id);
+                outcome.sent.extend(sent.sent.into_iter().map(|(a, r)| (named(a), r)));
+                outcome.skipped.extend(sent.skipped.into_iter().map(|(a, r, why)| (named(a), r, why)));
+                outcome.failures.extend(sent.failures.into_iter().map(|d| d.under(&plan.folder)));
+            }
+            // An audience named with `--audience` belongs to one plan (or to the portfolio).
+            Err(_) if options.audience.is_some() => {}
+            Err(problems) => return Err(problems.into_iter().map(|d| d.under(&plan.folder)).collect()),
+        }
+    }
+    let mut postman = Postman::new(root, &config, options)?;
+    for audience in audiences.iter().filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id))) {
+        known = true;
+        let (digest, _, email) =
+            super::report::digest(root, &config, &plans, Some(&week), Some(audience.id()), options.as_of, clock)?;
+        let recipients = digest.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
+        postman.deliver(audience.id(), &digest.week, recipients, digest.changed, &email)?;
+    }
+    if !known {
+        let id = options.audience.unwrap_or("");
+        return Err(vec![Diagnostic::error(format!("no audience `{id}` in the portfolio or its plans"))]);
+    }
+    outcome.sent.extend(postman.outcome.sent);
+    outcome.skipped.extend(postman.outcome.skipped);
+    outcome.failures.extend(postman.outcome.failures);
+    clock.lap("render and send");
+    Ok((outcome, week))
+}
+
+/// Sends one email to each recipient of an audience, minding the ledger (each message goes
+/// once), a dry run, an unchanged week and a server that stopped answering.
+struct Postman<'a> {
+    root: &'a Path,
+    options: &'a SendOptions<'a>,
+    mailer: Option<report::send::Mailer>,
+    ledger: report::send::Ledger,
+    outcome: report::send::Outcome,
+    /// The first recipient the server failed without a reply: the rest are not tried, for
+    /// each would wait out the same timeouts and retries.
+    server_failed_for: Option<String>,
+}
+
+impl<'a> Postman<'a> {
+    fn new(root: &'a Path, config: &Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
+        use report::send::{Ledger, Mailer};
+        let mailer =
+            if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
+        let ledger = Ledger::load(root).map_err(|d| vec![d])?;
+        Ok(Postman { root, options, mailer, ledger, outcome: Default::default(), server_failed_for: None })
+    }
+
+    fn deliver(
+        &mut self,
+        id: &str,
+        week: &str,
+        recipients: Vec<String>,
+        changed: bool,
+        email: &report::email::Email,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (options, outcome) = (self.options, &mut self.outcome);
+        let id = id.to_string();
         if recipients.is_empty() {
             outcome.skipped.push((id, String::new(), "the audience has no recipients".into()));
             options.progress.tick(1);
-            continue;
+            return Ok(());
         }
-        if !built.changed && !options.send_unchanged {
+        if !changed && !options.send_unchanged {
             options.progress.tick(recipients.len() as u64);
             for r in recipients {
                 outcome.skipped.push((id.clone(), r, format!("nothing changed in {week} (use --send-unchanged)")));
             }
-            continue;
+            return Ok(());
         }
         for recipient in recipients {
             options.progress.tick(1);
-            if let Some(done) = ledger.contains(&built.week, &id, &recipient).filter(|_| !options.force) {
+            if let Some(done) = self.ledger.contains(week, &id, &recipient).filter(|_| !options.force) {
                 outcome.skipped.push((
                     id.clone(),
                     recipient,
@@ -144,24 +232,24 @@ pub fn send(
                 ));
                 continue;
             }
-            let Some(mailer) = &mailer else {
+            let Some(mailer) = &self.mailer else {
                 outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
                 continue;
             };
-            if let Some(first) = &server_failed_for {
+            if let Some(first) = &self.server_failed_for {
                 outcome.skipped.push((id.clone(), recipient, format!("not tried, the server failed for {first}")));
                 continue;
             }
             match mailer.send_to(&email.message, &recipient) {
                 Ok(()) => {
-                    ledger.sent.push(Sent {
-                        week: built.week.clone(),
+                    self.ledger.sent.push(report::send::Sent {
+                        week: week.to_string(),
                         audience: id.clone(),
                         recipient: recipient.clone(),
                         message_id: email.message_id.clone(),
                         sent_at: report::send::now_rfc3339(),
                     });
-                    ledger.save(root).map_err(|d| {
+                    self.ledger.save(self.root).map_err(|d| {
                         vec![d.note(format!(
                             "{recipient} got the {week} report, but that is not recorded: a rerun would send it again"
                         ))]
@@ -176,13 +264,11 @@ pub fn send(
                         .note(format!("server: {}", mailer.describe)),
                     );
                     if why.no_reply {
-                        server_failed_for = Some(recipient);
+                        self.server_failed_for = Some(recipient);
                     }
                 }
             }
         }
+        Ok(())
     }
-    options.progress.finish();
-    clock.lap("render and send");
-    Ok((outcome, week.to_string()))
 }

@@ -109,13 +109,17 @@ impl Diagnostic {
 
     /// The same problem with its paths taken as relative to `folder` (one plan of a
     /// portfolio, `plans/qa`), so it names the file from the project root.
-    pub fn under(mut self, folder: &str) -> Self {
-        let prefix = |path: &mut String| *path = format!("{folder}/{path}");
+    pub fn under(self, folder: &str) -> Self {
+        self.map_paths(|path| format!("{folder}/{path}"))
+    }
+
+    /// The same problem naming its file by `rename(path)`.
+    pub fn map_paths(mut self, rename: impl Fn(&str) -> String) -> Self {
         if let Some(location) = self.location.as_deref_mut() {
-            prefix(&mut location.path);
+            location.path = rename(&location.path);
         }
         if let Some(path) = self.path.as_mut() {
-            prefix(path);
+            *path = rename(path);
         }
         self
     }

@@ -97,6 +97,27 @@ pub fn all(
     Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
 }
 
+/// The weekly digest of a portfolio in every form, as an email for its audience; links
+/// start with `base` (the published site's URL).
+pub fn deliver_digest(
+    reporter: &Reporter<'_>,
+    digest: &crate::report::digest::Digest,
+    base: &str,
+) -> Result<(Rendered, Email), Diagnostic> {
+    let mut context = Context::new();
+    context.insert("digest", digest);
+    context.insert("base", base);
+    let run = |name: &str| {
+        reporter.tera.render(name, &context).map_err(|e| {
+            templates::template_error(&e, reporter.templates, Some(&format!("the digest of {}", digest.week)))
+        })
+    };
+    let rendered = Rendered { markdown: run("digest.md")?, text: run("digest.txt")?, email_html: run("digest.html")? };
+    let zone = reporter.config.report.zone();
+    let email = report::email::build_digest(reporter.config, digest, &rendered.email_html, &rendered.text, zone)?;
+    Ok((rendered, email))
+}
+
 /// The longest comment GitHub takes (GitLab takes more): `report --format markdown` fits it.
 pub const COMMENT_LIMIT: usize = 65_536;
 

@@ -26,6 +26,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("report.txt", include_str!("../../templates/report.txt")),
     ("email.html", include_str!("../../templates/email.html")),
+    ("digest.md", include_str!("../../templates/digest.md")),
+    ("digest.txt", include_str!("../../templates/digest.txt")),
+    ("digest.html", include_str!("../../templates/digest.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 

@@ -51,18 +51,64 @@ pub fn message_id(report: &Report, from: &Mailbox) -> String {
     format!("<{}.{audience}.{revision}@{}>", report.week, from.email.domain())
 }
 
+/// The sender of every email, `[email] from`.
+fn sender(config: &Config) -> Result<Mailbox, Diagnostic> {
+    config.email.from.as_deref().unwrap_or("statuspress <statuspress@localhost>").parse().map_err(|e| {
+        Diagnostic::error(format!("`[email] from` is not an address: {e}")).in_file(crate::config::FILE_NAME)
+    })
+}
+
 /// Builds the email; `html` is a full document whose CSS gets inlined here.
 pub fn build(config: &Config, report: &Report, html: &str, text: &str, zone: Zone) -> Result<Email, Diagnostic> {
-    let from: Mailbox =
-        config.email.from.as_deref().unwrap_or("statuspress <statuspress@localhost>").parse().map_err(|e| {
-            Diagnostic::error(format!("`[email] from` is not an address: {e}")).in_file(crate::config::FILE_NAME)
-        })?;
-    let audience = report.audience.as_ref();
-    let subject = subject(config, report);
-    let message_id = message_id(report, &from);
+    let from = sender(config)?;
+    let envelope = Envelope {
+        subject: subject(config, report),
+        message_id: message_id(report, &from),
+        end: report.end,
+        audience: report.audience.as_ref(),
+    };
+    compose(from, envelope, html, text, zone)
+}
+
+/// The weekly digest of a portfolio as an email: `[Portfolio] Week 2025-W34: 2 plans, 1 NO-GO`.
+pub fn build_digest(
+    config: &Config,
+    digest: &super::digest::Digest,
+    html: &str,
+    text: &str,
+    zone: Zone,
+) -> Result<Email, Diagnostic> {
+    let from = sender(config)?;
+    let prefix = config
+        .email
+        .subject_prefix
+        .clone()
+        .unwrap_or_else(|| format!("[{}]", config.site.title.as_deref().unwrap_or(&digest.title)));
+    let nogo = digest.plans.iter().filter(|p| !p.go).count();
+    let subject = one_line(&format!("{prefix} Week {}: {} plans, {nogo} NO-GO", digest.week, digest.plans.len()));
+    // The same plans at the same revisions make the same id, like a report's.
+    let revisions = digest.plans.iter().map(|p| format!("{}:{}", p.id, p.revision)).collect::<Vec<_>>().join("\n");
+    let audience = digest.audience.as_ref().map_or("all", |a| a.id.as_str());
+    let hash = fnv1a(FNV_OFFSET, revisions.as_bytes());
+    let message_id = format!("<{}.portfolio.{audience}.{hash:016x}@{}>", digest.week, from.email.domain());
+    let envelope = Envelope { subject, message_id, end: digest.end, audience: digest.audience.as_ref() };
+    compose(from, envelope, html, text, zone)
+}
+
+/// What distinguishes one email from another.
+struct Envelope<'a> {
+    subject: String,
+    message_id: String,
+    /// The end of the reported week: the email's date.
+    end: crate::values::Date,
+    audience: Option<&'a super::AudienceView>,
+}
+
+fn compose(from: Mailbox, envelope: Envelope<'_>, html: &str, text: &str, zone: Zone) -> Result<Email, Diagnostic> {
+    let Envelope { subject, message_id, end, audience } = envelope;
     let inlined = inline_css(html)?;
     // Dated at the end of the reported week, in the report time zone: deterministic.
-    let end = report.end.0.and_hms_opt(23, 59, 59).unwrap_or_default();
+    let end = end.0.and_hms_opt(23, 59, 59).unwrap_or_default();
     let date = httpdate_like(end, zone);
     let mut builder =
         Message::builder().from(from.clone()).subject(subject.clone()).message_id(Some(message_id.clone()));
