@@ -198,3 +198,19 @@ fn the_digest_leads_with_the_plans_that_moved_and_keeps_secrets_from_outsiders()
         .assert_fails()
         .assert_stderr("did you mean `qa`?");
 }
+
+#[test]
+fn diff_compares_every_plan_or_the_one_asked_for() {
+    let project = two_weeks_of_portfolio();
+    let all = project.run(&["diff", "w1", "w2", "--as-of", "2025-08-20"]);
+    all.assert_ok();
+    let (payments, qa) = (all.stdout.find("== plan payments ==").unwrap(), all.stdout.find("== plan qa ==").unwrap());
+    assert!(payments < qa, "{}", all.stdout);
+    assert!(all.stdout[qa..].contains("readiness NO-GO → GO"), "{}", all.stdout);
+    let json = project.run(&["diff", "w1", "w2", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(value["qa"]["readiness"].is_object() && value["payments"].is_object(), "{value:#}");
+    let one = project.run(&["diff", "w1", "w2", "--plan", "qa", "--format", "markdown"]);
+    one.assert_ok();
+    assert!(!one.stdout.contains("plan payments") && one.stdout.contains("NO-GO → **GO**"), "{}", one.stdout);
+}

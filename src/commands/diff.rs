@@ -23,6 +23,9 @@ pub struct Args {
     /// Exit with 1 when anything changed (like `git diff --exit-code`).
     #[arg(long)]
     exit_code: bool,
+    /// In a portfolio: only this plan (default: every plan, one after the other).
+    #[arg(long)]
+    plan: Option<String>,
     /// The working tree's date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
     #[arg(long, value_parser = date_arg)]
     as_of: Option<String>,
@@ -38,33 +41,77 @@ enum Format {
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let today = ui.as_of(args.as_of.as_deref())?;
-    let mut comparison = diff(&ui.root, args.a.as_deref(), args.b.as_deref(), today).map_err(|d| ui.fail(&d))?;
-    // A side named by a folder path carries whatever that path holds; the HTML page is read
-    // by people (often in a terminal first), so it gets the escaped name like the text.
-    for side in [&mut comparison.diff.from, &mut comparison.diff.to] {
-        side.id = terminal_safe(&side.id).into_owned();
-    }
-    let mut clock = progress::Stopwatch::start();
-    let (diff, config) = (&comparison.diff, &comparison.config);
-    let output = match args.format {
-        Format::Text => diff::format::text(diff, ui.stdout_color),
-        Format::Markdown => diff::format::markdown(diff),
-        Format::Json => diff::format::json(diff),
-        Format::Html => render::templates::effective(&ui.root)
-            .and_then(|templates| render::diff_page(diff, config, &templates))
-            .map_err(|d| ui.fail(&d))?,
+    let (a, b) = (args.a.as_deref(), args.b.as_deref());
+    // Each plan of a portfolio is compared on its own: all of them, or the one of `--plan`.
+    let plans = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
+        None if args.plan.is_some() => {
+            let d = Diagnostic::error("`--plan` picks a plan of a portfolio, and this project holds one plan")
+                .help("leave out `--plan`");
+            return Err(ui.fail(&[d]));
+        }
+        None => {
+            let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
+            vec![(None, ui.root.clone(), config)]
+        }
+        Some(plans) => match &args.plan {
+            Some(id) => {
+                let plan = super::plans::pick(plans, id).map_err(|d| ui.fail(&[d]))?;
+                vec![(None, plan.root, plan.config)]
+            }
+            None if matches!(args.format, Format::Html) => {
+                let d = Diagnostic::error("`--format html` shows one plan's changes").help("add `--plan ID`");
+                return Err(ui.fail(&[d]));
+            }
+            None => plans.into_iter().map(|p| (Some(p.id), p.root, p.config)).collect(),
+        },
     };
-    clock.lap("format");
-    let code = i32::from(args.exit_code && !diff.is_empty());
+    let mut parts = Vec::new();
+    let mut changed = false;
+    let mut json = serde_json::Map::new();
+    for (plan, root, config) in plans {
+        let mut comparison = diff_with(&root, config, a, b, today).map_err(|d| ui.fail(&d))?;
+        // A side named by a folder path carries whatever that path holds; the HTML page is
+        // read by people (often in a terminal first), so it gets the escaped name like the text.
+        for side in [&mut comparison.diff.from, &mut comparison.diff.to] {
+            side.id = terminal_safe(&side.id).into_owned();
+        }
+        let mut clock = progress::Stopwatch::start();
+        let (diff, config) = (&comparison.diff, &comparison.config);
+        changed |= !diff.is_empty();
+        let output = match args.format {
+            Format::Text => diff::format::text(diff, ui.stdout_color),
+            Format::Markdown => diff::format::markdown(diff),
+            Format::Json => diff::format::json(diff),
+            Format::Html => render::templates::effective(&ui.root)
+                .and_then(|templates| render::diff_page(diff, config, &templates))
+                .map_err(|d| ui.fail(&d))?,
+        };
+        clock.lap("format");
+        ui.timings(&comparison.timings);
+        ui.timings(&clock.laps);
+        match plan {
+            None => parts.push(output),
+            Some(id) if matches!(args.format, Format::Json) => {
+                json.insert(id, serde_json::from_str(&output).unwrap_or_default());
+            }
+            Some(id) if matches!(args.format, Format::Markdown) => parts.push(format!("# Plan {id}\n\n{output}")),
+            Some(id) => parts.push(format!("== plan {id} ==\n{output}")),
+        }
+        // Exit without freeing whole plans: the OS reclaims them faster.
+        std::mem::forget(comparison);
+    }
+    if !json.is_empty() {
+        parts.push(format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+    }
+    let code = i32::from(args.exit_code && changed);
+    let mut clock = progress::Stopwatch::start();
     let mut stdout = std::io::stdout().lock();
-    let written = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush());
+    let written = stdout.write_all(parts.join("\n").as_bytes()).and_then(|()| stdout.flush());
     if let Err(e) = written {
         return Err(ui.fail(&[Diagnostic::error(format!("cannot write the diff: {e}"))]));
     }
     clock.lap("write");
-    ui.timings(&comparison.timings);
     ui.timings(&clock.laps);
-    // Exit without freeing two whole plans: the OS reclaims them faster.
     std::process::exit(code)
 }
 
@@ -82,8 +129,18 @@ pub struct Comparison {
 /// Compares two revisions (git revisions, folders, or `working`) in status terms.
 /// B defaults to the working tree, A to the newest revision before B.
 pub fn diff(root: &Path, a: Option<&str>, b: Option<&str>, today: Date) -> Result<Comparison, Vec<Diagnostic>> {
+    diff_with(root, Config::load(root)?, a, b, today)
+}
+
+/// [`diff`] of the plan at `root` with its configuration read already (a plan of a portfolio).
+pub fn diff_with(
+    root: &Path,
+    config: Config,
+    a: Option<&str>,
+    b: Option<&str>,
+    today: Date,
+) -> Result<Comparison, Vec<Diagnostic>> {
     let mut clock = progress::Stopwatch::start();
-    let config = Config::load(root)?;
     let repo = history::Repo::open(root).map_err(|d| vec![d])?;
     let b_spec =
         history::resolve_spec(root, repo.as_ref(), b.unwrap_or(history::WORKING), today).map_err(|d| vec![d])?;
