@@ -45,6 +45,16 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
     let status: serde_json::Value = serde_json::from_str(&project.read("site/status.json")).unwrap();
     let ids: Vec<&str> = status["plans"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["payments", "qa"]);
+    // One feed and one calendar of every plan.
+    let feed = project.read("site/feed.xml");
+    assert!(feed.contains("QA coordination: working") && feed.contains("Payments migration: working"), "{feed}");
+    assert!(feed.contains("qa/revisions/working/"), "{feed}");
+    let calendar = project.read("site/milestones.ics");
+    assert!(
+        calendar.contains("UID:payments.cutover@statuspress")
+            && calendar.contains("SUMMARY:Payments migration: Cut-over weekend"),
+        "{calendar}"
+    );
 }
 
 #[test]

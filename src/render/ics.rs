@@ -7,6 +7,12 @@ use crate::model::Kind;
 use crate::model::KindData;
 
 pub fn milestones(status: &Status, calendar_name: &str) -> String {
+    calendar(calendar_name, &[(None, status)])
+}
+
+/// One calendar of the milestones of several plans (a portfolio's): each event's id and
+/// summary then name its plan (`qa`).
+pub fn calendar(calendar_name: &str, plans: &[(Option<&str>, &Status)]) -> String {
     let mut out = String::new();
     let mut line = |text: String| fold(&mut out, &text);
     line("BEGIN:VCALENDAR".into());
@@ -14,28 +20,34 @@ pub fn milestones(status: &Status, calendar_name: &str) -> String {
     line("PRODID:-//statuspress//milestones//EN".into());
     line("CALSCALE:GREGORIAN".into());
     line(format!("X-WR-CALNAME:{}", escape(calendar_name)));
-    let stamp = status.as_of.0.format("%Y%m%dT000000Z");
-    for item in &status.items[Kind::Milestone] {
-        let (Some(start), Some(end)) =
-            (item.derived.start.or(item.derived.end), item.derived.end.or(item.derived.start))
-        else {
-            continue;
-        };
-        line("BEGIN:VEVENT".into());
-        line(format!("UID:{}@statuspress", item.id()));
-        line(format!("DTSTAMP:{stamp}"));
-        line(format!("DTSTART;VALUE=DATE:{}", start.0.format("%Y%m%d")));
-        // DTEND of an all-day event is exclusive.
-        line(format!("DTEND;VALUE=DATE:{}", end.add_days(1).0.format("%Y%m%d")));
-        line(format!("SUMMARY:{}", escape(item.title())));
-        if let KindData::Milestone(m) = &item.record.data {
-            let mut description = format!("Status: {}", m.status);
-            for d in &m.deliverables {
-                let _ = write!(description, "\n- {d}");
+    for (plan, status) in plans {
+        let stamp = status.as_of.0.format("%Y%m%dT000000Z");
+        for item in &status.items[Kind::Milestone] {
+            let (Some(start), Some(end)) =
+                (item.derived.start.or(item.derived.end), item.derived.end.or(item.derived.start))
+            else {
+                continue;
+            };
+            line("BEGIN:VEVENT".into());
+            let (uid, summary) = match plan {
+                Some(plan) => (format!("{plan}.{}", item.id()), format!("{}: {}", status.plan.title(), item.title())),
+                None => (item.id().to_string(), item.title().to_string()),
+            };
+            line(format!("UID:{uid}@statuspress"));
+            line(format!("DTSTAMP:{stamp}"));
+            line(format!("DTSTART;VALUE=DATE:{}", start.0.format("%Y%m%d")));
+            // DTEND of an all-day event is exclusive.
+            line(format!("DTEND;VALUE=DATE:{}", end.add_days(1).0.format("%Y%m%d")));
+            line(format!("SUMMARY:{}", escape(&summary)));
+            if let KindData::Milestone(m) = &item.record.data {
+                let mut description = format!("Status: {}", m.status);
+                for d in &m.deliverables {
+                    let _ = write!(description, "\n- {d}");
+                }
+                line(format!("DESCRIPTION:{}", escape(&description)));
             }
-            line(format!("DESCRIPTION:{}", escape(&description)));
+            line("END:VEVENT".into());
         }
-        line("END:VEVENT".into());
     }
     line("END:VCALENDAR".into());
     out

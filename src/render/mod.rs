@@ -950,12 +950,27 @@ struct FeedEntry {
 
 /// `feed.xml`: an Atom entry per revision, newest first, linking to its change page.
 fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::TeraResult<String> {
-    let rfc3339 =
-        |ts: i64| chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let base = base_url.to_string();
-    let base = if base.is_empty() || base.ends_with('/') { base } else { format!("{base}/") };
+    let (id_base, base) = feed_ids(base_url, title);
+    let entries = feed_entries(site, &id_base, "", "");
+    feed_document(entries, id_base, base, tera)
+}
+
+/// The feed's id (the site's URL, or a URN from its title) and the base of its links.
+fn feed_ids(base_url: &str, title: &str) -> (String, String) {
+    let base =
+        if base_url.is_empty() || base_url.ends_with('/') { base_url.to_string() } else { format!("{base_url}/") };
     let id_base = if base.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base.clone() };
-    let entries: Vec<FeedEntry> = site
+    (id_base, base)
+}
+
+fn rfc3339(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The entries of one plan's site: a revision's changes and a week's report each. In a
+/// portfolio, `folder` (`qa/`) prefixes links and ids, and `label` (`QA coordination: `) titles.
+fn feed_entries(site: &Site, id_base: &str, folder: &str, label: &str) -> Vec<FeedEntry> {
+    let mut entries: Vec<FeedEntry> = site
         .timeline
         .revisions
         .iter()
@@ -964,22 +979,21 @@ fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::Te
             let page = if e.diff.is_some() { "changes.html" } else { "index.html" };
             let verdict = e.readiness.map_or_else(|| "unreadable".to_string(), |v| v.to_string());
             FeedEntry {
-                title: format!("{}: {verdict} — {}", e.revision.id, e.summary),
-                id: format!("{id_base}#revision-{}", e.revision.commit.as_deref().unwrap_or(&e.revision.slug)),
-                path: format!("revisions/{}/{page}", e.revision.slug),
+                title: format!("{label}{}: {verdict} — {}", e.revision.id, e.summary),
+                id: format!("{id_base}{folder}#revision-{}", e.revision.commit.as_deref().unwrap_or(&e.revision.slug)),
+                path: format!("{folder}revisions/{}/{page}", e.revision.slug),
                 updated: rfc3339(e.revision.timestamp),
                 author: e.revision.author.clone(),
                 summary: e.revision.message.clone(),
             }
         })
         .collect();
-    let mut entries = entries;
     for w in &site.reports {
         let r = &w.report.report;
         entries.push(FeedEntry {
-            title: format!("Report {}: {} — {}", r.week, r.readiness, r.headline),
-            id: format!("{id_base}#report-{}", r.week),
-            path: format!("reports/{}/index.html", r.week),
+            title: format!("{label}Report {}: {} — {}", r.week, r.readiness, r.headline),
+            id: format!("{id_base}{folder}#report-{}", r.week),
+            path: format!("{folder}reports/{}/index.html", r.week),
             updated: rfc3339(w.week.end_timestamp(site.zone)),
             author: String::new(),
             summary: format!(
@@ -988,12 +1002,35 @@ fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::Te
             ),
         });
     }
+    entries
+}
+
+/// The Atom document of `entries`, newest first.
+fn feed_document(mut entries: Vec<FeedEntry>, id: String, base: String, tera: &tera::Tera) -> tera::TeraResult<String> {
     // Newest first; RFC 3339 UTC strings sort as times.
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| rfc3339(0));
     let mut context = Context::new();
-    context.insert("feed", &Feed { id: id_base, base, updated, entries });
+    context.insert("feed", &Feed { id, base, updated, entries });
     tera.render("feed.xml", &context)
+}
+
+/// A portfolio's `feed.xml`: every plan's entries, each titled with its plan.
+pub(crate) fn portfolio_feed(
+    plans: &[(&str, &Site)],
+    base_url: &str,
+    title: &str,
+    tera: &tera::Tera,
+) -> tera::TeraResult<String> {
+    let (id_base, base) = feed_ids(base_url, title);
+    let entries = plans
+        .iter()
+        .flat_map(|(id, site)| {
+            let label = format!("{}: ", site.current.plan.title());
+            feed_entries(site, &id_base, &format!("{id}/"), &label)
+        })
+        .collect();
+    feed_document(entries, id_base, base, tera)
 }
 
 /// A diff as a standalone HTML page (`statuspress diff --format html`). Links point into

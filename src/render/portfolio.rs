@@ -1,5 +1,5 @@
-//! A portfolio's own pages: the dashboard of every plan (`index.html`) and its
-//! `status.json`. Each plan's site sits beside them in `<plan-id>/`, exactly as a site of one
+//! A portfolio's own pages: the dashboard of every plan (`index.html`), its `status.json`,
+//! and a feed and a calendar of every plan's. Each plan's site sits beside them in `<plan-id>/`, exactly as a site of one
 //! plan.
 
 use serde::Serialize;
@@ -80,14 +80,17 @@ fn line<'a>(plan: &'a str, item: &'a Item, note: String) -> Line<'a> {
     Line { plan, id: item.id(), title: item.title(), url: format!("{plan}/{}", item.url()), note }
 }
 
-/// Writes the portfolio's dashboard, status and style sheet; returns how many files.
+/// Writes the portfolio's dashboard, status, feed, calendar and style sheet; returns how
+/// many files. Links in the feed start with `base_url` (`[site] base_url`) when it is set.
 pub fn render_portfolio(
     plans: &[(&str, &Site)],
     title: &str,
+    base_url: &str,
     templates: &[Template],
     output: &dyn Output,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let tera = templates::engine(templates)?;
+    let mut tera = templates::engine(templates)?;
+    tera.global_context().insert("site", &super::SiteInfo { title, base_url, audience: None });
     let as_of = plans.first().map(|(_, site)| site.current.as_of);
     let mut portfolio = Portfolio {
         title,
@@ -168,8 +171,14 @@ pub fn render_portfolio(
             })
             .collect(),
     };
+    let feed = super::portfolio_feed(plans, base_url, title, &tera)
+        .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
+    let calendar: Vec<(Option<&str>, &crate::derive::Status)> =
+        plans.iter().map(|(id, site)| (Some(*id), &site.current)).collect();
     let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
     let files: Vec<(String, Vec<u8>)> = vec![
+        ("feed.xml".into(), feed.into_bytes()),
+        ("milestones.ics".into(), super::ics::calendar(title, &calendar).into_bytes()),
         ("index.html".into(), page.into_bytes()),
         ("status.json".into(), crate::derive::to_json(&status, true)),
         ("assets/style.css".into(), css.as_bytes().to_vec()),
