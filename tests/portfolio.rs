@@ -224,3 +224,12 @@ fn diff_compares_every_plan_or_the_one_asked_for() {
     one.assert_ok();
     assert!(!one.stdout.contains("plan payments") && one.stdout.contains("NO-GO → **GO**"), "{}", one.stdout);
 }
+
+#[test]
+fn serve_says_it_previews_one_plan() {
+    let project = portfolio();
+    project
+        .run(&["serve", "--port", "0"])
+        .assert_fails()
+        .assert_stderr("`serve` previews a project of one plan; this is a portfolio");
+}
