@@ -192,6 +192,10 @@ const PORTFOLIO_FILES: &[(&str, &str)] = &[
         "+++\ntitle = \"Migration rehearsal passed\"\ngroup = \"Release\"\ndepends_on = [\"qa/B-2\"]\n+++\nWaits on QA: the rehearsal needs the payments sandbox.\n",
     ),
     (
+        "plans/payments/content/risks/R-1.md",
+        "+++\ntitle = \"Provider API changes late\"\nlikelihood = 4\nimpact = 4\nowner = \"Payments lead\"\n+++\n",
+    ),
+    (
         "plans/payments/content/milestones/cutover.md",
         "+++\ntitle = \"Cut-over weekend\"\nstart = {review}\nend = {review}\n+++\n",
     ),

@@ -27,7 +27,7 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
     project
         .run(&["check", "--as-of", AS_OF])
         .assert_ok()
-        .assert_stderr("ok: payments: 3 records, readiness NO-GO")
+        .assert_stderr("ok: payments: 4 records, readiness NO-GO")
         .assert_stderr("ok: qa: 4 records, readiness NO-GO");
     project.run(&["build", "--as-of", AS_OF]).assert_ok();
     let dashboard = project.read("site/index.html");
@@ -36,6 +36,10 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
     }
     assert_eq!(dashboard.matches("<span class=\"verdict nogo\">NO-GO</span>").count(), 2, "{dashboard}");
     assert!(dashboard.contains("<a href=\"qa/blockers/B-2.html\">B-2</a> Payments sandbox unreachable"));
+    assert!(
+        dashboard.contains("Live risks of every plan") && dashboard.contains("href=\"payments/risks/R-1.html\""),
+        "{dashboard}"
+    );
     // Each plan's site, whole, in its folder; the portfolio's status lists both.
     for plan in ["qa", "payments"] {
         for page in ["index.html", "plan.html", "status.json", "feed.xml", "revisions/index.html"] {

@@ -277,7 +277,14 @@ fn build_portfolio(options: &BuildOptions<'_>, plans: Vec<super::plans::Plan>) -
     }
     let title = config.site.title.clone().unwrap_or_else(|| "Portfolio".to_string());
     let plans: Vec<(&str, &render::Site)> = sites.iter().map(|(id, _, site)| (id.as_str(), site)).collect();
-    files += render::portfolio::render_portfolio(&plans, &title, &config.site.base_url, &templates, &staging)?;
+    files += render::portfolio::render_portfolio(
+        &plans,
+        &title,
+        &config.site.base_url,
+        config.risk.bands,
+        &templates,
+        &staging,
+    )?;
     clock.lap("render");
     staging.commit().map_err(|e| vec![Diagnostic::error(format!("cannot replace {}: {e}", output.display()))])?;
     clock.lap("write");

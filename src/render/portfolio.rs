@@ -86,6 +86,7 @@ pub fn render_portfolio(
     plans: &[(&str, &Site)],
     title: &str,
     base_url: &str,
+    bands: [i64; 3],
     templates: &[Template],
     output: &dyn Output,
 ) -> Result<usize, Vec<Diagnostic>> {
@@ -152,6 +153,9 @@ pub fn render_portfolio(
     portfolio.rows.sort_by(|a, b| a.go.cmp(&b.go).then_with(|| a.id.cmp(b.id)));
     let mut context = Context::new();
     context.insert("portfolio", &portfolio);
+    context.insert("root", "");
+    let statuses: Vec<(&str, &crate::derive::Status)> = plans.iter().map(|(id, site)| (*id, &site.current)).collect();
+    context.insert("heatmap", &super::charts::heatmap::combined(&statuses, bands));
     context.insert("favicon", verdict_icon(portfolio.rows.iter().all(|r| r.go)));
     let page = tera
         .render("portfolio.html", &context)

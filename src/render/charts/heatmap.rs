@@ -118,12 +118,47 @@ pub struct Band {
     pub range: String,
 }
 
-/// The heat map of `status`'s live risks; arrows start where each was in `previous`.
-pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]) -> HeatMap {
-    let risk = |item: &Item| match &item.record.data {
+/// A live risk as the map places it.
+struct Live {
+    id: String,
+    title: String,
+    url: String,
+    likelihood: i64,
+    impact: i64,
+    status: String,
+}
+
+fn risk(item: &Item) -> Option<(i64, i64, String)> {
+    match &item.record.data {
         KindData::Risk(r) => Some((r.likelihood.clamp(1, 5), r.impact.clamp(1, 5), r.status.to_string())),
         _ => None,
-    };
+    }
+}
+
+/// The live risks of `status`, highest score first (`top_risks`' order: the order of
+/// markers in a cell); in a portfolio, `plan` prefixes ids (`qa/R-1`) and links (`qa/…`).
+fn live_risks(status: &Status, plan: Option<&str>) -> Vec<Live> {
+    let by_id: HashMap<&str, &Item> = status.items[Kind::Risk].iter().map(|i| (i.id(), i)).collect();
+    let prefix = plan.map_or_else(String::new, |p| format!("{p}/"));
+    status
+        .top_risks
+        .iter()
+        .filter_map(|id| by_id.get(id.as_str()))
+        .filter_map(|i| {
+            risk(i).map(|(likelihood, impact, status)| Live {
+                id: format!("{prefix}{}", i.id()),
+                title: i.title().to_string(),
+                url: format!("{prefix}{}", i.url()),
+                likelihood,
+                impact,
+                status,
+            })
+        })
+        .collect()
+}
+
+/// The heat map of `status`'s live risks; arrows start where each was in `previous`.
+pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]) -> HeatMap {
     let before: HashMap<String, (i64, i64)> = previous
         .map(|(_, p)| {
             p.items[Kind::Risk]
@@ -132,15 +167,18 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
                 .collect()
         })
         .unwrap_or_default();
-    let by_id: HashMap<&str, &Item> = status.items[Kind::Risk].iter().map(|i| (i.id(), i)).collect();
-    // `top_risks` holds the live risks, highest score first: the order of markers in a cell.
-    let live: Vec<(&Item, i64, i64, String)> = status
-        .top_risks
-        .iter()
-        .filter_map(|id| by_id.get(id.as_str()))
-        .filter_map(|i| risk(i).map(|(l, m, s)| (*i, l, m, s)))
-        .collect();
+    place(live_risks(status, None), &before, previous.map(|(id, _)| id), bands)
+}
 
+/// One heat map of every plan's live risks (a portfolio's), highest score first.
+pub fn combined(plans: &[(&str, &Status)], bands: [i64; 3]) -> HeatMap {
+    let mut live: Vec<Live> = plans.iter().flat_map(|(plan, status)| live_risks(status, Some(plan))).collect();
+    live.sort_by_key(|r| std::cmp::Reverse(r.likelihood * r.impact));
+    place(live, &HashMap::new(), None, bands)
+}
+
+/// Lays out `live` on the grid; arrows start where a risk was `before` (in revision `previous`).
+fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option<&str>, bands: [i64; 3]) -> HeatMap {
     let cell_origin =
         |likelihood: i64, impact: i64| (LEFT + (impact - 1) as f64 * CELL, TOP + (5 - likelihood) as f64 * CELL);
     let centre = |likelihood: i64, impact: i64| {
@@ -148,26 +186,27 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
         (x + CELL / 2.0, y + CELL / 2.0)
     };
     let mut totals: HashMap<(i64, i64), usize> = HashMap::new();
-    for (_, likelihood, impact, _) in &live {
-        *totals.entry((*likelihood, *impact)).or_default() += 1;
+    for r in &live {
+        *totals.entry((r.likelihood, r.impact)).or_default() += 1;
     }
     let mut counts: HashMap<(i64, i64), usize> = HashMap::new();
     let mut markers = Vec::new();
     let mut rows = Vec::new();
     let mut moved = 0;
-    for (item, likelihood, impact, status_text) in &live {
+    for r in &live {
+        let (likelihood, impact, status_text) = (&r.likelihood, &r.impact, &r.status);
         let slot = counts.entry((*likelihood, *impact)).or_default();
         let n = *slot;
         *slot += 1;
-        let was = before.get(&item.id().to_ascii_lowercase()).copied().filter(|w| *w != (*likelihood, *impact));
+        let was = before.get(&r.id.to_ascii_lowercase()).copied().filter(|w| *w != (*likelihood, *impact));
         moved += usize::from(was.is_some());
         let score = likelihood * impact;
         let band_name = band(score, bands);
         if rows.len() < TABLE_LIMIT {
             rows.push(Row {
-                id: item.id().to_string(),
-                title: item.title().to_string(),
-                url: item.url().to_string(),
+                id: r.id.clone(),
+                title: r.title.clone(),
+                url: r.url.clone(),
                 likelihood: *likelihood,
                 impact: *impact,
                 score,
@@ -188,10 +227,10 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
             arrow((from.0, from.1), (x + PILL_W / 2.0, y + PILL_H / 2.0), format!("{l} × {i}"))
         });
         markers.push(Marker {
-            id: item.id().to_string(),
-            title: item.title().to_string(),
-            url: item.url().to_string(),
-            label: truncate(item.id(), 5),
+            id: r.id.clone(),
+            title: r.title.clone(),
+            url: r.url.clone(),
+            label: truncate(r.id.rsplit('/').next().unwrap_or(&r.id), 5),
             status: status_text.clone(),
             likelihood: *likelihood,
             impact: *impact,
@@ -252,7 +291,7 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
         rows,
         total: live.len(),
         moved,
-        previous: previous.map(|(id, _)| id.to_string()),
+        previous: previous.map(str::to_string),
         bands: bands_legend(bands),
     }
 }
