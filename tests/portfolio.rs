@@ -237,3 +237,23 @@ fn serve_says_it_previews_one_plan() {
         .assert_fails()
         .assert_stderr("`serve` previews a project of one plan; this is a portfolio");
 }
+
+#[test]
+fn a_portfolio_audience_site_keeps_every_plan_s_secrets() {
+    let project = two_weeks_of_portfolio();
+    project.run(&["build", "--as-of", "2025-08-20"]).assert_ok();
+    project.run(&["build", "--as-of", "2025-08-20", "--audience", "sponsors"]).assert_ok();
+    let scan = |dir: &str| {
+        common::snapshot(&project.path().join(dir))
+            .into_iter()
+            .filter(|(_, bytes)| {
+                let text = String::from_utf8_lossy(bytes);
+                text.contains("Secret merger blocker") || text.contains("conf-merger")
+            })
+            .count()
+    };
+    assert!(scan("site") > 0, "the internal site holds the secret");
+    assert_eq!(scan("site-sponsors"), 0, "the sponsors' site does not");
+    let dashboard = project.read("site-sponsors/index.html");
+    assert!(dashboard.contains("QA coordination") && dashboard.contains("Payments migration"));
+}

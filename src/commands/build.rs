@@ -151,11 +151,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     }
     let config = Config::load(options.root)?;
     let mut diagnostics = Vec::new();
-    let output = match (options.output, options.audience) {
-        (Some(output), _) => output.to_path_buf(),
-        (None, Some(audience)) => options.root.join(format!("{}-{audience}", config.site.output)),
-        (None, None) => options.root.join(&config.site.output),
-    };
+    let output = output_of(options, &config);
     if let Err(d) = write::check_output(options.root, &output) {
         diagnostics.push(d);
     }
@@ -191,7 +187,8 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
             timings: clock.laps,
         });
     }
-    let mut site = plan_site(options, &pipeline, &history, working, &templates, &output, &mut diagnostics, &mut clock)?;
+    let mut site =
+        plan_site(options, &pipeline, &history, working, &templates, &output, &[], &mut diagnostics, &mut clock)?;
     let revisions = site.snapshots.len();
     let staging = write::Staging::create(&output, |holder| {
         let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
@@ -232,12 +229,14 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
 fn build_portfolio(options: &BuildOptions<'_>, plans: Vec<super::plans::Plan>) -> Result<Built, Vec<Diagnostic>> {
     use render::Output as _;
     let config = Config::load(options.root)?;
-    let output = options.output.map_or_else(|| options.root.join(&config.site.output), Path::to_path_buf);
+    let output = output_of(options, &config);
     let mut diagnostics = Vec::new();
     if let Err(d) = write::check_output(options.root, &output) {
         diagnostics.push(d);
     }
     let templates = render::templates::effective(options.root)?;
+    // An audience site of the portfolio may be for one of its own audiences.
+    let audiences = super::plans::audiences(options.root)?;
     let mut clock = progress::Stopwatch::start();
     let mut sites = Vec::new();
     for plan in plans {
@@ -248,7 +247,18 @@ fn build_portfolio(options: &BuildOptions<'_>, plans: Vec<super::plans::Plan>) -
             .map_err(|d| vec![d])
             .and_then(|history| {
                 let output = output.join(&plan.id);
-                plan_site(&plan_options, &pipeline, &history, plan.working, &templates, &output, &mut own, &mut clock)
+                let (working, templates) = (plan.working, &templates);
+                plan_site(
+                    &plan_options,
+                    &pipeline,
+                    &history,
+                    working,
+                    templates,
+                    &output,
+                    &audiences,
+                    &mut own,
+                    &mut clock,
+                )
             });
         diagnostics.extend(own.into_iter().map(|d| d.under(&plan.folder)));
         match site {
@@ -292,6 +302,16 @@ fn build_portfolio(options: &BuildOptions<'_>, plans: Vec<super::plans::Plan>) -
     Ok(Built { output, files, revisions, unchanged: None, diagnostics, timings: clock.laps })
 }
 
+/// Where a build writes: `--output`, else `[site] output` (with `-<audience>` for an
+/// audience's site).
+fn output_of(options: &BuildOptions<'_>, config: &Config) -> PathBuf {
+    match (options.output, options.audience) {
+        (Some(output), _) => output.to_path_buf(),
+        (None, Some(audience)) => options.root.join(format!("{}-{audience}", config.site.output)),
+        (None, None) => options.root.join(&config.site.output),
+    }
+}
+
 /// One plan's site, from its history and working tree (`output` is where it goes, for the
 /// check that no published page disappears). Problems go to `diagnostics`; `Err` holds them
 /// all when the plan cannot be built.
@@ -303,6 +323,7 @@ fn plan_site(
     working: Vec<load::RawFile>,
     templates: &[render::templates::Template],
     output: &Path,
+    more_audiences: &[crate::derive::Item],
     diagnostics: &mut Vec<Diagnostic>,
     clock: &mut progress::Stopwatch,
 ) -> Result<render::Site, Vec<Diagnostic>> {
@@ -324,6 +345,7 @@ fn plan_site(
         history_note: history.warnings.first().map(|w| w.message.clone()),
         strict: options.strict,
         audience: options.audience,
+        more_audiences,
     };
     render::Site::of(snapshots, pipeline, templates, &site_options, diagnostics, options.progress, clock)
         .ok_or_else(|| diagnostics.clone())

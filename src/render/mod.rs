@@ -85,6 +85,8 @@ pub struct SiteOptions<'a> {
     pub strict: bool,
     /// Build the site one audience may see (see [`crate::derive::redact`]).
     pub audience: Option<&'a str>,
+    /// Audiences from outside the plan that `audience` may name (a portfolio's own).
+    pub more_audiences: &'a [Item],
 }
 
 impl Site {
@@ -111,7 +113,9 @@ impl Site {
         let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || options.strict))?;
         let (snapshots, current, audience) = match options.audience {
             None => (snapshots, current, None),
-            Some(id) => for_audience(id, snapshots, current).map_err(|d| diagnostics.push(d)).ok()?,
+            Some(id) => {
+                for_audience(id, options.more_audiences, snapshots, current).map_err(|d| diagnostics.push(d)).ok()?
+            }
         };
         let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
         let reporter = reports::Reporter { tera: &tera, templates, config: pipeline.config() };
@@ -150,12 +154,13 @@ impl Site {
 /// they could quote a confidential record.
 fn for_audience(
     id: &str,
+    more: &[Item],
     snapshots: Vec<Snapshot>,
     current: Status,
 ) -> Result<(Vec<Snapshot>, Status, Option<Item>), Diagnostic> {
-    let audiences = &current.items[Kind::Audience];
-    let Some(audience) = audiences.iter().find(|a| a.id().eq_ignore_ascii_case(id)) else {
-        let ids: Vec<&str> = audiences.iter().map(Item::id).collect();
+    let audiences: Vec<&Item> = current.items[Kind::Audience].iter().chain(more).collect();
+    let Some(audience) = audiences.iter().copied().find(|a| a.id().eq_ignore_ascii_case(id)) else {
+        let ids: Vec<&str> = audiences.iter().map(|a| a.id()).collect();
         return Err(Diagnostic::error(format!("no audience `{id}` to build a site for"))
             .with_help(
                 crate::diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
@@ -182,7 +187,8 @@ fn for_audience(
         })
         .collect();
     let current = redaction.apply(&current);
-    let audience = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience).cloned();
+    let own = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience);
+    let audience = own.cloned().or_else(|| Some(audience.clone()));
     Ok((snapshots, current, audience))
 }
 

@@ -130,7 +130,7 @@ impl Builder {
         clock.lap("derive");
         let mut diagnostics = history.warnings.clone();
         let history_note = history.warnings.first().map(|w| w.message.clone());
-        let options = SiteOptions { as_of, history_note, strict: false, audience: None };
+        let options = SiteOptions { as_of, history_note, strict: false, audience: None, more_audiences: &[] };
         let mut site = Site::of(snapshots, pipeline, templates, &options, &mut diagnostics, &Silent, &mut clock)
             .ok_or_else(|| diagnostics.clone())?;
         let renderer = Renderer::new(&mut site, pipeline.config(), templates, Some(items))?;
