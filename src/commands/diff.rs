@@ -44,11 +44,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let (a, b) = (args.a.as_deref(), args.b.as_deref());
     // Each plan of a portfolio is compared on its own: all of them, or the one of `--plan`.
     let plans = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
-        None if args.plan.is_some() => {
-            let d = Diagnostic::error("`--plan` picks a plan of a portfolio, and this project holds one plan")
-                .help("leave out `--plan`");
-            return Err(ui.fail(&[d]));
-        }
+        None if args.plan.is_some() => return Err(ui.fail(&[super::plans::not_a_portfolio()])),
         None => {
             let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
             vec![(None, ui.root.clone(), config)]

@@ -106,3 +106,9 @@ pub fn pick(plans: Vec<Plan>, id: &str) -> Result<Plan, Diagnostic> {
             .note(format!("plans: {}", ids.join(", ")))
     })
 }
+
+/// `--plan` given in a project of one plan.
+pub fn not_a_portfolio() -> Diagnostic {
+    Diagnostic::error("`--plan` picks a plan of a portfolio, and this project holds one plan")
+        .help("leave out `--plan`")
+}

@@ -49,11 +49,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let week = args.when.week.as_deref();
     let audience = args.audience.as_deref().map_or(Audience::Everyone, Audience::Id);
     let (weekly, base) = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
-        None if args.plan.is_some() => {
-            let d = Diagnostic::error("`--plan` picks a plan of a portfolio, and this project holds one plan")
-                .help("leave out `--plan`");
-            return Err(ui.fail(&[d]));
-        }
+        None if args.plan.is_some() => return Err(ui.fail(&[super::plans::not_a_portfolio()])),
         None => {
             let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
             let weekly =

@@ -26,6 +26,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("report.txt", include_str!("../../templates/report.txt")),
     ("email.html", include_str!("../../templates/email.html")),
+    ("email-style.html", include_str!("../../templates/email-style.html")),
     ("digest.md", include_str!("../../templates/digest.md")),
     ("digest.txt", include_str!("../../templates/digest.txt")),
     ("digest.html", include_str!("../../templates/digest.html")),
