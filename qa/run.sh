@@ -3,6 +3,7 @@
 #   html-validate (recommended rules, .htmlvalidate.json) on every page,
 #   axe-core in Chromium (light and dark) on every page and report email, and the page width
 #   at 390 and 360 px; and `statuspress serve` in Chromium (live reload, the error panel).
+#   The same checks on the portfolio example (init --portfolio).
 #   Needs node/npm and /usr/bin/chromium; .ci/run installs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,9 @@ echo "html-validate: $(find site -name '*.html' | wc -l) pages, no errors"
 node qa/check-site.mjs site
 cargo build --release --locked
 node qa/serve.mjs target/release/statuspress
+# The portfolio example (init --portfolio): its dashboard and both plans' sites.
+rm -rf target/qa-portfolio
+target/release/statuspress init --portfolio target/qa-portfolio > /dev/null
+target/release/statuspress --root target/qa-portfolio build --quiet
+qa/node_modules/.bin/html-validate 'target/qa-portfolio/site/**/*.html'
+node qa/check-site.mjs target/qa-portfolio/site
