@@ -8,6 +8,7 @@ pub mod context;
 pub mod ics;
 pub mod markdown;
 pub mod reports;
+pub mod search;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -154,6 +155,8 @@ enum Route {
     StatusJson,
     Calendar,
     Feed,
+    /// `search-index.json` and the script that carries it (see [`search`]).
+    SearchIndex,
 }
 
 /// The site as routes, each rendered on its own from one shared context: the current status
@@ -214,8 +217,11 @@ impl Renderer {
         pages.extend(working);
         let (mut files, report_pages) = reports::site_files(&site.reports);
         pages.extend(report_pages);
-        let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
-        files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
+        // The theme's style sheet and script, published as they are (not Tera templates).
+        for asset in ["style.css", "site.js"] {
+            let text = templates.iter().find(|t| t.name == asset).map_or("", |t| t.text.as_str());
+            files.push((format!("assets/{asset}"), text.as_bytes().to_vec()));
+        }
         for go in [true, false] {
             files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
         }
@@ -227,7 +233,7 @@ impl Renderer {
             routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
         }
         routes.extend((0..site.snapshots.len()).map(Route::Revision));
-        routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
+        routes.extend([Route::StatusJson, Route::Calendar, Route::Feed, Route::SearchIndex]);
         let mut renderer = Renderer {
             tera,
             templates: templates.to_vec(),
@@ -278,6 +284,7 @@ impl Renderer {
             Route::StatusJson => vec!["status.json".into()],
             Route::Calendar => vec!["milestones.ics".into()],
             Route::Feed => vec!["feed.xml".into()],
+            Route::SearchIndex => vec![search::JSON_PATH.into(), search::SCRIPT_PATH.into()],
         }
     }
 
@@ -311,6 +318,7 @@ impl Renderer {
                 Ok(xml) => one("feed.xml", xml.into_bytes()),
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
             },
+            Route::SearchIndex => Ok(search::files(&site.current).into()),
         }
     }
 
