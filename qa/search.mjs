@@ -26,17 +26,17 @@ if (!site) {
   process.exit(2);
 }
 const fileUrl = (path) => pathToFileURL(resolve(site, path)).href;
-const records = JSON.parse(readFileSync(join(site, "search-index.json"), "utf8")).records;
 
-// A body word that few records have and the first of them does not have in its title:
-// finding it proves the body words are searched.
+// A body word that one record has, not in its title: finding it proves the body and field
+// words are searched. The index maps words to record numbers as gaps from the one before.
+const index = JSON.parse(readFileSync(join(site, "search-index.json"), "utf8"));
+const records = index.records;
 const bodyWord = (() => {
-  const count = new Map();
-  for (const r of records) for (const w of (r.words || "").split(" ").filter(Boolean)) count.set(w, (count.get(w) || 0) + 1);
-  for (const r of records) {
-    const title = r.title.toLowerCase();
-    const word = (r.words || "").split(" ").find((w) => w.length >= 5 && count.get(w) === 1 && !title.includes(w));
-    if (word) return { word, record: r };
+  for (const [word, gaps] of Object.entries(index.words)) {
+    const record = records[gaps[0]];
+    if (gaps.length === 1 && word.length >= 5 && /^[a-z]+$/.test(word) && !record.title.toLowerCase().includes(word)) {
+      return { word, record };
+    }
   }
   throw new Error("no record has a body word of its own");
 })();

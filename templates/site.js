@@ -26,7 +26,7 @@
   const compareText = (a, b) => collator.compare(a, b);
 
   // Words as the index has them: lower-cased runs of letters and digits.
-  const words = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const wordsOf = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
   /* ---- List pages: filter bar and sort ---- */
 
@@ -134,6 +134,7 @@
     if (!input || !list || !status) return;
     box.hidden = false;
     let records = null;
+    let words = [];
     let loading = false;
 
     // The index comes as a script (see src/render/search.rs: fetch() of a file is blocked from
@@ -143,8 +144,9 @@
       loading = true;
       const script = el("script", { src: new URL("assets/search-index.js", root).href });
       script.addEventListener("load", () => {
-        const index = window[INDEX_GLOBAL];
-        records = (index && index.records ? index.records : []).map(prepare);
+        const index = window[INDEX_GLOBAL] || {};
+        records = (index.records || []).map(prepare);
+        words = Object.entries(index.words || {});
         search();
       });
       script.addEventListener("error", () => {
@@ -155,24 +157,38 @@
 
     // What a query word is matched against, as " word word …" so a word start is " " + prefix.
     function prepare(record) {
-      const text = (parts) => ` ${words(parts.join(" ")).join(" ")} `;
+      const text = (parts) => ` ${wordsOf(parts.join(" ")).join(" ")} `;
       return {
         record,
         id: record.id.toLowerCase(),
         title: text([record.id, record.title]),
         people: text([record.owner || "", ...(record.tags || [])]),
-        body: ` ${record.words || ""} `,
       };
     }
 
+    // Which records have a body or field word that starts with `term`: the index maps each
+    // word to its records' numbers, as gaps from the number before.
+    function inText(term) {
+      const marks = new Uint8Array(records.length);
+      for (const [word, gaps] of words) {
+        if (!word.startsWith(term)) continue;
+        let number = 0;
+        for (const gap of gaps) {
+          number += gap;
+          marks[number] = 1;
+        }
+      }
+      return marks;
+    }
+
     // Every query word must start a word of the record; matches in the id and title rank first.
-    function score(entry, query, terms) {
+    function score(entry, number, query, terms) {
       let total = entry.id === query ? 100 : 0;
-      for (const term of terms) {
+      for (const { term, text } of terms) {
         const at = ` ${term}`;
         if (entry.title.includes(at)) total += 10;
         else if (entry.people.includes(at)) total += 5;
-        else if (entry.body.includes(at)) total += 1;
+        else if (text[number]) total += 1;
         else return 0;
       }
       return total;
@@ -184,7 +200,7 @@
 
     function search() {
       const query = input.value.trim().toLowerCase();
-      const terms = words(query);
+      const terms = wordsOf(query);
       list.replaceChildren();
       if (!terms.length) {
         status.textContent = "";
@@ -196,9 +212,10 @@
         load();
         return;
       }
+      const matched = terms.map((term) => ({ term, text: inText(term) }));
       const hits = [];
       records.forEach((entry, order) => {
-        const points = score(entry, query, terms);
+        const points = score(entry, order, query, matched);
         if (points) hits.push({ entry, points, order });
       });
       hits.sort((a, b) => b.points - a.points || a.order - b.order);

@@ -38,10 +38,17 @@ fn the_index_has_every_current_record_with_its_words() {
     assert_eq!(b2["owner"], "Priya");
     assert_eq!(b2["tags"], serde_json::json!(["security", "on call"]));
     assert_eq!(b2["url"], "blockers/B-2.html");
-    let words = b2["words"].as_str().unwrap();
-    // The body's text (not its link target) and the text fields (severity, status).
-    assert_eq!(words, "early expire high progress runbook see the tokens");
-    assert_eq!(records.iter().find(|r| r["id"] == "B-1").unwrap()["words"], "body critical open");
+    // Words map to record numbers as gaps: B-1 is 0, B-2 is 1.
+    let words = index["words"].as_object().expect("words");
+    let with = |word: &str| words.get(word).map(|gaps| gaps.to_string()).unwrap_or_default();
+    // The body's text, not its link target; the text fields (severity, status) too.
+    for word in ["early", "expire", "high", "progress", "runbook", "see", "tokens"] {
+        assert_eq!(with(word), "[1]", "{word}");
+    }
+    assert_eq!(with("https"), "", "link targets are not words");
+    assert_eq!(with("body"), "[0]");
+    assert_eq!(with("open"), "[0,3]", "B-1 and r-1 (4th) are open");
+    assert_eq!(with("todo"), "[4]", "A-1 (5th) has the default status");
 }
 
 #[test]
