@@ -226,14 +226,17 @@ impl Renderer {
             files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
         }
 
-        let mut routes: Vec<Route> = (0..pages.len()).map(Route::Page).collect();
+        // The search index first: one route that reads every record, so it runs beside the
+        // pages rather than after them.
+        let mut routes = vec![Route::SearchIndex];
+        routes.extend((0..pages.len()).map(Route::Page));
         routes.extend((0..files.len()).map(Route::File));
         for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Plan) {
             routes.push(Route::List(kind));
             routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
         }
         routes.extend((0..site.snapshots.len()).map(Route::Revision));
-        routes.extend([Route::StatusJson, Route::Calendar, Route::Feed, Route::SearchIndex]);
+        routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
         let mut renderer = Renderer {
             tera,
             templates: templates.to_vec(),

@@ -5,10 +5,11 @@
 //! Words are distinct, lower-cased, of three or more characters, from the markdown's text only
 //! (link targets and markup do not turn up as matches) and from the kind's text fields. They
 //! are kept as a map from each word to the records that have it, as gaps between ascending
-//! record numbers: measured on 10,000 records of ~2 KB with a varied (Zipf, 30,000-word)
-//! vocabulary, a sorted word list per record was 5.0 MiB gzipped and this map 2.1 MiB, since a
-//! word most records share costs a run of `1`s rather than a copy per record. The browser
-//! matches a query word as a prefix of the map's words.
+//! record numbers. For 10,000 records of ~2 KB drawing on a varied (Zipf, 30,000-word)
+//! vocabulary, a sorted word list per record came to 5.0 MiB gzipped and this map to 2.3 MiB:
+//! a word most records share costs a run of `1`s rather than a copy per record. (The generated
+//! benchmark plan, whose bodies repeat one paragraph, gives 0.13 MiB.) The browser matches a
+//! query word as a prefix of the map's words.
 //!
 //! The index is written twice, from one serialization: `search-index.json` for tools and
 //! `assets/search-index.js`, which sets a global. Chromium blocks `fetch()` of a file from a
@@ -16,7 +17,7 @@
 //! what the page loads, on the first use of the search box, and the site keeps working when
 //! opened from a folder.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, Parser};
 use rayon::prelude::*;
@@ -40,7 +41,7 @@ struct Index<'a> {
     records: Vec<Entry<'a>>,
     /// Each word → the numbers of the records that have it (places in `records`), each given
     /// as its distance from the one before (the first from 0).
-    words: BTreeMap<String, Vec<usize>>,
+    words: BTreeMap<&'a str, Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -76,17 +77,23 @@ fn index_json(status: &Status) -> Vec<u8> {
     let items: Vec<&Item> =
         Kind::ALL.iter().filter(|k| **k != Kind::Plan).flat_map(|k| status.items[*k].iter()).collect();
     let records = items.iter().map(|item| entry(item)).collect();
-    let per_record: Vec<BTreeSet<String>> =
+    let per_record: Vec<Vec<String>> =
         items.par_iter().map(|item| record_words(&item.record.body, &item.record.data)).collect();
-    let mut words: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (number, set) in per_record.into_iter().enumerate() {
+    // Gathered in a hash map, then sorted once: a B-tree insert per word of every record took
+    // twice as long at 10,000 records.
+    let mut gathered: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (number, set) in per_record.iter().enumerate() {
         for word in set {
-            words.entry(word).or_default().push(number);
+            gathered.entry(word.as_str()).or_default().push(number);
         }
     }
-    for numbers in words.values_mut() {
-        gaps(numbers);
-    }
+    let words: BTreeMap<&str, Vec<usize>> = gathered
+        .into_iter()
+        .map(|(word, mut numbers)| {
+            gaps(&mut numbers);
+            (word, numbers)
+        })
+        .collect();
     serde_json::to_vec(&Index { records, words }).unwrap_or_default()
 }
 
@@ -111,8 +118,8 @@ fn entry(item: &Item) -> Entry<'_> {
 
 /// The distinct words of a record's text: its markdown body's and its kind's text fields' (a blocker's `issue`, a decision's
 /// `rationale`…), where many plans say the most.
-fn record_words(markdown: &str, data: &KindData) -> BTreeSet<String> {
-    let mut words = BTreeSet::new();
+fn record_words(markdown: &str, data: &KindData) -> Vec<String> {
+    let mut words = Vec::new();
     for event in Parser::new(markdown) {
         if let Event::Text(text) | Event::Code(text) = event {
             add_words(&text, &mut words);
@@ -122,10 +129,12 @@ fn record_words(markdown: &str, data: &KindData) -> BTreeSet<String> {
     if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(data) {
         fields.iter().filter(|(key, _)| *key != "title").for_each(|(_, value)| add_field_words(value, &mut words));
     }
+    words.sort_unstable();
+    words.dedup();
     words
 }
 
-fn add_field_words(value: &serde_json::Value, words: &mut BTreeSet<String>) {
+fn add_field_words(value: &serde_json::Value, words: &mut Vec<String>) {
     match value {
         serde_json::Value::String(text) => add_words(text, words),
         serde_json::Value::Array(list) => list.iter().for_each(|v| add_field_words(v, words)),
@@ -134,7 +143,7 @@ fn add_field_words(value: &serde_json::Value, words: &mut BTreeSet<String>) {
     }
 }
 
-fn add_words(text: &str, words: &mut BTreeSet<String>) {
+fn add_words(text: &str, words: &mut Vec<String>) {
     words.extend(
         text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= MIN_WORD).map(str::to_lowercase),
     );
@@ -148,7 +157,7 @@ mod tests {
     fn words_of(path: &str, text: &str) -> String {
         let status = crate::derive::fixture::derived(&[(path, text)]);
         let item = status.items.values().flatten().next().unwrap();
-        record_words(&item.record.body, &item.record.data).into_iter().collect::<Vec<_>>().join(" ")
+        record_words(&item.record.body, &item.record.data).join(" ")
     }
 
     #[test]
