@@ -1,6 +1,7 @@
 //! `cargo bench --bench build`: times `statuspress build` of the worked example and of
 //! generated projects, and reports peak memory. Output goes to the ordinary disk and to
-//! tmpfs (`/dev/shm`), since mass file creation costs differ a lot between them.
+//! tmpfs (`/dev/shm`), since mass file creation costs differ a lot between them. It also prints
+//! the size of each generated site's search index, raw and gzipped.
 //!
 //! Each generated project's build is set against its floor, measured in the same run: reading
 //! every record file and rendering every body with pulldown-cmark, single-threaded, in this
@@ -43,6 +44,7 @@ fn main() {
         let floor = median((0..runs).map(|_| floor(&project)).collect());
         println!("{:<28} {:>10} {:>9.3}s", format!("floor, {n} records"), "-", floor.as_secs_f64());
         bench(binary, &label, &project, &project.join("site"), "disk", runs, Some(floor));
+        search_index_size(&project.join("site"), n);
         if Path::new("/dev/shm").is_dir() {
             let shm = tempfile::tempdir_in("/dev/shm").expect("tmpfs dir");
             bench(binary, &label, &project, &shm.path().join("site"), "tmpfs", runs, Some(floor));
@@ -109,6 +111,23 @@ fn floor(project: &Path) -> Duration {
     }
     assert!(html_bytes > 0, "the floor rendered nothing");
     started.elapsed()
+}
+
+/// Prints the size of the site search's index, raw and as `gzip -9` makes it (what a web
+/// server sends); the target is 2 MB gzipped at 10,000 records.
+fn search_index_size(site: &Path, records: usize) {
+    let path = site.join("search-index.json");
+    let raw = std::fs::metadata(&path).expect("search-index.json").len();
+    let gzip = Command::new("gzip").args(["-9", "-c"]).arg(&path).output().expect("run gzip");
+    assert!(gzip.status.success(), "gzip failed");
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    println!(
+        "{:<28} {:>10} {:>8.2} MiB raw, {:.2} MiB gzipped",
+        format!("search index, {records} rec."),
+        "",
+        mib(raw),
+        mib(gzip.stdout.len() as u64)
+    );
 }
 
 /// Reads the `peak memory: N KiB` line that `--verbose` prints.

@@ -2,8 +2,9 @@
 # Quality checks on the built example site, in real tools (see qa/README.md):
 #   html-validate (recommended rules, .htmlvalidate.json) on every page,
 #   axe-core in Chromium (light and dark) on every page and report email, and the page width
-#   at 390 and 360 px; and `statuspress serve` in Chromium (live reload, the error panel).
-#   The same checks on the portfolio example (init --portfolio).
+#   at 390 and 360 px; `statuspress serve` in Chromium (live reload, the error panel); the
+#   site search and list filters in Chromium (from file:// and through serve); and the same
+#   page checks on the portfolio example (init --portfolio).
 #   Needs node/npm and /usr/bin/chromium; .ci/run installs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ echo "html-validate: $(find site -name '*.html' | wc -l) pages, no errors"
 node qa/check-site.mjs site
 cargo build --release --locked
 node qa/serve.mjs target/release/statuspress
+node qa/search.mjs site target/release/statuspress
 # The portfolio example (init --portfolio): its dashboard and both plans' sites.
 rm -rf target/qa-portfolio
 target/release/statuspress init --portfolio target/qa-portfolio > /dev/null

@@ -9,6 +9,7 @@ pub mod ics;
 pub mod markdown;
 pub mod portfolio;
 pub mod reports;
+pub mod search;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -221,6 +222,8 @@ enum Route {
     StatusJson,
     Calendar,
     Feed,
+    /// `search-index.json` and the script that carries it (see [`search`]).
+    SearchIndex,
 }
 
 /// The site as routes, each rendered on its own from one shared context: the current status
@@ -282,13 +285,19 @@ impl Renderer {
         pages.extend(working);
         let (mut files, report_pages) = reports::site_files(&site.reports);
         pages.extend(report_pages);
-        let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
-        files.push(("assets/style.css".into(), css.as_bytes().to_vec()));
+        // The theme's style sheet and script, published as they are (not Tera templates).
+        for asset in ["style.css", "site.js"] {
+            let text = templates.iter().find(|t| t.name == asset).map_or("", |t| t.text.as_str());
+            files.push((format!("assets/{asset}"), text.as_bytes().to_vec()));
+        }
         for go in [true, false] {
             files.push((format!("assets/favicon-{}.svg", verdict_icon(go)), favicon(go).into_bytes()));
         }
 
-        let mut routes: Vec<Route> = (0..pages.len()).map(Route::Page).collect();
+        // The search index first: one route that reads every record, so it runs beside the
+        // pages rather than after them.
+        let mut routes = vec![Route::SearchIndex];
+        routes.extend((0..pages.len()).map(Route::Page));
         routes.extend((0..files.len()).map(Route::File));
         for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Plan) {
             routes.push(Route::List(kind));
@@ -346,6 +355,7 @@ impl Renderer {
             Route::StatusJson => vec!["status.json".into()],
             Route::Calendar => vec!["milestones.ics".into()],
             Route::Feed => vec!["feed.xml".into()],
+            Route::SearchIndex => vec![search::JSON_PATH.into(), search::SCRIPT_PATH.into()],
         }
     }
 
@@ -379,6 +389,7 @@ impl Renderer {
                 Ok(xml) => one("feed.xml", xml.into_bytes()),
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
             },
+            Route::SearchIndex => Ok(search::files(&site.current).into()),
         }
     }
 

@@ -31,6 +31,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("digest.txt", include_str!("../../templates/digest.txt")),
     ("digest.html", include_str!("../../templates/digest.html")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("site.js", include_str!("../../templates/site.js")),
 ];
 
 /// One template of the effective theme and where it came from.
@@ -100,8 +101,11 @@ pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
     // Markdown output (report.md) escapes record text with `| md`, as HTML does with autoescape.
     tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| crate::diff::format::escape_md(text));
-    let sources: Vec<(&str, &str)> =
-        templates.iter().filter(|t| !t.name.ends_with(".css")).map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    let sources: Vec<(&str, &str)> = templates
+        .iter()
+        .filter(|t| !t.name.ends_with(".css") && !t.name.ends_with(".js"))
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
     tera.add_raw_templates(sources).map_err(|e| vec![template_error(&e, templates, None)])?;
     Ok(tera)
 }

@@ -107,6 +107,7 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "svg" => "image/svg+xml",
         "json" => "application/json",
+        "js" => "text/javascript; charset=utf-8",
         "xml" => "application/atom+xml; charset=utf-8",
         "ics" => "text/calendar; charset=utf-8",
         "md" => "text/markdown; charset=utf-8",
