@@ -21,7 +21,7 @@ node qa/serve.mjs target/release/statuspress
 node qa/search.mjs site target/release/statuspress
 # The portfolio example (init --portfolio): its dashboard and both plans' sites.
 rm -rf target/qa-portfolio
-target/release/statuspress init --portfolio target/qa-portfolio > /dev/null
+target/release/statuspress --quiet init --portfolio target/qa-portfolio
 target/release/statuspress --root target/qa-portfolio build --quiet
 qa/node_modules/.bin/html-validate 'target/qa-portfolio/site/**/*.html'
 node qa/check-site.mjs target/qa-portfolio/site
