@@ -4,7 +4,7 @@
 #   axe-core in Chromium (light and dark) on every page and report email, and the page width
 #   at 390 and 360 px; `statuspress serve` in Chromium (live reload, the error panel); the
 #   site search and list filters in Chromium (from file:// and through serve); and the same
-#   page checks on the portfolio example (init --portfolio).
+#   page checks on the portfolio example (init --portfolio), whose table sorts by a click.
 #   Needs node/npm and /usr/bin/chromium; .ci/run installs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +25,4 @@ target/release/statuspress --quiet init --portfolio target/qa-portfolio
 target/release/statuspress --root target/qa-portfolio build --quiet
 qa/node_modules/.bin/html-validate 'target/qa-portfolio/site/**/*.html'
 node qa/check-site.mjs target/qa-portfolio/site
+node qa/portfolio.mjs target/qa-portfolio/site

@@ -179,13 +179,15 @@ pub fn render_portfolio(
         .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
     let calendar: Vec<(Option<&str>, &crate::derive::Status)> =
         plans.iter().map(|(id, site)| (Some(*id), &site.current)).collect();
-    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
+    let asset = |name: &str| templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str());
+    let css = asset("style.css");
     let files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),
         ("milestones.ics".into(), super::ics::calendar(title, &calendar).into_bytes()),
         ("index.html".into(), page.into_bytes()),
         ("status.json".into(), crate::derive::to_json(&status, true)),
         ("assets/style.css".into(), css.as_bytes().to_vec()),
+        ("assets/portfolio.js".into(), asset("portfolio.js").as_bytes().to_vec()),
         (format!("assets/favicon-{}.svg", verdict_icon(true)), super::favicon(true).into_bytes()),
         (format!("assets/favicon-{}.svg", verdict_icon(false)), super::favicon(false).into_bytes()),
     ];

@@ -12,6 +12,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("charts.html", include_str!("../../templates/charts.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("portfolio.html", include_str!("../../templates/portfolio.html")),
+    ("portfolio.js", include_str!("../../templates/portfolio.js")),
     ("plan.html", include_str!("../../templates/plan.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("item.html", include_str!("../../templates/item.html")),
