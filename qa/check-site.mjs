@@ -10,21 +10,11 @@ import { join, relative } from "node:path";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
-import puppeteer from "puppeteer-core";
+import { launch } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-/** Chromium flags: headless, no sandbox (CI runs as root), and nothing that calls home. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 // Each page is opened in these views. Axe runs at the desktop width in both schemes (there,
 // table text sits on plain colours, so axe can measure every contrast) and once at a phone
@@ -122,10 +112,7 @@ async function main() {
     return { name: relative(site, eml), url: pathToFileURL(file).href };
   });
 
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launch();
   // One task per page (or email) and view, spread over a few tabs: axe is single-threaded.
   const tasks = [];
   for (const file of pages) {

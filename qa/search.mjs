@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
-import puppeteer from "puppeteer-core";
+import { launch } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -41,11 +41,7 @@ const bodyWord = (() => {
   throw new Error("no record has a body word of its own");
 })();
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 let failed = false;
 const step = async (what, fn) => {
   try {

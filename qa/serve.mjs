@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
-import puppeteer from "puppeteer-core";
+import { launch } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -47,11 +47,7 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 let failed = false;
 const step = async (what, fn) => {
   try {
