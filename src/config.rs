@@ -50,6 +50,8 @@ pub struct Foreign {
     pub url: String,
     /// What it is while not finished (`open`), as a gate waiting on it says; `None` when done.
     pub unfinished: Option<String>,
+    /// Whether an external audience may not see it (see [`crate::derive::redact`]).
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]

@@ -127,3 +127,142 @@ fn a_variant_output_outside_the_project_is_refused_where_it_is_written() {
         .assert_stderr("`output` of `[[site.variant]]` number 1 `../elsewhere` leads outside the project")
         .assert_stderr("statuspress.toml:3:10");
 }
+
+/// What the portfolio's outsiders must never see: a confidential blocker of `qa` that a
+/// gate of `payments` waits on (`qa/B-SECRET`), and a confidential decision of `payments`
+/// that an action of `qa` relates to (`payments/conf-pay`); ids, titles and text.
+const PORTFOLIO_SECRETS: &[&str] = &[
+    "B-SECRET",
+    "Vendor fraud inquiry",
+    "forged invoices",
+    "conf-pay",
+    "Layoffs in payments",
+    "cut the team",
+    "announce in March",
+    "qa-team@example.com",
+    // The portfolio's own internal audience (it is not in any plan's site at all).
+    "pmo@example.com",
+];
+
+/// A portfolio of two plans whose records reference each other's confidential records, with
+/// an external audience of the portfolio (`board`) and of each plan (`exec`, `outside`);
+/// in week 2 the payments gate starts waiting on the secret blocker.
+fn portfolio() -> Project {
+    let gate = |depends: &str| {
+        format!("+++\ntitle = \"Migration rehearsal\"\ngroup = \"Release\"\ndepends_on = [{depends}]\n+++\n")
+    };
+    let secret = |status: &str| {
+        format!(
+            "+++\ntitle = \"Vendor fraud inquiry\"\nseverity = \"critical\"\nstatus = \"{status}\"\nconfidential = true\n+++\nauditors found forged invoices\n"
+        )
+    };
+    let external =
+        |title: &str, to: &str| format!("+++\ntitle = \"{title}\"\nrecipients = [\"{to}\"]\nexternal = true\n+++\n");
+    let project = Project::new(&[
+        (
+            "statuspress.toml",
+            "[site]\ntitle = \"Delivery portfolio\"\nbase_url = \"https://status.example.com/\"\n\n[gates]\ngroups = [\"Release\"]\nrelease_group = \"Release\"\n",
+        ),
+        ("audiences/board.md", &external("Board", "board@example.com")),
+        ("audiences/office.md", "+++\ntitle = \"Programme office\"\nrecipients = [\"pmo@example.com\"]\n+++\n"),
+        ("plans/qa/content/plan.md", "+++\ntitle = \"QA coordination\"\nstart = 2025-08-11\n+++\nTesting.\n"),
+        ("plans/qa/content/blockers/B-SECRET.md", &secret("open")),
+        (
+            "plans/qa/content/blockers/B-2.md",
+            "+++\ntitle = \"Sandbox unreachable\"\nseverity = \"critical\"\nstatus = \"open\"\nblocks = [\"g-regression\"]\n+++\n",
+        ),
+        ("plans/qa/content/gates/g-regression.md", "+++\ntitle = \"Regression green\"\ngroup = \"Release\"\n+++\n"),
+        (
+            "plans/qa/content/actions/A-1.md",
+            "+++\ntitle = \"Brief the payments team\"\nrelates_to = [\"B-2\", \"payments/conf-pay\"]\n+++\n",
+        ),
+        ("plans/qa/content/audiences/outside.md", &external("Outside", "outside@example.com")),
+        (
+            "plans/qa/content/audiences/team.md",
+            "+++\ntitle = \"QA team\"\nrecipients = [\"qa-team@example.com\"]\n+++\n",
+        ),
+        ("plans/payments/content/plan.md", "+++\ntitle = \"Payments migration\"\nstart = 2025-08-11\n+++\nMoving.\n"),
+        ("plans/payments/content/gates/g-migrate.md", &gate("\"qa/B-2\"")),
+        (
+            "plans/payments/content/decisions/conf-pay.md",
+            "+++\ntitle = \"Layoffs in payments\"\ndecision = \"cut the team\"\nconfidential = true\n+++\nannounce in March\n",
+        ),
+        ("plans/payments/content/audiences/exec.md", &external("Executives", "exec@example.com")),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write("plans/payments/content/gates/g-migrate.md", &gate("\"qa/B-2\", \"qa/B-SECRET\""));
+    project.write("plans/qa/content/blockers/B-SECRET.md", &secret("in-progress"));
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    project
+}
+
+/// Every needle of `needles` found in `text` (ignoring case: ids match without it).
+fn found_in(text: &str, needles: &[&str]) -> Vec<String> {
+    let text = text.to_lowercase();
+    needles.iter().filter(|n| text.contains(&n.to_lowercase())).map(|n| n.to_string()).collect()
+}
+
+#[test]
+fn a_portfolio_s_outsiders_see_no_confidential_record_of_any_plan_by_any_route() {
+    let project = portfolio();
+    let week = ["--as-of", "2025-08-20", "--week", "2025-W34"];
+    project.run(&["build", "--as-of", "2025-08-20"]).assert_ok();
+    project.run(&["build", "--as-of", "2025-08-20", "--audience", "board"]).assert_ok();
+    // The scan finds every secret where it is allowed: the internal site, across plans too.
+    let gate = project.read("site/payments/gates/g-migrate.html");
+    assert!(found_in(&gate, &["qa/B-SECRET", "Vendor fraud inquiry"]).len() == 2, "{gate}");
+    for needle in &PORTFOLIO_SECRETS[..PORTFOLIO_SECRETS.len() - 1] {
+        assert!(!found(&project.path().join("site"), &[needle]).is_empty(), "the internal site lacks {needle:?}");
+    }
+    let mut leaks = found(&project.path().join("site-board"), PORTFOLIO_SECRETS);
+    // The board's digest and each plan's report for its outsiders, in every format.
+    let formats = ["markdown", "text", "html", "eml", "json"];
+    let asked: [&[&str]; 3] = [
+        &["--audience", "board"],
+        &["--plan", "payments", "--audience", "exec"],
+        &["--plan", "qa", "--audience", "outside"],
+    ];
+    for who in asked {
+        for format in formats {
+            let args = [&["report", "--format", format][..], who, &week[..]].concat();
+            let run = project.run(&args);
+            run.assert_ok();
+            leaks.extend(found_in(&run.stdout, PORTFOLIO_SECRETS).into_iter().map(|n| format!("{args:?} holds {n:?}")));
+        }
+    }
+    assert!(leaks.is_empty(), "outsiders see:\n{}", leaks.join("\n"));
+    // Still the same plans: the payments gate waits, and says on what it may.
+    let payments = project.read("site-board/payments/status.json");
+    assert!(payments.contains("1 more reason concerning confidential records"), "{payments}");
+    let digest = project.run(&[&["report", "--audience", "board", "--format", "text"][..], &week[..]].concat());
+    let plans = found_in(&digest.stdout, &["Payments migration", "QA coordination", "nothing changed this week"]);
+    assert_eq!(plans.len(), 3, "a change that only touched secrets is no change to outsiders:\n{}", digest.stdout);
+}
+
+#[test]
+fn a_report_hides_what_was_ever_confidential_as_the_site_does() {
+    // An action confidential in weeks 1 and 2 and public from week 3 on: the site never
+    // shows it to the sponsors, so neither may their report of week 4 (weeks 3 and 4).
+    let action = |confidential: bool, status: &str| {
+        format!(
+            "+++\ntitle = \"Renegotiate the vendor contract\"\nstatus = \"{status}\"\ndue = 2025-09-10\nconfidential = {confidential}\n+++\n"
+        )
+    };
+    let project = two_weeks("", &["dev@example.com"], &[("content/actions/a-9.md", &action(true, "todo"))]);
+    project.write("content/actions/a-9.md", &action(false, "in-progress"));
+    project.revision("w3", "2025-08-26", "Zoe", "Week 3");
+    project.write("content/actions/a-9.md", &action(false, "blocked"));
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    let week = ["--as-of", "2025-09-08", "--week", "2025-W36"];
+    project.run(&["build", "--as-of", "2025-09-08", "--audience", "sponsors"]).assert_ok();
+    let seen = found(&project.path().join("site-sponsors"), &["Renegotiate"]);
+    assert!(seen.is_empty(), "{seen:?}");
+    for format in ["eml", "markdown", "text", "json"] {
+        let run = project.run(&[&["report", "--audience", "sponsors", "--format", format][..], &week[..]].concat());
+        run.assert_ok();
+        assert!(!run.stdout.contains("Renegotiate") && !run.stdout.contains("a-9"), "{format}:\n{}", run.stdout);
+    }
+    let internal = project.run(&[&["report", "--format", "text"][..], &week[..]].concat());
+    assert!(internal.stdout.contains("Renegotiate"), "{}", internal.stdout);
+}

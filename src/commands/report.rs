@@ -7,6 +7,7 @@ use clap::ValueEnum;
 
 use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
+use crate::derive::redact::Redaction;
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::Kind;
 use crate::values::{Date, Week, Zone};
@@ -216,8 +217,10 @@ pub fn weekly_report(
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
     let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
+    let reader = audience_item.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
     reporter
-        .deliver(week, (now, before), audience_item, None, &config.site.base_url)
+        .deliver(week, (now, before), reader.as_ref(), None, &config.site.base_url)
         .map_err(|d| vec![d])?
         .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
 }

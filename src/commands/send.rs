@@ -5,6 +5,7 @@ use std::path::Path;
 use super::report::{pick_week, readable_history};
 use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
+use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
 use crate::values::Date;
@@ -114,7 +115,9 @@ pub fn send(
     let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
     options.progress.start("sending", messages.sum::<usize>() as u64);
     for audience in audiences {
-        let delivered = reporter.deliver(week, (now, before), Some(audience), None, &config.site.base_url);
+        let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
+        let reader = Redaction::for_audience(audience, statuses, config.neighbours.as_deref());
+        let delivered = reporter.deliver(week, (now, before), Some(&reader), None, &config.site.base_url);
         let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
             continue;
         };

@@ -16,6 +16,7 @@ pub fn neighbours(plans: &[(String, Vec<Arc<Record>>)]) -> BTreeMap<String, Neig
         title: record.title().to_string(),
         url: format!("{plan}/{}", record.url),
         unfinished: unfinished(record),
+        confidential: record.common.confidential,
     };
     let mut all = BTreeMap::new();
     for (plan, _) in plans {

@@ -6,46 +6,83 @@
 //! that name it (blocked by, referenced by, top risks, next milestones, gate groups), and
 //! the reasons that name it, which become a count. Other audiences' recipients are left out
 //! of every site built for an audience.
+//!
+//! This is the one rule for every output an audience gets: its site, its weekly report in
+//! every format (and so `send`), and its part of a portfolio's digest. In a portfolio the
+//! other plans' confidential records (`qa/B-9`) are hidden the same way, so a reference
+//! across plans cannot carry one into this plan's pages.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{Item, ReasonGroup, Status};
+use crate::config::Neighbours;
 use crate::model::{Kind, KindData};
 
 /// What to take out of a plan for one audience.
 pub struct Redaction {
-    /// Ids of records the audience must not see.
-    pub hidden: HashSet<String>,
-    /// The audience the site is for: its own recipients stay.
-    pub audience: String,
+    /// Ids of records the audience must not see, lower-cased (references match ids without
+    /// regard to case): this plan's own (`b-9`) and other plans' (`qa/b-9`).
+    hidden: HashSet<String>,
+    /// The audience the outputs are for: its own recipients stay.
+    pub audience: Item,
     /// Whether the audience is outside the organisation (see [`crate::model::Audience`]).
     pub external: bool,
 }
 
 impl Redaction {
     /// For `audience` (an audience item): an external one sees no record that is
-    /// confidential in any of `statuses`, so an old revision's archive cannot show a record
-    /// that later became confidential.
-    pub fn for_audience<'a>(audience: &Item, statuses: impl IntoIterator<Item = &'a Status>) -> Redaction {
+    /// confidential in any of `statuses` (every revision, so an old revision's archive or
+    /// report cannot show a record that later became confidential), nor any confidential
+    /// record of the other plans of a portfolio (`neighbours`).
+    pub fn for_audience<'a>(
+        audience: &Item,
+        statuses: impl IntoIterator<Item = &'a Status>,
+        neighbours: Option<&Neighbours>,
+    ) -> Redaction {
         let external = matches!(&audience.record.data, KindData::Audience(a) if a.external);
         let hidden = if external {
-            statuses
+            let own = statuses
                 .into_iter()
                 .flat_map(|s| s.items.values().flatten())
                 .filter(|i| i.record.common.confidential)
-                .map(|i| i.id().to_string())
-                .collect()
+                .map(|i| i.id().to_ascii_lowercase());
+            let foreign = neighbours.into_iter().flat_map(|n| &n.plans).flat_map(|(plan, records)| {
+                records
+                    .iter()
+                    .filter(|(_, r)| r.confidential)
+                    .map(move |(id, _)| format!("{plan}/{id}").to_ascii_lowercase())
+            });
+            own.chain(foreign).collect()
         } else {
             HashSet::new()
         };
-        Redaction { hidden, audience: audience.id().to_string(), external }
+        Redaction { hidden, audience: audience.clone(), external }
+    }
+
+    /// Whether the audience may not see the record `id` (of this plan, or `plan/id`).
+    pub fn hides(&self, id: &str) -> bool {
+        !self.hidden.is_empty() && self.hidden.contains(&id.to_ascii_lowercase())
+    }
+
+    /// Whether anything is hidden at all (an internal audience, or no confidential record).
+    pub fn hides_anything(&self) -> bool {
+        !self.hidden.is_empty()
+    }
+
+    /// Whether `text` (a reason) names a record the audience may not see.
+    pub fn conceals(&self, text: &str) -> bool {
+        if self.hidden.is_empty() {
+            return false;
+        }
+        let text = text.to_ascii_lowercase();
+        self.hidden.iter().any(|id| mentions(&text, id))
     }
 
     /// `status` as the audience may see it.
     pub fn apply(&self, status: &Status) -> Status {
         let mut out = status.clone();
-        let shown = |id: &str| !self.hidden.contains(id);
+        let shown = |id: &str| !self.hides(id);
         for kind in Kind::ALL {
             let Some(items) = out.items.get_mut(*kind) else { continue };
             items.retain(|item| shown(item.id()));
@@ -67,13 +104,13 @@ impl Redaction {
     /// Takes hidden ids out of an item's references and derived lists, and other audiences'
     /// recipients out of an audience record.
     fn clean(&self, item: &mut Item) {
-        let shown = |id: &str| !self.hidden.contains(id);
+        let shown = |id: &str| !self.hides(id);
         item.derived.blocked_by.retain(|id| shown(id));
         item.derived.referenced_by.retain(|id| shown(id));
         let mut record = (*item.record).clone();
         let mut changed = record.retain_references(shown);
         if let KindData::Audience(a) = &mut record.data
-            && record.id != self.audience
+            && record.id != self.audience.id()
             && !a.recipients.is_empty()
         {
             a.recipients.clear();
@@ -92,30 +129,32 @@ impl Redaction {
             return;
         }
         let before = reasons.len();
-        reasons.retain(|reason| !self.hidden.iter().any(|id| mentions(reason, id)));
+        reasons.retain(|reason| !self.conceals(reason));
         let concealed = before - reasons.len();
         if concealed > 0 {
-            reasons.push(format!(
-                "{concealed} more reason{} concerning confidential records",
-                if concealed == 1 { "" } else { "s" }
-            ));
+            reasons.push(concealed_reasons(concealed));
         }
         for group in groups.iter_mut() {
             let before = group.refs.len();
-            group.refs.retain(|r| !self.hidden.contains(&r.id));
+            group.refs.retain(|r| !self.hides(&r.id));
             match before - group.refs.len() {
                 0 => {}
                 _ if group.refs.is_empty() => group.text.push_str(" (confidential)"),
                 n => group.text.push_str(&format!(" ({n} of them confidential)")),
             }
         }
-        groups.retain(|g| !g.refs.is_empty() || !self.hidden.iter().any(|id| mentions(&g.text, id)));
+        groups.retain(|g| !g.refs.is_empty() || !self.conceals(&g.text));
     }
 }
 
-/// Whether `text` names `id` as a whole word (`B-1` is not in `B-10`).
+/// What stands for `n` reasons that name records the audience may not see.
+pub fn concealed_reasons(n: usize) -> String {
+    format!("{n} more reason{} concerning confidential records", if n == 1 { "" } else { "s" })
+}
+
+/// Whether `text` names `id` as a whole word (`B-1` is not in `B-10`, nor in `qa/B-1`).
 fn mentions(text: &str, id: &str) -> bool {
-    let id_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let id_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
     text.match_indices(id).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + id.len()..].chars().next();
@@ -158,7 +197,7 @@ mod tests {
     #[test]
     fn an_external_audience_sees_no_trace_of_a_confidential_record() {
         let status = plan();
-        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status]);
+        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status], None);
         let seen = redaction.apply(&status);
         let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
         assert!(!json.contains("Vendor breach") && !json.contains("\"B-1\""), "{json}");
@@ -175,7 +214,7 @@ mod tests {
     #[test]
     fn an_internal_audience_sees_every_record_but_not_other_audiences_addresses() {
         let status = plan();
-        let seen = Redaction::for_audience(audience(&status, "team"), [&status]).apply(&status);
+        let seen = Redaction::for_audience(audience(&status, "team"), [&status], None).apply(&status);
         let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
         assert!(json.contains("Vendor breach") && json.contains("dev@example.com"));
         assert!(!json.contains("po@example.com"), "{json}");

@@ -115,7 +115,10 @@ impl Site {
         let (snapshots, current, audience) = match options.audience {
             None => (snapshots, current, None),
             Some(id) => {
-                for_audience(id, options.more_audiences, snapshots, current).map_err(|d| diagnostics.push(d)).ok()?
+                let neighbours = pipeline.config().neighbours.as_deref();
+                for_audience(id, options.more_audiences, neighbours, snapshots, current)
+                    .map_err(|d| diagnostics.push(d))
+                    .ok()?
             }
         };
         let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
@@ -156,6 +159,7 @@ impl Site {
 fn for_audience(
     id: &str,
     more: &[Item],
+    neighbours: Option<&crate::config::Neighbours>,
     snapshots: Vec<Snapshot>,
     current: Status,
 ) -> Result<(Vec<Snapshot>, Status, Option<Item>), Diagnostic> {
@@ -172,7 +176,8 @@ fn for_audience(
                 format!("audiences: {}", ids.join(", "))
             }));
     };
-    let redaction = Redaction::for_audience(audience, snapshots.iter().filter_map(|s| s.status.as_deref()));
+    let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
+    let redaction = Redaction::for_audience(audience, statuses, neighbours);
     let snapshots = snapshots
         .into_iter()
         .map(|mut snapshot| {
@@ -188,7 +193,7 @@ fn for_audience(
         })
         .collect();
     let current = redaction.apply(&current);
-    let own = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience);
+    let own = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience.id());
     let audience = own.cloned().or_else(|| Some(audience.clone()));
     Ok((snapshots, current, audience))
 }

@@ -8,6 +8,7 @@ use super::templates::{self, Template};
 use crate::config::Config;
 use crate::derive::Item;
 use crate::derive::Status;
+use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::diff::Diff;
 use crate::diff::timeline::Timeline;
@@ -44,18 +45,19 @@ pub struct Reporter<'a> {
 
 impl Reporter<'_> {
     /// The report of `week` (the revisions `now` and `before` of its end and of the week
-    /// before) for `audience`, or the full report, in every format; links start with `base`.
+    /// before) for the audience of `reader`, or the full report, in every format; links
+    /// start with `base`.
     /// `known` is the diff of `before` → `now` when the caller has it already. `None` when
     /// `now` could not be read.
     pub fn deliver(
         &self,
         week: Week,
         (now, before): (&Snapshot, Option<&Snapshot>),
-        audience: Option<&Item>,
+        reader: Option<&Redaction>,
         known: Option<&Diff>,
         base: &str,
     ) -> Result<Option<Delivery>, Diagnostic> {
-        let Some(report) = report::build(week, now, before, audience, known) else { return Ok(None) };
+        let Some(report) = report::build(week, now, before, reader, known) else { return Ok(None) };
         let rendered = render(self.tera, &report, base, self.templates)?;
         let zone = self.config.report.zone();
         let email = report::email::build(self.config, &report, &rendered.email_html, &rendered.text, zone)?;
@@ -75,6 +77,8 @@ pub fn all(
 ) -> Result<Vec<WeekReports>, Diagnostic> {
     use rayon::prelude::*;
     let zone = reporter.config.report.zone();
+    let readers = readers(current, snapshots, reporter.config, only);
+    let only = only.and_then(|o| readers.iter().find(|r| r.audience.id() == o.id()));
     let weeks = report::weeks_with_revisions(snapshots, zone).into_par_iter().map(|week| {
         let Some(sides) = report::revisions_for(snapshots, week, zone) else { return Ok(None) };
         let (now, before) = sides;
@@ -88,13 +92,22 @@ pub fn all(
             .and_then(|e| e.diff.as_ref());
         let Some(full) = reporter.deliver(week, sides, only, known, "../../")? else { return Ok(None) };
         let mut audiences = Vec::new();
-        let everyone = current.items[Kind::Audience].iter();
-        for audience in everyone.filter(|a| only.is_none_or(|o| o.id() == a.id())) {
-            audiences.extend(reporter.deliver(week, sides, Some(audience), known, &reporter.config.site.base_url)?);
+        for reader in readers.iter().filter(|r| only.is_none_or(|o| o.audience.id() == r.audience.id())) {
+            audiences.extend(reporter.deliver(week, sides, Some(reader), known, &reporter.config.site.base_url)?);
         }
         Ok(Some(WeekReports { week, report: full, audiences }))
     });
     Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
+}
+
+/// What each audience of `current` (and `only`, which may be a portfolio's) may see of the
+/// plan's history: one redaction per audience, for every week's report.
+pub fn readers(current: &Status, snapshots: &[Snapshot], config: &Config, only: Option<&Item>) -> Vec<Redaction> {
+    let statuses = || snapshots.iter().filter_map(|s| s.status.as_deref());
+    let own = current.items[Kind::Audience].iter().filter(|a| only.is_none_or(|o| o.id() != a.id()));
+    own.chain(only)
+        .map(|audience| Redaction::for_audience(audience, statuses(), config.neighbours.as_deref()))
+        .collect()
 }
 
 /// The weekly digest of a portfolio in every form, as an email for its audience; links

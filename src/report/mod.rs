@@ -5,10 +5,12 @@ pub mod digest;
 pub mod email;
 pub mod send;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::Serialize;
 
+use crate::derive::redact::Redaction;
 use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
@@ -169,39 +171,33 @@ pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
     weeks
 }
 
-/// Builds the report of `week` for `audience` (or the full internal report).
-/// `known` is the diff of `previous` → `current` when the caller has it already (the site's
-/// timeline does), to avoid comparing two whole plans again.
+/// Builds the report of `week` for the audience of `reader` (or the full internal report),
+/// showing it what its redaction lets it see (the same rule as its site, see
+/// [`crate::derive::redact`]). `known` is the diff of `previous` → `current` when the caller
+/// has it already (the site's timeline does), to avoid comparing two whole plans again.
 pub fn build(
     week: Week,
     current: &Snapshot,
     previous: Option<&Snapshot>,
-    audience: Option<&Item>,
+    reader: Option<&Redaction>,
     known: Option<&Diff>,
 ) -> Option<Report> {
-    let status = current.status.as_ref()?;
-    let audience = audience.and_then(AudienceView::of);
-    let external = audience.as_ref().is_some_and(|a| a.external);
+    let full = current.status.as_ref()?;
+    let audience = reader.and_then(|r| AudienceView::of(&r.audience));
     let summary_only = audience.as_ref().is_some_and(|a| a.detail == Detail::Summary);
-    let hidden: HashSet<&str> = if external {
-        let mut ids: HashSet<&str> = all_items(status).filter(|i| i.record.common.confidential).map(Item::id).collect();
-        if let Some(prev) = previous.and_then(|p| p.status.as_ref()) {
-            ids.extend(all_items(prev).filter(|i| i.record.common.confidential).map(Item::id));
-        }
-        ids
-    } else {
-        HashSet::new()
-    };
-    let visible = |item: &&Item| !hidden.contains(item.id());
+    let redaction = reader.filter(|r| r.hides_anything());
+    let status = as_seen(full, redaction);
+    let before = previous.and_then(|p| p.status.as_deref()).map(|p| as_seen(p, redaction));
     let limit = if summary_only { SUMMARY_LIMIT } else { FULL_LIMIT };
     let mut more = More::default();
 
-    let mut changes = previous.and_then(|p| p.status.as_ref()).map(|old| match known {
+    // A diff of what the audience sees: a change of a visible record that names a hidden
+    // one (`depends_on`) must not show it, so the site's diff serves the full report only.
+    let mut changes = before.as_deref().map(|old| match known.filter(|_| redaction.is_none()) {
         Some(d) => d.clone(),
-        None => diff::diff(old, previous.map_or("", |p| &p.revision.id), status, &current.revision.id),
+        None => diff::diff(old, previous.map_or("", |p| &p.revision.id), &status, &current.revision.id),
     });
     if let Some(d) = changes.as_mut() {
-        d.items.retain(|c| !hidden.contains(c.id.as_str()));
         d.summary = diff::summarize(d);
         more.changes = d.items.len().saturating_sub(limit * 2);
         d.items.truncate(limit * 2);
@@ -210,13 +206,11 @@ pub fn build(
     let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
     // Reasons naming a withheld record are replaced by a count of them.
-    let markers: Vec<String> =
-        all_items(status).filter(|i| hidden.contains(i.id())).map(|i| format!("{} “{}”", i.id(), i.title())).collect();
     let mut seen = HashSet::new();
-    let all_reasons = status.readiness.reasons.iter().chain(&status.health.reasons).filter(|r| seen.insert(r.as_str()));
+    let all_reasons = full.readiness.reasons.iter().chain(&full.health.reasons).filter(|r| seen.insert(r.as_str()));
     let (mut reasons, mut concealed) = (Vec::new(), 0);
     for reason in all_reasons {
-        if markers.iter().any(|m| reason.contains(m.as_str())) {
+        if redaction.is_some_and(|r| r.conceals(reason)) {
             concealed += 1;
         } else if reasons.len() < limit {
             reasons.push(reason.clone());
@@ -225,11 +219,12 @@ pub fn build(
         }
     }
     if concealed > 0 {
-        reasons.push(format!("{concealed} more reason(s) concerning confidential records"));
+        reasons.push(crate::derive::redact::concealed_reasons(concealed));
     }
+    let withheld = redaction.map_or(0, |r| all_items(full).filter(|i| r.hides(i.id())).count());
 
     let mut blockers: Vec<&Item> =
-        status.items[Kind::Blocker].iter().filter(visible).filter(|i| i.derived.unresolved == Some(true)).collect();
+        status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
     blockers.sort_by_key(|i| match &i.record.data {
         KindData::Blocker(b) => b.severity,
         _ => Severity::Low,
@@ -240,8 +235,7 @@ pub fn build(
         .gate_groups
         .iter()
         .map(|g| {
-            let members: Vec<&Item> =
-                g.gates.iter().filter_map(|id| by_id.get(id.as_str()).copied()).filter(visible).collect();
+            let members: Vec<&Item> = g.gates.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
             GateGroupLine {
                 name: g.name.clone(),
                 release: g.release,
@@ -255,39 +249,33 @@ pub fn build(
         .top_risks
         .iter()
         .filter_map(|id| by_id.get(id.as_str()).copied())
-        .filter(visible)
         .take(SUMMARY_LIMIT)
         .map(line)
         .collect();
-    let before: std::collections::HashMap<&str, &Item> = previous
-        .and_then(|p| p.status.as_ref())
-        .map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect())
-        .unwrap_or_default();
+    let measured: std::collections::HashMap<&str, &Item> =
+        before.as_deref().map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect()).unwrap_or_default();
     // Off-target metrics first: they are what a reader needs to see.
-    let mut metric_items: Vec<&Item> = status.items[Kind::Metric].iter().filter(visible).collect();
+    let mut metric_items: Vec<&Item> = status.items[Kind::Metric].iter().collect();
     metric_items.sort_by_key(|m| match m.derived.state {
         Some(MetricState::NotMet) => 0,
         Some(MetricState::Met) => 1,
         _ => 2,
     });
     more.metrics = metric_items.len().saturating_sub(limit);
-    let metrics = metric_items.into_iter().take(limit).map(|m| metric_line(m, before.get(m.id()).copied())).collect();
+    let metrics = metric_items.into_iter().take(limit).map(|m| metric_line(m, measured.get(m.id()).copied())).collect();
     let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
     let decisions = status.items[Kind::Decision]
         .iter()
-        .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
         .collect();
     let horizon = week.sunday().add_days(7);
     let actions = status.items[Kind::Action]
         .iter()
-        .filter(visible)
         .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
         .collect();
     let soon = week.sunday().add_days(14);
     let milestones = status.items[Kind::Milestone]
         .iter()
-        .filter(visible)
         .filter(|i| match &i.record.data {
             KindData::Milestone(m) => {
                 m.status != crate::values::MilestoneStatus::Done
@@ -336,9 +324,17 @@ pub fn build(
         decisions,
         actions,
         milestones,
-        withheld: hidden.len(),
+        withheld,
         more,
     })
+}
+
+/// `status` as the audience of `redaction` may see it (itself when nothing is hidden).
+fn as_seen<'a>(status: &'a Status, redaction: Option<&Redaction>) -> Cow<'a, Status> {
+    match redaction {
+        Some(r) => Cow::Owned(r.apply(status)),
+        None => Cow::Borrowed(status),
+    }
 }
 
 fn all_items(status: &Status) -> impl Iterator<Item = &Item> {
