@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::Project;
@@ -346,12 +347,54 @@ fn a_server_that_never_answers_times_out_and_the_rest_are_not_tried() {
 fn a_ledger_that_cannot_be_written_says_which_delivery_is_unrecorded() {
     let server = SmtpServer::start("starttls");
     let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com"]);
-    // A folder where the temporary file must go: the save fails after the first delivery.
-    std::fs::create_dir_all(project.path().join(".statuspress/sent.toml.tmp")).unwrap();
-    let run = send(&project, &["--audience", "team"]);
+    // No file may grow (`ulimit -f 0`, its signal ignored so that writes fail with EFBIG): the
+    // empty lock file is made, the ledger's temporary file cannot be written after the first
+    // delivery. Works for root too, unlike a read-only folder.
+    let mut command = std::process::Command::new("bash");
+    command.args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""]);
+    command.arg(common::statuspress().get_program()).args(["--color", "never", "--root"]).arg(project.path());
+    command.args(["send", "--week", "2025-W34", "--audience", "team"]).envs(CREDENTIALS.iter().copied());
+    let run = common::Run::from(command.env("SOURCE_DATE_EPOCH", "1755000000").output().expect("run statuspress"));
     run.assert_fails()
         .assert_stderr("cannot write .statuspress/sent.toml")
         .assert_stderr("dev@example.com got the 2025-W34 report, but that is not recorded");
     assert_eq!(server.messages().len(), 1, "no more mail once the ledger cannot keep up");
-    assert!(!project.path().join(".statuspress/sent.toml").exists());
+    let files: Vec<_> =
+        std::fs::read_dir(project.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files, ["sent.lock"], "no ledger, and the failed temporary file is removed");
+}
+
+#[test]
+fn two_sends_at_once_deliver_each_message_once_and_record_all() {
+    // A slow server keeps the first run busy while the second starts: a cron job and a person.
+    let (server, project) = failing("slow", &["dev@example.com", "lead@example.com"]);
+    let start = || {
+        let mut command = common::statuspress();
+        command.arg("--root").arg(project.path()).args(["send", "--week", "2025-W34"]);
+        command.envs(CREDENTIALS.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.spawn().expect("start statuspress")
+    };
+    let (first, second) = (start(), start());
+    let runs: Vec<common::Run> =
+        [first, second].into_iter().map(|c| common::Run::from(c.wait_with_output().expect("wait"))).collect();
+    for run in &runs {
+        run.assert_ok();
+    }
+    let mut stored: Vec<String> = server.messages().into_iter().map(|(_, rcpt)| rcpt).collect();
+    stored.sort();
+    assert_eq!(stored, ["dev@example.com", "lead@example.com", "po@example.com"], "exactly one copy each");
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("[[sent]]").count(), 3, "{ledger}");
+    for recipient in stored {
+        assert!(ledger.contains(&format!("recipient = \"{recipient}\"")), "{ledger}");
+    }
+    let stderr: String = runs.iter().map(|r| r.stderr.as_str()).collect();
+    assert_eq!(stderr.matches("waiting for another send to finish").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("already sent").count(), 3, "the second run read what the first recorded:\n{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(project.path().join(".statuspress"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["sent.lock", "sent.toml"], "no temporary file left behind");
 }

@@ -31,6 +31,7 @@ pub struct Args {
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.when.as_of.as_deref())?;
     let progress = ui.progress();
+    let say = |text: &str| ui.info(text);
     let options = SendOptions {
         week: args.when.week.as_deref(),
         audience: args.audience.as_deref(),
@@ -39,6 +40,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         send_unchanged: args.send_unchanged,
         as_of,
         progress: &*progress,
+        say: &say,
     };
     let mut clock = progress::Stopwatch::start();
     let sent = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
@@ -72,6 +74,8 @@ pub struct SendOptions<'a> {
     pub as_of: Date,
     /// Told of each message as it is sent or skipped.
     pub progress: &'a dyn progress::Progress,
+    /// Prints a line on stderr (that the run waits for another one).
+    pub say: &'a dyn Fn(&str),
 }
 
 /// Sends the week's report to every recipient of every audience (or of one), one message
@@ -184,6 +188,9 @@ struct Postman<'a> {
     root: &'a Path,
     options: &'a SendOptions<'a>,
     mailer: Option<report::send::Mailer>,
+    /// Held from reading the ledger until the postman is dropped, after its last write; a dry
+    /// run writes nothing and takes none (it must not wait for a real run, nor create files).
+    _lock: Option<report::send::LedgerLock>,
     ledger: report::send::Ledger,
     outcome: report::send::Outcome,
     /// The first recipient the server failed without a reply: the rest are not tried, for
@@ -193,11 +200,15 @@ struct Postman<'a> {
 
 impl<'a> Postman<'a> {
     fn new(root: &'a Path, config: &Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
-        use report::send::{Ledger, Mailer};
+        use report::send::{Ledger, LedgerLock, Mailer};
         let mailer =
             if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
+        let lock = match &mailer {
+            Some(_) => Some(LedgerLock::acquire(root, options.say).map_err(|d| vec![d])?),
+            None => None,
+        };
         let ledger = Ledger::load(root).map_err(|d| vec![d])?;
-        Ok(Postman { root, options, mailer, ledger, outcome: Default::default(), server_failed_for: None })
+        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), server_failed_for: None })
     }
 
     fn deliver(
