@@ -52,7 +52,9 @@ fn sends_real_multipart_mail_over_starttls_with_auth() {
     let team = Mail::parse(&messages.iter().find(|(_, r)| r == "dev@example.com").unwrap().0);
     assert_eq!(team.header("Subject"), "[QA plan] Week 2025-W34: NO-GO, 1 blocker open");
     assert_eq!(team.header("From"), "\"QA Orchestrator\" <qa@example.com>");
-    assert_eq!(team.header("To"), "dev@example.com, lead@example.com");
+    for (raw, rcpt) in &messages {
+        assert_eq!(Mail::parse(raw).header("To"), rcpt, "each message names its own recipient only");
+    }
     assert_eq!(team.header("Message-ID"), "<2025-W34.team.w2@example.com>");
     assert_eq!(team.header("Date"), "Sun, 24 Aug 2025 23:59:59 +0000");
     assert!(team.header("Content-Type").starts_with("multipart/alternative"));
@@ -397,4 +399,40 @@ fn two_sends_at_once_deliver_each_message_once_and_record_all() {
         .collect();
     files.sort();
     assert_eq!(files, ["sent.lock", "sent.toml"], "no temporary file left behind");
+}
+
+#[test]
+fn a_written_email_names_the_audience_and_shows_no_address() {
+    let project = project(free_port(), "starttls", &["dev@example.com", "lead@example.com"]);
+    let team = &["report", "--week", "2025-W34", "--audience", "team", "--format", "eml"];
+    let eml = project.run(team).assert_ok().stdout.clone();
+    let mail = Mail::parse(&eml);
+    assert_eq!(mail.header("To"), "Team: ;", "an RFC 5322 group without members");
+    assert!(!eml.contains("dev@example.com") && !eml.contains("lead@example.com"), "{eml}");
+    // A title cannot add an address or end the group: its punctuation becomes spaces.
+    project.write(
+        "content/audiences/team.md",
+        "+++\ntitle = \"Équipe <x@evil.example>, \\\"B\\\": ;\"\nrecipients = [\"dev@example.com\"]\n+++\n",
+    );
+    let eml = project.run(team).assert_ok().stdout.clone();
+    let to = Mail::parse(&eml).header("To").to_string();
+    assert!(to.starts_with("=?utf-8?") && to.ends_with(" x evil example B : ;"), "{to}");
+    assert_eq!(to.matches(':').count(), 1, "{to}");
+}
+
+#[test]
+fn a_refused_login_ends_the_run_at_once() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com", "qa@example.com"]);
+    let run =
+        project.run_env(&["send", "--week", "2025-W34"], &[("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "wrong-pass")]);
+    run.assert_fails()
+        .assert_stderr("to po@example.com (audience `sponsors`) failed: permanent error (535)")
+        .assert_stderr("(the server rejected the username or password)")
+        .assert_stderr("nothing more is tried in this run");
+    assert_eq!(server.logins(), ["qa"], "one failed login, not one per recipient");
+    assert!(server.attempts().is_empty() && server.messages().is_empty());
+    assert_eq!(run.stderr.matches("not tried, the server refused the login").count(), 3, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("failed:").count(), 1, "{}", run.stderr);
+    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
 }

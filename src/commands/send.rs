@@ -7,6 +7,7 @@ use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
+use crate::report::send::Blame;
 use crate::values::Date;
 use crate::{derive, progress, render, report};
 
@@ -157,6 +158,11 @@ fn send_portfolio(
                 outcome.sent.extend(sent.sent.into_iter().map(|(a, r)| (named(a), r)));
                 outcome.skipped.extend(sent.skipped.into_iter().map(|(a, r, why)| (named(a), r, why)));
                 outcome.failures.extend(sent.failures.into_iter().map(|d| d.under(&plan.folder)));
+                if sent.stopped {
+                    // The login was refused: no other plan, no digest.
+                    outcome.stopped = true;
+                    return Ok((outcome, week));
+                }
             }
             // An audience named with `--audience` belongs to one plan (or to the portfolio).
             Err(_) if options.audience.is_some() => {}
@@ -193,9 +199,9 @@ struct Postman<'a> {
     _lock: Option<report::send::LedgerLock>,
     ledger: report::send::Ledger,
     outcome: report::send::Outcome,
-    /// The first recipient the server failed without a reply: the rest are not tried, for
-    /// each would wait out the same timeouts and retries.
-    server_failed_for: Option<String>,
+    /// Why the rest are not tried: the server failed without a reply (each would wait out the
+    /// same timeouts and retries), or it refused the login (each would log in again).
+    gave_up: Option<String>,
 }
 
 impl<'a> Postman<'a> {
@@ -208,7 +214,7 @@ impl<'a> Postman<'a> {
             None => None,
         };
         let ledger = Ledger::load(root).map_err(|d| vec![d])?;
-        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), server_failed_for: None })
+        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), gave_up: None })
     }
 
     fn deliver(
@@ -247,11 +253,11 @@ impl<'a> Postman<'a> {
                 outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
                 continue;
             };
-            if let Some(first) = &self.server_failed_for {
-                outcome.skipped.push((id.clone(), recipient, format!("not tried, the server failed for {first}")));
+            if let Some(why) = &self.gave_up {
+                outcome.skipped.push((id.clone(), recipient, format!("not tried, {why}")));
                 continue;
             }
-            match mailer.send_to(&email.message, &recipient) {
+            match mailer.send_to(email, &recipient) {
                 Ok(()) => {
                     self.ledger.sent.push(report::send::Sent {
                         week: week.to_string(),
@@ -268,15 +274,24 @@ impl<'a> Postman<'a> {
                     outcome.sent.push((id.clone(), recipient));
                 }
                 Err(why) => {
-                    outcome.failures.push(
-                        Diagnostic::error(format!(
-                            "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
-                        ))
-                        .note(format!("server: {}", mailer.describe)),
-                    );
-                    if why.no_reply {
-                        self.server_failed_for = Some(recipient);
-                    }
+                    let failure = Diagnostic::error(format!(
+                        "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
+                    ))
+                    .note(format!("server: {}", mailer.describe));
+                    self.gave_up = match why.blame {
+                        Blame::Recipient => None,
+                        Blame::Server => Some(format!("the server failed for {recipient}")),
+                        Blame::Login => Some("the server refused the login".into()),
+                    };
+                    outcome.failures.push(match why.blame {
+                        Blame::Login => failure.help(
+                            "nothing more is tried in this run, so that a wrong password cannot lock the account: \
+                             check the variables that `[email.smtp] username_env` and `password_env` name, then run \
+                             `statuspress send` again (what was sent is recorded)",
+                        ),
+                        _ => failure,
+                    });
+                    outcome.stopped |= why.blame == Blame::Login;
                 }
             }
         }

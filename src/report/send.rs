@@ -219,9 +219,33 @@ pub struct Failure {
     pub attempts: u32,
     /// The last error, with the server's reply when there was one.
     pub last: String,
-    /// The last attempt got no SMTP reply at all (refused, dropped, TLS, silence): the server,
-    /// not this recipient, is the problem, and the next recipients would wait in vain too.
-    pub no_reply: bool,
+    pub blame: Blame,
+}
+
+/// Whose the failure is, which decides what is tried next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// This recipient's (a refused address): the next ones may well succeed.
+    Recipient,
+    /// The server's: the last attempt got no SMTP reply at all (refused, dropped, TLS,
+    /// silence), and the next recipients would wait in vain too.
+    Server,
+    /// The login's: the server refused the username or password (or demands a login, or a
+    /// stronger one). Each further message would log in again, and a few failed logins lock
+    /// many accounts, so the run stops at once.
+    Login,
+}
+
+impl Blame {
+    fn of(error: &lettre::transport::smtp::Error) -> Blame {
+        match error.status().map(u16::from) {
+            None => Blame::Server,
+            // RFC 4954: authentication required, mechanism too weak, credentials invalid,
+            // encryption required for the mechanism.
+            Some(530 | 534 | 535 | 538) => Blame::Login,
+            Some(_) => Blame::Recipient,
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -280,14 +304,15 @@ impl Mailer {
         Ok(Mailer { transport: builder.build(), describe: format!("{host}:{port} ({security})"), retry })
     }
 
-    /// Sends `message` to one recipient, retrying temporary failures with growing waits; the
-    /// server's refusal comes back in words. Each attempt is a new connection.
-    pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), Failure> {
-        let refuse = |last: String| Failure { attempts: 0, last, no_reply: false };
-        let from = message.envelope().from().cloned();
-        let to = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
-        let envelope = Envelope::new(from, vec![to]).map_err(|e| refuse(e.to_string()))?;
-        let raw = message.formatted();
+    /// Sends `email` to one recipient, addressed to them alone, retrying temporary failures
+    /// with growing waits; the server's refusal comes back in words. Each attempt is a new
+    /// connection.
+    pub fn send_to(&self, email: &super::email::Email, recipient: &str) -> Result<(), Failure> {
+        let refuse = |last: String| Failure { attempts: 0, last, blame: Blame::Recipient };
+        let from = email.message.envelope().from().cloned();
+        let to: lettre::message::Mailbox = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
+        let envelope = Envelope::new(from, vec![to.email.clone()]).map_err(|e| refuse(e.to_string()))?;
+        let raw = email.to(to).formatted();
         let mut attempt = 1;
         loop {
             match self.transport.send_raw(&envelope, &raw) {
@@ -297,8 +322,11 @@ impl Mailer {
                     attempt += 1;
                 }
                 Err(e) => {
-                    let no_reply = e.status().is_none();
-                    return Err(Failure { attempts: attempt, last: explain(&e, self.retry.timeout), no_reply });
+                    return Err(Failure {
+                        attempts: attempt,
+                        last: explain(&e, self.retry.timeout),
+                        blame: Blame::of(&e),
+                    });
                 }
             }
         }
@@ -377,6 +405,8 @@ pub struct Outcome {
     /// (audience, recipient, why) not sent on purpose.
     pub skipped: Vec<(String, String, String)>,
     pub failures: Vec<Diagnostic>,
+    /// The server refused the login: nothing more is to be tried in this run.
+    pub stopped: bool,
 }
 
 /// The clock for the ledger's `sent_at`; `SOURCE_DATE_EPOCH` pins it for tests.
