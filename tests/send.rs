@@ -436,3 +436,24 @@ fn a_refused_login_ends_the_run_at_once() {
     assert_eq!(run.stderr.matches("failed:").count(), 1, "{}", run.stderr);
     assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
 }
+
+#[test]
+fn send_right_after_init_picks_the_week_report_picks() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = common::Run::from(common::statuspress().arg("init").arg(dir.path()).output().expect("init"));
+    init.assert_ok();
+    let config = dir.path().join("statuspress.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[email]\nfrom = \"QA <qa@example.com>\"\n[email.smtp]\nhost = \"localhost\"\n");
+    std::fs::write(&config, text).unwrap();
+    let run = |args: &[&str]| {
+        common::Run::from(common::statuspress().arg("--root").arg(dir.path()).args(args).output().expect("run"))
+    };
+    let report = run(&["report"]);
+    report.assert_ok();
+    let week = report.stderr.split("report ").nth(1).and_then(|r| r.split(' ').next()).expect("the week").to_string();
+    assert!(week.starts_with("20") && week.contains("-W"), "{}", report.stderr);
+    run(&["send", "--dry-run"]).assert_ok().assert_stderr(&format!(
+        "skipped {week} for team@example.com (team): dry run: would send “[Release plan] Week {week}"
+    ));
+}

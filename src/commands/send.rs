@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::report::{pick_week, readable_history};
+use super::report::{parse_week, readable_history, report_week};
 use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -90,8 +90,9 @@ pub fn send(
 ) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
     let zone = config.report.zone();
-    let week = pick_week(options.week, options.as_of)?;
+    let explicit = parse_week(options.week)?;
     let snapshots = readable_history(root, config, options.as_of, clock)?;
+    let week = report_week(explicit, &snapshots, options.as_of, zone);
     let current = snapshots
         .last()
         .and_then(|s| s.status.as_ref())
@@ -142,7 +143,9 @@ fn send_portfolio(
 ) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     let config = Config::load(root)?;
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
-    let week = pick_week(options.week, options.as_of)?.to_string();
+    // Each plan's default week is picked as `report` picks it for the digest; a bad `--week`
+    // fails here, before any plan.
+    let mut week = parse_week(options.week)?.map(|w| w.to_string());
     let audiences = super::plans::audiences(root)?;
     let mut outcome = report::send::Outcome::default();
     let mut known = false;
@@ -150,10 +153,10 @@ fn send_portfolio(
         if !plan.working.iter().any(|f| f.content_path.starts_with("audiences/")) {
             continue;
         }
-        let one = SendOptions { week: Some(&week), ..*options };
-        match send(&plan.root, &plan.config, &one, clock) {
-            Ok((sent, _)) => {
+        match send(&plan.root, &plan.config, options, clock) {
+            Ok((sent, plan_week)) => {
                 known = true;
+                week.get_or_insert(plan_week);
                 let named = |id: String| format!("{}/{id}", plan.id);
                 outcome.sent.extend(sent.sent.into_iter().map(|(a, r)| (named(a), r)));
                 outcome.skipped.extend(sent.skipped.into_iter().map(|(a, r, why)| (named(a), r, why)));
@@ -161,7 +164,7 @@ fn send_portfolio(
                 if sent.stopped {
                     // The login was refused: no other plan, no digest.
                     outcome.stopped = true;
-                    return Ok((outcome, week));
+                    return Ok((outcome, week.unwrap_or_default()));
                 }
             }
             // An audience named with `--audience` belongs to one plan (or to the portfolio).
@@ -173,7 +176,8 @@ fn send_portfolio(
     for audience in audiences.iter().filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id))) {
         known = true;
         let (digest, _, email) =
-            super::report::digest(root, &config, &plans, Some(&week), Some(audience.id()), options.as_of, clock)?;
+            super::report::digest(root, &config, &plans, options.week, Some(audience.id()), options.as_of, clock)?;
+        week.get_or_insert_with(|| digest.week.clone());
         let recipients = digest.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         postman.deliver(audience.id(), &digest.week, recipients, digest.changed, &email)?;
     }
@@ -185,7 +189,7 @@ fn send_portfolio(
     outcome.skipped.extend(postman.outcome.skipped);
     outcome.failures.extend(postman.outcome.failures);
     clock.lap("render and send");
-    Ok((outcome, week))
+    Ok((outcome, week.unwrap_or_default()))
 }
 
 /// Sends one email to each recipient of an audience, minding the ledger (each message goes
