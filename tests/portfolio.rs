@@ -194,7 +194,8 @@ fn the_digest_leads_with_the_plans_that_moved_and_keeps_secrets_from_outsiders()
 
     let external = project.run(&[&["report", "--audience", "sponsors", "--format", "eml"][..], &week[..]].concat());
     external.assert_ok();
-    assert!(external.stdout.contains("To: sponsor@example.com"), "{}", external.stdout);
+    assert!(external.stdout.contains("To: Sponsors: ;\r\n"), "the audience, no address:\n{}", external.stdout);
+    assert!(!external.stdout.contains("sponsor@example.com"), "{}", external.stdout);
     assert!(external.stdout.contains("Subject: [Delivery portfolio] Week 2025-W34: 2 plans, 1 NO-GO"));
     assert!(!external.stdout.contains("Secret merger") && !external.stdout.contains("conf-merger"));
 

@@ -52,6 +52,9 @@ fn the_site_has_a_report_per_week_in_every_form() {
     assert!(team.part("text/html").contains("https://status.example.com/blockers/B-1.html"));
     let raw = project.read("site/reports/2025-W34/sponsors.eml");
     let sponsors = Mail::parse(&raw);
+    // Addressed to the audience as an empty group: a published file shows no one's address.
+    assert_eq!((team.header("To"), sponsors.header("To")), ("Team: ;", "Sponsors: ;"));
+    assert!(!raw.contains("po@example.com") && !project.read("site/reports/2025-W34/team.eml").contains("dev@"));
     for text in [raw.as_str(), sponsors.part("text/plain"), sponsors.part("text/html")] {
         assert!(!text.contains("Secret vendor") && !text.contains("B-9"), "confidential record in an external email");
     }

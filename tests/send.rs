@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::Project;
@@ -51,7 +52,9 @@ fn sends_real_multipart_mail_over_starttls_with_auth() {
     let team = Mail::parse(&messages.iter().find(|(_, r)| r == "dev@example.com").unwrap().0);
     assert_eq!(team.header("Subject"), "[QA plan] Week 2025-W34: NO-GO, 1 blocker open");
     assert_eq!(team.header("From"), "\"QA Orchestrator\" <qa@example.com>");
-    assert_eq!(team.header("To"), "dev@example.com, lead@example.com");
+    for (raw, rcpt) in &messages {
+        assert_eq!(Mail::parse(raw).header("To"), rcpt, "each message names its own recipient only");
+    }
     assert_eq!(team.header("Message-ID"), "<2025-W34.team.w2@example.com>");
     assert_eq!(team.header("Date"), "Sun, 24 Aug 2025 23:59:59 +0000");
     assert!(team.header("Content-Type").starts_with("multipart/alternative"));
@@ -346,12 +349,111 @@ fn a_server_that_never_answers_times_out_and_the_rest_are_not_tried() {
 fn a_ledger_that_cannot_be_written_says_which_delivery_is_unrecorded() {
     let server = SmtpServer::start("starttls");
     let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com"]);
-    // A folder where the temporary file must go: the save fails after the first delivery.
-    std::fs::create_dir_all(project.path().join(".statuspress/sent.toml.tmp")).unwrap();
-    let run = send(&project, &["--audience", "team"]);
+    // No file may grow (`ulimit -f 0`, its signal ignored so that writes fail with EFBIG): the
+    // empty lock file is made, the ledger's temporary file cannot be written after the first
+    // delivery. Works for root too, unlike a read-only folder.
+    let mut command = std::process::Command::new("bash");
+    command.args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""]);
+    command.arg(common::statuspress().get_program()).args(["--color", "never", "--root"]).arg(project.path());
+    command.args(["send", "--week", "2025-W34", "--audience", "team"]).envs(CREDENTIALS.iter().copied());
+    let run = common::Run::from(command.env("SOURCE_DATE_EPOCH", "1755000000").output().expect("run statuspress"));
     run.assert_fails()
         .assert_stderr("cannot write .statuspress/sent.toml")
         .assert_stderr("dev@example.com got the 2025-W34 report, but that is not recorded");
     assert_eq!(server.messages().len(), 1, "no more mail once the ledger cannot keep up");
-    assert!(!project.path().join(".statuspress/sent.toml").exists());
+    let files: Vec<_> =
+        std::fs::read_dir(project.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files, ["sent.lock"], "no ledger, and the failed temporary file is removed");
+}
+
+#[test]
+fn two_sends_at_once_deliver_each_message_once_and_record_all() {
+    // A slow server keeps the first run busy while the second starts: a cron job and a person.
+    let (server, project) = failing("slow", &["dev@example.com", "lead@example.com"]);
+    let start = || {
+        let mut command = common::statuspress();
+        command.arg("--root").arg(project.path()).args(["send", "--week", "2025-W34"]);
+        command.envs(CREDENTIALS.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.spawn().expect("start statuspress")
+    };
+    let (first, second) = (start(), start());
+    let runs: Vec<common::Run> =
+        [first, second].into_iter().map(|c| common::Run::from(c.wait_with_output().expect("wait"))).collect();
+    for run in &runs {
+        run.assert_ok();
+    }
+    let mut stored: Vec<String> = server.messages().into_iter().map(|(_, rcpt)| rcpt).collect();
+    stored.sort();
+    assert_eq!(stored, ["dev@example.com", "lead@example.com", "po@example.com"], "exactly one copy each");
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("[[sent]]").count(), 3, "{ledger}");
+    for recipient in stored {
+        assert!(ledger.contains(&format!("recipient = \"{recipient}\"")), "{ledger}");
+    }
+    let stderr: String = runs.iter().map(|r| r.stderr.as_str()).collect();
+    assert_eq!(stderr.matches("waiting for another send to finish").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("already sent").count(), 3, "the second run read what the first recorded:\n{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(project.path().join(".statuspress"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["sent.lock", "sent.toml"], "no temporary file left behind");
+}
+
+#[test]
+fn a_written_email_names_the_audience_and_shows_no_address() {
+    let project = project(free_port(), "starttls", &["dev@example.com", "lead@example.com"]);
+    let team = &["report", "--week", "2025-W34", "--audience", "team", "--format", "eml"];
+    let eml = project.run(team).assert_ok().stdout.clone();
+    let mail = Mail::parse(&eml);
+    assert_eq!(mail.header("To"), "Team: ;", "an RFC 5322 group without members");
+    assert!(!eml.contains("dev@example.com") && !eml.contains("lead@example.com"), "{eml}");
+    // A title cannot add an address or end the group: its punctuation becomes spaces.
+    project.write(
+        "content/audiences/team.md",
+        "+++\ntitle = \"Équipe <x@evil.example>, \\\"B\\\": ;\"\nrecipients = [\"dev@example.com\"]\n+++\n",
+    );
+    let eml = project.run(team).assert_ok().stdout.clone();
+    let to = Mail::parse(&eml).header("To").to_string();
+    assert!(to.starts_with("=?utf-8?") && to.ends_with(" x evil example B : ;"), "{to}");
+    assert_eq!(to.matches(':').count(), 1, "{to}");
+}
+
+#[test]
+fn a_refused_login_ends_the_run_at_once() {
+    let server = SmtpServer::start("starttls");
+    let project = project(server.port, "starttls", &["dev@example.com", "lead@example.com", "qa@example.com"]);
+    let run =
+        project.run_env(&["send", "--week", "2025-W34"], &[("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "wrong-pass")]);
+    run.assert_fails()
+        .assert_stderr("to po@example.com (audience `sponsors`) failed: permanent error (535)")
+        .assert_stderr("(the server rejected the username or password)")
+        .assert_stderr("nothing more is tried in this run");
+    assert_eq!(server.logins(), ["qa"], "one failed login, not one per recipient");
+    assert!(server.attempts().is_empty() && server.messages().is_empty());
+    assert_eq!(run.stderr.matches("not tried, the server refused the login").count(), 3, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("failed:").count(), 1, "{}", run.stderr);
+    assert!(!project.path().join(".statuspress/sent.toml").exists(), "nothing recorded");
+}
+
+#[test]
+fn send_right_after_init_picks_the_week_report_picks() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = common::Run::from(common::statuspress().arg("init").arg(dir.path()).output().expect("init"));
+    init.assert_ok();
+    let config = dir.path().join("statuspress.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[email]\nfrom = \"QA <qa@example.com>\"\n[email.smtp]\nhost = \"localhost\"\n");
+    std::fs::write(&config, text).unwrap();
+    let run = |args: &[&str]| {
+        common::Run::from(common::statuspress().arg("--root").arg(dir.path()).args(args).output().expect("run"))
+    };
+    let report = run(&["report"]);
+    report.assert_ok();
+    let week = report.stderr.split("report ").nth(1).and_then(|r| r.split(' ').next()).expect("the week").to_string();
+    assert!(week.starts_with("20") && week.contains("-W"), "{}", report.stderr);
+    run(&["send", "--dry-run"]).assert_ok().assert_stderr(&format!(
+        "skipped {week} for team@example.com (team): dry run: would send “[Release plan] Week {week}"
+    ));
 }

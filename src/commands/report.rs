@@ -179,9 +179,9 @@ pub fn weekly_report(
     clock: &mut progress::Stopwatch,
 ) -> Result<render::reports::Delivery, Vec<Diagnostic>> {
     let zone = config.report.zone();
-    let explicit = week.map(|w| pick_week(Some(w), as_of)).transpose()?;
+    let explicit = parse_week(week)?;
     let snapshots = readable_history(root, config, as_of, clock)?;
-    let week = explicit.unwrap_or_else(|| default_report_week(&snapshots, as_of, zone));
+    let week = report_week(explicit, &snapshots, as_of, zone);
     let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
         return Err(vec![Diagnostic::error("no readable revision")]);
     };
@@ -225,14 +225,22 @@ pub fn weekly_report(
         .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
 }
 
-/// The week `report` shows by default: the last complete week of `as_of`, as a weekly
-/// report is written after its week. A fresh project (no git, or no tag yet) has only its
-/// working tree, dated `as_of`, which lies after that week; rather than fail, the report
-/// is then the current week's so far: what a user running `report` right after `init`
-/// expects to see is the plan as it stands.
-fn default_report_week(snapshots: &[history::snapshots::Snapshot], as_of: Date, zone: Zone) -> Week {
-    let last = Week::last_complete(as_of);
-    if report::revisions_for(snapshots, last, zone).is_some() { last } else { Week::of(as_of) }
+/// The week `report` and `send` are about: `--week` (`explicit`), else by default the last
+/// complete week of `as_of`, as a weekly report is written after its week. A fresh project
+/// (no git, or no tag yet) has only its working tree, dated `as_of`, which lies after that
+/// week; rather than fail, the report is then the current week's so far: what a user running
+/// `report` or `send` right after `init` expects is the plan as it stands. One function for
+/// both commands, so that what `report` shows is what `send` sends.
+pub(super) fn report_week(
+    explicit: Option<Week>,
+    snapshots: &[history::snapshots::Snapshot],
+    as_of: Date,
+    zone: Zone,
+) -> Week {
+    explicit.unwrap_or_else(|| {
+        let last = Week::last_complete(as_of);
+        if report::revisions_for(snapshots, last, zone).is_some() { last } else { Week::of(as_of) }
+    })
 }
 
 /// Every revision of the project; fails when the newest one (today's plan) has errors.
@@ -259,10 +267,8 @@ pub(super) fn readable_history(
     }
 }
 
-/// `--week`, or by default the last complete week of the as-of date.
-pub(super) fn pick_week(week: Option<&str>, as_of: Date) -> Result<Week, Vec<Diagnostic>> {
-    match week {
-        Some(text) => Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))]),
-        None => Ok(Week::last_complete(as_of)),
-    }
+/// `--week`, checked before any history is read.
+pub(super) fn parse_week(week: Option<&str>) -> Result<Option<Week>, Vec<Diagnostic>> {
+    week.map(|text| Week::parse(text).map_err(|why| vec![Diagnostic::error(format!("invalid --week: {why}"))]))
+        .transpose()
 }

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use super::report::{pick_week, readable_history};
+use super::report::{parse_week, readable_history, report_week};
 use super::{Failed, Ui, WeekArgs};
 use crate::config::Config;
 use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
+use crate::report::send::Blame;
 use crate::values::Date;
 use crate::{derive, progress, render, report};
 
@@ -32,6 +33,7 @@ pub struct Args {
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.when.as_of.as_deref())?;
     let progress = ui.progress();
+    let say = |text: &str| ui.info(text);
     let options = SendOptions {
         week: args.when.week.as_deref(),
         audience: args.audience.as_deref(),
@@ -40,6 +42,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         send_unchanged: args.send_unchanged,
         as_of,
         progress: &*progress,
+        say: &say,
     };
     let mut clock = progress::Stopwatch::start();
     let sent = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
@@ -73,6 +76,8 @@ pub struct SendOptions<'a> {
     pub as_of: Date,
     /// Told of each message as it is sent or skipped.
     pub progress: &'a dyn progress::Progress,
+    /// Prints a line on stderr (that the run waits for another one).
+    pub say: &'a dyn Fn(&str),
 }
 
 /// Sends the week's report to every recipient of every audience (or of one), one message
@@ -86,8 +91,9 @@ pub fn send(
 ) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
     let zone = config.report.zone();
-    let week = pick_week(options.week, options.as_of)?;
+    let explicit = parse_week(options.week)?;
     let snapshots = readable_history(root, config, options.as_of, clock)?;
+    let week = report_week(explicit, &snapshots, options.as_of, zone);
     let current = snapshots
         .last()
         .and_then(|s| s.status.as_ref())
@@ -140,7 +146,9 @@ fn send_portfolio(
 ) -> Result<(report::send::Outcome, String), Vec<Diagnostic>> {
     let config = Config::load(root)?;
     report::send::require_settings(&config.email).map_err(|d| vec![d])?;
-    let week = pick_week(options.week, options.as_of)?.to_string();
+    // Each plan's default week is picked as `report` picks it for the digest; a bad `--week`
+    // fails here, before any plan.
+    let mut week = parse_week(options.week)?.map(|w| w.to_string());
     let audiences = super::plans::audiences(root)?;
     let mut outcome = report::send::Outcome::default();
     let mut known = false;
@@ -148,14 +156,19 @@ fn send_portfolio(
         if !plan.working.iter().any(|f| f.content_path.starts_with("audiences/")) {
             continue;
         }
-        let one = SendOptions { week: Some(&week), ..*options };
-        match send(&plan.root, &plan.config, &one, clock) {
-            Ok((sent, _)) => {
+        match send(&plan.root, &plan.config, options, clock) {
+            Ok((sent, plan_week)) => {
                 known = true;
+                week.get_or_insert(plan_week);
                 let named = |id: String| format!("{}/{id}", plan.id);
                 outcome.sent.extend(sent.sent.into_iter().map(|(a, r)| (named(a), r)));
                 outcome.skipped.extend(sent.skipped.into_iter().map(|(a, r, why)| (named(a), r, why)));
                 outcome.failures.extend(sent.failures.into_iter().map(|d| d.under(&plan.folder)));
+                if sent.stopped {
+                    // The login was refused: no other plan, no digest.
+                    outcome.stopped = true;
+                    return Ok((outcome, week.unwrap_or_default()));
+                }
             }
             // An audience named with `--audience` belongs to one plan (or to the portfolio).
             Err(_) if options.audience.is_some() => {}
@@ -166,7 +179,8 @@ fn send_portfolio(
     for audience in audiences.iter().filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id))) {
         known = true;
         let (digest, _, email) =
-            super::report::digest(root, &config, &plans, Some(&week), Some(audience.id()), options.as_of, clock)?;
+            super::report::digest(root, &config, &plans, options.week, Some(audience.id()), options.as_of, clock)?;
+        week.get_or_insert_with(|| digest.week.clone());
         let recipients = digest.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
         postman.deliver(audience.id(), &digest.week, recipients, digest.changed, &email)?;
     }
@@ -178,7 +192,7 @@ fn send_portfolio(
     outcome.skipped.extend(postman.outcome.skipped);
     outcome.failures.extend(postman.outcome.failures);
     clock.lap("render and send");
-    Ok((outcome, week))
+    Ok((outcome, week.unwrap_or_default()))
 }
 
 /// Sends one email to each recipient of an audience, minding the ledger (each message goes
@@ -187,20 +201,27 @@ struct Postman<'a> {
     root: &'a Path,
     options: &'a SendOptions<'a>,
     mailer: Option<report::send::Mailer>,
+    /// Held from reading the ledger until the postman is dropped, after its last write; a dry
+    /// run writes nothing and takes none (it must not wait for a real run, nor create files).
+    _lock: Option<report::send::LedgerLock>,
     ledger: report::send::Ledger,
     outcome: report::send::Outcome,
-    /// The first recipient the server failed without a reply: the rest are not tried, for
-    /// each would wait out the same timeouts and retries.
-    server_failed_for: Option<String>,
+    /// Why the rest are not tried: the server failed without a reply (each would wait out the
+    /// same timeouts and retries), or it refused the login (each would log in again).
+    gave_up: Option<String>,
 }
 
 impl<'a> Postman<'a> {
     fn new(root: &'a Path, config: &Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
-        use report::send::{Ledger, Mailer};
+        use report::send::{Ledger, LedgerLock, Mailer};
         let mailer =
             if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
+        let lock = match &mailer {
+            Some(_) => Some(LedgerLock::acquire(root, options.say).map_err(|d| vec![d])?),
+            None => None,
+        };
         let ledger = Ledger::load(root).map_err(|d| vec![d])?;
-        Ok(Postman { root, options, mailer, ledger, outcome: Default::default(), server_failed_for: None })
+        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), gave_up: None })
     }
 
     fn deliver(
@@ -239,11 +260,11 @@ impl<'a> Postman<'a> {
                 outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
                 continue;
             };
-            if let Some(first) = &self.server_failed_for {
-                outcome.skipped.push((id.clone(), recipient, format!("not tried, the server failed for {first}")));
+            if let Some(why) = &self.gave_up {
+                outcome.skipped.push((id.clone(), recipient, format!("not tried, {why}")));
                 continue;
             }
-            match mailer.send_to(&email.message, &recipient) {
+            match mailer.send_to(email, &recipient) {
                 Ok(()) => {
                     self.ledger.sent.push(report::send::Sent {
                         week: week.to_string(),
@@ -260,15 +281,24 @@ impl<'a> Postman<'a> {
                     outcome.sent.push((id.clone(), recipient));
                 }
                 Err(why) => {
-                    outcome.failures.push(
-                        Diagnostic::error(format!(
-                            "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
-                        ))
-                        .note(format!("server: {}", mailer.describe)),
-                    );
-                    if why.no_reply {
-                        self.server_failed_for = Some(recipient);
-                    }
+                    let failure = Diagnostic::error(format!(
+                        "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
+                    ))
+                    .note(format!("server: {}", mailer.describe));
+                    self.gave_up = match why.blame {
+                        Blame::Recipient => None,
+                        Blame::Server => Some(format!("the server failed for {recipient}")),
+                        Blame::Login => Some("the server refused the login".into()),
+                    };
+                    outcome.failures.push(match why.blame {
+                        Blame::Login => failure.help(
+                            "nothing more is tried in this run, so that a wrong password cannot lock the account: \
+                             check the variables that `[email.smtp] username_env` and `password_env` name, then run \
+                             `statuspress send` again (what was sent is recorded)",
+                        ),
+                        _ => failure,
+                    });
+                    outcome.stopped |= why.blame == Blame::Login;
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! part boundary that no text in the parts can contain (no part injection).
 
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart, SinglePart, header};
+use lettre::message::{Mailbox, Mailboxes, MultiPart, SinglePart, header};
 
 use super::{Report, Zone};
 use crate::config::Config;
@@ -13,7 +13,20 @@ use crate::diagnostics::Diagnostic;
 pub struct Email {
     pub subject: String,
     pub message_id: String,
+    /// As `report --format eml` writes it. For an audience it is addressed `To:` the audience
+    /// as an RFC 5322 group without members (`To: Sponsors: ;`, like `undisclosed-recipients:
+    /// ;`): it names who the report is for and shows no one's address.
     pub message: Message,
+}
+
+impl Email {
+    /// The message as sent to `recipient`: `To:` them alone, so that no recipient learns
+    /// who else gets it.
+    pub fn to(&self, recipient: Mailbox) -> Message {
+        let mut message = self.message.clone();
+        message.headers_mut().set(header::To::from(Mailboxes::from(recipient)));
+        message
+    }
 }
 
 /// `[QA plan] Week 2025-W33: NO-GO, 4 blockers open`.
@@ -110,27 +123,35 @@ fn compose(from: Mailbox, envelope: Envelope<'_>, html: &str, text: &str, zone: 
     // Dated at the end of the reported week, in the report time zone: deterministic.
     let end = end.0.and_hms_opt(23, 59, 59).unwrap_or_default();
     let date = httpdate_like(end, zone);
-    let mut builder =
-        Message::builder().from(from.clone()).subject(subject.clone()).message_id(Some(message_id.clone()));
+    // To the sender until addressed: the full report has no audience, and lettre takes the
+    // envelope from it (sending replaces both, see `Email::to`).
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(from.clone())
+        .subject(subject.clone())
+        .message_id(Some(message_id.clone()));
     builder = builder.header(header::Date::new(date));
-    let recipients = audience.map(|a| a.recipients.clone()).unwrap_or_default();
-    if recipients.is_empty() {
-        builder = builder.to(from.clone());
-    }
-    for r in &recipients {
-        let mailbox: Mailbox = r.parse().map_err(|e| {
-            Diagnostic::error(format!(
-                "recipient `{r}` of audience `{}` is not an address: {e}",
-                audience.map_or("", |a| a.id.as_str())
-            ))
-        })?;
-        builder = builder.to(mailbox);
-    }
     let (plain, html) = (SinglePart::plain(text.to_string()), SinglePart::html(inlined));
     let boundary = boundary(&[plain.formatted(), html.formatted()]);
     let body = MultiPart::alternative().boundary(boundary).singlepart(plain).singlepart(html);
-    let message = builder.multipart(body).map_err(|e| Diagnostic::error(format!("cannot build the email: {e}")))?;
+    let mut message = builder.multipart(body).map_err(|e| Diagnostic::error(format!("cannot build the email: {e}")))?;
+    if let Some(audience) = audience {
+        message.headers_mut().insert_raw(group(&audience.title));
+    }
     Ok(Email { subject, message_id, message })
+}
+
+/// `To: <title>: ;`, an RFC 5322 group without members named after the audience. The title
+/// keeps letters, digits and the other characters a phrase may hold bare (`atext`); the rest
+/// (quotes, commas, colons, angle brackets…) become spaces, so no title can add an address or
+/// end the group early. lettre encodes a word with non-ASCII letters (RFC 2047); a space keeps
+/// the colon out of such a word.
+fn group(title: &str) -> header::HeaderValue {
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let phrase = one_line(&title.chars().map(|c| if atext(c) { c } else { ' ' }).collect::<String>());
+    let phrase = if phrase.is_empty() { "undisclosed-recipients".to_string() } else { phrase };
+    let colon = if phrase.is_ascii() { ":" } else { " :" };
+    header::HeaderValue::new(header::HeaderName::new_from_ascii_str("To"), format!("{phrase}{colon} ;"))
 }
 
 /// A multipart boundary that occurs in none of the encoded `parts`, so that no record text can

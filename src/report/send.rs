@@ -17,6 +17,56 @@ use crate::diagnostics::{Diagnostic, Location};
 /// Where the ledger lives, relative to the project root.
 pub const LEDGER: &str = ".statuspress/sent.toml";
 
+/// The file a `send` locks while it works with the ledger. Not the ledger itself: that is
+/// replaced by a rename, and a lock on the old file would not hold the new one.
+pub const LOCK: &str = ".statuspress/sent.lock";
+
+/// An exclusive OS lock (`flock`) on [`LOCK`], held by one `send` from reading the ledger to
+/// its last write. Two runs at once (a cron job and a person) then send each message once:
+/// the second waits, and reads the ledger only when the first has recorded everything it sent.
+/// The kernel drops the lock when its process ends, however it ends, so a crash leaves no
+/// stale lock behind and waiting needs no timeout.
+pub struct LedgerLock {
+    _file: std::fs::File,
+}
+
+impl LedgerLock {
+    /// Takes the lock, first telling `waiting` when another process holds it (by its pid,
+    /// which each holder writes into the file).
+    pub fn acquire(root: &Path, waiting: &dyn Fn(&str)) -> Result<LedgerLock, Diagnostic> {
+        use std::io::Write as _;
+        let path = root.join(LOCK);
+        let fail = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot lock {LOCK}: {e}"))
+                .in_file(LOCK)
+                .help("statuspress sends nothing without that lock: two runs at once would send every report twice")
+        };
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).map_err(fail)?;
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(fail)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).ok().and_then(|pid| pid.trim().parse::<u32>().ok());
+                waiting(&format!(
+                    "waiting for another send to finish{}…",
+                    holder.map_or_else(String::new, |pid| format!(" (process {pid})"))
+                ));
+                file.lock().map_err(fail)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
+        }
+        // Only for the message of the next one waiting: sending does not depend on it.
+        let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));
+        Ok(LedgerLock { _file: file })
+    }
+}
+
 /// Every message the server accepted: week, audience, recipient and Message-ID.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,17 +135,24 @@ fn damaged(text: &str, error: &toml::de::Error) -> Diagnostic {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, renames it over `path` and
-/// syncs the folder, so the rename itself survives a crash.
+/// syncs the folder, so the rename itself survives a crash. The temporary file is this
+/// writer's own (pid and a counter in its name): two writers never write into one file.
 fn replace_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = path.with_extension("toml.tmp");
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, path)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!("{name}.{}.{}.tmp", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed)));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Unique names would pile up otherwise; the old ledger is still whole.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
@@ -162,9 +219,33 @@ pub struct Failure {
     pub attempts: u32,
     /// The last error, with the server's reply when there was one.
     pub last: String,
-    /// The last attempt got no SMTP reply at all (refused, dropped, TLS, silence): the server,
-    /// not this recipient, is the problem, and the next recipients would wait in vain too.
-    pub no_reply: bool,
+    pub blame: Blame,
+}
+
+/// Whose the failure is, which decides what is tried next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// This recipient's (a refused address): the next ones may well succeed.
+    Recipient,
+    /// The server's: the last attempt got no SMTP reply at all (refused, dropped, TLS,
+    /// silence), and the next recipients would wait in vain too.
+    Server,
+    /// The login's: the server refused the username or password (or demands a login, or a
+    /// stronger one). Each further message would log in again, and a few failed logins lock
+    /// many accounts, so the run stops at once.
+    Login,
+}
+
+impl Blame {
+    fn of(error: &lettre::transport::smtp::Error) -> Blame {
+        match error.status().map(u16::from) {
+            None => Blame::Server,
+            // RFC 4954: authentication required, mechanism too weak, credentials invalid,
+            // encryption required for the mechanism.
+            Some(530 | 534 | 535 | 538) => Blame::Login,
+            Some(_) => Blame::Recipient,
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -223,14 +304,15 @@ impl Mailer {
         Ok(Mailer { transport: builder.build(), describe: format!("{host}:{port} ({security})"), retry })
     }
 
-    /// Sends `message` to one recipient, retrying temporary failures with growing waits; the
-    /// server's refusal comes back in words. Each attempt is a new connection.
-    pub fn send_to(&self, message: &lettre::Message, recipient: &str) -> Result<(), Failure> {
-        let refuse = |last: String| Failure { attempts: 0, last, no_reply: false };
-        let from = message.envelope().from().cloned();
-        let to = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
-        let envelope = Envelope::new(from, vec![to]).map_err(|e| refuse(e.to_string()))?;
-        let raw = message.formatted();
+    /// Sends `email` to one recipient, addressed to them alone, retrying temporary failures
+    /// with growing waits; the server's refusal comes back in words. Each attempt is a new
+    /// connection.
+    pub fn send_to(&self, email: &super::email::Email, recipient: &str) -> Result<(), Failure> {
+        let refuse = |last: String| Failure { attempts: 0, last, blame: Blame::Recipient };
+        let from = email.message.envelope().from().cloned();
+        let to: lettre::message::Mailbox = recipient.parse().map_err(|e| refuse(format!("not an address: {e}")))?;
+        let envelope = Envelope::new(from, vec![to.email.clone()]).map_err(|e| refuse(e.to_string()))?;
+        let raw = email.to(to).formatted();
         let mut attempt = 1;
         loop {
             match self.transport.send_raw(&envelope, &raw) {
@@ -240,8 +322,11 @@ impl Mailer {
                     attempt += 1;
                 }
                 Err(e) => {
-                    let no_reply = e.status().is_none();
-                    return Err(Failure { attempts: attempt, last: explain(&e, self.retry.timeout), no_reply });
+                    return Err(Failure {
+                        attempts: attempt,
+                        last: explain(&e, self.retry.timeout),
+                        blame: Blame::of(&e),
+                    });
                 }
             }
         }
@@ -320,6 +405,8 @@ pub struct Outcome {
     /// (audience, recipient, why) not sent on purpose.
     pub skipped: Vec<(String, String, String)>,
     pub failures: Vec<Diagnostic>,
+    /// The server refused the login: nothing more is to be tried in this run.
+    pub stopped: bool,
 }
 
 /// The clock for the ledger's `sent_at`; `SOURCE_DATE_EPOCH` pins it for tests.
@@ -354,6 +441,29 @@ mod tests {
         let files: Vec<_> =
             std::fs::read_dir(dir.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(files, ["sent.toml"]);
+    }
+
+    #[test]
+    fn a_second_holder_waits_for_the_lock_and_is_told_so() {
+        use std::sync::mpsc;
+        let dir = tempfile::tempdir().unwrap();
+        let first = LedgerLock::acquire(dir.path(), &|_| panic!("nobody holds it yet")).unwrap();
+        let (told, heard) = mpsc::channel();
+        let (done, finished) = mpsc::channel();
+        let root = dir.path().to_path_buf();
+        let second = std::thread::spawn(move || {
+            let told = std::sync::Mutex::new(told);
+            let lock = LedgerLock::acquire(&root, &|text| told.lock().unwrap().send(text.to_string()).unwrap());
+            done.send(()).unwrap();
+            lock.map(drop).unwrap();
+        });
+        let message = heard.recv_timeout(Duration::from_secs(10)).unwrap();
+        let pid = std::process::id();
+        assert_eq!(message, format!("waiting for another send to finish (process {pid})…"));
+        assert!(finished.recv_timeout(Duration::from_millis(300)).is_err(), "it must wait while the first holds it");
+        drop(first);
+        finished.recv_timeout(Duration::from_secs(10)).expect("takes the lock once it is free");
+        second.join().unwrap();
     }
 
     #[test]

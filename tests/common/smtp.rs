@@ -41,7 +41,7 @@ impl SmtpServer {
     }
 
     /// Starts a server that fails on purpose: `fault` is one of tests/smtp/server.py's FAULTs
-    /// (`fail-data-once`, `greylist`, `tempfail`, `hang`).
+    /// (`fail-data-once`, `greylist`, `tempfail`, `hang`, `slow`).
     pub fn start_failing(mode: &str, fault: &str) -> SmtpServer {
         let kit = toolkit();
         let port = free_port();
@@ -84,7 +84,16 @@ impl SmtpServer {
 
     /// Every RCPT the server saw, accepted or not, in order.
     pub fn attempts(&self) -> Vec<String> {
-        std::fs::read_to_string(self.maildir.path().join("attempts.log"))
+        self.log("attempts.log")
+    }
+
+    /// The user name of every login (AUTH) the server saw, accepted or not, in order.
+    pub fn logins(&self) -> Vec<String> {
+        self.log("logins.log")
+    }
+
+    fn log(&self, name: &str) -> Vec<String> {
+        std::fs::read_to_string(self.maildir.path().join(name))
             .unwrap_or_default()
             .lines()
             .map(str::to_string)

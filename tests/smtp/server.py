@@ -6,7 +6,8 @@ MODE: `starttls` (STARTTLS required, AUTH required), `tls` (implicit TLS, AUTH r
 `plain` (no TLS offered, no AUTH). The account is `qa` / `s3cret-pass`. Recipients whose
 address contains "reject" are refused with 550. Each accepted message is stored as
 MAILDIR/<n>.eml with MAILDIR/<n>.rcpt holding its envelope recipients; every RCPT the
-server sees is appended to MAILDIR/attempts.log, one address a line.
+server sees is appended to MAILDIR/attempts.log, one address a line, and every login (AUTH)
+to MAILDIR/logins.log, one user name a line.
 
 FAULT, a server failing on purpose (default `none`):
   `fail-data-once`  drops the connection after the first message's data for each recipient,
@@ -14,6 +15,7 @@ FAULT, a server failing on purpose (default `none`):
   `greylist`        answers 451 to the first RCPT of each recipient, then accepts
   `tempfail`        answers 451 to every RCPT
   `hang`            accepts connections and never says a word (MODE is ignored)
+  `slow`            takes half a second to answer each message's data (runs at once overlap)
 
 Prints `ready` once listening, then serves until killed.
 """
@@ -53,6 +55,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.fault == "slow":
+            await asyncio.sleep(0.5)
         if self.fault == "fail-data-once" and self.first_time(tuple(envelope.rcpt_tos)):
             server.transport.close()  # the reply below goes nowhere: the client sees the line drop
             return "250 2.0.0 never sent"
@@ -64,8 +68,14 @@ class Handler:
             f.write("\n".join(envelope.rcpt_tos))
         return "250 2.0.0 Message accepted for delivery"
 
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        login = auth_data.login.decode(errors="replace") if isinstance(auth_data, LoginPassword) else "?"
+        with open(os.path.join(self.maildir, "logins.log"), "a") as f:
+            f.write(login + "\n")
+        return check(auth_data)
 
-def authenticate(server, session, envelope, mechanism, auth_data):
+
+def check(auth_data):
     if isinstance(auth_data, LoginPassword) and auth_data.login == USER and auth_data.password == PASSWORD:
         return AuthResult(success=True)
     return AuthResult(success=False, handled=False)
@@ -86,7 +96,7 @@ async def hang(port):
 def main():
     mode, port, maildir, cert, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     fault = sys.argv[6] if len(sys.argv) > 6 else "none"
-    if fault not in ("none", "fail-data-once", "greylist", "tempfail", "hang"):
+    if fault not in ("none", "fail-data-once", "greylist", "tempfail", "hang", "slow"):
         sys.exit("unknown FAULT " + fault)
     os.makedirs(maildir, exist_ok=True)
     if fault == "hang":
@@ -97,10 +107,10 @@ def main():
     handler = Handler(maildir, fault)
     common = dict(hostname="127.0.0.1", port=port)
     if mode == "starttls":
-        controller = Controller(handler, tls_context=context, require_starttls=True, authenticator=authenticate,
+        controller = Controller(handler, tls_context=context, require_starttls=True, authenticator=handler.authenticate,
                                 auth_required=True, auth_require_tls=True, **common)
     elif mode == "tls":
-        controller = Controller(handler, ssl_context=context, authenticator=authenticate, auth_required=True,
+        controller = Controller(handler, ssl_context=context, authenticator=handler.authenticate, auth_required=True,
                                 auth_require_tls=False, **common)
     else:
         controller = Controller(handler, **common)
