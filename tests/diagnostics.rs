@@ -463,3 +463,18 @@ fn a_nul_in_a_title_never_reaches_the_site() {
     run.assert_fails().assert_stderr("control character U+0000 in `title`");
     assert!(!project.path().join("site").exists(), "nothing may be written");
 }
+
+#[test]
+fn non_finite_numbers_and_late_checked_settings_are_located() {
+    expect_error(
+        &[("content/metrics/pass-rate.md", "+++\ntitle = \"Pass rate\"\ntarget = \">= 90\"\nvalue = nan\n+++\n")],
+        "content/metrics/pass-rate.md:4:9",
+        "`value` is `nan`, which is not a finite number",
+    );
+    expect_error(
+        &[("statuspress.toml", "[report]\ntimezone = \"CEST\"\n")],
+        "statuspress.toml:2:12",
+        "`[report] timezone`: time zone `CEST` is not `UTC` or an offset like `+02:00`",
+    );
+    expect_error(&[("statuspress.toml", "[risk]\nbands = [4, 9, 30]\n")], "statuspress.toml:2:9", "`[risk] bands`");
+}

@@ -109,6 +109,15 @@ fn references(record: &Record, ids: &HashMap<Caseless, &Record>, config: &Config
             }
             continue;
         }
+        // A gate depending on itself is reported as a cycle.
+        if target.eq_ignore_ascii_case(&record.id) && field != "depends_on" {
+            diagnostics.push(
+                Diagnostic::error(format!("`{field}` names `{target}`, which is this record itself"))
+                    .at(record.origin.locate_item(field, index))
+                    .help(format!("a record cannot {} itself; remove `{target}` from `{field}`", verb(field))),
+            );
+            continue;
+        }
         match ids.get(&Caseless(target)) {
             None => {
                 // Suggest records of the kind the field expects, never the record itself.
@@ -178,6 +187,15 @@ fn cross_plan(field: &str, plan: &str, id: &str, config: &Config) -> Result<(), 
             Err(Diagnostic::error(format!("`{field}` must name a {kind}, but `{plan}/{id}` is a {}", found.kind)))
         }
         _ => Ok(()),
+    }
+}
+
+/// What a reference field says of the record it names, for messages.
+fn verb(field: &str) -> &'static str {
+    match field {
+        "supersedes" => "supersede",
+        "blocks" => "block",
+        _ => "relate to",
     }
 }
 

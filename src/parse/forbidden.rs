@@ -1,10 +1,13 @@
-//! Control and bidi characters in record text: an error where the author wrote them.
+//! What no record may hold, whatever the field: an error where the author wrote it.
 //!
 //! Record text ends up in terminals, file names, email headers and pages; a NUL or an ESC
 //! written as `\u0000` or `\u001b` in a TOML string would be carried through all of them, and
 //! a bidi override (`\u202e`) makes a title read differently from what it says. Single-line
 //! fields may hold none; prose fields and bodies may hold tabs, line breaks and the bidi marks
 //! that right-to-left prose needs.
+//!
+//! TOML also reads `nan` and `inf` as numbers; no measure, score or target is either, and
+//! both would pass silently through every comparison and chart.
 
 use std::ops::Range;
 
@@ -46,8 +49,8 @@ fn problem(c: char, place: &str, prose: bool) -> Diagnostic {
     }
 }
 
-/// Reports the first forbidden character of every string in `table` (nested arrays and
-/// tables included). `base` is where the table's text starts in `file`.
+/// Reports the first forbidden character of every string in `table`, and every number that
+/// is not finite (nested arrays and tables included). `base` is where the table's text starts in `file`.
 pub fn check_table(file: &SourceFile, table: &DeTable<'_>, base: usize, out: &mut Vec<Diagnostic>) {
     for (key, value) in table.iter() {
         check_value(file, key.get_ref(), value, base, out);
@@ -73,6 +76,14 @@ fn check_value(file: &SourceFile, field: &str, value: &Spanned<DeValue<'_>>, bas
             }
         }
         DeValue::Table(table) => check_table(file, table, base, out),
+        DeValue::Float(number) if !number.as_str().parse::<f64>().is_ok_and(f64::is_finite) => {
+            let span = value.span();
+            out.push(
+                Diagnostic::error(format!("`{field}` is `{}`, which is not a finite number", number.as_str()))
+                    .at(file.locate(span.start + base..span.end + base))
+                    .help(format!("write a number such as `92.4`, or leave `{field}` out while it is unknown")),
+            );
+        }
         DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => {}
     }
 }
