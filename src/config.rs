@@ -33,11 +33,17 @@ pub struct Config {
 /// plans as they stand today.
 #[derive(Debug, Clone, Default)]
 pub struct Neighbours {
+    /// This plan's own id: a reference `<it>/<id>` names a record of this plan.
+    pub plan: String,
     /// Every other plan's records, by plan id and record id.
     pub plans: BTreeMap<String, BTreeMap<String, Foreign>>,
     /// For each record of this plan, the other plans' records that reference it:
     /// (`qa/B-2`, the field, e.g. `blocks`).
     pub inbound: BTreeMap<String, Vec<(String, String)>>,
+    /// The `depends_on` entries of this plan's gates that are part of a cycle of gates through
+    /// other plans, by (gate id, entry as written), both lower case: the cycle written from
+    /// that gate, `qa/ga → payments/gb → qa/ga`.
+    pub cycles: BTreeMap<(String, String), String>,
 }
 
 /// A record of another plan of the portfolio.
