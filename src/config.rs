@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::serde_errors;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
 pub const FILE_NAME: &str = "statuspress.toml";
 
@@ -33,11 +33,17 @@ pub struct Config {
 /// plans as they stand today.
 #[derive(Debug, Clone, Default)]
 pub struct Neighbours {
+    /// This plan's own id: a reference `<it>/<id>` names a record of this plan.
+    pub plan: String,
     /// Every other plan's records, by plan id and record id.
     pub plans: BTreeMap<String, BTreeMap<String, Foreign>>,
     /// For each record of this plan, the other plans' records that reference it:
     /// (`qa/B-2`, the field, e.g. `blocks`).
     pub inbound: BTreeMap<String, Vec<(String, String)>>,
+    /// The `depends_on` entries of this plan's gates that are part of a cycle of gates through
+    /// other plans, by (gate id, entry as written), both lower case: the cycle written from
+    /// that gate, `qa/ga → payments/gb → qa/ga`.
+    pub cycles: BTreeMap<(String, String), String>,
 }
 
 /// A record of another plan of the portfolio.
@@ -244,7 +250,12 @@ impl Config {
             toml::from_str(&std::fs::read_to_string(root.join(FILE_NAME)).unwrap_or_default()).unwrap_or_default();
         let overrides: toml::Table = toml::from_str(&text).unwrap_or_default();
         merge(&mut merged, overrides);
-        let config = Config::parse(&toml::to_string(&merged).unwrap_or_default()).map_err(under)?;
+        // The merged text is of our making: a problem only the two files together have (one's
+        // `release_group` against the other's `groups`) names the plan's file, not a place.
+        let unplaced = |d: Vec<Diagnostic>| {
+            under(d.into_iter().map(|d| Diagnostic { location: None, ..d }.in_file(FILE_NAME)).collect())
+        };
+        let config = Config::parse(&toml::to_string(&merged).unwrap_or_default()).map_err(unplaced)?;
         let outputs = std::iter::once(&config.site.output).chain(config.site.variant.iter().map(|v| &v.output));
         let problems: Vec<Diagnostic> = outputs
             .enumerate()
@@ -284,7 +295,7 @@ impl Config {
         if !(1 <= low && low < medium && medium < high && high < 25) {
             problems.push(
                 Diagnostic::error(format!("`[risk] bands` must rise within 1–24, found [{low}, {medium}, {high}]"))
-                    .in_file(FILE_NAME)
+                    .at(value_at(text, "risk", "bands"))
                     .help("the default is bands = [4, 9, 16]"),
             );
         }
@@ -293,7 +304,12 @@ impl Config {
             && !config.gates.groups.contains(group)
         {
             problems.push(
-                Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`")).in_file(FILE_NAME),
+                Diagnostic::error(format!("`[gates] release_group` `{group}` is not in `groups`"))
+                    .at(value_at(text, "gates", "release_group"))
+                    .with_help(
+                        did_you_mean(group, config.gates.groups.iter().map(String::as_str))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
             );
         }
         if !config.report.week_start.eq_ignore_ascii_case("monday") {
@@ -302,11 +318,16 @@ impl Config {
                     "`[report] week_start` is `{}`; reports use ISO weeks, which start on monday",
                     config.report.week_start
                 ))
-                .in_file(FILE_NAME),
+                .at(value_at(text, "report", "week_start"))
+                .help("write `week_start = \"monday\"`, or leave it out"),
             );
         }
         if let Err(why) = crate::values::Zone::parse(&config.report.timezone) {
-            problems.push(Diagnostic::error(format!("`[report] timezone`: {why}")).in_file(FILE_NAME));
+            problems.push(
+                Diagnostic::error(format!("`[report] timezone`: {why}"))
+                    .at(value_at(text, "report", "timezone"))
+                    .help("write `UTC` or an offset such as `+02:00`"),
+            );
         }
         let outputs = std::iter::once(&config.site.output).chain(config.site.variant.iter().map(|v| &v.output));
         for (n, output) in outputs.enumerate() {
@@ -321,6 +342,16 @@ impl Config {
         }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
+}
+
+/// Where the value of `[table] key` is written in `text`, for a problem found once the whole
+/// file is read (the start of the file if it cannot be found).
+fn value_at(text: &str, table: &str, key: &str) -> Location {
+    let span = toml::de::DeTable::parse(text).ok().and_then(|top| {
+        let section = top.get_ref().get(table)?.get_ref().as_table()?;
+        section.get(key).map(toml::Spanned::span)
+    });
+    Location::resolve(FILE_NAME, text, span.unwrap_or(0..0))
 }
 
 /// `over`'s keys replace `base`'s, table by table.
@@ -448,6 +479,23 @@ mod tests {
             let at = errors[0].location.as_ref().unwrap();
             assert_eq!((at.line, at.col), (2, 10), "{outside}");
             assert!(errors[0].help.as_ref().unwrap().contains("--output"));
+        }
+    }
+
+    #[test]
+    fn settings_checked_after_parsing_are_located_at_their_value() {
+        let cases = [
+            ("[risk]\nbands = [4, 3, 16]\n", (2, 9), "`[risk] bands` must rise"),
+            ("[report]\nweek_start = \"monday\"\ntimezone = \"Mars/Olympus\"\n", (3, 12), "`[report] timezone`"),
+            ("[report]\nweek_start = \"sunday\"\n", (2, 14), "`[report] week_start` is `sunday`"),
+            ("[gates]\ngroups = [\"Test\", \"Release\"]\nrelease_group = \"Relase\"\n", (3, 17), "`Relase`"),
+            ("risk.bands = [1, 2, 30]\n", (1, 14), "found [1, 2, 30]"),
+        ];
+        for (text, (line, col), message) in cases {
+            let errors = Config::parse(text).unwrap_err();
+            assert!(errors[0].message.contains(message), "{:?}", errors[0]);
+            let at = errors[0].location.as_ref().expect("located");
+            assert_eq!((at.path.as_str(), at.line, at.col), (FILE_NAME, line, col), "{text}");
         }
     }
 

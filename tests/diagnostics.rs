@@ -407,6 +407,53 @@ fn control_characters_in_bodies_are_errors_but_tabs_and_line_breaks_are_not() {
 }
 
 #[test]
+fn bidi_controls_are_errors_at_the_character_naming_it() {
+    let run = expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"Fix \u{202e}gnp.exe\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n",
+        )],
+        "content/blockers/B-2.md:2:14",
+        "`title` contains U+202E RIGHT-TO-LEFT OVERRIDE, which can make text read differently from what it is",
+    );
+    run.assert_stderr("help: remove the bidi control character U+202E (it is a single-line field)");
+    // Written as an escape, in a nested single-line field, and the marks in a single-line field.
+    expect_error(
+        &[(
+            "content/gates/g-2.md",
+            "+++\ntitle = \"G\"\ngroup = \"Release\"\ncriteria = [{ text = \"ok \\u2066x\", met = true }]\n+++\n",
+        )],
+        "content/gates/g-2.md:4:26",
+        "`text` contains U+2066 LEFT-TO-RIGHT ISOLATE",
+    );
+    expect_error(
+        &[(
+            "content/risks/all.toml",
+            "[[risk]]\nid = \"r-9\"\ntitle = \"R\"\nowner = \"Zoe\u{200f}\"\nlikelihood = 1\nimpact = 1\n",
+        )],
+        "content/risks/all.toml:4:13",
+        "`owner` contains U+200F RIGHT-TO-LEFT MARK",
+    );
+    // Prose and bodies: overrides and isolates are errors, the marks that right-to-left text
+    // needs are not.
+    expect_error(
+        &[(
+            "content/blockers/B-2.md",
+            "+++\ntitle = \"A\"\nseverity = \"high\"\nstatus = \"open\"\n+++\nPay \u{202d}ylno\u{202c} now\n",
+        )],
+        "content/blockers/B-2.md:6:5",
+        "the body contains U+202D LEFT-TO-RIGHT OVERRIDE",
+    );
+    expect_error(
+        &[("content/decisions/d-9.toml", "title = \"D\"\ndecision = \"Go \\u202A\"\n")],
+        "content/decisions/d-9.toml:2:16",
+        "`decision` contains U+202A LEFT-TO-RIGHT EMBEDDING",
+    );
+    let ok = "+++\ntitle = \"A\"\nseverity = \"high\"\nstatus = \"open\"\nimpact = \"שלום!\u{200f}\"\n+++\nעברית C++\u{200f} ok\n";
+    Project::base_with(&[("content/blockers/B-2.md", ok)]).run(&["check"]).assert_ok();
+}
+
+#[test]
 fn a_nul_in_a_title_never_reaches_the_site() {
     let project = Project::base_with(&[(
         "content/blockers/B-2.md",
@@ -415,4 +462,19 @@ fn a_nul_in_a_title_never_reaches_the_site() {
     let run = project.run(&["build"]);
     run.assert_fails().assert_stderr("control character U+0000 in `title`");
     assert!(!project.path().join("site").exists(), "nothing may be written");
+}
+
+#[test]
+fn non_finite_numbers_and_late_checked_settings_are_located() {
+    expect_error(
+        &[("content/metrics/pass-rate.md", "+++\ntitle = \"Pass rate\"\ntarget = \">= 90\"\nvalue = nan\n+++\n")],
+        "content/metrics/pass-rate.md:4:9",
+        "`value` is `nan`, which is not a finite number",
+    );
+    expect_error(
+        &[("statuspress.toml", "[report]\ntimezone = \"CEST\"\n")],
+        "statuspress.toml:2:12",
+        "`[report] timezone`: time zone `CEST` is not `UTC` or an offset like `+02:00`",
+    );
+    expect_error(&[("statuspress.toml", "[risk]\nbands = [4, 9, 30]\n")], "statuspress.toml:2:9", "`[risk] bands`");
 }

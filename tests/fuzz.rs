@@ -80,6 +80,8 @@ const TOKENS: &[&str] = &[
     "1e400",
     "-0",
     "nan",
+    "-inf",
+    "\u{200f}",
     "9223372036854775808",
     "2026-02-30",
     "2025-13-01",
@@ -275,7 +277,11 @@ proptest! {
         check_file_diagnostics(&path, &parsed.diagnostics)?;
         for record in &parsed.records {
             prop_assert!(statuspress::parse::check_id(&record.id).is_ok(), "accepted id {:?}", record.id);
-            prop_assert!(!record.title().chars().any(char::is_control), "control character in {:?}", record.title());
+            let unsafe_char = |c: char| c.is_control() || statuspress::diagnostics::is_bidi_control(c);
+            prop_assert!(!record.title().chars().any(unsafe_char), "control or bidi character in {:?}", record.title());
+            if let statuspress::model::KindData::Metric(metric) = &record.data {
+                prop_assert!(metric.value.is_none_or(f64::is_finite), "accepted value {:?}", metric.value);
+            }
         }
     }
 

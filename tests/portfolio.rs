@@ -103,6 +103,42 @@ fn check_locates_a_bad_reference_across_plans() {
 }
 
 #[test]
+fn a_cycle_of_gates_across_plans_is_an_error_at_each_of_its_entries() {
+    let project = portfolio();
+    project.write(
+        "plans/qa/content/gates/g-regression.md",
+        "+++\ntitle = \"Regression suite green\"\ngroup = \"Release\"\ndepends_on = [\"payments/g-migrate\"]\n+++\n",
+    );
+    let gate = "plans/payments/content/gates/g-migrate.md";
+    project.write(gate, &project.read(gate).replace("[\"qa/B-2\"]", "[\"qa/B-2\", \"qa/g-regression\"]"));
+    let help = "help: a gate cannot wait on itself through other plans' gates";
+    project
+        .run(&["check", "--as-of", AS_OF])
+        .assert_fails()
+        .assert_stderr(
+            "error: dependency cycle across plans: qa/g-regression → payments/g-migrate → qa/g-regression\n \
+             --> plans/qa/content/gates/g-regression.md:4:15\n",
+        )
+        .assert_stderr(
+            "error: dependency cycle across plans: payments/g-migrate → qa/g-regression → payments/g-migrate\n \
+             --> plans/payments/content/gates/g-migrate.md:4:25\n",
+        )
+        .assert_stderr(help);
+}
+
+#[test]
+fn a_reference_naming_its_own_plan_is_an_error_saying_how_to_write_it() {
+    let project = portfolio();
+    let action = "plans/qa/content/actions/A-1.md";
+    project.write(action, &project.read(action).replace("[\"B-2\"", "[\"qa/B-2\""));
+    project
+        .run(&["check", "--as-of", AS_OF])
+        .assert_fails()
+        .assert_stderr("error: `relates_to` names `qa/B-2`, but `qa` is this plan itself\n --> plans/qa/content/actions/A-1.md:5:15\n")
+        .assert_stderr("help: write `B-2`: a record of the same plan is named by its id alone");
+}
+
+#[test]
 fn a_single_plan_cannot_reference_another_plan() {
     let project =
         Project::base_with(&[("content/actions/a-1.md", "+++\ntitle = \"A\"\nrelates_to = [\"qa/B-2\"]\n+++\n")]);

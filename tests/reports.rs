@@ -163,3 +163,15 @@ fn json_gives_the_report_data() {
     assert_eq!(report["open_blockers"], 1);
     assert!(report["changes"]["items"].as_array().is_some_and(|items| !items.is_empty()), "{report:#}");
 }
+
+#[test]
+fn an_email_subject_carries_no_bidi_control_from_the_config() {
+    let project = common::two_weeks(
+        "[site]\ntitle = \"QA \u{202e}nalp\u{202c}\u{200f}\"\n[email]\nfrom = \"QA <qa@example.com>\"\n",
+        &["dev@example.com"],
+        &[],
+    );
+    let run = project.run(&["report", "--week", "2025-W34", "--format", "eml"]);
+    let subject = Mail::parse(&run.assert_ok().stdout).header("Subject").to_string();
+    assert_eq!(subject, "[QA nalp] Week 2025-W34: NO-GO, 1 blocker open");
+}

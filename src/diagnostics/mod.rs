@@ -176,9 +176,52 @@ impl Diagnostic {
     }
 }
 
-/// Bidirectional overrides and isolates, which reorder how a line reads ("Trojan Source").
+/// A character that changes the direction text is shown in, with its Unicode name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bidi {
+    pub name: &'static str,
+    /// Embeddings, overrides and isolates act on the whole run of text up to their end
+    /// ("Trojan Source": a line that shows one thing and says another). The marks (LRM, RLM,
+    /// ALM) only settle the direction of the punctuation next to them, which right-to-left
+    /// prose needs.
+    pub scoped: bool,
+}
+
+/// The bidirectional formatting character `c` is, if any.
+pub fn bidi_control(c: char) -> Option<Bidi> {
+    let (name, scoped) = match c {
+        '\u{061c}' => ("ARABIC LETTER MARK", false),
+        '\u{200e}' => ("LEFT-TO-RIGHT MARK", false),
+        '\u{200f}' => ("RIGHT-TO-LEFT MARK", false),
+        '\u{202a}' => ("LEFT-TO-RIGHT EMBEDDING", true),
+        '\u{202b}' => ("RIGHT-TO-LEFT EMBEDDING", true),
+        '\u{202c}' => ("POP DIRECTIONAL FORMATTING", true),
+        '\u{202d}' => ("LEFT-TO-RIGHT OVERRIDE", true),
+        '\u{202e}' => ("RIGHT-TO-LEFT OVERRIDE", true),
+        '\u{2066}' => ("LEFT-TO-RIGHT ISOLATE", true),
+        '\u{2067}' => ("RIGHT-TO-LEFT ISOLATE", true),
+        '\u{2068}' => ("FIRST STRONG ISOLATE", true),
+        '\u{2069}' => ("POP DIRECTIONAL ISOLATE", true),
+        _ => return None,
+    };
+    Some(Bidi { name, scoped })
+}
+
+/// Whether `c` is any bidi control, marks included: what terminals and plain text never get.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    bidi_control(c).is_some()
+}
+
+/// Text for a plain-text output (a text report, an email's text part or subject) without
+/// bidi controls: plain text has no way to show them escaped, and a reader would see the
+/// reordered line. Record fields may not hold them; commit and tag messages and the
+/// config's strings may, and are carried into these outputs.
+pub fn without_bidi(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_bidi_control) {
+        Cow::Owned(text.chars().filter(|c| !is_bidi_control(*c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Text from input (titles, file names, revision names) made safe to print on a terminal:
@@ -306,7 +349,16 @@ mod tests {
     fn escapes_controls_and_bidi_but_keeps_lines_and_tabs() {
         assert_eq!(terminal_safe("a\x1b[2Jb\u{9b}c\u{7f}"), "a\\u{1b}[2Jb\\u{9b}c\\u{7f}");
         assert_eq!(terminal_safe("x\u{202e}y\u{2066}z\r"), "x\\u{202e}y\\u{2066}z\\u{d}");
+        assert_eq!(terminal_safe("a\u{200f}b\u{61c}"), "a\\u{200f}b\\u{61c}");
         assert!(matches!(terminal_safe("line\n\tok é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn plain_text_loses_every_bidi_control_and_keeps_the_rest() {
+        assert_eq!(without_bidi("v1 \u{202e}gnp.exe\u{202c} \u{2067}x\u{2069}\u{200e}\u{200f}\u{61c}"), "v1 gnp.exe x");
+        assert!(matches!(without_bidi("שלום, é\tok"), Cow::Borrowed(_)));
+        assert_eq!(bidi_control('\u{202e}').map(|b| (b.name, b.scoped)), Some(("RIGHT-TO-LEFT OVERRIDE", true)));
+        assert_eq!(bidi_control('\u{200f}').map(|b| b.scoped), Some(false));
     }
 
     #[test]

@@ -189,3 +189,40 @@ fn each_dependency_cycle_is_reported_once_at_its_first_gate() {
         ]
     );
 }
+
+#[test]
+fn a_record_cannot_name_itself() {
+    let files = [
+        ("decisions/D-1.toml", "title = 'Old'\ndecision = 'A'"),
+        ("decisions/D-2.toml", "title = 'New'\ndecision = 'B'\nsupersedes = ['D-1', 'd-2']"),
+    ];
+    assert_eq!(
+        errors(&files),
+        ["content/decisions/D-2.toml:3:22: `supersedes` names `d-2`, which is this record itself \
+          (a record cannot supersede itself; remove `d-2` from `supersedes`)"]
+    );
+}
+
+#[test]
+fn numbers_must_be_finite() {
+    let files = [
+        ("metrics/m-1.toml", "title = 'Pass'\ntarget = '>= 90'\nvalue = nan"),
+        ("metrics/m-2.toml", "title = 'Lat'\ntarget = '<= 5'\nvalue = -inf"),
+        ("metrics/m-3.toml", "title = 'Err'\ntarget = '<= 5'\nvalue = 1e400"),
+        ("metrics/m-4.toml", "title = 'Cov'\ntarget = '>= inf'\nvalue = 3.5"),
+        ("assessments/a-1.toml", "title = 'Audit'\nscore = 7.0\nmax_score = +inf"),
+    ];
+    let found = errors(&files);
+    let help = "write a number such as `92.4`, or leave `value` out while it is unknown";
+    for expected in [
+        format!("content/metrics/m-1.toml:3:9: `value` is `nan`, which is not a finite number ({help})"),
+        format!("content/metrics/m-2.toml:3:9: `value` is `-inf`, which is not a finite number ({help})"),
+        "content/assessments/a-1.toml:3:13: `max_score` is `+inf`, which is not a finite number \
+         (write a number such as `92.4`, or leave `max_score` out while it is unknown)"
+            .to_string(),
+    ] {
+        assert!(found.contains(&expected), "{expected}\nnot in {found:#?}");
+    }
+    assert!(found.iter().any(|e| e.starts_with("content/metrics/m-3.toml:3:9: ")), "{found:#?}");
+    assert!(found.iter().any(|e| e.starts_with("content/metrics/m-4.toml:2:10: bad metric target")), "{found:#?}");
+}

@@ -103,10 +103,26 @@ fn plan_count(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
 
 fn references(record: &Record, ids: &HashMap<Caseless, &Record>, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
     for (field, index, target) in record.references() {
+        if let Some(cycle) = cycle_across_plans(record, field, target, config) {
+            diagnostics.push(
+                Diagnostic::error(format!("dependency cycle across plans: {cycle}"))
+                    .at(record.origin.locate_item(field, index))
+                    .help("a gate cannot wait on itself through other plans' gates, or every gate of the cycle stays pending; remove one `depends_on` entry of the cycle"),
+            );
+        }
         if let Some((plan, id)) = target.split_once('/') {
             if let Err(d) = cross_plan(field, plan, id, config) {
                 diagnostics.push(d.at(record.origin.locate_item(field, index)));
             }
+            continue;
+        }
+        // A gate depending on itself is reported as a cycle.
+        if target.eq_ignore_ascii_case(&record.id) && field != "depends_on" {
+            diagnostics.push(
+                Diagnostic::error(format!("`{field}` names `{target}`, which is this record itself"))
+                    .at(record.origin.locate_item(field, index))
+                    .help(format!("a record cannot {} itself; remove `{target}` from `{field}`", verb(field))),
+            );
             continue;
         }
         match ids.get(&Caseless(target)) {
@@ -143,6 +159,16 @@ fn references(record: &Record, ids: &HashMap<Caseless, &Record>, config: &Config
     }
 }
 
+/// The cycle of gates through other plans that the `depends_on` entry `target` of `record`
+/// is part of, written out; the portfolio found them (see `derive::portfolio`).
+fn cycle_across_plans<'a>(record: &Record, field: &str, target: &str, config: &'a Config) -> Option<&'a str> {
+    if field != "depends_on" {
+        return None;
+    }
+    let key = (record.id.to_ascii_lowercase(), target.to_ascii_lowercase());
+    config.neighbours.as_deref()?.cycles.get(&key).map(String::as_str)
+}
+
 /// Checks a reference to another plan's record (`plan/id`) against the portfolio; the caller
 /// adds where it is.
 fn cross_plan(field: &str, plan: &str, id: &str, config: &Config) -> Result<(), Diagnostic> {
@@ -152,6 +178,10 @@ fn cross_plan(field: &str, plan: &str, id: &str, config: &Config) -> Result<(), 
         ))
         .help("references across plans work in a portfolio (`plans/<plan>/content/`, see docs/records.md); here, use an id without `/`"));
     };
+    if plan.eq_ignore_ascii_case(&neighbours.plan) {
+        return Err(Diagnostic::error(format!("`{field}` names `{plan}/{id}`, but `{plan}` is this plan itself"))
+            .help(format!("write `{id}`: a record of the same plan is named by its id alone")));
+    }
     let Some(records) = neighbours.plans.get(plan) else {
         let plans: Vec<&str> = neighbours.plans.keys().map(String::as_str).collect();
         return Err(Diagnostic::error(format!(
@@ -178,6 +208,15 @@ fn cross_plan(field: &str, plan: &str, id: &str, config: &Config) -> Result<(), 
             Err(Diagnostic::error(format!("`{field}` must name a {kind}, but `{plan}/{id}` is a {}", found.kind)))
         }
         _ => Ok(()),
+    }
+}
+
+/// What a reference field says of the record it names, for messages.
+fn verb(field: &str) -> &'static str {
+    match field {
+        "supersedes" => "supersede",
+        "blocks" => "block",
+        _ => "relate to",
     }
 }
 

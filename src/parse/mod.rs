@@ -1,6 +1,6 @@
 //! Parse: source files → typed records, with a diagnostic for every problem found.
 
-mod controls;
+mod forbidden;
 mod frontmatter;
 pub(crate) mod toml_errors;
 
@@ -74,7 +74,7 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
     };
     // Checked first, so a body's problems are reported even when the front matter has some.
     let errors_before = out.diagnostics.len();
-    controls::check_body(file, parts.body.clone(), &mut out.diagnostics);
+    forbidden::check_body(file, parts.body.clone(), &mut out.diagnostics);
     let body_ok = out.diagnostics.len() == errors_before;
     let fm = &file.text[parts.front_matter.clone()];
     let Some(table) = parse_toml(file, fm, parts.front_matter.start, out) else {
@@ -215,7 +215,7 @@ fn build_record(
         .collect();
     let origin = Origin { file: file.clone(), span, fields };
     let errors_before = out.diagnostics.len();
-    controls::check_table(file, table.get_ref(), base, &mut out.diagnostics);
+    forbidden::check_table(file, table.get_ref(), base, &mut out.diagnostics);
 
     let kind = resolve_kind(&table, folder, &origin, out)?;
 

@@ -125,7 +125,8 @@ pub fn deliver_digest(
             templates::template_error(&e, reporter.templates, Some(&format!("the digest of {}", digest.week)))
         })
     };
-    let rendered = Rendered { markdown: run("digest.md")?, text: run("digest.txt")?, email_html: run("digest.html")? };
+    let rendered =
+        Rendered { markdown: run("digest.md")?, text: plain(run("digest.txt")?), email_html: run("digest.html")? };
     let zone = reporter.config.report.zone();
     let email = report::email::build_digest(reporter.config, digest, &rendered.email_html, &rendered.text, zone)?;
     Ok((rendered, email))
@@ -166,7 +167,16 @@ pub fn render(tera: &Tera, report: &Report, base: &str, all: &[Template]) -> Res
         tera.render(name, &context)
             .map_err(|e| templates::template_error(&e, all, Some(&format!("the report of {}", report.week))))
     };
-    Ok(Rendered { markdown: run("report.md")?, text: run("report.txt")?, email_html: run("email.html")? })
+    Ok(Rendered { markdown: run("report.md")?, text: plain(run("report.txt")?), email_html: run("email.html")? })
+}
+
+/// A rendered plain-text form, which carries commit and tag messages and the config's strings
+/// as written: without bidi controls, which plain text cannot show (see `without_bidi`).
+fn plain(text: String) -> String {
+    match crate::diagnostics::without_bidi(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
 #[derive(Serialize)]

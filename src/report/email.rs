@@ -46,9 +46,11 @@ pub fn subject(config: &Config, report: &Report) -> String {
     one_line(&text)
 }
 
-/// Record text must not be able to break a header: control characters become spaces.
+/// Text from records, commits and the config must not be able to break a header or reorder
+/// how it reads: control characters become spaces, bidi controls go.
 fn one_line(text: &str) -> String {
-    text.chars()
+    crate::diagnostics::without_bidi(text)
+        .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
         .split_whitespace()
@@ -204,6 +206,7 @@ mod tests {
     #[test]
     fn control_characters_cannot_break_headers() {
         assert_eq!(one_line("Plan\r\nBcc: evil@example.com"), "Plan Bcc: evil@example.com");
+        assert_eq!(one_line("[QA \u{202e}OG-ON\u{202c}] Week"), "[QA OG-ON] Week");
     }
 
     #[test]

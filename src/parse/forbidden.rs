@@ -1,15 +1,20 @@
-//! Control characters in record text: an error where the author wrote them.
+//! What no record may hold, whatever the field: an error where the author wrote it.
 //!
 //! Record text ends up in terminals, file names, email headers and pages; a NUL or an ESC
-//! written as `\u0000` or `\u001b` in a TOML string would be carried through all of them.
-//! Single-line fields may hold none; prose fields and bodies may hold tabs and line breaks.
+//! written as `\u0000` or `\u001b` in a TOML string would be carried through all of them, and
+//! a bidi override (`\u202e`) makes a title read differently from what it says. Single-line
+//! fields may hold none; prose fields and bodies may hold tabs, line breaks and the bidi marks
+//! that right-to-left prose needs.
+//!
+//! TOML also reads `nan` and `inf` as numbers; no measure, score or target is either, and
+//! both would pass silently through every comparison and chart.
 
 use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, bidi_control};
 use crate::model::SourceFile;
 
 /// Fields of running prose, where tabs and line breaks are legitimate. Every other string
@@ -17,13 +22,35 @@ use crate::model::SourceFile;
 const PROSE: &[&str] =
     &["body", "issue", "root_cause", "impact", "remediation", "decision", "rationale", "trigger", "note"];
 
-/// Whether `c` is allowed in a field of running prose or in a markdown body.
-fn prose_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r')
+/// Whether `c` may not be written in a single-line field, or (`prose`) in running prose.
+fn forbidden(c: char, prose: bool) -> bool {
+    if prose && matches!(c, '\t' | '\n' | '\r') {
+        return false;
+    }
+    c.is_control() || bidi_control(c).is_some_and(|b| b.scoped || !prose)
 }
 
-/// Reports the first control character of every string in `table` (nested arrays and
-/// tables included). `base` is where the table's text starts in `file`.
+/// The error for `c` found in `place` (`` `title` ``, `the body`), without its location.
+fn problem(c: char, place: &str, prose: bool) -> Diagnostic {
+    let allowed = if prose {
+        "only tabs, line breaks and the marks U+200E, U+200F and U+061C are allowed there"
+    } else {
+        "it is a single-line field"
+    };
+    match bidi_control(c) {
+        Some(bidi) => Diagnostic::error(format!(
+            "{place} contains {} {}, which can make text read differently from what it is",
+            code_point(c),
+            bidi.name
+        ))
+        .help(format!("remove the bidi control character {} ({allowed})", code_point(c))),
+        None => Diagnostic::error(format!("control character {} in {place}", code_point(c)))
+            .help(format!("remove the control character {} ({allowed})", code_point(c))),
+    }
+}
+
+/// Reports the first forbidden character of every string in `table`, and every number that
+/// is not finite (nested arrays and tables included). `base` is where the table's text starts in `file`.
 pub fn check_table(file: &SourceFile, table: &DeTable<'_>, base: usize, out: &mut Vec<Diagnostic>) {
     for (key, value) in table.iter() {
         check_value(file, key.get_ref(), value, base, out);
@@ -34,20 +61,14 @@ fn check_value(file: &SourceFile, field: &str, value: &Spanned<DeValue<'_>>, bas
     match value.get_ref() {
         DeValue::String(text) => {
             let prose = PROSE.contains(&field);
-            let Some(c) = text.chars().find(|c| c.is_control() && !(prose && prose_char(*c))) else {
+            let Some(c) = text.chars().find(|c| forbidden(*c, prose)) else {
                 return;
             };
             let span = value.span();
             let literal = file.text.get(span.start + base..span.end + base).unwrap_or("");
             let at = find_written(literal, c)
                 .map_or(span.start + base..span.end + base, |r| r.start + span.start + base..r.end + span.start + base);
-            let allowed =
-                if prose { "only tabs and line breaks are allowed there" } else { "it is a single-line field" };
-            out.push(
-                Diagnostic::error(format!("control character {} in `{field}`", code_point(c)))
-                    .at(file.locate(at))
-                    .help(format!("remove the control character {} ({allowed})", code_point(c))),
-            );
+            out.push(problem(c, &format!("`{field}`"), prose).at(file.locate(at)));
         }
         DeValue::Array(items) => {
             for item in items.iter() {
@@ -55,23 +76,24 @@ fn check_value(file: &SourceFile, field: &str, value: &Spanned<DeValue<'_>>, bas
             }
         }
         DeValue::Table(table) => check_table(file, table, base, out),
+        DeValue::Float(number) if !number.as_str().parse::<f64>().is_ok_and(f64::is_finite) => {
+            let span = value.span();
+            out.push(
+                Diagnostic::error(format!("`{field}` is `{}`, which is not a finite number", number.as_str()))
+                    .at(file.locate(span.start + base..span.end + base))
+                    .help(format!("write a number such as `92.4`, or leave `{field}` out while it is unknown")),
+            );
+        }
         DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => {}
     }
 }
 
-/// Reports the first control character of a markdown body, other than tabs and line breaks.
+/// Reports the first character of a markdown body that running prose may not hold.
 pub fn check_body(file: &SourceFile, body: Range<usize>, out: &mut Vec<Diagnostic>) {
     let text = file.text.get(body.clone()).unwrap_or("");
-    if let Some((i, c)) = text.char_indices().find(|(_, c)| c.is_control() && !prose_char(*c)) {
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| forbidden(*c, true)) {
         let at = body.start + i;
-        out.push(
-            Diagnostic::error(format!("control character {} in the body", code_point(c)))
-                .at(file.locate(at..at + c.len_utf8()))
-                .help(format!(
-                    "remove the control character {} (only tabs and line breaks are allowed)",
-                    code_point(c)
-                )),
-        );
+        out.push(problem(c, "the body", true).at(file.locate(at..at + c.len_utf8())));
     }
 }
 
@@ -118,7 +140,19 @@ fn find_written(literal: &str, c: char) -> Option<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_written;
+    use super::{find_written, forbidden};
+
+    #[test]
+    fn bidi_marks_only_in_prose_and_scoped_bidi_nowhere() {
+        for c in ['\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}'] {
+            assert!(forbidden(c, false) && forbidden(c, true), "{c:?}");
+        }
+        for c in ['\u{200e}', '\u{200f}', '\u{61c}'] {
+            assert!(forbidden(c, false) && !forbidden(c, true), "{c:?}");
+        }
+        assert!(forbidden('\t', false) && !forbidden('\t', true) && forbidden('\0', true));
+        assert!(!forbidden('é', false) && !forbidden('ש', false));
+    }
 
     #[test]
     fn finds_raw_and_escaped_forms() {
