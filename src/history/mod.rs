@@ -185,6 +185,14 @@ impl Repo {
         })
     }
 
+    /// The message of the annotated tag object `id`, trimmed; `None` for a lightweight tag
+    /// (whose target is the commit) or an empty message.
+    fn annotation(&self, id: ObjectId) -> Option<String> {
+        let tag = self.repo.find_object(id).ok()?.try_into_tag().ok()?;
+        let message = tag.decode().ok()?.message.to_string();
+        Some(message.trim().to_string()).filter(|m| !m.is_empty())
+    }
+
     /// The id of the `content/` tree in commit `id`; `None` when the commit has none.
     /// An object that cannot be read is an error naming it, never an empty revision.
     fn content_tree(&self, id: ObjectId) -> Result<Option<ObjectId>, Diagnostic> {
@@ -475,7 +483,14 @@ fn tag_revisions(repo: &Repo, pattern: &str, reachable: &HashSet<ObjectId>) -> R
             .help("the repository is damaged: run `git fsck`, then fetch or restore the missing objects")
         })?;
         if reachable.contains(&commit.id) {
-            revisions.push(repo.revision(commit.id, Some(name))?);
+            let mut revision = repo.revision(commit.id, Some(name))?;
+            // An annotated tag's message is the author's word on the week ("timeline slips a
+            // week"); it says more than the commit's "Week 3".
+            if let Some(note) = tag.target().try_id().and_then(|id| repo.annotation(id.into())) {
+                revision.summary = note.lines().next().unwrap_or("").to_string();
+                revision.message = note;
+            }
+            revisions.push(revision);
         }
     }
     Ok(revisions)
