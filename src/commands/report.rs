@@ -160,7 +160,7 @@ pub fn digest(
         .ok_or_else(|| vec![Diagnostic::error("the portfolio has no plan to report on")])?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let reporter = render::reports::Reporter::new(&tera, &templates, config)?;
     let (rendered, email) =
         render::reports::deliver_digest(&reporter, &digest, &config.site.base_url).map_err(|d| vec![d])?;
     Ok((digest, rendered, email))
@@ -215,7 +215,7 @@ pub fn weekly_report(
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let reporter = render::reports::Reporter::new(&tera, &templates, config)?;
     reporter
         .deliver(week, (now, before), audience_item, None, &config.site.base_url)
         .map_err(|d| vec![d])?

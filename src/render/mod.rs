@@ -119,7 +119,9 @@ impl Site {
             }
         };
         let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
-        let reporter = reports::Reporter { tera: &tera, templates, config: pipeline.config() };
+        let reporter = reports::Reporter::new(&tera, templates, pipeline.config())
+            .map_err(|mut d| diagnostics.append(&mut d))
+            .ok()?;
         let history_note = options.history_note.clone();
         Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
             .map_err(|d| diagnostics.push(d))
