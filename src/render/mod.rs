@@ -255,7 +255,8 @@ impl Renderer {
         items: Option<&context::ItemCache>,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = templates::engine(templates)?;
-        let status_value = context::status_value(&mut site.current, items);
+        let bodies = markdown::Bodies::new(&config.site.image_hosts);
+        let status_value = context::status_value(&mut site.current, items, &bodies);
         let status = &site.current;
         let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
         let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);
