@@ -170,7 +170,9 @@ fn markdown_outputs_escape_every_field_taken_from_a_record() {
         "+++\ntitle = \"Blocked {hostile}\"\nseverity = \"critical\"\nstatus = \"open\"\nowner = \"{hostile}\"\n+++\n"
     );
     let decision = format!("+++\ntitle = \"{hostile}\"\ndate = 2025-08-19\ndecision = \"{hostile}\"\n+++\n");
-    let project = common::two_weeks("", &["dev@example.com"], &[]);
+    // A URL with `/@` stays one URL: links made on purpose are not escaped as text.
+    let config = "[site]\nbase_url = \"https://status.example.com/@qa/\"\n";
+    let project = common::two_weeks(config, &["dev@example.com"], &[]);
     project.write("content/metrics/latency.md", &metric);
     project.write("content/blockers/B-2.md", &blocker);
     project.write("content/decisions/D-1.md", &decision);
@@ -186,5 +188,5 @@ fn markdown_outputs_escape_every_field_taken_from_a_record() {
     diff.assert_ok();
     common::assert_inert_markdown(&diff.stdout);
     // Links the report makes on purpose stay links.
-    assert!(report.stdout.contains("[B-2](blockers/B-2.html)"), "{}", report.stdout);
+    assert!(report.stdout.contains("[B-2](https://status.example.com/@qa/blockers/B-2.html)"), "{}", report.stdout);
 }

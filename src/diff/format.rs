@@ -127,6 +127,22 @@ pub fn escape_md(text: &str) -> String {
     out
 }
 
+/// `url` as a markdown link destination (`[text](url)`): every byte that could end the
+/// destination or the link (space, `(`, `)`, `<`, `>`), escape (`\\`), or is not printable
+/// ASCII is percent-encoded, so the URL stays one URL, as it was, whatever it holds.
+/// [`escape_md`] would keep it inert too, but code spans around a `/@name` would change it.
+pub fn escape_md_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() && !matches!(byte, b'(' | b')' | b'<' | b'>' | b'\\' | b'`' | b'"' | b'|') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
 /// The ASCII punctuation that means something somewhere in GitHub's or GitLab's markdown.
 const MARKDOWN_PUNCTUATION: &str = "\\`*_[]()<>!#|~&$";
 
@@ -175,7 +191,17 @@ pub fn json(diff: &Diff) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_md;
+    use super::{escape_md, escape_md_url};
+
+    #[test]
+    fn link_destinations_stay_one_url() {
+        assert_eq!(escape_md_url("https://x.example/@qa/a_b.html#12"), "https://x.example/@qa/a_b.html#12");
+        assert_eq!(
+            escape_md_url("https://x.example/a) ![i](https://evil"),
+            "https://x.example/a%29%20![i]%28https://evil"
+        );
+        assert_eq!(escape_md_url("a\nb<é>"), "a%0Ab%3C%C3%A9%3E");
+    }
 
     #[test]
     fn markdown_escapes_record_text() {

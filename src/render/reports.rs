@@ -10,6 +10,7 @@ use crate::derive::Item;
 use crate::derive::Status;
 use crate::diagnostics::Diagnostic;
 use crate::diff::Diff;
+use crate::diff::format::escape_md_url;
 use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
@@ -149,7 +150,7 @@ pub fn fit_comment(markdown: &str, full: Option<&str>) -> String {
         return markdown.to_string();
     }
     let tail = match full {
-        Some(url) => format!("\n… cut to fit a comment: [the whole report]({url})\n"),
+        Some(url) => format!("\n… cut to fit a comment: [the whole report]({})\n", escape_md_url(url)),
         None => "\n… cut to fit a comment: the whole report is on the site\n".to_string(),
     };
     let room = COMMENT_LIMIT - tail.chars().count();

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::diff::format::escape_md;
+use crate::diff::format::{escape_md, escape_md_url};
 
 /// The default theme, compiled in so a bare project builds with no files of its own.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -111,13 +111,16 @@ pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
 /// so a field cannot be forgotten (§9). Tera has one escape function per instance, hence a
 /// second instance. The few values that are markdown on purpose are built in the template
 /// and marked `| safe`. The `md` filter escapes and marks safe, for project templates written
-/// when it had to be applied by hand.
+/// when it had to be applied by hand; `md_url` does so for a link's URL ([`escape_md_url`]).
 pub fn markdown_engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".md"]);
     tera.set_escape_fn(|text, out| out.write_all(escape_md(text).as_bytes()));
     tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&escape_md(text))
+    });
+    tera.register_filter("md_url", |url: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape_md_url(url))
     });
     load(tera, templates, is_markdown)
 }
