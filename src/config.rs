@@ -72,11 +72,62 @@ pub struct SiteConfig {
     /// Sites for single audiences, built by `statuspress build` after the full one: for an
     /// external audience, every confidential record is left out.
     pub variant: Vec<Variant>,
+    /// Hosts that images in record bodies may be loaded from, e.g. ["img.example.com"]. Pages
+    /// load nothing from elsewhere: an image from another host becomes a link to it.
+    pub image_hosts: Vec<ImageHost>,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { title: None, base_url: String::new(), output: "site".into(), variant: Vec::new() }
+        SiteConfig {
+            title: None,
+            base_url: String::new(),
+            output: "site".into(),
+            variant: Vec::new(),
+            image_hosts: Vec::new(),
+        }
+    }
+}
+
+/// A host name alone, as in `img.example.com`: no scheme, port or path (`[site] image_hosts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct ImageHost(#[schemars(regex(pattern = HOST_PATTERN))] String);
+
+/// A DNS name: dot-separated labels of letters, digits and inner hyphens.
+const HOST_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$";
+
+impl ImageHost {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `text` if it is a host name alone, else what is wrong and what to write instead.
+    fn parse(text: &str) -> Result<ImageHost, String> {
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        };
+        if text.len() <= 253 && text.split('.').all(label_ok) {
+            return Ok(ImageHost(text.to_ascii_lowercase()));
+        }
+        let bare = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let bare = bare.split(['/', '?', '#', ':']).next().unwrap_or("");
+        let hint = if bare != text && bare.split('.').all(label_ok) {
+            format!("; write the host alone: \"{bare}\"")
+        } else {
+            String::new()
+        };
+        Err(format!("expected a host name such as \"img.example.com\" (no scheme, port or path), found {text:?}{hint}"))
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageHost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ImageHost::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -496,6 +547,25 @@ mod tests {
             assert!(errors[0].message.contains(message), "{:?}", errors[0]);
             let at = errors[0].location.as_ref().expect("located");
             assert_eq!((at.path.as_str(), at.line, at.col), (FILE_NAME, line, col), "{text}");
+        }
+    }
+
+    #[test]
+    fn image_hosts_are_host_names_located_when_not() {
+        let fine = Config::parse("[site]\nimage_hosts = [\"img.example.com\", \"CDN-1.Example.org\"]\n").unwrap();
+        let hosts: Vec<&str> = fine.site.image_hosts.iter().map(ImageHost::as_str).collect();
+        assert_eq!(hosts, ["img.example.com", "cdn-1.example.org"]);
+        for (wrong, hint) in [
+            ("https://img.example.com/a", "write the host alone: \"img.example.com\""),
+            ("img.example.com:8443", "write the host alone"),
+            ("*.example.com", "no scheme, port or path"),
+            ("", "found \"\""),
+        ] {
+            let errors = Config::parse(&format!("[site]\nimage_hosts = [\"ok.example\", \"{wrong}\"]\n")).unwrap_err();
+            assert!(errors[0].message.contains(hint), "{wrong}: {:?}", errors[0]);
+            // At the list (toml places an entry's error there); the message names the entry.
+            let at = errors[0].location.as_ref().unwrap();
+            assert_eq!((at.line, at.col), (2, 15), "{wrong}");
         }
     }
 

@@ -334,3 +334,34 @@ fn the_plan_page_has_contents_in_page_order() {
     }
     assert!(Path::new(&project.path().join("site/sections/index.html")).is_file());
 }
+
+/// Pages load nothing from the network: a remote image in a body would be a tracking beacon.
+/// It becomes a link (markdown) or shows its alt text (`<img>`), unless `[site] image_hosts`
+/// names its host; a mistyped host is an error located in statuspress.toml.
+#[test]
+fn remote_images_are_not_loaded_unless_their_host_is_allowed() {
+    let body = "Chart: ![burn-down](https://evil.example/t.gif)\n\n<img src=\"https://img.example.com/ok.png\" alt=\"pixel\">\n\n![local](../assets/map.png)\n";
+    let project =
+        Project::base_with(&[("content/blockers/B-1.md", &format!("{}{body}", blocker("DB down", "open", "")))]);
+    project.run(&["build"]).assert_ok();
+    let page = project.read("site/blockers/B-1.html");
+    assert!(!page.contains("src=\"https://") && !page.contains("src=\"//"), "{page}");
+    assert!(
+        page.contains("Chart: <a href=\"https://evil.example/t.gif\"") && page.contains(">burn-down</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<img alt=\"pixel\">") && page.contains("<img src=\"../assets/map.png\""), "{page}");
+
+    project.write("statuspress.toml", "[site]\nimage_hosts = [\"img.example.com\"]\n");
+    project.run(&["build"]).assert_ok();
+    let page = project.read("site/blockers/B-1.html");
+    assert!(page.contains("<img src=\"https://img.example.com/ok.png\""), "{page}");
+    assert!(!page.contains("src=\"https://evil"), "{page}");
+
+    project.write("statuspress.toml", "[site]\nimage_hosts = [\"https://img.example.com/\"]\n");
+    project
+        .run(&["check"])
+        .assert_fails()
+        .assert_stderr("statuspress.toml:2:15")
+        .assert_stderr("write the host alone: \"img.example.com\"");
+}

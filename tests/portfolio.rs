@@ -217,6 +217,21 @@ fn two_weeks_of_portfolio() -> Project {
 }
 
 #[test]
+fn the_digest_escapes_every_field_taken_from_a_record() {
+    let project = two_weeks_of_portfolio();
+    let hostile = common::HOSTILE.replace('"', "'");
+    let blocker = format!("+++\ntitle = \"Blocked {hostile}\"\nseverity = \"high\"\nstatus = \"open\"\n+++\n");
+    project.write("plans/qa/content/blockers/B-7.md", &blocker);
+    let plan = project.read("plans/qa/content/plan.md");
+    let title = plan.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+    project.write("plans/qa/content/plan.md", &plan.replace(&title, &format!("title = \"QA {hostile}\"")));
+    project.revision("w3", "2025-08-20", "Zoe", "Week 3");
+    let digest = project.run(&["report", "--as-of", "2025-08-27", "--week", "2025-W34"]);
+    digest.assert_ok();
+    common::assert_inert_markdown(&digest.stdout);
+}
+
+#[test]
 fn the_digest_leads_with_the_plans_that_moved_and_keeps_secrets_from_outsiders() {
     let project = two_weeks_of_portfolio();
     let week = ["--as-of", "2025-08-20", "--week", "2025-W34"];

@@ -38,7 +38,7 @@ fn the_site_has_a_report_per_week_in_every_form() {
     let md = project.read("site/reports/2025-W34/report.md");
     assert!(md.contains("**Readiness: NO-GO**"));
     assert!(md.contains("[B-1](../../blockers/B-1.html) DB down: open → resolved"), "{md}");
-    assert!(md.contains("| Test pass rate | 92.4% (was 57.1) | > 90% | met | up, toward target |"), "{md}");
+    assert!(md.contains("| Test pass rate | 92.4% (was 57.1) | \\> 90% | met | up, toward target |"), "{md}");
     assert!(md.contains("## Decisions this week") && md.contains("Hold: Hold the release"));
     assert!(md.contains("## Actions due or overdue") && md.contains("Escalate"));
     let txt = project.read("site/reports/2025-W34/report.txt");
@@ -174,4 +174,34 @@ fn an_email_subject_carries_no_bidi_control_from_the_config() {
     let run = project.run(&["report", "--week", "2025-W34", "--format", "eml"]);
     let subject = Mail::parse(&run.assert_ok().stdout).header("Subject").to_string();
     assert_eq!(subject, "[QA nalp] Week 2025-W34: NO-GO, 1 blocker open");
+}
+
+#[test]
+fn markdown_outputs_escape_every_field_taken_from_a_record() {
+    let hostile = common::HOSTILE.replace('"', "'");
+    let metric =
+        format!("+++\ntitle = \"Latency {hostile}\"\nunit = \"ms {hostile}\"\ntarget = \"< 5\"\nvalue = 3\n+++\n");
+    let blocker = format!(
+        "+++\ntitle = \"Blocked {hostile}\"\nseverity = \"critical\"\nstatus = \"open\"\nowner = \"{hostile}\"\n+++\n"
+    );
+    let decision = format!("+++\ntitle = \"{hostile}\"\ndate = 2025-08-19\ndecision = \"{hostile}\"\n+++\n");
+    // A URL with `/@` stays one URL: links made on purpose are not escaped as text.
+    let config = "[site]\nbase_url = \"https://status.example.com/@qa/\"\n";
+    let project = common::two_weeks(config, &["dev@example.com"], &[]);
+    project.write("content/metrics/latency.md", &metric);
+    project.write("content/blockers/B-2.md", &blocker);
+    project.write("content/decisions/D-1.md", &decision);
+    project.write("content/actions/A-1.md", &format!("+++\ntitle = \"{hostile}\"\ndue = 2025-08-20\n+++\n"));
+    // A tag name is anyone's choice too.
+    project.revision("w3<!--", "2025-08-20", "Zoe", &format!("Week 3 {}", common::HOSTILE));
+
+    let report = project.run(&["report", "--as-of", "2025-08-27", "--week", "2025-W34"]);
+    report.assert_ok();
+    common::assert_inert_markdown(&report.stdout);
+    assert!(report.stdout.contains("| 3 ms \\[Approve deploy\\]"), "{}", report.stdout);
+    let diff = project.run(&["diff", "w2", "w3<!--", "--format", "markdown"]);
+    diff.assert_ok();
+    common::assert_inert_markdown(&diff.stdout);
+    // Links the report makes on purpose stay links.
+    assert!(report.stdout.contains("[B-2](https://status.example.com/@qa/blockers/B-2.html)"), "{}", report.stdout);
 }

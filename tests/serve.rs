@@ -23,11 +23,17 @@ struct Server {
 
 impl Server {
     fn start(project: &Project) -> Server {
+        Server::start_with(project, &[])
+    }
+
+    /// With extra environment variables.
+    fn start_with(project: &Project, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let child = statuspress()
             // As authors run it: in the project, with the default `--root .`.
             .current_dir(project.path())
             .args(["serve", "--port", &port.to_string(), "--as-of", AS_OF])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -55,8 +61,13 @@ impl Server {
 
     /// Sends `request_line` as it is (no client tidies the path first); status and body.
     fn raw(&self, request_line: &str) -> (u16, Vec<u8>) {
+        self.head(&format!("{request_line}\r\nHost: localhost\r\nConnection: close"))
+    }
+
+    /// Sends the request head `head` (without its closing empty line); status and body.
+    fn head(&self, head: &str) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        write!(stream, "{request_line}\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        write!(stream, "{head}\r\n\r\n").unwrap();
         let mut response = Vec::new();
         stream.read_to_end(&mut response).unwrap();
         let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
@@ -216,6 +227,46 @@ fn nothing_outside_the_site_is_served() {
     }
     assert_eq!(server.raw("POST / HTTP/1.1").0, 405);
     assert_eq!(server.raw("GET /blockers HTTP/1.1").0, 301);
+}
+
+/// A web page can make its own name resolve to 127.0.0.1 (DNS rebinding) and read what the
+/// preview serves, but the browser still sends that name: only this server's names are
+/// answered. A client that sends its request slowly is cut off after the deadline for the
+/// whole head (here 1 s, instead of 10), not kept waiting a read timeout per byte.
+#[test]
+fn only_this_servers_names_are_answered_and_slow_clients_are_cut_off() {
+    let project = two_weeks("", &["team@example.com"], &[]);
+    let server = Server::start_with(&project, &[("STATUSPRESS_SERVE_HEAD_DEADLINE_MS", "1000")]);
+    let port = server.port;
+    for host in ["localhost".to_string(), format!("localhost:{port}"), format!("127.0.0.1:{port}"), "[::1]".into()] {
+        assert_eq!(server.head(&format!("GET /status.json HTTP/1.1\r\nHost: {host}")).0, 200, "{host}");
+    }
+    for head in [
+        format!("GET /status.json HTTP/1.1\r\nHost: evil.example.com:{port}"),
+        "GET /status.json HTTP/1.1\r\nHost: localhost.evil.example".into(),
+        "GET /__statuspress/events HTTP/1.1\r\nHost: evil.example.com".into(),
+        "GET /status.json HTTP/1.0".into(),
+    ] {
+        let (status, body) = server.head(&head);
+        assert_eq!(status, 421, "{head}");
+        assert!(!String::from_utf8_lossy(&body).contains("readiness"), "{head}");
+    }
+    assert_eq!(server.head("GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example").0, 400);
+
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let started = Instant::now();
+    let mut response = Vec::new();
+    for byte in b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa".iter().cycle() {
+        assert!(started.elapsed() < Duration::from_secs(4), "the slow client was never cut off");
+        if slow.write_all(&[*byte]).is_err() || slow.read_to_end(&mut response).is_ok() {
+            break;
+        }
+    }
+    let _ = slow.read_to_end(&mut response);
+    let took = started.elapsed();
+    assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 408 "), "{response:?}");
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "cut off after {took:?}");
 }
 
 #[test]

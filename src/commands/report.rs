@@ -161,7 +161,7 @@ pub fn digest(
         .ok_or_else(|| vec![Diagnostic::error("the portfolio has no plan to report on")])?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let reporter = render::reports::Reporter::new(&tera, &templates, config)?;
     let (rendered, email) =
         render::reports::deliver_digest(&reporter, &digest, &config.site.base_url).map_err(|d| vec![d])?;
     Ok((digest, rendered, email))
@@ -216,7 +216,7 @@ pub fn weekly_report(
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let reporter = render::reports::Reporter::new(&tera, &templates, config)?;
     let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
     let reader = audience_item.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
     reporter

@@ -115,7 +115,7 @@ pub fn send(
     })?;
     let templates = render::templates::effective(root)?;
     let tera = render::templates::engine(&templates)?;
-    let reporter = render::reports::Reporter { tera: &tera, templates: &templates, config };
+    let reporter = render::reports::Reporter::new(&tera, &templates, config)?;
     let mut postman = Postman::new(root, config, options)?;
     // One unit per recipient, or one for an audience without any (it is skipped as a whole).
     let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));

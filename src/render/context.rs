@@ -14,14 +14,14 @@ use crate::model::Record;
 /// The status as one template value: every item with its rendered body (`body_html`), which
 /// `status.json` (the serialized model) leaves out, as the model keeps only the markdown.
 /// Items are made in parallel (or taken from `cache`); the rest of the status on its own,
-/// with the items taken out for the moment.
-pub fn status_value(status: &mut Status, cache: Option<&ItemCache>) -> Value {
+/// with the items taken out for the moment. Bodies are rendered by `bodies`.
+pub fn status_value(status: &mut Status, cache: Option<&ItemCache>, bodies: &markdown::Bodies) -> Value {
     let items = std::mem::take(&mut status.items);
     let head = Value::from_serializable(&*status);
     status.items = items;
     let value = |item: &Item| match cache {
-        Some(cache) => cache.value(item),
-        None => item_value(item),
+        Some(cache) => cache.value(item, bodies),
+        None => item_value(item, bodies),
     };
     let mut root = head.as_map().cloned().unwrap_or_default();
     root.insert(Key::Str("plan"), value(&status.plan));
@@ -33,9 +33,9 @@ pub fn status_value(status: &mut Status, cache: Option<&ItemCache>) -> Value {
     Value::from(root)
 }
 
-fn item_value(item: &Item) -> Value {
+fn item_value(item: &Item, bodies: &markdown::Bodies) -> Value {
     let mut map = Value::from_serializable(item).as_map().cloned().unwrap_or_default();
-    map.insert(Key::Str("body_html"), Value::safe_string(&markdown::to_html(&item.record.body)));
+    map.insert(Key::Str("body_html"), Value::safe_string(&bodies.to_html(&item.record.body)));
     Value::from(map)
 }
 
@@ -61,7 +61,7 @@ struct Cached {
 }
 
 impl ItemCache {
-    fn value(&self, item: &Item) -> Value {
+    fn value(&self, item: &Item, bodies: &markdown::Bodies) -> Value {
         let key = Arc::as_ptr(&item.record) as usize;
         let fresh = |c: &Cached| Arc::ptr_eq(&c.record, &item.record) && c.derived == item.derived;
         {
@@ -75,7 +75,7 @@ impl ItemCache {
                 return value;
             }
         }
-        let value = item_value(item);
+        let value = item_value(item, bodies);
         let cached = Cached { record: Arc::clone(&item.record), derived: item.derived.clone(), value: value.clone() };
         self.lock().0.insert(key, cached);
         value

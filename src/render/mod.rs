@@ -122,7 +122,9 @@ impl Site {
             }
         };
         let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
-        let reporter = reports::Reporter { tera: &tera, templates, config: pipeline.config() };
+        let reporter = reports::Reporter::new(&tera, templates, pipeline.config())
+            .map_err(|mut d| diagnostics.append(&mut d))
+            .ok()?;
         let history_note = options.history_note.clone();
         Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
             .map_err(|d| diagnostics.push(d))
@@ -258,7 +260,8 @@ impl Renderer {
         items: Option<&context::ItemCache>,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = templates::engine(templates)?;
-        let status_value = context::status_value(&mut site.current, items);
+        let bodies = markdown::Bodies::new(&config.site.image_hosts);
+        let status_value = context::status_value(&mut site.current, items, &bodies);
         let status = &site.current;
         let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
         let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);

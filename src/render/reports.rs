@@ -11,6 +11,7 @@ use crate::derive::Status;
 use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::diff::Diff;
+use crate::diff::format::escape_md_url;
 use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
@@ -38,12 +39,26 @@ pub struct Delivery {
 /// Renders reports with the project's theme: the one way a report becomes markdown, text,
 /// a page and an email, used by the site, `report` and `send` alike.
 pub struct Reporter<'a> {
-    pub tera: &'a Tera,
-    pub templates: &'a [Template],
+    tera: &'a Tera,
+    /// The `.md` templates, escaped for markdown ([`templates::markdown_engine`]).
+    markdown: Tera,
+    templates: &'a [Template],
     pub config: &'a Config,
 }
 
-impl Reporter<'_> {
+impl<'a> Reporter<'a> {
+    /// `tera` is the theme's [`templates::engine`] of `templates`.
+    pub fn new(tera: &'a Tera, templates: &'a [Template], config: &'a Config) -> Result<Self, Vec<Diagnostic>> {
+        Ok(Reporter { tera, markdown: templates::markdown_engine(templates)?, templates, config })
+    }
+
+    /// Template `name` rendered with `context` by the engine for its kind of output; errors
+    /// say that it was `what` being rendered.
+    fn render(&self, name: &str, context: &Context, what: &str) -> Result<String, Diagnostic> {
+        let tera = if name.ends_with(".md") { &self.markdown } else { self.tera };
+        tera.render(name, context).map_err(|e| templates::template_error(&e, self.templates, Some(what)))
+    }
+
     /// The report of `week` (the revisions `now` and `before` of its end and of the week
     /// before) for the audience of `reader`, or the full report, in every format; links
     /// start with `base`.
@@ -58,10 +73,20 @@ impl Reporter<'_> {
         base: &str,
     ) -> Result<Option<Delivery>, Diagnostic> {
         let Some(report) = report::build(week, now, before, reader, known) else { return Ok(None) };
-        let rendered = render(self.tera, &report, base, self.templates)?;
+        let rendered = self.render_report(&report, base)?;
         let zone = self.config.report.zone();
         let email = report::email::build(self.config, &report, &rendered.email_html, &rendered.text, zone)?;
         Ok(Some(Delivery { report, rendered, email }))
+    }
+
+    /// `report` in every text form; links start with `base`.
+    fn render_report(&self, report: &Report, base: &str) -> Result<Rendered, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("report", report);
+        context.insert("base", base);
+        let what = format!("the report of {}", report.week);
+        let run = |name: &str| self.render(name, &context, &what);
+        Ok(Rendered { markdown: run("report.md")?, text: plain(run("report.txt")?), email_html: run("email.html")? })
     }
 }
 
@@ -120,11 +145,8 @@ pub fn deliver_digest(
     let mut context = Context::new();
     context.insert("digest", digest);
     context.insert("base", base);
-    let run = |name: &str| {
-        reporter.tera.render(name, &context).map_err(|e| {
-            templates::template_error(&e, reporter.templates, Some(&format!("the digest of {}", digest.week)))
-        })
-    };
+    let what = format!("the digest of {}", digest.week);
+    let run = |name: &str| reporter.render(name, &context, &what);
     let rendered =
         Rendered { markdown: run("digest.md")?, text: plain(run("digest.txt")?), email_html: run("digest.html")? };
     let zone = reporter.config.report.zone();
@@ -142,7 +164,7 @@ pub fn fit_comment(markdown: &str, full: Option<&str>) -> String {
         return markdown.to_string();
     }
     let tail = match full {
-        Some(url) => format!("\n… cut to fit a comment: [the whole report]({url})\n"),
+        Some(url) => format!("\n… cut to fit a comment: [the whole report]({})\n", escape_md_url(url)),
         None => "\n… cut to fit a comment: the whole report is on the site\n".to_string(),
     };
     let room = COMMENT_LIMIT - tail.chars().count();
@@ -157,17 +179,6 @@ pub struct Rendered {
     pub markdown: String,
     pub text: String,
     pub email_html: String,
-}
-
-pub fn render(tera: &Tera, report: &Report, base: &str, all: &[Template]) -> Result<Rendered, Diagnostic> {
-    let mut context = Context::new();
-    context.insert("report", report);
-    context.insert("base", base);
-    let run = |name: &str| {
-        tera.render(name, &context)
-            .map_err(|e| templates::template_error(&e, all, Some(&format!("the report of {}", report.week))))
-    };
-    Ok(Rendered { markdown: run("report.md")?, text: plain(run("report.txt")?), email_html: run("email.html")? })
 }
 
 /// A rendered plain-text form, which carries commit and tag messages and the config's strings

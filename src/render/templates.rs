@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::diff::format::{escape_md, escape_md_url};
 
 /// The default theme, compiled in so a bare project builds with no files of its own.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -96,17 +97,42 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
 
-/// Loads the HTML/XML templates into Tera (autoescaped), reporting errors by file.
+/// Loads the HTML/XML templates into Tera (autoescaped), reporting errors by file. The
+/// markdown templates have an engine of their own ([`markdown_engine`]).
 pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
-    // Markdown output (report.md) escapes record text with `| md`, as HTML does with autoescape.
-    tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| crate::diff::format::escape_md(text));
-    let sources: Vec<(&str, &str)> = templates
-        .iter()
-        .filter(|t| !t.name.ends_with(".css") && !t.name.ends_with(".js"))
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
+    load(tera, templates, |name| !name.ends_with(".css") && !name.ends_with(".js") && !is_markdown(name))
+}
+
+/// Loads the markdown templates (`report.md`, `digest.md`, and any `.md` a project adds for
+/// them to include) into a Tera whose autoescape is [`escape_md`]: every `{{ }}` in them is
+/// escaped for GitHub, GitLab and chat by default, as every `{{ }}` in a page is HTML-escaped,
+/// so a field cannot be forgotten (§9). Tera has one escape function per instance, hence a
+/// second instance. The few values that are markdown on purpose are built in the template
+/// and marked `| safe`. The `md` filter escapes and marks safe, for project templates written
+/// when it had to be applied by hand; `md_url` does so for a link's URL ([`escape_md_url`]).
+pub fn markdown_engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".md"]);
+    tera.set_escape_fn(|text, out| out.write_all(escape_md(text).as_bytes()));
+    tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape_md(text))
+    });
+    tera.register_filter("md_url", |url: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape_md_url(url))
+    });
+    load(tera, templates, is_markdown)
+}
+
+fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md")
+}
+
+/// `tera` with the templates whose names pass `wanted`.
+fn load(mut tera: tera::Tera, templates: &[Template], wanted: fn(&str) -> bool) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let sources: Vec<(&str, &str)> =
+        templates.iter().filter(|t| wanted(&t.name)).map(|t| (t.name.as_str(), t.text.as_str())).collect();
     tera.add_raw_templates(sources).map_err(|e| vec![template_error(&e, templates, None)])?;
     Ok(tera)
 }

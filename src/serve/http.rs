@@ -3,40 +3,69 @@
 //! stack (tokio, hyper, axum) would be most of the build time of the tool for a page or two
 //! a second from one browser.
 
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{IpAddr, TcpStream};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// The longest request head we read: a browser's is well under 2 KiB.
 const MAX_HEAD: usize = 16 * 1024;
 
-/// How long a client may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send its whole request head. A deadline for the whole head,
+/// not a timeout per read: a client sending a byte every few seconds would otherwise hold its
+/// thread forever.
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+
+/// [`HEAD_DEADLINE`], or the milliseconds in `STATUSPRESS_SERVE_HEAD_DEADLINE_MS` (for tests
+/// of a slow client that should not take ten seconds).
+fn head_deadline() -> Duration {
+    static DEADLINE: OnceLock<Duration> = OnceLock::new();
+    *DEADLINE.get_or_init(|| {
+        std::env::var("STATUSPRESS_SERVE_HEAD_DEADLINE_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(HEAD_DEADLINE, Duration::from_millis)
+    })
+}
 
 pub struct Request {
     /// `HEAD`: answer with the headers only.
     pub head_only: bool,
     /// The request target as sent (`/actions/a-1.html?x`).
     pub target: String,
+    /// The `Host` header, if there is one.
+    pub host: Option<String>,
 }
 
 /// Reads a request head. `Err` carries the status to answer with: 400 for a malformed
-/// request, 405 for a method other than `GET` and `HEAD`, 431 for an oversized head.
+/// request (or one with two `Host` headers), 405 for a method other than `GET` and `HEAD`,
+/// 408 for a head not complete within the deadline, 431 for an oversized head.
 pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
-    stream.set_read_timeout(Some(READ_TIMEOUT)).map_err(|_| 400u16)?;
+    let deadline = Instant::now() + head_deadline();
     let mut head = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+    let end = loop {
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
         if head.len() > MAX_HEAD {
             return Err(431);
         }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Err(400),
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(408);
         }
-    }
-    let text = std::str::from_utf8(&head).map_err(|_| 400u16)?;
-    let mut parts = text.lines().next().unwrap_or("").split(' ');
+        stream.set_read_timeout(Some(left)).map_err(|_| 400u16)?;
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err(400),
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return Err(408),
+            Err(_) => return Err(400),
+        }
+    };
+    let text = std::str::from_utf8(&head[..end]).map_err(|_| 400u16)?;
+    let mut lines = text.lines();
+    let mut parts = lines.next().unwrap_or("").split(' ');
     let (method, target, version) = (parts.next(), parts.next(), parts.next());
     let (Some(method), Some(target), Some(version)) = (method, target, version) else { return Err(400) };
     if !version.starts_with("HTTP/1.") || parts.next().is_some() {
@@ -47,7 +76,33 @@ pub fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
         "HEAD" => true,
         _ => return Err(405),
     };
-    Ok(Request { head_only, target: target.to_string() })
+    let mut hosts = lines
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("host"))
+        .map(|(_, value)| value.trim().to_string());
+    let host = hosts.next();
+    if hosts.next().is_some() {
+        return Err(400);
+    }
+    Ok(Request { head_only, target: target.to_string(), host })
+}
+
+/// Whether a request naming `host` (its `Host` header) is for this server, reached at the
+/// address `local`: `localhost`, a loopback address, or `local` itself, with any port (a
+/// forwarded port keeps its own). Any other name is refused, so that a web page cannot read
+/// the preview through DNS rebinding (its name made to resolve to 127.0.0.1): the browser
+/// still sends that name. An address is safe to accept, as no page can rebind it.
+pub fn host_allowed(host: Option<&str>, local: IpAddr) -> bool {
+    let Some(host) = host else { return false };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map(|(address, _)| address),
+        None => host.split(':').next(),
+    };
+    let Some(name) = name else { return false };
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.to_canonical() == local.to_canonical())
 }
 
 /// The site file a request target names: percent-decoded, `index.html` for a folder.
@@ -124,6 +179,8 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -186,7 +243,30 @@ pub fn event(stream: &mut TcpStream, data: Option<&str>) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::site_path;
+    use super::{host_allowed, site_path};
+
+    #[test]
+    fn only_this_servers_names_are_hosts() {
+        let loopback = "127.0.0.1".parse().unwrap();
+        for host in ["localhost", "LOCALHOST:1111", "127.0.0.1", "127.0.0.1:1111", "[::1]", "[::1]:1111"] {
+            assert!(host_allowed(Some(host), loopback), "{host}");
+        }
+        let lan = "192.168.1.5".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:1111"), lan));
+        assert!(host_allowed(Some("192.168.1.5"), "::ffff:192.168.1.5".parse().unwrap()));
+        for host in [
+            "evil.example.com:1111",
+            "evil.example.com",
+            "localhost.evil.example",
+            "192.168.1.6",
+            "[::1",
+            "",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!host_allowed(Some(host), lan), "{host}");
+        }
+        assert!(!host_allowed(None, loopback));
+    }
 
     #[test]
     fn targets_map_to_site_files() {

@@ -178,6 +178,13 @@ fn answer(mut stream: TcpStream, shared: &Shared) {
             return;
         }
     };
+    let local = stream.local_addr().map(|a| a.ip());
+    if !local.is_ok_and(|local| http::host_allowed(request.host.as_deref(), local)) {
+        let body = b"This preview answers only to localhost and its own address.\n";
+        let response = http::Response { status: 421, content_type: "text/plain; charset=utf-8", body, location: None };
+        let _ = response.send(&mut stream, request.head_only);
+        return;
+    }
     if request.target.split('?').next() == Some(overlay::EVENTS_PATH) {
         stream_events(stream, shared);
         return;

@@ -100,6 +100,8 @@ impl Builder {
                 Some(pipeline) => pipeline.reconfigure(config),
                 None => *pipeline = Some(Pipeline::new(&config)),
             }
+            // Bodies render as the config says (`[site] image_hosts`): none is kept.
+            *items = ItemCache::default();
             pending.config = false;
             pending.history = true;
         }

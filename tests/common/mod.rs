@@ -186,3 +186,20 @@ pub fn two_weeks(config: &str, team: &[&str], extra: &[(&str, &str)]) -> Project
     project.revision("w2", "2025-08-19", "Zoe", "Week 2");
     project
 }
+
+/// Markup that a hostile record or tag message tries to get into a comment: a disguised link,
+/// a tracking image, a comment that hides the rest, raw HTML, a mention and an issue link.
+pub const HOSTILE: &str =
+    "[Approve deploy](https://evil.example/phish) ![x](https://evil.example/t.gif) @octocat #12 <b>x</b> <!--";
+
+/// What a markdown output must not contain, whatever the records say: the links it makes
+/// itself lead to the site, never to the hostile address.
+#[track_caller]
+pub fn assert_inert_markdown(markdown: &str) {
+    for live in ["](https://evil", "![", "<!--", "<b>", " @octocat", " #12"] {
+        assert!(!markdown.contains(live), "{live:?} is live in:\n{markdown}");
+    }
+    let raw_angle = markdown.match_indices('<').any(|(at, _)| !markdown[..at].ends_with('\\'));
+    assert!(!raw_angle, "raw `<` in:\n{markdown}");
+    assert!(markdown.contains("`@octocat`") && markdown.contains("`#12`"), "{markdown}");
+}
