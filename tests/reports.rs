@@ -205,3 +205,39 @@ fn markdown_outputs_escape_every_field_taken_from_a_record() {
     // Links the report makes on purpose stay links.
     assert!(report.stdout.contains("[B-2](https://status.example.com/@qa/blockers/B-2.html)"), "{}", report.stdout);
 }
+
+/// The worked example, as `init --from-seed` writes it, in a fresh folder.
+fn worked_example() -> common::Project {
+    let project = common::Project::new(&[]);
+    let out =
+        common::statuspress().args(["init", "--from-seed"]).arg(project.path().join("qa")).output().expect("init");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    project
+}
+
+#[test]
+fn a_report_leads_with_the_message_the_author_s_update_and_the_plan_summary() {
+    let project = worked_example();
+    let report = |week: &str| {
+        let args = ["report", "--week", week, "--format", "text", "--as-of", "2025-09-10", "--root"];
+        let out = common::statuspress().args(args).arg(project.path().join("qa")).output().expect("report");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    // Week 3: the week the timeline slipped. The first lines say so, in words, and carry
+    // the author's own update from the tag.
+    let w35 = report("2025-W35");
+    let top: String = w35.lines().take(8).collect::<Vec<_>>().join("\n");
+    assert!(top.contains("NO-GO: "), "{top}");
+    assert!(top.contains("“Validation and deployment decision” slipped 7 days to 2025-09-14"), "{top}");
+    assert!(top.contains("3 gates passed"), "{top}");
+    assert!(top.contains("UPDATE FROM PRIYA (2025-08-26, week-3)"), "{top}");
+    assert!(top.contains("timeline slips a week"), "{top}");
+    // Tallies come after the words.
+    let (words, numbers) = (w35.find("THE PLAN").unwrap(), w35.find("IN NUMBERS: ").unwrap());
+    assert!(words < numbers, "{w35}");
+    // Week 1 carries the plan's own words: do not deploy.
+    let w33 = report("2025-W33");
+    assert!(w33.contains("DO NOT DEPLOY TO PRODUCTION"), "{w33}");
+    assert!(w33.contains("WHY NO-GO, HEALTH RED\n  * 4 critical blockers open: Database Security Issues"), "{w33}");
+}

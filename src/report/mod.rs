@@ -3,10 +3,10 @@
 
 pub mod digest;
 pub mod email;
+pub mod message;
 pub mod send;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -16,7 +16,10 @@ use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number};
+use crate::values::{
+    ActionStatus, Date, DecisionStatus, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number,
+};
+use message::{Message, Reason};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -63,8 +66,13 @@ pub struct Report {
     pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
-    pub reasons: Vec<String>,
+    /// Why the plan stands where it does, grouped and in words: readiness, then health.
+    pub reasons: Vec<Reason>,
+    /// The message's lead as one paragraph (see [`message`]).
     pub headline: String,
+    pub message: Message,
+    /// What the readers must act on: proposed decisions and blocked actions.
+    pub asks: Vec<Ask>,
     /// Whether anything changed since the previous week's revision.
     pub changed: bool,
     pub changes: Option<Diff>,
@@ -205,22 +213,11 @@ pub fn build(
     // A cut list still holds twice the list size, so a cut diff is never empty.
     let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
-    // Reasons naming a withheld record are replaced by a count of them.
-    let mut seen = HashSet::new();
-    let all_reasons = full.readiness.reasons.iter().chain(&full.health.reasons).filter(|r| seen.insert(r.as_str()));
-    let (mut reasons, mut concealed) = (Vec::new(), 0);
-    for reason in all_reasons {
-        if redaction.is_some_and(|r| r.conceals(reason)) {
-            concealed += 1;
-        } else if reasons.len() < limit {
-            reasons.push(reason.clone());
-        } else {
-            more.reasons += 1;
-        }
-    }
-    if concealed > 0 {
-        reasons.push(crate::derive::redact::concealed_reasons(concealed));
-    }
+    // Grouped, readiness first; those naming a withheld record were made a count by the
+    // redaction.
+    let mut reasons = message::reasons(&status);
+    more.reasons = reasons.len().saturating_sub(limit);
+    reasons.truncate(limit);
     let withheld = redaction.map_or(0, |r| all_items(full).filter(|i| r.hides(i.id())).count());
 
     let mut blockers: Vec<&Item> =
@@ -294,11 +291,8 @@ pub fn build(
     more.actions = more_actions;
     more.milestones = more_milestones;
 
-    let headline = match &changes {
-        Some(d) if !d.is_empty() => d.summary.clone(),
-        Some(_) => "no changes this week".to_string(),
-        None => "first report".to_string(),
-    };
+    let message = Message::compose(&status, changes.as_ref(), &current.revision, summary_only);
+    let asks = asks(&status);
     Some(Report {
         week: week.to_string(),
         start: week.monday(),
@@ -312,7 +306,9 @@ pub fn build(
         go: status.readiness.go,
         health: status.health.computed.to_string(),
         reasons,
-        headline,
+        headline: message.headline(),
+        message,
+        asks,
         changed,
         changes: if summary_only { None } else { changes },
         counts: status.counts.clone(),
@@ -335,6 +331,59 @@ fn as_seen<'a>(status: &'a Status, redaction: Option<&Redaction>) -> Cow<'a, Sta
         Some(r) => Cow::Owned(r.apply(status)),
         None => Cow::Borrowed(status),
     }
+}
+
+/// Something a reader must act on: a decision still proposed, or an action blocked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ask {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub url: String,
+    pub owner: Option<String>,
+    /// "proposed 12 days ago", "blocked, due 2025-08-20 (3 days overdue)".
+    pub state: String,
+}
+
+/// The plan's asks: proposed decisions (oldest first), then blocked actions.
+fn asks(status: &Status) -> Vec<Ask> {
+    let ago = |date: Option<Date>| match date.map(|d| d.days_until(status.as_of)) {
+        Some(0) => " today".to_string(),
+        Some(1) => " 1 day ago".to_string(),
+        Some(n) if n > 1 => format!(" {n} days ago"),
+        _ => String::new(),
+    };
+    let ask = |item: &Item, state: String| Ask {
+        id: item.id().to_string(),
+        kind: item.record.kind,
+        title: item.title().to_string(),
+        url: item.url().to_string(),
+        owner: item.record.common.owner.clone(),
+        state,
+    };
+    let mut decisions: Vec<(Option<Date>, Ask)> = status.items[Kind::Decision]
+        .iter()
+        .filter_map(|i| match &i.record.data {
+            KindData::Decision(d) if d.status == DecisionStatus::Proposed => {
+                Some((d.date, ask(i, format!("proposed{}", ago(d.date)))))
+            }
+            _ => None,
+        })
+        .collect();
+    decisions.sort_by_key(|(date, _)| *date);
+    let actions = status.items[Kind::Action].iter().filter_map(|i| match &i.record.data {
+        KindData::Action(a) if a.status == ActionStatus::Blocked => {
+            let due = a.due.map_or_else(String::new, |d| format!(", due {d}"));
+            let late = i
+                .derived
+                .days_overdue
+                .filter(|d| *d > 0)
+                .map_or_else(String::new, |d| format!(" ({d} day{} overdue)", if d == 1 { "" } else { "s" }));
+            Some(ask(i, format!("blocked{due}{late}")))
+        }
+        _ => None,
+    });
+    decisions.into_iter().map(|(_, a)| a).chain(actions).collect()
 }
 
 fn all_items(status: &Status) -> impl Iterator<Item = &Item> {

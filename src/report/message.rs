@@ -1,0 +1,296 @@
+//! The message: what a good program manager writes at the top of a status update, made
+//! once for every place a status is told (the report in every format, the emails, the
+//! dashboard's "latest", the feed and `diff`).
+//!
+//! It leads with one to three sentences: readiness and its main reason in words, the health
+//! when it is not green, then what moved, in order of weight (readiness or health flips,
+//! dates slipping, gates passed or failed, critical blockers opened or resolved, metrics
+//! crossing their target). The author's own update (the tag's or commit's message) and the
+//! plan's summary follow; the tallies come last, for those who want them.
+
+use serde::Serialize;
+
+use crate::derive::{ReasonGroup, Status};
+use crate::diff::{Diff, ItemChange};
+use crate::history::Revision;
+use crate::model::{Kind, KindData};
+use crate::values::{Change, Date, MetricState, Severity};
+
+/// How many events the "what moved" sentence names before it counts the rest.
+const EVENTS: usize = 3;
+/// How many records a reason names before it counts the rest.
+const NAMES: usize = 3;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    /// One to three sentences, the most important first.
+    pub lead: Vec<String>,
+    /// The author's update: the revision's tag or commit message.
+    pub update: Option<Update>,
+    /// The plan's own words (its record's body; the first paragraph only when `brief`).
+    pub summary: Option<String>,
+    /// What changed, counted ("3 blockers resolved; 1 metric updated").
+    pub tallies: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    pub text: String,
+    pub author: String,
+    pub date: Date,
+    pub revision: String,
+}
+
+/// A reason in words: what it says and the records it names, by title.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub text: String,
+    /// "4 release gates pending: Security Validation, Authentication Testing and 2 more".
+    pub words: String,
+}
+
+impl Message {
+    /// The message of `status` at `revision`, with `changes` since the revision before
+    /// (`None` for the first). `brief` keeps the plan's summary to its first paragraph.
+    pub fn compose(status: &Status, changes: Option<&Diff>, revision: &Revision, brief: bool) -> Message {
+        let mut lead = vec![verdict(status)];
+        if let Some(health) = health(status) {
+            lead.push(health);
+        }
+        let moved = changes.map(|d| moved(d, status));
+        let told = moved.as_ref().is_some_and(|m| m.tallied);
+        lead.extend(moved.map(|m| m.sentence));
+        // Tallies the lead gave already (no weightier event this week) are not said twice.
+        let tallies = changes.filter(|d| !d.is_empty() && !told).map(|d| d.summary.clone());
+        Message { lead, update: update(revision), summary: summary(status, brief), tallies }
+    }
+
+    /// The lead as one paragraph.
+    pub fn headline(&self) -> String {
+        self.lead.join(" ")
+    }
+}
+
+/// Readiness and then health reasons, grouped, in words.
+pub fn reasons(status: &Status) -> Vec<Reason> {
+    let groups = status.readiness.groups.iter().chain(&status.health.groups);
+    let mut seen = std::collections::HashSet::new();
+    groups
+        .filter(|g| seen.insert(g.text.as_str()))
+        .map(|g| Reason { text: g.text.clone(), words: in_words(g, ": ") })
+        .collect()
+}
+
+/// "4 release gates pending: A, B, C and 1 more" (with `": "`), or in a sentence
+/// "4 release gates pending (A, B, C and 1 more)" (with `" ("`).
+fn in_words(group: &ReasonGroup, then: &str) -> String {
+    if group.refs.is_empty() {
+        return group.text.clone();
+    }
+    let close = if then == " (" { ")" } else { "" };
+    format!("{}{then}{}{close}", group.text, names(group.refs.iter().map(|r| r.title.as_str())))
+}
+
+/// "A, B and C", or "A, B, C and 2 more".
+fn names<'a>(all: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = all.len();
+    let shown: Vec<&str> = all.take(NAMES).collect();
+    match (shown.split_last(), total - shown.len()) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.to_string(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), more) => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// "NO-GO: 4 release gates pending (…) and 1 critical blocker open (…)." or "GO: …".
+fn verdict(status: &Status) -> String {
+    let readiness = &status.readiness;
+    if readiness.go {
+        let cleared = status.gate_groups.iter().find(|g| g.release).map(|g| (g.cleared, g.gates.len()));
+        return match cleared {
+            Some((n, total)) if total > 0 && n == total => {
+                format!(
+                    "GO: {}.",
+                    if total == 1 {
+                        "the release gate is cleared".into()
+                    } else {
+                        format!("all {total} release gates are cleared")
+                    }
+                )
+            }
+            _ => "GO: nothing holds the release back.".to_string(),
+        };
+    }
+    let groups = &readiness.groups;
+    let mut said: Vec<String> = groups.iter().take(2).map(|g| in_words(g, " (")).collect();
+    if groups.len() > 2 {
+        said.push(format!("{} more reason{}", groups.len() - 2, if groups.len() == 3 { "" } else { "s" }));
+    }
+    match said.len() {
+        0 => "NO-GO.".to_string(),
+        _ => format!("NO-GO: {}.", said.join("; ")),
+    }
+}
+
+/// "Health is red: 3 actions overdue (…)." when health is not green.
+fn health(status: &Status) -> Option<String> {
+    let computed = status.health.computed.to_string();
+    if computed == "green" {
+        return None;
+    }
+    let said: Vec<&str> = status.readiness.groups.iter().take(2).map(|g| g.text.as_str()).collect();
+    let first = status.health.groups.iter().find(|g| !said.contains(&g.text.as_str())).map(|g| in_words(g, " ("));
+    Some(match first {
+        Some(why) => format!("Health is {computed}: {why}."),
+        None => format!("Health is {computed}."),
+    })
+}
+
+/// The "what moved" sentence, and whether it is the tallies (nothing weightier moved).
+struct Moved {
+    sentence: String,
+    tallied: bool,
+}
+
+/// What moved, by weight: "This week: readiness moved from NO-GO to GO, milestone “Cut-over”
+/// slipped 7 days to 2026-04-04 and 2 gates passed (A and B)."
+fn moved(diff: &Diff, status: &Status) -> Moved {
+    if diff.is_empty() {
+        return Moved { sentence: "Nothing changed this week.".to_string(), tallied: false };
+    }
+    let mut events: Vec<(u8, String)> = Vec::new();
+    if let Some(t) = &diff.readiness {
+        events.push((0, format!("readiness moved from {} to {}", t.from, t.to)));
+    }
+    if let Some(t) = &diff.health {
+        events.push((1, format!("health went from {} to {}", t.from, t.to)));
+    }
+    events.extend(slips(diff).map(|s| (2, s)));
+    for (state, weight) in [("failed", 3), ("passed", 4), ("waived", 4)] {
+        let gates =
+            diff.items.iter().filter(|c| c.kind == Kind::Gate && c.status.as_ref().is_some_and(|t| t.to == state));
+        events.extend(several(gates.collect(), "gate", [state, state]).map(|s| (weight, s)));
+    }
+    for what in ["opened", "reopened", "resolved"] {
+        let blockers = diff.items.iter().filter(|c| critical_blocker(c, status) == Some(what));
+        events.extend(several(blockers.collect(), "critical blocker", [what, what]).map(|s| (5, s)));
+    }
+    let crossings = [
+        (MetricState::Met, ["now meets its target", "now meet their targets"]),
+        (MetricState::NotMet, ["fell short of its target", "fell short of their targets"]),
+    ];
+    for (state, words) in crossings {
+        let metrics = diff.items.iter().filter(|c| crossed(c) == Some(state));
+        events.extend(several(metrics.collect(), "metric", words).map(|s| (6, s)));
+    }
+    events.sort_by_key(|(weight, _)| *weight);
+    if events.is_empty() {
+        return Moved { sentence: format!("This week: {}.", diff.summary), tallied: true };
+    }
+    let more = events.len().saturating_sub(EVENTS);
+    let mut said: Vec<String> = events.into_iter().take(EVENTS).map(|(_, s)| s).collect();
+    if more > 0 {
+        said.push(format!("{more} more change{}", if more == 1 { "" } else { "s" }));
+    }
+    Moved { sentence: format!("This week: {}.", join_and(&said)), tallied: false }
+}
+
+/// "gate “A” passed", "3 gates passed (A, B and C)"; `None` for none. `verb` is said of
+/// one and of several.
+fn several(changes: Vec<&ItemChange>, noun: &str, [one, many]: [&str; 2]) -> Option<String> {
+    let titles = names(changes.iter().map(|c| c.title.as_str()));
+    match changes.len() {
+        0 => None,
+        1 => Some(format!("{noun} “{titles}” {one}")),
+        n => Some(format!("{n} {noun}s {many} ({titles})")),
+    }
+}
+
+/// The dates that moved: "milestone “Cut-over” slipped 7 days to 2026-04-04", one event per
+/// record, the largest slip first.
+fn slips(diff: &Diff) -> impl Iterator<Item = String> + '_ {
+    let mut moved: Vec<(&ItemChange, i64, &str)> = diff
+        .items
+        .iter()
+        .filter_map(|c| {
+            let field = c.fields.iter().find(|f| f.field == "end" && f.slip_days.is_some_and(|d| d != 0))?;
+            Some((c, field.slip_days?, field.to.as_str().unwrap_or_default()))
+        })
+        .collect();
+    moved.sort_by_key(|(_, days, _)| -days.abs());
+    moved.into_iter().map(|(change, days, to)| {
+        let span = |n: i64| format!("{n} day{}", if n == 1 { "" } else { "s" });
+        let how = if days > 0 { format!("slipped {}", span(days)) } else { format!("moved {} earlier", span(-days)) };
+        format!("{} “{}” {how} to {to}", change.kind.name(), change.title)
+    })
+}
+
+/// What happened to a critical blocker: "opened", "reopened" or "resolved".
+fn critical_blocker(change: &ItemChange, status: &Status) -> Option<&'static str> {
+    if change.kind != Kind::Blocker {
+        return None;
+    }
+    let item = status.items[Kind::Blocker].iter().find(|i| i.id() == change.id)?;
+    if !matches!(&item.record.data, KindData::Blocker(b) if b.severity == Severity::Critical) {
+        return None;
+    }
+    let done = |s: &str| matches!(s, "resolved" | "wont-fix");
+    match (change.change, &change.status) {
+        (Change::Added, _) if item.derived.unresolved == Some(true) => Some("opened"),
+        (_, Some(t)) if done(&t.to) => Some("resolved"),
+        (_, Some(t)) if done(&t.from) => Some("reopened"),
+        _ => None,
+    }
+}
+
+/// The state a metric crossed into: met, or not met after being met.
+fn crossed(change: &ItemChange) -> Option<MetricState> {
+    let m = change.metric.as_ref()?;
+    match (m.from_state, m.to_state) {
+        (MetricState::NotMet | MetricState::NotMeasured, MetricState::Met) => Some(MetricState::Met),
+        (MetricState::Met, MetricState::NotMet) => Some(MetricState::NotMet),
+        _ => None,
+    }
+}
+
+/// "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The revision's message as the author's update; the working tree has none to give.
+fn update(revision: &Revision) -> Option<Update> {
+    let text = revision.message.trim();
+    (revision.commit.is_some() && !text.is_empty()).then(|| Update {
+        text: text.to_string(),
+        author: revision.author.clone(),
+        date: revision.date,
+        revision: revision.id.clone(),
+    })
+}
+
+/// The plan record's body as its authors wrote it; its first paragraph when `brief`.
+fn summary(status: &Status, brief: bool) -> Option<String> {
+    let body = status.plan.record.body.trim();
+    let text = if brief { body.split("\n\n").next().unwrap_or(body).trim() } else { body };
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_count_what_they_leave_out() {
+        let list = |all: &[&str]| names(all.iter().copied());
+        assert_eq!(list(&["A"]), "A");
+        assert_eq!(list(&["A", "B"]), "A and B");
+        assert_eq!(list(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(list(&["A", "B", "C", "D", "E"]), "A, B, C and 2 more");
+    }
+}
