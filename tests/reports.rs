@@ -241,3 +241,23 @@ fn a_report_leads_with_the_message_the_author_s_update_and_the_plan_summary() {
     assert!(w33.contains("DO NOT DEPLOY TO PRODUCTION"), "{w33}");
     assert!(w33.contains("WHY NO-GO, HEALTH RED\n  * 4 critical blockers open: Database Security Issues"), "{w33}");
 }
+
+#[test]
+fn the_dashboard_and_the_feed_lead_with_the_message() {
+    let project = worked_example();
+    let root = project.path().join("qa");
+    let out =
+        common::statuspress().args(["build", "--as-of", "2025-09-10", "--root"]).arg(&root).output().expect("build");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dashboard = std::fs::read_to_string(root.join("site/index.html")).unwrap();
+    let message = &dashboard[dashboard.find("class=\"panel message\"").expect("a message panel")..];
+    assert!(message.contains("<p class=\"lead\">GO: all 4 release gates are cleared.</p>"), "{message}");
+    assert!(message.contains("This week: readiness moved from NO-GO to GO"), "{message}");
+    assert!(message.contains("<strong>Update from Zoe</strong>") && message.contains("production deployment approved"));
+    assert!(message.contains("<strong>Update, week 5:</strong> all infrastructure blockers are resolved"));
+    let feed = std::fs::read_to_string(root.join("site/feed.xml")).unwrap();
+    assert!(
+        feed.contains("Weekly report 2025-W37 (2025-09-08 – 2025-09-14): GO: all 4 release gates are cleared."),
+        "{feed}"
+    );
+}

@@ -28,6 +28,7 @@ use crate::history::WORKING;
 use crate::history::snapshots::{Pipeline, Snapshot};
 use crate::model::{Kind, KindData};
 use crate::progress::{Progress, Stopwatch};
+use crate::report::message::Message;
 use templates::Template;
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -278,6 +279,11 @@ impl Renderer {
         globals.insert("metric_groups", &groups(&status.items[Kind::Metric], "Metrics"));
         globals.insert("revisions", &newest_first);
         globals.insert("latest", &newest_first.first());
+        let newest = newest_first.first().map(|e| (e.diff.as_ref(), &e.revision));
+        // The dashboard shows the plan's whole summary, rendered, beside the message.
+        let message = newest.map(|(diff, revision)| Message::compose(status, diff, revision, true));
+        globals.insert("message", &message);
+        globals.insert("asks", &crate::report::asks(status));
         globals.insert("history_note", &site.history_note);
         globals.insert_value("current_kind", Value::from(""));
         globals.insert("charts", &current_charts(site, config));
@@ -1021,10 +1027,7 @@ fn feed_entries(site: &Site, id_base: &str, folder: &str, label: &str) -> Vec<Fe
             path: format!("{folder}reports/{}/index.html", r.week),
             updated: rfc3339(w.week.end_timestamp(site.zone)),
             author: String::new(),
-            summary: format!(
-                "Weekly report {} ({} – {}): readiness {}, health {}.",
-                r.week, r.start, r.end, r.readiness, r.health
-            ),
+            summary: format!("Weekly report {} ({} – {}): {}", r.week, r.start, r.end, r.headline),
         });
     }
     entries

@@ -346,7 +346,7 @@ pub struct Ask {
 }
 
 /// The plan's asks: proposed decisions (oldest first), then blocked actions.
-fn asks(status: &Status) -> Vec<Ask> {
+pub fn asks(status: &Status) -> Vec<Ask> {
     let ago = |date: Option<Date>| match date.map(|d| d.days_until(status.as_of)) {
         Some(0) => " today".to_string(),
         Some(1) => " 1 day ago".to_string(),
