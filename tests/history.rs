@@ -240,6 +240,25 @@ fn an_unreadable_old_revision_is_a_warning_and_explained() {
 }
 
 #[test]
+fn a_committed_week_number_past_the_calendar_is_that_revisions_error_not_a_crash() {
+    let project = weekly_project();
+    let huge = "+++\ntitle = \"Remediation\"\nweeks = [1, 400000000]\n+++\n";
+    project.write("content/milestones/m-1.md", huge);
+    let (at, outside) = ("content/milestones/m-1.md:3:13", "week 400000000 is outside the plan weeks 1–1000");
+    project.run(&["build"]).assert_fails().assert_stderr(at).assert_stderr(outside);
+    project.run(&["check"]).assert_fails().assert_stderr(at).assert_stderr(outside);
+    project.revision("week-4", "2025-09-02", "Zoe", "Week 4: a typo in the weeks");
+    project.write("content/milestones/m-1.md", "+++\ntitle = \"Remediation\"\nweeks = [1, 4]\n+++\n");
+    project.revision("week-5", "2025-09-09", "Zoe", "Week 5: fixed");
+    let run = project.run(&["build"]);
+    run.assert_ok()
+        .assert_stderr("warning: revision week-4 could not be read (1 error)")
+        .assert_stderr(&format!("{at}: {outside}"));
+    assert!(project.read("site/revisions/week-4/index.html").contains("outside the plan weeks 1–1000"));
+    project.run(&["report", "--week", "2025-W36"]).assert_ok();
+}
+
+#[test]
 fn a_folder_outside_git_has_one_revision() {
     let project = Project::new(common::BASE);
     project.run(&["build"]).assert_ok().assert_stderr("(1 revision)");
