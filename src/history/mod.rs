@@ -201,10 +201,49 @@ impl Repo {
     fn reachable(&self) -> Result<HashSet<ObjectId>, Diagnostic> {
         let head = self.repo.head().map_err(|e| git_error("read HEAD", e))?;
         let Some(head) = head.id() else {
+            if let Some(branch) = head.referent_name() {
+                self.check_unborn(&branch.as_bstr().to_string())?;
+            }
             return Ok(HashSet::new());
         };
         let walk = self.repo.rev_walk([head.detach()]).all().map_err(|e| git_error("walk the history", e))?;
         walk.map(|info| info.map(|i| i.id).map_err(|e| git_error("walk the history from HEAD", e))).collect()
+    }
+
+    /// HEAD names `branch` (`refs/heads/main`), which has no commit. Right after `git init` that is the start
+    /// of the history (no ref at all): the working tree is the only revision. With any
+    /// branch, tag or remote ref, the history exists and HEAD misses it (a CI checkout that
+    /// fetched only the files and tags, a mistyped `HEAD`): building the working tree alone
+    /// would silently publish a site without its past, so it is an error at `HEAD`.
+    fn check_unborn(&self, branch: &str) -> Result<(), Diagnostic> {
+        let references = self.repo.references().map_err(|e| git_error("list references", e))?;
+        let mut names: Vec<String> = references
+            .all()
+            .map_err(|e| git_error("list references", e))?
+            .filter_map(Result::ok)
+            .map(|r| r.name().shorten().to_string())
+            .filter(|name| name != "HEAD" && !name.ends_with("/HEAD"))
+            .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        names.sort();
+        // Named from the repository's root (`.git/HEAD`), where people look for it.
+        let head = self.repo.git_dir().join("HEAD");
+        let shown = self.repo.workdir().and_then(|w| head.strip_prefix(w).ok()).unwrap_or(&head);
+        let text = std::fs::read_to_string(&head).unwrap_or_default();
+        let span = text.find(branch).map_or(0..0, |at| at..at + branch.len());
+        let listed = if names.len() > 5 { format!("{}, …", names[..5].join(", ")) } else { names.join(", ") };
+        let branch = branch.strip_prefix("refs/heads/").unwrap_or(branch);
+        Err(Diagnostic::error(format!(
+            "HEAD names the branch `{branch}`, which does not exist, so the history cannot be read"
+        ))
+        .at(crate::diagnostics::Location::resolve(&shown.display().to_string(), &text, span))
+        .note(format!("these branches and tags exist: {listed}"))
+        .help(format!(
+            "check out one of them (`git checkout {}`), or create `{branch}`; a CI checkout must fetch the branch, not only its files",
+            names[0]
+        )))
     }
 
     /// The record files of a commit, sorted by path.
