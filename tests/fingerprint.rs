@@ -57,3 +57,41 @@ fn a_damaged_fingerprint_file_builds_again() {
     let rebuilt = project.run(&["build"]);
     assert!(!rebuilt.assert_ok().stderr.contains("up to date"), "{}", rebuilt.stderr);
 }
+
+#[test]
+fn a_hand_edited_output_builds_again() {
+    let project = Project::base_with(&[]);
+    project.run(&["build"]).assert_ok();
+    let site = snapshot(&project.path().join("site"));
+    project.run(&["build"]).assert_ok().assert_stderr("is up to date");
+    // The probe of issue 16: one page gone, one changed, one added.
+    project.remove("site/index.html");
+    project.write("site/plan.html", "x");
+    project.write("site/evil.html", "<script>alert(1)</script>");
+    let rebuilt = project.run(&["build"]);
+    assert!(!rebuilt.assert_ok().stderr.contains("up to date"), "{}", rebuilt.stderr);
+    assert_eq!(snapshot(&project.path().join("site")).len(), site.len());
+    for (path, bytes) in &site {
+        if !path.ends_with(".statuspress-build") {
+            assert_eq!(&std::fs::read(project.path().join("site").join(path)).unwrap(), bytes, "{}", path.display());
+        }
+    }
+    project.run(&["build"]).assert_ok().assert_stderr("is up to date");
+    // Each kind alone, and a page changed to other bytes of the same size.
+    let index = project.read("site/index.html");
+    let edits: [(&str, &dyn Fn()); 4] = [
+        ("a missing page", &|| project.remove("site/plan.html")),
+        ("a changed page", &|| project.write("site/index.html", &index.replace("Plan", "Nalp"))),
+        ("an added page", &|| project.write("site/blockers/new.html", "")),
+        ("a page replaced by a link", &|| {
+            project.remove("site/index.html");
+            std::os::unix::fs::symlink("plan.html", project.path().join("site/index.html")).unwrap();
+        }),
+    ];
+    for (what, edit) in edits {
+        edit();
+        let run = project.run(&["build"]);
+        assert!(!run.assert_ok().stderr.contains("up to date"), "{what} was not built again:\n{}", run.stderr);
+        project.run(&["build"]).assert_ok().assert_stderr("is up to date");
+    }
+}
