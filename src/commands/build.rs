@@ -356,8 +356,8 @@ fn plan_site(
 /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
 /// output folder would write the same bytes, so it is skipped. Each revision's files count by
 /// their `content/` tree (its id names every path and blob), and every object under it must
-/// still be in the repository: a lost object is an error of the build (and of `check`),
-/// never hidden behind an old site. `None` when one is missing: the build runs and says so.
+/// still be readable: a lost or damaged object is an error of the build (and of `check`),
+/// never hidden behind an old site. `None` when one is not: the build runs and says so.
 fn fingerprint(
     options: &BuildOptions<'_>,
     templates: &[render::templates::Template],

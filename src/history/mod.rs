@@ -339,9 +339,11 @@ impl Repo {
     }
 
     /// The `content/` tree of each commit (which names every path and blob under it), once
-    /// every object under those trees was found present, without reading a blob: what a
-    /// build fingerprint needs. Subtrees shared by several commits are visited once. `None`
-    /// when an object is missing or damaged: reading the revisions will name it.
+    /// every object under those trees was read: what a build fingerprint needs. Each blob
+    /// is decoded (inflated and its deltas applied, as reading a revision does) but not
+    /// parsed, so a damaged pack fails a skipped build exactly where `check` fails.
+    /// Subtrees and blobs shared by several commits are read once. `None` when an object is
+    /// missing or damaged: reading the revisions will name it.
     pub fn content_trees_present(&self, commits: &[ObjectId]) -> Result<Option<Vec<ObjectId>>, Diagnostic> {
         let mut seen = HashSet::new();
         let mut roots = Vec::with_capacity(commits.len());
@@ -362,7 +364,7 @@ impl Repo {
                     let oid = entry.oid().to_owned();
                     if entry.mode().is_tree() {
                         trees.push(oid);
-                    } else if seen.insert(oid) && !self.repo.has_object(oid) {
+                    } else if seen.insert(oid) && self.repo.find_object(oid).is_err() {
                         return Ok(None);
                     }
                 }
