@@ -240,6 +240,51 @@ fn an_unreadable_old_revision_is_a_warning_and_explained() {
 }
 
 #[test]
+fn a_committed_week_number_past_the_calendar_is_that_revisions_error_not_a_crash() {
+    let project = weekly_project();
+    let huge = "+++\ntitle = \"Remediation\"\nweeks = [1, 400000000]\n+++\n";
+    project.write("content/milestones/m-1.md", huge);
+    let (at, outside) = ("content/milestones/m-1.md:3:13", "week 400000000 is outside the plan weeks 1–1000");
+    project.run(&["build"]).assert_fails().assert_stderr(at).assert_stderr(outside);
+    project.run(&["check"]).assert_fails().assert_stderr(at).assert_stderr(outside);
+    project.revision("week-4", "2025-09-02", "Zoe", "Week 4: a typo in the weeks");
+    project.write("content/milestones/m-1.md", "+++\ntitle = \"Remediation\"\nweeks = [1, 4]\n+++\n");
+    project.revision("week-5", "2025-09-09", "Zoe", "Week 5: fixed");
+    let run = project.run(&["build"]);
+    run.assert_ok()
+        .assert_stderr("warning: revision week-4 could not be read (1 error)")
+        .assert_stderr(&format!("{at}: {outside}"));
+    assert!(project.read("site/revisions/week-4/index.html").contains("outside the plan weeks 1–1000"));
+    project.run(&["report", "--week", "2025-W36"]).assert_ok();
+}
+
+#[test]
+fn head_on_a_missing_branch_fails_naming_it_but_a_repository_without_commits_builds() {
+    // `git init` and no commit yet: the working tree is the history so far.
+    let project = Project::new(common::BASE);
+    project.git_init();
+    project.git(&["add", "--all"], "2025-08-12", "Zoe");
+    project.run(&["build"]).assert_ok().assert_stderr("(1 revision)");
+    project.run(&["check"]).assert_ok();
+    // Commits and tags exist, but HEAD names a branch that does not (a CI checkout that
+    // fetched the files and the tags only).
+    project.revision("week-1", "2025-08-12", "Zoe", "Week 1");
+    project.git(&["branch", "-m", "main", "release"], "2025-08-12", "Zoe");
+    project.git(&["symbolic-ref", "HEAD", "refs/heads/main"], "2025-08-12", "Zoe");
+    let fresh = project.path().join("fresh-site");
+    let run = project.run(&["build", "--output", fresh.to_str().unwrap()]);
+    run.assert_fails()
+        .assert_stderr("error: HEAD names the branch `main`, which does not exist, so the history cannot be read")
+        .assert_stderr(".git/HEAD:1:6")
+        .assert_stderr("these branches and tags exist: release, week-1")
+        .assert_stderr("git checkout release");
+    assert!(!fresh.exists(), "nothing is published");
+    project.run(&["check"]).assert_fails().assert_stderr("HEAD names the branch `main`");
+    project.git(&["checkout", "--quiet", "release"], "2025-08-12", "Zoe");
+    project.run(&["build", "--output", fresh.to_str().unwrap()]).assert_ok();
+}
+
+#[test]
 fn a_folder_outside_git_has_one_revision() {
     let project = Project::new(common::BASE);
     project.run(&["build"]).assert_ok().assert_stderr("(1 revision)");

@@ -210,7 +210,7 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
     })?;
     if let Some(fingerprint) = fingerprint {
-        let file = fingerprint.file(diagnostics.len());
+        let file = fingerprint.file(diagnostics.len(), &staging.written());
         staging.write(write::fingerprint::FILE, file.as_bytes()).map_err(|e| {
             fail(diagnostics.clone(), Diagnostic::error(format!("cannot write {}: {e}", write::fingerprint::FILE)))
         })?;
@@ -219,6 +219,8 @@ pub fn build(options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
     staging.commit().map_err(|e| {
         fail(diagnostics.clone(), Diagnostic::error(format!("cannot replace {}: {e}", output.display())))
     })?;
+    // Best effort: unsealed, the next skip reads more of the site to check it.
+    let _ = write::fingerprint::seal(&output);
     clock.lap("write");
     Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
 }
@@ -354,8 +356,8 @@ fn plan_site(
 /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
 /// output folder would write the same bytes, so it is skipped. Each revision's files count by
 /// their `content/` tree (its id names every path and blob), and every object under it must
-/// still be in the repository: a lost object is an error of the build (and of `check`),
-/// never hidden behind an old site. `None` when one is missing: the build runs and says so.
+/// still be readable: a lost or damaged object is an error of the build (and of `check`),
+/// never hidden behind an old site. `None` when one is not: the build runs and says so.
 fn fingerprint(
     options: &BuildOptions<'_>,
     templates: &[render::templates::Template],

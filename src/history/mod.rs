@@ -209,10 +209,49 @@ impl Repo {
     fn reachable(&self) -> Result<HashSet<ObjectId>, Diagnostic> {
         let head = self.repo.head().map_err(|e| git_error("read HEAD", e))?;
         let Some(head) = head.id() else {
+            if let Some(branch) = head.referent_name() {
+                self.check_unborn(&branch.as_bstr().to_string())?;
+            }
             return Ok(HashSet::new());
         };
         let walk = self.repo.rev_walk([head.detach()]).all().map_err(|e| git_error("walk the history", e))?;
         walk.map(|info| info.map(|i| i.id).map_err(|e| git_error("walk the history from HEAD", e))).collect()
+    }
+
+    /// HEAD names `branch` (`refs/heads/main`), which has no commit. Right after `git init` that is the start
+    /// of the history (no ref at all): the working tree is the only revision. With any
+    /// branch, tag or remote ref, the history exists and HEAD misses it (a CI checkout that
+    /// fetched only the files and tags, a mistyped `HEAD`): building the working tree alone
+    /// would silently publish a site without its past, so it is an error at `HEAD`.
+    fn check_unborn(&self, branch: &str) -> Result<(), Diagnostic> {
+        let references = self.repo.references().map_err(|e| git_error("list references", e))?;
+        let mut names: Vec<String> = references
+            .all()
+            .map_err(|e| git_error("list references", e))?
+            .filter_map(Result::ok)
+            .map(|r| r.name().shorten().to_string())
+            .filter(|name| name != "HEAD" && !name.ends_with("/HEAD"))
+            .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        names.sort();
+        // Named from the repository's root (`.git/HEAD`), where people look for it.
+        let head = self.repo.git_dir().join("HEAD");
+        let shown = self.repo.workdir().and_then(|w| head.strip_prefix(w).ok()).unwrap_or(&head);
+        let text = std::fs::read_to_string(&head).unwrap_or_default();
+        let span = text.find(branch).map_or(0..0, |at| at..at + branch.len());
+        let listed = if names.len() > 5 { format!("{}, …", names[..5].join(", ")) } else { names.join(", ") };
+        let branch = branch.strip_prefix("refs/heads/").unwrap_or(branch);
+        Err(Diagnostic::error(format!(
+            "HEAD names the branch `{branch}`, which does not exist, so the history cannot be read"
+        ))
+        .at(crate::diagnostics::Location::resolve(&shown.display().to_string(), &text, span))
+        .note(format!("these branches and tags exist: {listed}"))
+        .help(format!(
+            "check out one of them (`git checkout {}`), or create `{branch}`; a CI checkout must fetch the branch, not only its files",
+            names[0]
+        )))
     }
 
     /// The record files of a commit, sorted by path.
@@ -308,9 +347,11 @@ impl Repo {
     }
 
     /// The `content/` tree of each commit (which names every path and blob under it), once
-    /// every object under those trees was found present, without reading a blob: what a
-    /// build fingerprint needs. Subtrees shared by several commits are visited once. `None`
-    /// when an object is missing or damaged: reading the revisions will name it.
+    /// every object under those trees was read: what a build fingerprint needs. Each blob
+    /// is decoded (inflated and its deltas applied, as reading a revision does) but not
+    /// parsed, so a damaged pack fails a skipped build exactly where `check` fails.
+    /// Subtrees and blobs shared by several commits are read once. `None` when an object is
+    /// missing or damaged: reading the revisions will name it.
     pub fn content_trees_present(&self, commits: &[ObjectId]) -> Result<Option<Vec<ObjectId>>, Diagnostic> {
         let mut seen = HashSet::new();
         let mut roots = Vec::with_capacity(commits.len());
@@ -331,7 +372,7 @@ impl Repo {
                     let oid = entry.oid().to_owned();
                     if entry.mode().is_tree() {
                         trees.push(oid);
-                    } else if seen.insert(oid) && !self.repo.has_object(oid) {
+                    } else if seen.insert(oid) && self.repo.find_object(oid).is_err() {
                         return Ok(None);
                     }
                 }

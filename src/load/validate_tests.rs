@@ -140,7 +140,7 @@ fn values_out_of_range_are_located_errors() {
          write one of \">= 90\", \"> 90\", \"= 100\", \"<= 5\", \"< 5\" or \"80..95\"",
             "content/milestones/m-1.toml:3:7: milestone ends (2025-08-09) before it starts (2025-08-10)",
             "content/milestones/m-3.toml:3:1: a milestone has either `start`/`end` dates or `weeks`, not both (keep the dates, or the week numbers relative to the plan's `start`)",
-            "content/milestones/m-4.toml:2:13: week numbers start at 1 (the week of the plan's `start`)",
+            "content/milestones/m-4.toml:2:13: week 0 is outside the plan weeks 1–1000 (week 1 is the week of the plan's `start`; for a later stretch give the milestone `start`/`end` dates)",
             "content/milestones/m-5.toml:3:1: a milestone has either `start`/`end` dates or `weeks`, not both (keep the dates, or the week numbers relative to the plan's `start`)",
             "content/risks/r-1.toml:2:14: `likelihood` is 0, outside the scale 1–5 (use 1 (rare / negligible) to 5 (almost certain / severe))",
             "content/risks/r-1.toml:3:10: `impact` is 6, outside the scale 1–5 (use 1 (rare / negligible) to 5 (almost certain / severe))",
@@ -225,4 +225,47 @@ fn numbers_must_be_finite() {
     }
     assert!(found.iter().any(|e| e.starts_with("content/metrics/m-3.toml:3:9: ")), "{found:#?}");
     assert!(found.iter().any(|e| e.starts_with("content/metrics/m-4.toml:2:10: bad metric target")), "{found:#?}");
+}
+
+/// The errors of a plan starting on `start` with one milestone over `weeks`; without errors
+/// the records are derived too, which must not panic whatever the numbers.
+fn milestone_in_weeks(start: &str, weeks: &str) -> Vec<String> {
+    let plan = format!("title = 'Plan'\nstart = {start}");
+    let milestone = format!("title = 'Build'\nweeks = {weeks}");
+    let files = [("plan.toml", plan.as_str()), ("milestones/m-1.toml", milestone.as_str())];
+    let found = errors_with(&files, &Config::default());
+    if found.is_empty() {
+        let raw = files.iter().map(|(p, t)| RawFile { content_path: p.to_string(), bytes: t.as_bytes().to_vec() });
+        let loaded = load_records(raw.collect(), &Config::default());
+        let as_of = crate::values::Date::parse("2025-08-12").unwrap();
+        assert!(crate::derive::derive(&loaded.records, &Config::default(), as_of, Some(&mut Vec::new())).is_some());
+    }
+    found
+}
+
+#[test]
+fn milestone_weeks_out_of_range_are_located_errors_with_the_range() {
+    let outside = |week: u64| {
+        format!(
+            "content/milestones/m-1.toml:2:13: week {week} is outside the plan weeks 1–1000 (week 1 is the week of \
+             the plan's `start`; for a later stretch give the milestone `start`/`end` dates)"
+        )
+    };
+    for week in [0, 1001, 400_000_000, u64::from(u32::MAX)] {
+        assert_eq!(milestone_in_weeks("2025-08-11", &format!("[1, {week}]")), [outside(week)], "week {week}");
+    }
+    for start in ["0000-01-01", "2025-08-11", "9999-12-31"] {
+        assert_eq!(milestone_in_weeks(start, "[1, 1000]"), Vec::<String>::new(), "from {start}");
+    }
+}
+
+proptest::proptest! {
+    /// Any week numbers and any plan start: a located error or a derived plan, never a panic.
+    #[test]
+    fn any_milestone_weeks_load_or_fail_located(a: u32, b: u32, day in 0i64..3_652_058) {
+        let start = crate::values::Date::parse("0000-01-01").unwrap().add_days(day);
+        let found = milestone_in_weeks(&start.to_string(), &format!("[{a}, {b}]"));
+        let bad = [a, b].into_iter().any(|w| !crate::model::validate::WEEKS.contains(&w));
+        proptest::prop_assert_eq!(found.len(), usize::from(bad), "{:?}", found);
+    }
 }

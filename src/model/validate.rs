@@ -8,6 +8,10 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Caseless, Kind, KindData, Record};
 
+/// The week numbers a milestone may name: week 1 is the week of the plan's `start`, and
+/// about 19 years is far beyond any plan (a bound also keeps the derived dates in range).
+pub const WEEKS: std::ops::RangeInclusive<u32> = 1..=1000;
+
 /// Validates the whole set of records; returns the records that may be used.
 pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Record>> {
     body_sizes(&records, config.limits.max_body_bytes, diagnostics);
@@ -292,10 +296,15 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
                         .help("keep the dates, or the week numbers relative to the plan's `start`"),
                 );
             }
-            if let Some(i) = m.weeks.iter().position(|w| *w == 0) {
+            if let Some((i, week)) = m.weeks.iter().enumerate().find(|(_, w)| !WEEKS.contains(*w)) {
                 diagnostics.push(
-                    Diagnostic::error("week numbers start at 1 (the week of the plan's `start`)")
-                        .at(origin.locate_item("weeks", i)),
+                    Diagnostic::error(format!(
+                        "week {week} is outside the plan weeks {}–{}",
+                        WEEKS.start(),
+                        WEEKS.end()
+                    ))
+                    .at(origin.locate_item("weeks", i))
+                    .help("week 1 is the week of the plan's `start`; for a later stretch give the milestone `start`/`end` dates"),
                 );
             }
         }

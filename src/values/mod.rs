@@ -97,8 +97,12 @@ impl Date {
         (later.0 - self.0).num_days()
     }
 
+    /// `days` later (earlier when negative), held at the first or last date there is rather
+    /// than overflowing: the numbers behind dates are validated, but a date is never the
+    /// reason a build crashes (a commit dated in year 300,000 reads as `NaiveDate::MIN`).
     pub fn add_days(self, days: i64) -> Date {
-        Date(self.0 + chrono::Duration::days(days))
+        let moved = chrono::Duration::try_days(days).and_then(|d| self.0.checked_add_signed(d));
+        Date(moved.unwrap_or(if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX }))
     }
 }
 
@@ -342,6 +346,29 @@ pub fn number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adding_days_holds_at_the_ends_of_the_calendar() {
+        let day = Date::parse("2025-08-12").unwrap();
+        assert_eq!(day.add_days(7).to_string(), "2025-08-19");
+        assert_eq!(day.add_days(-7).to_string(), "2025-08-05");
+        for days in [i64::MAX, i64::MAX / 86_400, 400_000_000 * 7, 1 << 40] {
+            assert_eq!(day.add_days(days), Date(NaiveDate::MAX), "{days}");
+            assert_eq!(day.add_days(-days), Date(NaiveDate::MIN), "-{days}");
+        }
+        assert_eq!(Date(NaiveDate::MIN).add_days(-7), Date(NaiveDate::MIN));
+        assert_eq!(Date(NaiveDate::MAX).add_days(1), Date(NaiveDate::MAX));
+        // The weeks of the first and last dates there are: no step around them panics.
+        for end in [NaiveDate::MIN, NaiveDate::MAX] {
+            let week = Week::of(Date(end));
+            let _ = (
+                Week::last_complete(Date(end)),
+                week.previous(),
+                week.sunday(),
+                week.end_timestamp(Zone::parse("-14:00").unwrap()),
+            );
+        }
+    }
 
     #[test]
     fn impossible_dates_are_explained() {

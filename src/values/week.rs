@@ -1,6 +1,6 @@
 //! ISO weeks (`2025-W33`) and the report time zone (`UTC` or a fixed offset like `+02:00`).
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::Date;
 
@@ -44,8 +44,7 @@ impl Week {
 
     /// The last second of the week in `zone`, as a Unix timestamp.
     pub fn end_timestamp(self, zone: Zone) -> i64 {
-        let midnight =
-            (self.sunday().0 + Duration::days(1)).and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+        let midnight = self.sunday().add_days(1).0.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
         midnight - i64::from(zone.offset_seconds) - 1
     }
 }

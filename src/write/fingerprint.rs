@@ -1,8 +1,11 @@
 //! A build's fingerprint: one hash of everything its output depends on (the tool itself,
 //! the configuration, the theme, the as-of date, every revision's commit and the working
 //! tree's files). Output is deterministic, so a build whose fingerprint matches the one
-//! stored in the output folder would write the same bytes again: it can stop early.
+//! stored in the output folder would write the same bytes again: it can stop early, once
+//! the folder is checked to still hold exactly the files that build wrote (see [`Written`]).
 
+use std::collections::HashMap;
+use std::fs::Metadata;
 use std::path::Path;
 
 /// The file in the output folder holding the fingerprint of the build that wrote it.
@@ -43,19 +46,85 @@ pub struct Stored {
     /// How many warnings that build reported (a skipped build says so rather than
     /// reporting them again).
     pub warnings: usize,
+    /// Every file that build wrote, besides the fingerprint file.
+    pub files: Vec<Written>,
+}
+
+/// One file as a build wrote it. The inputs alone cannot tell that the output folder was
+/// edited since (a page deleted, changed or added by hand), so the skip also checks that
+/// the folder holds exactly these files. Like git's index it trusts a file's size and
+/// status-change time (ctime, which any write sets and no tool can set back): a file of the
+/// listed size changed before the build's end (see [`seal`]) is taken as written, and any
+/// other is read and its CRC-32 compared. The list holds no times, so that the same input
+/// still gives a byte-identical site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Site-relative, with `/` (`blockers/b-1.html`).
+    pub path: String,
+    pub size: u64,
+    pub crc: u32,
+}
+
+impl Written {
+    pub fn of(path: &str, bytes: &[u8]) -> Written {
+        Written { path: path.to_string(), size: bytes.len() as u64, crc: crc32fast::hash(bytes) }
+    }
+
+    fn parse(line: &str) -> Option<Written> {
+        let (size, rest) = line.split_once(' ')?;
+        let (crc, path) = rest.split_once(' ')?;
+        Some(Written { path: path.to_string(), size: size.parse().ok()?, crc: u32::from_str_radix(crc, 16).ok()? })
+    }
+
+    /// Whether the file `meta` describes, at `path`, still holds what was written; `sealed`
+    /// is the time the build ended.
+    fn is_intact(&self, path: &Path, meta: &Metadata, sealed: u128) -> bool {
+        meta.is_file()
+            && meta.len() == self.size
+            && (changed(meta) < sealed || std::fs::read(path).is_ok_and(|b| crc32fast::hash(&b) == self.crc))
+    }
+}
+
+/// When a file last changed, in nanoseconds since the epoch: its ctime (set by every write,
+/// link and unlink, and by no tool to a chosen value), or where there is none its
+/// modification time. 0 when the system cannot tell.
+#[cfg(unix)]
+fn changed(meta: &Metadata) -> u128 {
+    use std::os::unix::fs::MetadataExt;
+    u128::try_from(meta.ctime()).map_or(0, |s| s * 1_000_000_000 + u128::try_from(meta.ctime_nsec()).unwrap_or(0))
+}
+
+#[cfg(not(unix))]
+fn changed(meta: &Metadata) -> u128 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
+}
+
+/// Marks the end of the build that wrote `output`, once its previous site is gone (removing
+/// it unlinks the files this build linked from it, which changes their ctime): the
+/// fingerprint file's times are set to now. A file changed before then is as written; one
+/// changed at the same clock tick or later (an edit right after the build) is read.
+pub fn seal(output: &Path) -> std::io::Result<()> {
+    std::fs::File::options().write(true).open(output.join(FILE))?.set_modified(std::time::SystemTime::now())
 }
 
 impl Fingerprint {
-    /// The stored record of the build that wrote `output`, when it has this fingerprint.
+    /// The stored record of the build that wrote `output`, when it has this fingerprint and
+    /// the folder still holds exactly what that build wrote.
     pub fn stored_in(&self, output: &Path) -> Option<Stored> {
-        let text = std::fs::read_to_string(output.join(FILE)).ok()?;
+        let path = output.join(FILE);
+        let text = std::fs::read_to_string(&path).ok()?;
+        let sealed = changed(&std::fs::metadata(&path).ok()?);
         let stored = Stored::parse(&text)?;
-        (stored.fingerprint == *self).then_some(stored)
+        (stored.fingerprint == *self && stored.matches(output, sealed)).then_some(stored)
     }
 
-    /// The fingerprint file's contents for a build with `warnings` warnings.
-    pub fn file(&self, warnings: usize) -> String {
-        format!("fingerprint {}\nwarnings {warnings}\n", self.0)
+    /// The fingerprint file's contents for a build with `warnings` warnings that wrote `files`.
+    pub fn file(&self, warnings: usize, files: &[Written]) -> String {
+        let mut text = format!("fingerprint {}\nwarnings {warnings}\n", self.0);
+        for f in files {
+            text.push_str(&format!("file {} {:08x} {}\n", f.size, f.crc, f.path));
+        }
+        text
     }
 }
 
@@ -63,14 +132,39 @@ impl Stored {
     fn parse(text: &str) -> Option<Stored> {
         let mut fingerprint = None;
         let mut warnings = None;
+        let mut files = Vec::new();
         for line in text.lines() {
             match line.split_once(' ') {
                 Some(("fingerprint", value)) => fingerprint = Some(Fingerprint(value.to_string())),
                 Some(("warnings", value)) => warnings = value.parse().ok(),
+                Some(("file", value)) => files.push(Written::parse(value)?),
                 _ => return None,
             }
         }
-        Some(Stored { fingerprint: fingerprint?, warnings: warnings? })
+        Some(Stored { fingerprint: fingerprint?, warnings: warnings?, files })
+    }
+
+    /// Whether `output` holds exactly the files listed, each intact, and nothing else but
+    /// the fingerprint file (changed last at `sealed`) and folders.
+    fn matches(&self, output: &Path, sealed: u128) -> bool {
+        let listed: HashMap<&str, &Written> = self.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut found = 0;
+        for entry in walkdir::WalkDir::new(output).min_depth(1) {
+            let Ok(entry) = entry else { return false };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Some(rel) = entry.path().strip_prefix(output).ok().and_then(Path::to_str) else { return false };
+            let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+            if rel == FILE {
+                continue;
+            }
+            match (listed.get(rel.as_str()), entry.metadata()) {
+                (Some(file), Ok(meta)) if file.is_intact(entry.path(), &meta, sealed) => found += 1,
+                _ => return false,
+            }
+        }
+        found == listed.len()
     }
 }
 
@@ -106,10 +200,44 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let print = of(&[("config", "a")]);
         assert_eq!(print.stored_in(dir.path()), None, "no file yet");
-        std::fs::write(dir.path().join(FILE), print.file(3)).unwrap();
-        assert_eq!(print.stored_in(dir.path()), Some(Stored { fingerprint: print.clone(), warnings: 3 }));
+        std::fs::write(dir.path().join(FILE), print.file(3, &[])).unwrap();
+        assert_eq!(
+            print.stored_in(dir.path()),
+            Some(Stored { fingerprint: print.clone(), warnings: 3, files: vec![] })
+        );
         assert_eq!(of(&[("config", "b")]).stored_in(dir.path()), None);
         std::fs::write(dir.path().join(FILE), "fingerprint x\nsurprise\n").unwrap();
         assert_eq!(print.stored_in(dir.path()), None, "a damaged file matches nothing");
+    }
+
+    #[test]
+    fn the_output_must_hold_exactly_the_files_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let print = of(&[("config", "a")]);
+        let write = |path: &str, bytes: &[u8]| {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, bytes).unwrap();
+            Written::of(path, bytes)
+        };
+        let files = [write("index.html", b"home"), write("a/b.html", b"page")];
+        std::fs::write(dir.path().join(FILE), print.file(0, &files)).unwrap();
+        seal(dir.path()).unwrap();
+        let intact = || print.stored_in(dir.path()).is_some();
+        assert!(intact());
+        std::fs::create_dir(dir.path().join("empty")).unwrap();
+        assert!(intact(), "a folder is not a file");
+        // Same size, changed in the seal's clock tick or later: read and compared.
+        std::fs::write(dir.path().join("a/b.html"), b"edit").unwrap();
+        assert!(!intact(), "changed");
+        std::fs::write(dir.path().join("a/b.html"), b"page").unwrap();
+        assert!(intact(), "the same bytes again");
+        std::fs::write(dir.path().join("a/extra.html"), b"").unwrap();
+        assert!(!intact(), "an extra file");
+        std::fs::remove_file(dir.path().join("a/extra.html")).unwrap();
+        std::fs::remove_file(dir.path().join("index.html")).unwrap();
+        assert!(!intact(), "a missing file");
+        std::os::unix::fs::symlink("a/b.html", dir.path().join("index.html")).unwrap();
+        assert!(!intact(), "a link in a file's place");
     }
 }
