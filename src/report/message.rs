@@ -274,16 +274,58 @@ fn update(revision: &Revision) -> Option<Update> {
     })
 }
 
-/// The plan record's body as its authors wrote it; its first paragraph when `brief`.
+/// The plan record's body in plain words (its markdown read, not shown: every output escapes
+/// it its own way); its first paragraph when `brief`.
 fn summary(status: &Status, brief: bool) -> Option<String> {
-    let body = status.plan.record.body.trim();
-    let text = if brief { body.split("\n\n").next().unwrap_or(body).trim() } else { body };
-    (!text.is_empty()).then(|| text.to_string())
+    let paragraphs = plain_paragraphs(&status.plan.record.body);
+    let text = if brief { paragraphs.into_iter().next().unwrap_or_default() } else { paragraphs.join("\n\n") };
+    (!text.is_empty()).then_some(text)
+}
+
+/// The text of markdown, one string per paragraph, list item or heading; emphasis, links and
+/// code lose their marks and keep their words, images keep their alt text, raw HTML is dropped.
+fn plain_paragraphs(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(text) | Event::Code(text) => current.push_str(&text),
+            Event::SoftBreak => current.push(' '),
+            Event::HardBreak => current.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+                let done = std::mem::take(&mut current);
+                if !done.trim().is_empty() {
+                    paragraphs.push(done.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    if !current.trim().is_empty() {
+        paragraphs.push(current.trim().to_string());
+    }
+    paragraphs
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_is_the_words_of_its_markdown() {
+        let body = "Code review done: **B+ (85/100)**, see [the review](https://x.example/r).\n\
+                    However, **DO NOT DEPLOY**.\n\n<b>raw</b> *Update:* approved ![chart](c.png)\n\n- one\n- two\n";
+        assert_eq!(
+            plain_paragraphs(body),
+            [
+                "Code review done: B+ (85/100), see the review. However, DO NOT DEPLOY.",
+                "raw Update: approved chart",
+                "one",
+                "two"
+            ]
+        );
+    }
 
     #[test]
     fn names_count_what_they_leave_out() {
