@@ -196,6 +196,11 @@ impl ReasonList {
     }
 }
 
+/// "1 day", "3 days".
+fn days(n: i64) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
+}
+
 /// "in-progress" → "in progress", for status words inside sentences.
 fn words(status: impl std::fmt::Display) -> String {
     status.to_string().replace('-', " ")
@@ -536,7 +541,8 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
             // History may replace this with the first committed end (timeline::apply_baselines).
             d.baseline = m.baseline_end;
             d.slip_days = m.baseline_end.zip(end).map(|(base, end)| base.days_until(end));
-            due_if_unfinished(end, m.status == MilestoneStatus::Done, &mut d);
+            // A missed milestone is not overdue: health says it was missed.
+            due_if_unfinished(end, matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Missed), &mut d);
         }
         _ => {}
     }
@@ -784,17 +790,25 @@ fn health(plan: &Record, items: &Items) -> HealthStatus {
                 "below target",
                 record,
             ),
-            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.add(
-                format!(
-                    "{} {id} “{title}” is overdue by {} days",
-                    item.kind().name(),
-                    item.derived.days_overdue.unwrap_or(0)
-                ),
-                item.kind().name(),
-                "overdue",
-                record,
-            ),
             _ => {}
+        }
+        // Every item the overdue tile counts is a reason, so the two always agree.
+        if item.derived.overdue {
+            let days = days(item.derived.days_overdue.unwrap_or(0));
+            match item.kind() {
+                Kind::Risk => amber.add(
+                    format!("risk {id} “{title}” is overdue for review by {days}"),
+                    "risk review",
+                    "overdue",
+                    record,
+                ),
+                kind => amber.add(
+                    format!("{} {id} “{title}” is overdue by {days}", kind.name()),
+                    kind.name(),
+                    "overdue",
+                    record,
+                ),
+            }
         }
     }
     let computed = if !red.texts.is_empty() {

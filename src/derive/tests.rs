@@ -112,7 +112,6 @@ fn an_overdue_action_or_milestone_makes_health_amber() {
     let s = derived(&[
         ("actions/A-1.toml", "title = 'Tune'\ndue = '2025-08-07'"),
         ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-08-10'"),
-        ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'low'\nstatus = 'open'\ndue = '2025-08-01'"),
     ]);
     assert_eq!(s.health.computed, Health::Amber);
     assert_eq!(
@@ -120,6 +119,35 @@ fn an_overdue_action_or_milestone_makes_health_amber() {
         ["action A-1 “Tune” is overdue by 5 days", "milestone m-1 “Cutover” is overdue by 2 days"]
     );
     assert_eq!(groups(&s.health.groups), [("1 action overdue", vec!["A-1"]), ("1 milestone overdue", vec!["m-1"])]);
+}
+
+/// The overdue tile and the health reasons agree: every item the tile counts (a risk whose
+/// review passed too) is a reason, and a missed milestone is missed, not overdue.
+#[test]
+fn every_item_the_overdue_tile_counts_is_a_health_reason() {
+    let s = derived(&[
+        ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'low'\nstatus = 'open'\ndue = '2025-08-01'"),
+        ("gates/g-1.toml", "title = 'Load'\ngroup = 'Release'\ntarget = '2025-08-02'"),
+        ("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 1\nimpact = 1\nreview = '2025-08-11'"),
+        ("risks/r-2.toml", "title = 'Power'\nlikelihood = 1\nimpact = 1\nreview = '2025-08-02'"),
+        ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-08-10'\nstatus = 'missed'"),
+    ]);
+    assert_eq!(s.health.computed, Health::Red);
+    assert_eq!(
+        s.health.reasons,
+        [
+            "milestone m-1 “Cutover” was missed",
+            "blocker B-1 “Lag” is overdue by 11 days",
+            "gate g-1 “Load” is overdue by 10 days",
+            "risk r-1 “Vendor” is overdue for review by 1 day",
+            "risk r-2 “Power” is overdue for review by 10 days",
+        ]
+    );
+    assert_eq!(s.counts.overdue, 4);
+    let overdue: usize =
+        groups(&s.health.groups).iter().filter(|(text, _)| text.contains("overdue")).map(|(_, ids)| ids.len()).sum();
+    assert_eq!(overdue, s.counts.overdue);
+    assert_eq!(groups(&s.health.groups)[3], ("2 risk reviews overdue", vec!["r-1", "r-2"]));
 }
 
 #[test]
