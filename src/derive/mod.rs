@@ -5,6 +5,7 @@
 
 pub mod portfolio;
 pub mod redact;
+pub mod schedule;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
 use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
+pub use schedule::{Stale, StaleReason};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -30,6 +32,9 @@ pub struct Status {
     /// Days since the plan's `next_review` passed; null until then. A plan nobody reviews
     /// should say so rather than look current.
     pub review_overdue_days: Option<i64>,
+    /// Set when nobody has reviewed or revised the plan for too long; null when fresh.
+    /// While stale, health is never green.
+    pub stale: Option<Stale>,
     pub plan: Item,
     pub readiness: Readiness,
     pub health: HealthStatus,
@@ -368,22 +373,26 @@ pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Vec<u8> {
     bytes
 }
 
-/// Computes the status of `records` as of `as_of`. Warnings (overdue items, optimistic
-/// declared health) go to `warnings` when given: old revisions' warnings help nobody, and
-/// locating thousands of them per revision is most of a large history's derive time.
-/// `None` without a plan (validation reports that as an error).
+/// Computes the status of `records` as of `as_of`. `committed` is the date of the plan's
+/// newest committed revision when there is a history (a revision's own date for an archived
+/// one); without it, the plan's `updated` date tells how old the plan is. Warnings (overdue
+/// items, optimistic declared health, a stale plan) go to `warnings` when given: old
+/// revisions' warnings help nobody, and locating thousands of them per revision is most of a
+/// large history's derive time. `None` without a plan (validation reports that as an error).
 pub fn derive(
     records: &Records,
     config: &Config,
     as_of: Date,
+    committed: Option<Date>,
     mut warnings: Option<&mut Vec<Diagnostic>>,
 ) -> Option<Status> {
     let plan_record = records.plan()?;
-    let (plan_start, next_review) = match &plan_record.data {
-        KindData::Plan(plan) => (plan.start, plan.next_review),
-        _ => (None, None),
+    let (plan_start, next_review, updated) = match &plan_record.data {
+        KindData::Plan(plan) => (plan.start, plan.next_review, plan.updated),
+        _ => (None, None, None),
     };
     let review_overdue_days = next_review.filter(|d| *d < as_of).map(|d| d.days_until(as_of));
+    let stale = Stale::of(next_review, committed.or(updated), config.revisions.stale_after_days, as_of);
     // Who references whom, and which unresolved blockers block which gate: one pass.
     let mut backlinks: HashMap<Caseless, Vec<&str>> = HashMap::new();
     let mut blocking: HashMap<Caseless, Vec<&str>> = HashMap::new();
@@ -433,10 +442,10 @@ pub fn derive(
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups, &waits);
     let counts = counts(&items);
-    let health = health(plan_record, &items);
+    let health = health(plan_record, &items, stale.as_ref());
     if let Some(warnings) = warnings {
         warnings.extend(declared_health_warning(plan_record, &health));
-        warnings.extend(review_overdue_days.map(|days| review_warning(plan_record, days)));
+        warnings.extend(stale.as_ref().map(|stale| stale.warning(plan_record)));
     }
 
     let mut top_risks: Vec<&Item> = items[Kind::Risk]
@@ -456,6 +465,7 @@ pub fn derive(
         week: crate::values::Week::of(as_of).to_string(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
         review_overdue_days,
+        stale,
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
         next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
         plan,
@@ -753,9 +763,13 @@ fn counts(items: &Items) -> Counts {
     c
 }
 
-fn health(plan: &Record, items: &Items) -> HealthStatus {
+fn health(plan: &Record, items: &Items, stale: Option<&Stale>) -> HealthStatus {
     let mut red = ReasonList::default();
     let mut amber = ReasonList::default();
+    // A stale plan is never green: what it said when last looked at may no longer hold.
+    if let Some(stale) = stale {
+        amber.add_plain(stale.reason_text());
+    }
     for item in items.values().flatten() {
         let (id, title, record) = (item.id(), item.title(), item.record.as_ref());
         match &item.record.data {
@@ -847,12 +861,6 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     ))
     .at(record.origin.locate(field))
     .help("mark it finished, or move the date if the plan changed")
-}
-
-fn review_warning(plan: &Record, days: i64) -> Diagnostic {
-    Diagnostic::warning(format!("review overdue by {days} days: the plan's `next_review` has passed"))
-        .at(plan.origin.locate("next_review"))
-        .help("review the plan, then set `next_review` to the next review date")
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {

@@ -180,12 +180,105 @@ fn a_passed_review_date_is_counted_and_warned_about() {
     let (s, warnings) = derived_with(&[plan], &Config::default(), AS_OF);
     assert_eq!(s.review_overdue_days, Some(2));
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].message, "review overdue by 2 days: the plan's `next_review` has passed");
+    assert_eq!(warnings[0].message, "plan is stale: review overdue by 2 days (due 2025-08-10)");
     assert_eq!(warnings[0].position().as_deref(), Some("content/plan.toml:2:15"));
     let today = ("plan.toml", "title = 'Plan'\nnext_review = '2025-08-12'");
     let (s, warnings) = derived_with(&[today], &Config::default(), AS_OF);
     assert_eq!(s.review_overdue_days, None);
+    assert_eq!(s.stale, None);
     assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+// ----- stale -----
+
+/// The status of `plan` (a plan record) alone as of `as_of`, its newest commit `committed`.
+fn aged(plan: &str, committed: Option<&str>, as_of: &str, config: &Config) -> (Status, Vec<Diagnostic>) {
+    let records = super::fixture::records(&[("plan.toml", plan)], config);
+    let mut warnings = Vec::new();
+    let committed = committed.map(|d| Date::parse(d).unwrap());
+    let status = derive(&records, config, Date::parse(as_of).unwrap(), committed, Some(&mut warnings)).unwrap();
+    (status, warnings)
+}
+
+#[test]
+fn a_plan_past_its_review_is_stale_since_its_last_revision_and_never_green() {
+    let plan = "title = 'Plan'\nupdated = 2025-09-01\nnext_review = 2025-09-16\nhealth = 'green'";
+    let (s, warnings) = aged(plan, Some("2025-09-09"), "2026-12-05", &Config::default());
+    let stale = s.stale.as_ref().expect("stale");
+    assert_eq!((stale.since.to_string(), stale.days), ("2025-09-09".into(), 452));
+    let due = Date::parse("2025-09-16").unwrap();
+    assert_eq!(stale.reason, StaleReason::ReviewOverdue { review_due: due, review_overdue_days: 445 });
+    assert_eq!(s.health.computed, Health::Amber);
+    assert_eq!(s.health.reasons, ["the plan is stale: review overdue by 445 days (due 2025-09-16)"]);
+    assert_eq!(groups(&s.health.groups), [("the plan is stale: review overdue by 445 days (due 2025-09-16)", vec![])]);
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "declared health green is better than computed amber: the plan is stale: review overdue by 445 days (due 2025-09-16)",
+            "plan is stale: review overdue by 445 days (due 2025-09-16)"
+        ]
+    );
+    // Without a history, the plan's own `updated` date says when it was last looked at.
+    let (s, _) = aged(plan, None, "2026-12-05", &Config::default());
+    assert_eq!(s.stale.map(|s| (s.since.to_string(), s.days)), Some(("2025-09-01".into(), 460)));
+    // The day of the review it is not stale yet.
+    let (s, warnings) = aged(plan, Some("2025-09-09"), "2025-09-16", &Config::default());
+    assert_eq!((s.stale, s.health.computed, warnings.len()), (None, Health::Green, 0));
+}
+
+#[test]
+fn a_plan_without_a_review_date_is_stale_once_its_newest_revision_is_too_old() {
+    let plan = "title = 'Plan'";
+    let config = Config::default();
+    let (s, _) = aged(plan, Some("2025-08-01"), "2025-08-15", &config);
+    assert_eq!((s.stale, s.health.computed), (None, Health::Green), "14 days is not too old");
+    let (s, warnings) = aged(plan, Some("2025-08-01"), "2025-08-16", &config);
+    let stale = s.stale.as_ref().expect("stale after 15 days");
+    assert_eq!((stale.days, stale.reason), (15, StaleReason::NoRevision { stale_after_days: 14 }));
+    assert_eq!(s.health.reasons, ["the plan is stale: no revision for 15 days (since 2025-08-01)"]);
+    assert_eq!(warnings[0].message, "plan is stale: no revision for 15 days (since 2025-08-01)");
+    assert_eq!(warnings[0].position().as_deref(), Some("content/plan.toml:1:9"));
+    let mut monthly = Config::default();
+    monthly.revisions.stale_after_days = 30;
+    assert_eq!(aged(plan, Some("2025-08-01"), "2025-08-16", &monthly).0.stale, None);
+    // Nothing tells its age: not called stale.
+    assert_eq!(aged(plan, None, "2026-12-05", &config).0.stale, None);
+}
+
+#[test]
+fn a_stale_red_plan_stays_red_and_says_it_is_stale_after_the_red_reasons() {
+    let records = super::fixture::records(
+        &[
+            ("plan.toml", "title = 'Plan'\nnext_review = 2025-08-01"),
+            ("gates/g-1.toml", "title = 'Parity'\ngroup = 'Release'\nstatus = 'failed'"),
+        ],
+        &Config::default(),
+    );
+    let s = derive(&records, &Config::default(), Date::parse(AS_OF).unwrap(), None, None).unwrap();
+    assert_eq!(s.health.computed, Health::Red);
+    assert_eq!(
+        s.health.reasons,
+        ["gate g-1 “Parity” failed", "the plan is stale: review overdue by 11 days (due 2025-08-01)"]
+    );
+}
+
+#[test]
+fn status_json_says_stale_with_its_age_or_null() {
+    let plan = "title = 'Plan'\nnext_review = 2025-09-16";
+    let json = |as_of: &str| {
+        let (s, _) = aged(plan, Some("2025-09-09"), as_of, &Config::default());
+        serde_json::from_slice::<serde_json::Value>(&to_json(&s, false)).unwrap()["stale"].clone()
+    };
+    assert_eq!(json("2025-09-10"), serde_json::Value::Null);
+    assert_eq!(
+        json("2026-12-05"),
+        serde_json::json!({
+            "since": "2025-09-09", "days": 452, "reason": "review-overdue", "review_due": "2025-09-16",
+            "review_overdue_days": 445, "why": "review overdue by 445 days",
+            "text": "review overdue by 445 days (due 2025-09-16)"
+        })
+    );
 }
 
 // ----- readiness -----
@@ -433,7 +526,7 @@ fn status(deps: &str, files: &[(&str, &str)]) -> Status {
     let config = Config::default();
     let loaded = load_records(raw, &config);
     assert!(loaded.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loaded.diagnostics);
-    derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).unwrap()
+    derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None, None).unwrap()
 }
 
 fn gate(status: &Status) -> &Item {
