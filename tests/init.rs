@@ -159,3 +159,31 @@ fn a_plan_without_a_review_date_goes_stale_after_its_newest_commit_ages() {
     let (code, stderr) = run_in(&dir, &["check", "--strict", "--as-of", "2025-09-24"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// The worked example ships at its release milestone, which slips a week in 2025-W35 (the
+/// `week-3` revision): the dashboard and every `status.json` say so.
+#[test]
+fn the_worked_example_ship_date_slips_seven_days_in_week_35() {
+    let (_project, dir) = seeded();
+    let (code, stderr) = run_in(&dir, &["build", "--as-of", "2025-09-10"]);
+    assert_eq!(code, 0, "{stderr}");
+    let target = &status_json(&dir)["target"];
+    assert_eq!(
+        *target,
+        serde_json::json!({
+            "date": "2025-09-14", "baseline": "2025-09-07", "slip_days": 7,
+            "slip": "7 days later than planned (2025-09-07)", "source": "week-4", "kind": "milestone",
+            "title": "Validation and deployment decision", "url": "milestones/week-4.html"
+        })
+    );
+    let slip = |rev: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("site/revisions/{rev}/status.json"))).expect("read");
+        let status: serde_json::Value = serde_json::from_str(&text).expect("json");
+        (status["target"]["date"].as_str().map(str::to_string), status["target"]["slip_days"].as_i64())
+    };
+    assert_eq!(slip("week-2"), (Some("2025-09-07".into()), Some(0)));
+    assert_eq!(slip("week-3"), (Some("2025-09-14".into()), Some(7)), "the slip of 2025-W35");
+    let index = std::fs::read_to_string(dir.join("site/index.html")).expect("index");
+    assert!(index.contains("<h2>Ship date</h2>\n      <p class=\"big\">2025-09-14</p>"), "{index}");
+    assert!(index.contains("7 days later than planned (2025-09-07) · <a href=\"milestones/week-4.html\">"), "{index}");
+}

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
 use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
-pub use schedule::{Stale, StaleReason};
+pub use schedule::{ShipDate, Stale, StaleReason};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,6 +35,9 @@ pub struct Status {
     /// Set when nobody has reviewed or revised the plan for too long; null when fresh.
     /// While stale, health is never green.
     pub stale: Option<Stale>,
+    /// When the plan ships (its release milestone's end, else the plan's `target`) and its
+    /// slip against the baseline; null when the plan names none.
+    pub target: Option<ShipDate>,
     pub plan: Item,
     pub readiness: Readiness,
     pub health: HealthStatus,
@@ -459,6 +462,7 @@ pub fn derive(
         .collect();
     next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(a.id(), b.id())));
 
+    let target = ShipDate::of(&plan, &items[Kind::Milestone]);
     Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
@@ -466,6 +470,7 @@ pub fn derive(
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
         review_overdue_days,
         stale,
+        target,
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
         next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
         plan,

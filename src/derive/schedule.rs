@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::Item;
 use crate::diagnostics::Diagnostic;
-use crate::model::Record;
+use crate::model::{Kind, KindData, Record};
 use crate::values::Date;
 
 /// A plan nobody has reviewed or revised for too long. While stale, its health is never
@@ -88,5 +89,85 @@ impl Stale {
             ),
         };
         Diagnostic::warning(format!("plan is stale: {}", self.text)).at(at).help(help)
+    }
+}
+
+/// When the plan ships: the end of its release milestone (`release = true`), else the plan's
+/// `target`, measured against its baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShipDate {
+    pub date: Date,
+    /// The ship date first planned: the release milestone's declared `baseline_end`, else the
+    /// ship date of the first revision that named one (null until a history says).
+    pub baseline: Option<Date>,
+    /// Days from the baseline to `date`: positive when it ships later than planned.
+    pub slip_days: Option<i64>,
+    /// The slip in words: `7 days later than planned (2025-09-07)`, `2 days earlier than
+    /// planned (…)`, `as planned`; null without a baseline.
+    pub slip: Option<String>,
+    /// The record that names it: the release milestone's id, or the plan's.
+    pub source: String,
+    pub kind: Kind,
+    /// The release milestone's title, or the plan's.
+    pub title: String,
+    pub url: String,
+    /// The declared baseline, which history never overrides.
+    #[serde(skip)]
+    declared: Option<Date>,
+}
+
+impl ShipDate {
+    /// The ship date of a derived plan: its release milestone's end (validation allows one
+    /// release milestone, with an end), else the plan's `target`.
+    pub fn of(plan: &Item, milestones: &[Item]) -> Option<ShipDate> {
+        let release = milestones.iter().find(|m| matches!(&m.record.data, KindData::Milestone(m) if m.release));
+        let (item, date, declared) = match (release, &plan.record.data) {
+            (Some(m), _) => match &m.record.data {
+                KindData::Milestone(data) => (m, m.derived.end?, data.baseline_end),
+                _ => return None,
+            },
+            (None, KindData::Plan(p)) => (plan, p.target?, None),
+            _ => return None,
+        };
+        let ship = ShipDate {
+            date,
+            baseline: None,
+            slip_days: None,
+            slip: None,
+            source: item.id().to_string(),
+            kind: item.kind(),
+            title: item.title().to_string(),
+            url: item.url().to_string(),
+            declared,
+        };
+        Some(ship.rebased(None))
+    }
+
+    /// The same ship date measured against `first`, the ship date of the first revision that
+    /// named one (unless a baseline is declared).
+    pub fn rebased(&self, first: Option<Date>) -> ShipDate {
+        let baseline = self.declared.or(first);
+        let slip_days = baseline.map(|b| b.days_until(self.date));
+        let slip = baseline.zip(slip_days).map(|(baseline, slip)| match slip {
+            0 => "as planned".to_string(),
+            n if n > 0 => format!("{} later than planned ({baseline})", super::days(n)),
+            n => format!("{} earlier than planned ({baseline})", super::days(-n)),
+        });
+        ShipDate { baseline, slip_days, slip, ..self.clone() }
+    }
+}
+
+/// Measures each status's ship date (oldest first) against the first one named: a week's
+/// report says how far the ship date has slipped by then. A status is copied only when its
+/// measure changes (statuses a live preview keeps are shared).
+pub fn rebase_ship_dates<'a>(statuses: impl Iterator<Item = &'a mut std::sync::Arc<super::Status>>) {
+    let mut first = None;
+    for status in statuses {
+        let Some(ship) = &status.target else { continue };
+        let first = *first.get_or_insert(ship.date);
+        let rebased = ship.rebased(Some(first));
+        if rebased != *ship {
+            std::sync::Arc::make_mut(status).target = Some(rebased);
+        }
     }
 }

@@ -640,3 +640,90 @@ fn finished_dependencies_do_not_hold_a_gate_back_and_live_ones_do() {
           metric bad “Bad” is not met"]
     );
 }
+
+// ----- ship date -----
+
+#[test]
+fn the_ship_date_is_the_release_milestones_end_else_the_plans_target() {
+    let plan = ("plan.toml", "title = 'Plan'\nstart = 2025-08-11\ntarget = 2025-10-01");
+    let s = derived(&[plan]);
+    let ship = s.target.as_ref().expect("the plan's target");
+    assert_eq!((ship.date.to_string(), ship.source.as_str(), ship.kind), ("2025-10-01".into(), "plan", Kind::Plan));
+    assert_eq!((ship.baseline, ship.slip_days, ship.slip.as_deref()), (None, None, None), "no history yet");
+
+    let release = ("milestones/go-live.toml", "title = 'Go live'\nweeks = [4]\nrelease = true");
+    let other = ("milestones/prep.toml", "title = 'Prep'\nend = 2025-12-01");
+    let (s, warnings) = derived_with(&[plan, release, other], &Config::default(), AS_OF);
+    let ship = s.target.as_ref().expect("the release milestone");
+    assert_eq!((ship.date.to_string(), ship.source.as_str()), ("2025-09-07".into(), "go-live"));
+    assert_eq!((ship.title.as_str(), ship.url.as_str()), ("Go live", "milestones/go-live.html"));
+    assert!(warnings.is_empty(), "the ignored target is a load warning, not a derive one: {warnings:?}");
+    assert_eq!(derived(&[other]).target, None, "a plan naming no ship date has none");
+}
+
+#[test]
+fn the_ship_date_slips_against_the_first_one_named_unless_a_baseline_is_declared() {
+    let release = |end: &str, extra: &str| {
+        let text = format!("title = 'Go live'\nend = {end}\nrelease = true\n{extra}");
+        derived(&[("milestones/go-live.toml", &text)]).target.expect("a ship date")
+    };
+    let later = release("2025-09-14", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!((later.baseline.map(|d| d.to_string()), later.slip_days), (Some("2025-09-07".into()), Some(7)));
+    assert_eq!(later.slip.as_deref(), Some("7 days later than planned (2025-09-07)"));
+    let earlier = release("2025-09-06", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!(earlier.slip.as_deref(), Some("1 day earlier than planned (2025-09-07)"));
+    let same = release("2025-09-07", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!(same.slip.as_deref(), Some("as planned"));
+    // A declared `baseline_end` is the baseline from the start, whatever history says.
+    let declared = release("2025-09-14", "baseline_end = 2025-09-01");
+    assert_eq!(declared.slip_days, Some(13));
+    assert_eq!(declared.rebased(Some(Date::parse("2025-09-07").unwrap())).slip_days, Some(13));
+}
+
+#[test]
+fn each_revision_is_measured_against_the_first_ship_date_named() {
+    let status = |end: &str| {
+        let text = format!("title = 'Go live'\nend = {end}\nrelease = true");
+        Arc::new(derived(&[("milestones/go-live.toml", &text)]))
+    };
+    let none = Arc::new(derived(&[]));
+    let mut statuses = [none, status("2025-09-07"), status("2025-09-07"), status("2025-09-14")];
+    schedule::rebase_ship_dates(statuses.iter_mut());
+    let slips: Vec<Option<i64>> = statuses.iter().map(|s| s.target.as_ref().and_then(|t| t.slip_days)).collect();
+    assert_eq!(slips, [None, Some(0), Some(0), Some(7)]);
+}
+
+#[test]
+fn status_json_has_the_ship_date_and_its_slip() {
+    let text = "title = 'Go live'\nend = 2025-09-14\nbaseline_end = 2025-09-07\nrelease = true";
+    let s = derived(&[("milestones/go-live.toml", text)]);
+    let json: serde_json::Value = serde_json::from_slice(&to_json(&s, false)).unwrap();
+    assert_eq!(
+        json["target"],
+        serde_json::json!({
+            "date": "2025-09-14", "baseline": "2025-09-07", "slip_days": 7,
+            "slip": "7 days later than planned (2025-09-07)", "source": "go-live", "kind": "milestone",
+            "title": "Go live", "url": "milestones/go-live.html"
+        })
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&to_json(&derived(&[]), false)).unwrap()["target"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn an_external_audience_sees_no_ship_date_of_a_confidential_release_milestone() {
+    let sponsors = ("audiences/sponsors.toml", "title = 'Sponsors'\nexternal = true");
+    let team = ("audiences/team.toml", "title = 'Team'");
+    let seen = |confidential: bool| {
+        let text = format!("title = 'Go live'\nend = 2025-09-14\nrelease = true\nconfidential = {confidential}");
+        let status = derived(&[("milestones/go-live.toml", &text), sponsors, team]);
+        let reader = |id: &str| status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap().clone();
+        let (external, internal) = (reader("sponsors"), reader("team"));
+        let view = |a: &Item| redact::Redaction::for_audience(a, [&status], None).apply(&status).target;
+        (view(&external).map(|t| t.source), view(&internal).map(|t| t.source))
+    };
+    assert_eq!(seen(false), (Some("go-live".into()), Some("go-live".into())));
+    assert_eq!(seen(true), (None, Some("go-live".into())));
+}

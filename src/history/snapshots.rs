@@ -223,7 +223,7 @@ pub fn load_with(
     let newest = history.revisions.len().saturating_sub(1);
     let last_commit = history.last_commit();
     progress.start("deriving revisions", history.revisions.len() as u64);
-    let snapshots = history
+    let mut snapshots: Vec<Snapshot> = history
         .revisions
         .par_iter()
         .zip(lists.par_iter())
@@ -237,9 +237,15 @@ pub fn load_with(
             snapshot
         })
         .collect();
+    rebase_ship_dates(&mut snapshots);
     progress.finish();
     clock.lap("derive");
     Ok(snapshots)
+}
+
+/// Measures each revision's ship date against the first one named (oldest first).
+pub fn rebase_ship_dates(snapshots: &mut [Snapshot]) {
+    derive::schedule::rebase_ship_dates(snapshots.iter_mut().filter_map(|s| s.status.as_mut()));
 }
 
 /// A warning for each old revision whose records have errors, with the first of them.

@@ -63,6 +63,10 @@ pub struct Report {
     pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
+    /// Whether the reported revision was stale (as of its own date), and since when.
+    pub stale: Option<crate::derive::Stale>,
+    /// The ship date as of the reported revision, with its slip against the first one named.
+    pub target: Option<crate::derive::ShipDate>,
     pub reasons: Vec<String>,
     pub headline: String,
     /// Whether anything changed since the previous week's revision.
@@ -311,6 +315,8 @@ pub fn build(
         readiness: status.readiness.verdict,
         go: status.readiness.go,
         health: status.health.computed.to_string(),
+        stale: status.stale.clone(),
+        target: status.target.clone(),
         reasons,
         headline,
         changed,
