@@ -174,11 +174,35 @@ pub struct RevisionsConfig {
     pub mode: RevisionMode,
     /// Whether uncommitted changes count as the newest revision.
     pub include_working_tree: bool,
+    /// A plan without a `next_review` is stale (never shown green) once its newest committed
+    /// revision is older than this many days.
+    #[serde(deserialize_with = "at_least_one_day")]
+    #[schemars(range(min = 1))]
+    pub stale_after_days: u32,
 }
+
+/// The default of `[revisions] stale_after_days`: two weekly reviews missed.
+pub const STALE_AFTER_DAYS: u32 = 14;
 
 impl Default for RevisionsConfig {
     fn default() -> Self {
-        RevisionsConfig { tags: "*".into(), mode: RevisionMode::Tags, include_working_tree: true }
+        RevisionsConfig {
+            tags: "*".into(),
+            mode: RevisionMode::Tags,
+            include_working_tree: true,
+            stale_after_days: STALE_AFTER_DAYS,
+        }
+    }
+}
+
+// Checked while parsing, so that the error points at the value: 0 would call every plan
+// stale the day after each commit.
+fn at_least_one_day<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    match u32::deserialize(d)? {
+        0 => Err(serde::de::Error::custom(format!(
+            "expected a number of days of at least 1, found 0 (the default is {STALE_AFTER_DAYS})"
+        ))),
+        n => Ok(n),
     }
 }
 
@@ -518,6 +542,22 @@ mod tests {
         assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
         let fine = Config::parse("[email.smtp]\nretries = 0\ntimeout_secs = 5\nretry_delay_ms = 0\n").unwrap();
         assert_eq!((fine.email.smtp.retries, fine.email.smtp.timeout_secs), (Some(0), Some(5)));
+    }
+
+    #[test]
+    fn stale_after_days_defaults_to_two_weeks_and_must_be_positive() {
+        assert_eq!(Config::parse("").unwrap().revisions.stale_after_days, 14);
+        assert_eq!(Config::parse("[revisions]\nstale_after_days = 30\n").unwrap().revisions.stale_after_days, 30);
+        for (text, message) in [
+            ("[revisions]\nstale_after_days = 0\n", "at least 1, found 0"),
+            ("[revisions]\nstale_after_days = -3\n", "found integer `-3`"),
+            ("[revisions]\nstale_after_days = \"two weeks\"\n", "expected a whole number"),
+        ] {
+            let errors = Config::parse(text).unwrap_err();
+            assert!(errors[0].message.contains(message), "{text}: {:?}", errors[0]);
+            let at = errors[0].location.as_ref().expect("located");
+            assert_eq!((at.line, at.col), (2, 20), "{text}");
+        }
     }
 
     #[test]

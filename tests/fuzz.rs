@@ -368,7 +368,7 @@ fn status_of(files: Vec<RawFile>) -> Result<Option<Status>, TestCaseError> {
     if loaded.diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(None);
     }
-    Ok(derive::derive(&loaded.records, example_config(), as_of(), None))
+    Ok(derive::derive(&loaded.records, example_config(), as_of(), None, None))
 }
 
 /// An edit of the example project: a mutated file, a removed file, or a copy under a new name.

@@ -81,3 +81,109 @@ fn from_seed_refuses_an_existing_project_or_repository() {
     }
     assert!(!project.path().join("repo/content").exists(), "nothing written");
 }
+
+/// The worked example in a new repository (`init --from-seed`), last revised 2025-09-09.
+fn seeded() -> (Project, std::path::PathBuf) {
+    let project = Project::new(&[]);
+    let dir = project.path().join("qa-demo");
+    let out = statuspress().args(["init", "--from-seed"]).arg(&dir).output().expect("run init");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (project, dir)
+}
+
+/// `statuspress --root <dir> <args>`, as (exit code, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = statuspress().arg("--root").arg(dir).args(args).output().expect("run statuspress");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn status_json(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("site/status.json")).expect("status.json")).expect("json")
+}
+
+/// Built long after its last revision, the worked example is stale: not green anywhere, with
+/// its age; built within its weeks, it is fresh.
+#[test]
+fn the_worked_example_built_today_is_stale_and_not_green() {
+    let (_project, dir) = seeded();
+    let (code, stderr) = run_in(&dir, &["build", "--as-of", "2026-12-05"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: plan is stale: review overdue by 445 days (due 2025-09-16)"), "{stderr}");
+    let status = status_json(&dir);
+    assert_eq!(status["stale"]["since"], "2025-09-09");
+    assert_eq!(status["stale"]["days"], 452);
+    assert_eq!(status["stale"]["reason"], "review-overdue");
+    assert_eq!(status["health"]["computed"], "amber");
+    assert_eq!(status["health"]["reasons"][0], "the plan is stale: review overdue by 445 days (due 2025-09-16)");
+    let index = std::fs::read_to_string(dir.join("site/index.html")).expect("index");
+    assert!(index.contains("<title>GO · stale, review overdue by 445 days · "), "{index}");
+    assert!(
+        index.contains("<p class=\"big\">GO</p><p class=\"as-of\">as of 2025-09-09, 452 days ago · stale</p>"),
+        "{index}"
+    );
+    assert!(index.contains("This is the plan as of 2025-09-09, 452 days ago."), "{index}");
+    assert!(!index.contains("health-card h-green"), "{index}");
+
+    let (code, stderr) = run_in(&dir, &["check", "--as-of", "2026-12-05"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("health amber, stale since 2025-09-09 (as of 2026-12-05)"), "{stderr}");
+    let (code, stderr) = run_in(&dir, &["check", "--strict", "--as-of", "2026-12-05"]);
+    assert_eq!(code, 1, "a stale plan fails a strict check: {stderr}");
+    assert!(stderr.contains("plan is stale: review overdue by 445 days"), "{stderr}");
+
+    let (code, stderr) = run_in(&dir, &["build", "--as-of", "2025-09-10"]);
+    assert_eq!(code, 0, "{stderr}");
+    let status = status_json(&dir);
+    assert_eq!(status["stale"], serde_json::Value::Null);
+    assert_eq!(status["health"]["computed"], "green");
+    assert!(!std::fs::read_to_string(dir.join("site/index.html")).expect("index").contains("stale"));
+    assert_eq!(run_in(&dir, &["check", "--strict", "--as-of", "2025-09-10"]).0, 0);
+}
+
+/// Without a review date, the age of the newest commit decides, `[revisions]
+/// stale_after_days` how old it may get.
+#[test]
+fn a_plan_without_a_review_date_goes_stale_after_its_newest_commit_ages() {
+    let (_project, dir) = seeded();
+    let plan = std::fs::read_to_string(dir.join("content/plan.md")).expect("plan");
+    std::fs::write(dir.join("content/plan.md"), plan.replace("next_review = 2025-09-16\n", "")).expect("write");
+    let (code, stderr) = run_in(&dir, &["check", "--as-of", "2025-09-23"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("stale"), "14 days after the last commit: {stderr}");
+    let (code, stderr) = run_in(&dir, &["check", "--strict", "--as-of", "2025-09-24"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("plan is stale: no revision for 15 days (since 2025-09-09)"), "{stderr}");
+    let config = std::fs::read_to_string(dir.join("statuspress.toml")).expect("config");
+    std::fs::write(dir.join("statuspress.toml"), format!("{config}\n[revisions]\nstale_after_days = 30\n"))
+        .expect("write");
+    let (code, stderr) = run_in(&dir, &["check", "--strict", "--as-of", "2025-09-24"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The worked example ships at its release milestone, which slips a week in 2025-W35 (the
+/// `week-3` revision): the dashboard and every `status.json` say so.
+#[test]
+fn the_worked_example_ship_date_slips_seven_days_in_week_35() {
+    let (_project, dir) = seeded();
+    let (code, stderr) = run_in(&dir, &["build", "--as-of", "2025-09-10"]);
+    assert_eq!(code, 0, "{stderr}");
+    let target = &status_json(&dir)["target"];
+    assert_eq!(
+        *target,
+        serde_json::json!({
+            "date": "2025-09-14", "baseline": "2025-09-07", "slip_days": 7,
+            "slip": "7 days later than planned (2025-09-07)", "source": "week-4", "kind": "milestone",
+            "title": "Validation and deployment decision", "url": "milestones/week-4.html"
+        })
+    );
+    let slip = |rev: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("site/revisions/{rev}/status.json"))).expect("read");
+        let status: serde_json::Value = serde_json::from_str(&text).expect("json");
+        (status["target"]["date"].as_str().map(str::to_string), status["target"]["slip_days"].as_i64())
+    };
+    assert_eq!(slip("week-2"), (Some("2025-09-07".into()), Some(0)));
+    assert_eq!(slip("week-3"), (Some("2025-09-14".into()), Some(7)), "the slip of 2025-W35");
+    let index = std::fs::read_to_string(dir.join("site/index.html")).expect("index");
+    assert!(index.contains("<h2>Ship date</h2>\n      <p class=\"big\">2025-09-14</p>"), "{index}");
+    assert!(index.contains("7 days later than planned (2025-09-07) · <a href=\"milestones/week-4.html\">"), "{index}");
+}

@@ -90,7 +90,8 @@ fn list_page_titles_are_plain_text() {
     build(&project, "2025-08-26");
     let actions = project.read("site/actions/index.html");
     assert!(actions.contains("<h2>Removed</h2>"), "A-1 was removed in w3");
-    assert_eq!(title(&actions), "GO · Actions — Launch Plan");
+    // The plan's review (2025-08-13) has passed: every current page says it is stale.
+    assert_eq!(title(&actions), "GO · stale, review overdue by 13 days · Actions — Launch Plan");
 }
 
 #[test]
@@ -248,7 +249,7 @@ fn archived_pages_say_so_and_show_their_own_readiness_first() {
     let project = weekly();
     build(&project, "2025-08-26");
     let index = project.read("site/index.html");
-    assert_eq!(title(&index), "GO · Launch Plan");
+    assert_eq!(title(&index), "GO · stale, review overdue by 13 days · Launch Plan");
     assert!(index.contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"assets/favicon-go.svg\">"));
     assert!(index.contains("<span class=\"now\">Now</span>"));
     assert!(!index.contains("Archived"));
@@ -295,7 +296,7 @@ fn reasons_are_grouped_and_link_their_records() {
 }
 
 #[test]
-fn a_passed_review_date_is_a_warning_and_shows_on_the_dashboard() {
+fn a_passed_review_date_makes_the_plan_stale_on_every_current_page() {
     let project = weekly();
     // An uncommitted edit: the working tree is the current plan, as of the build date.
     project.write(
@@ -303,10 +304,20 @@ fn a_passed_review_date_is_a_warning_and_shows_on_the_dashboard() {
         "+++\ntitle = \"Pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 95\n+++\n",
     );
     let run = build(&project, "2025-09-01");
-    run.assert_stderr("review overdue by 19 days").assert_stderr("content/plan.md:4:");
+    run.assert_stderr("plan is stale: review overdue by 19 days (due 2025-08-13)").assert_stderr("content/plan.md:4:");
     let index = project.read("site/index.html");
-    assert!(index.contains("Review overdue by 19 days: the next review was due 2025-08-13."), "{index}");
-    assert!(project.read("site/plan.html").contains("Review overdue by 19 days"));
+    // Last committed on 2025-08-26 (w3); the uncommitted edit does not make it fresh.
+    let note = "<strong>Stale:</strong> review overdue by 19 days (due 2025-08-13). \
+                This is the plan as of 2025-08-26, 6 days ago.</p>";
+    assert!(index.contains(note), "{index}");
+    assert!(index.contains("<p class=\"as-of\">as of 2025-08-26, 6 days ago · stale</p>"), "{index}");
+    assert!(index.contains("verdict-card go stale"), "{index}");
+    assert!(index.contains("<span class=\"stale\" title=\"review overdue by 19 days (due 2025-08-13)\">stale</span>"));
+    assert_eq!(title(&index), "GO · stale, review overdue by 19 days · Launch Plan");
+    assert!(project.read("site/plan.html").contains("<strong>Stale:</strong> review overdue by 19 days"));
+    let status: serde_json::Value = serde_json::from_str(&project.read("site/status.json")).unwrap();
+    assert_eq!((status["stale"]["since"].as_str(), status["stale"]["days"].as_i64()), (Some("2025-08-26"), Some(6)));
+    assert_eq!(status["health"]["reasons"][0], "the plan is stale: review overdue by 19 days (due 2025-08-13)");
 }
 
 #[test]

@@ -65,13 +65,15 @@ fn check_portfolio(plans: Vec<super::plans::Plan>, args: &Args, ui: &Ui, as_of: 
     Ok(())
 }
 
-/// `12 records, readiness NO-GO, health red (as of 2025-08-12)`.
+/// `12 records, readiness NO-GO, health red (as of 2025-08-12)`; a stale plan says since
+/// when: `…, health amber, stale since 2025-09-09 (as of 2026-12-05)`.
 fn summary(status: &Status) -> String {
     format!(
-        "{} records, readiness {}, health {} (as of {})",
+        "{} records, readiness {}, health {}{} (as of {})",
         status.items.values().map(Vec::len).sum::<usize>() + 1,
         status.readiness.verdict,
         status.health.computed,
+        status.stale.as_ref().map_or_else(String::new, |s| format!(", stale since {}", s.since)),
         status.as_of
     )
 }
@@ -114,15 +116,17 @@ fn check_plan(
     history: bool,
     mut clock: progress::Stopwatch,
 ) -> Checked {
-    let for_history = history.then(|| working.clone());
+    // The history is found first: its newest commit tells how old the plan is (stale).
+    let found = history.then(|| (History::discover(root, &config, as_of, &working), working.clone()));
+    let last_commit = found.as_ref().and_then(|(found, _)| found.as_ref().ok()).and_then(History::last_commit);
     let pipeline = Pipeline::new(&config);
     let files = pipeline.read_working(working);
     clock.lap("parse");
-    let snapshot = pipeline.snapshot(History::working_revision(as_of), &files, as_of, true);
+    let snapshot = pipeline.snapshot(History::working_revision(as_of), &files, as_of, true, last_commit);
     clock.lap("derive");
     let mut diagnostics = snapshot.diagnostics;
-    if let Some(working) = for_history {
-        diagnostics.extend(check_history(root, &pipeline, as_of, working));
+    if let Some((found, working)) = found {
+        diagnostics.extend(check_history(found, &pipeline, working));
         clock.lap("history");
     }
     diagnostics::sort(&mut diagnostics);
@@ -133,8 +137,8 @@ fn check_plan(
 /// The problems of the project's history; the newest revision is the working tree (or
 /// matches it), which `check` has reported already. The working tree's files were parsed
 /// already; the pipeline reads only what the revisions add.
-fn check_history(root: &Path, pipeline: &Pipeline, as_of: Date, working: Vec<RawFile>) -> Vec<Diagnostic> {
-    let loaded = History::discover(root, pipeline.config(), as_of, &working).and_then(|found| {
+fn check_history(found: Result<History, Diagnostic>, pipeline: &Pipeline, working: Vec<RawFile>) -> Vec<Diagnostic> {
+    let loaded = found.and_then(|found| {
         let snapshots = history::snapshots::load(&found, working, pipeline)?;
         Ok((found.warnings, snapshots))
     });

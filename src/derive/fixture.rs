@@ -25,7 +25,7 @@ pub(crate) fn derived(files: &[(&str, &str)]) -> Status {
 pub(crate) fn derived_with(files: &[(&str, &str)], config: &Config, as_of: &str) -> (Status, Vec<Diagnostic>) {
     let mut warnings = Vec::new();
     let records = records(files, config);
-    let status = derive(&records, config, Date::parse(as_of).unwrap(), Some(&mut warnings)).unwrap();
+    let status = derive(&records, config, Date::parse(as_of).unwrap(), None, Some(&mut warnings)).unwrap();
     (status, warnings)
 }
 

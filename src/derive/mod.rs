@@ -5,6 +5,7 @@
 
 pub mod portfolio;
 pub mod redact;
+pub mod schedule;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
 use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
+pub use schedule::{ShipDate, Stale, StaleReason};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -30,6 +32,12 @@ pub struct Status {
     /// Days since the plan's `next_review` passed; null until then. A plan nobody reviews
     /// should say so rather than look current.
     pub review_overdue_days: Option<i64>,
+    /// Set when nobody has reviewed or revised the plan for too long; null when fresh.
+    /// While stale, health is never green.
+    pub stale: Option<Stale>,
+    /// When the plan ships (its release milestone's end, else the plan's `target`) and its
+    /// slip against the baseline; null when the plan names none.
+    pub target: Option<ShipDate>,
     pub plan: Item,
     pub readiness: Readiness,
     pub health: HealthStatus,
@@ -194,6 +202,11 @@ impl ReasonList {
             .collect();
         (self.texts, groups)
     }
+}
+
+/// "1 day", "3 days".
+fn days(n: i64) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
 }
 
 /// "in-progress" → "in progress", for status words inside sentences.
@@ -363,22 +376,26 @@ pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Vec<u8> {
     bytes
 }
 
-/// Computes the status of `records` as of `as_of`. Warnings (overdue items, optimistic
-/// declared health) go to `warnings` when given: old revisions' warnings help nobody, and
-/// locating thousands of them per revision is most of a large history's derive time.
-/// `None` without a plan (validation reports that as an error).
+/// Computes the status of `records` as of `as_of`. `committed` is the date of the plan's
+/// newest committed revision when there is a history (a revision's own date for an archived
+/// one); without it, the plan's `updated` date tells how old the plan is. Warnings (overdue
+/// items, optimistic declared health, a stale plan) go to `warnings` when given: old
+/// revisions' warnings help nobody, and locating thousands of them per revision is most of a
+/// large history's derive time. `None` without a plan (validation reports that as an error).
 pub fn derive(
     records: &Records,
     config: &Config,
     as_of: Date,
+    committed: Option<Date>,
     mut warnings: Option<&mut Vec<Diagnostic>>,
 ) -> Option<Status> {
     let plan_record = records.plan()?;
-    let (plan_start, next_review) = match &plan_record.data {
-        KindData::Plan(plan) => (plan.start, plan.next_review),
-        _ => (None, None),
+    let (plan_start, next_review, updated) = match &plan_record.data {
+        KindData::Plan(plan) => (plan.start, plan.next_review, plan.updated),
+        _ => (None, None, None),
     };
     let review_overdue_days = next_review.filter(|d| *d < as_of).map(|d| d.days_until(as_of));
+    let stale = Stale::of(next_review, committed.or(updated), config.revisions.stale_after_days, as_of);
     // Who references whom, and which unresolved blockers block which gate: one pass.
     let mut backlinks: HashMap<Caseless, Vec<&str>> = HashMap::new();
     let mut blocking: HashMap<Caseless, Vec<&str>> = HashMap::new();
@@ -428,10 +445,10 @@ pub fn derive(
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups, &waits);
     let counts = counts(&items);
-    let health = health(plan_record, &items);
+    let health = health(plan_record, &items, stale.as_ref());
     if let Some(warnings) = warnings {
         warnings.extend(declared_health_warning(plan_record, &health));
-        warnings.extend(review_overdue_days.map(|days| review_warning(plan_record, days)));
+        warnings.extend(stale.as_ref().map(|stale| stale.warning(plan_record)));
     }
 
     let mut top_risks: Vec<&Item> = items[Kind::Risk]
@@ -445,12 +462,15 @@ pub fn derive(
         .collect();
     next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(a.id(), b.id())));
 
+    let target = ShipDate::of(&plan, &items[Kind::Milestone]);
     Some(Status {
         schema_version: SCHEMA_VERSION,
         as_of,
         week: crate::values::Week::of(as_of).to_string(),
         plan_week: plan_start.map(|s| s.days_until(as_of).div_euclid(7) + 1),
         review_overdue_days,
+        stale,
+        target,
         top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
         next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
         plan,
@@ -536,7 +556,8 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
             // History may replace this with the first committed end (timeline::apply_baselines).
             d.baseline = m.baseline_end;
             d.slip_days = m.baseline_end.zip(end).map(|(base, end)| base.days_until(end));
-            due_if_unfinished(end, m.status == MilestoneStatus::Done, &mut d);
+            // A missed milestone is not overdue: health says it was missed.
+            due_if_unfinished(end, matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Missed), &mut d);
         }
         _ => {}
     }
@@ -747,9 +768,13 @@ fn counts(items: &Items) -> Counts {
     c
 }
 
-fn health(plan: &Record, items: &Items) -> HealthStatus {
+fn health(plan: &Record, items: &Items, stale: Option<&Stale>) -> HealthStatus {
     let mut red = ReasonList::default();
     let mut amber = ReasonList::default();
+    // A stale plan is never green: what it said when last looked at may no longer hold.
+    if let Some(stale) = stale {
+        amber.add_plain(stale.reason_text());
+    }
     for item in items.values().flatten() {
         let (id, title, record) = (item.id(), item.title(), item.record.as_ref());
         match &item.record.data {
@@ -784,17 +809,25 @@ fn health(plan: &Record, items: &Items) -> HealthStatus {
                 "below target",
                 record,
             ),
-            KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.add(
-                format!(
-                    "{} {id} “{title}” is overdue by {} days",
-                    item.kind().name(),
-                    item.derived.days_overdue.unwrap_or(0)
-                ),
-                item.kind().name(),
-                "overdue",
-                record,
-            ),
             _ => {}
+        }
+        // Every item the overdue tile counts is a reason, so the two always agree.
+        if item.derived.overdue {
+            let days = days(item.derived.days_overdue.unwrap_or(0));
+            match item.kind() {
+                Kind::Risk => amber.add(
+                    format!("risk {id} “{title}” is overdue for review by {days}"),
+                    "risk review",
+                    "overdue",
+                    record,
+                ),
+                kind => amber.add(
+                    format!("{} {id} “{title}” is overdue by {days}", kind.name()),
+                    kind.name(),
+                    "overdue",
+                    record,
+                ),
+            }
         }
     }
     let computed = if !red.texts.is_empty() {
@@ -833,12 +866,6 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     ))
     .at(record.origin.locate(field))
     .help("mark it finished, or move the date if the plan changed")
-}
-
-fn review_warning(plan: &Record, days: i64) -> Diagnostic {
-    Diagnostic::warning(format!("review overdue by {days} days: the plan's `next_review` has passed"))
-        .at(plan.origin.locate("next_review"))
-        .help("review the plan, then set `next_review` to the next review date")
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {

@@ -93,6 +93,8 @@ impl Redaction {
         self.clean(&mut out.plan);
         out.top_risks.retain(|id| shown(id));
         out.next_milestones.retain(|id| shown(id));
+        // A confidential release milestone's end is its own: the audience sees no ship date.
+        out.target = out.target.filter(|t| shown(&t.source));
         for group in &mut out.gate_groups {
             group.gates.retain(|id| shown(id));
         }

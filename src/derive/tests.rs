@@ -112,7 +112,6 @@ fn an_overdue_action_or_milestone_makes_health_amber() {
     let s = derived(&[
         ("actions/A-1.toml", "title = 'Tune'\ndue = '2025-08-07'"),
         ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-08-10'"),
-        ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'low'\nstatus = 'open'\ndue = '2025-08-01'"),
     ]);
     assert_eq!(s.health.computed, Health::Amber);
     assert_eq!(
@@ -120,6 +119,35 @@ fn an_overdue_action_or_milestone_makes_health_amber() {
         ["action A-1 “Tune” is overdue by 5 days", "milestone m-1 “Cutover” is overdue by 2 days"]
     );
     assert_eq!(groups(&s.health.groups), [("1 action overdue", vec!["A-1"]), ("1 milestone overdue", vec!["m-1"])]);
+}
+
+/// The overdue tile and the health reasons agree: every item the tile counts (a risk whose
+/// review passed too) is a reason, and a missed milestone is missed, not overdue.
+#[test]
+fn every_item_the_overdue_tile_counts_is_a_health_reason() {
+    let s = derived(&[
+        ("blockers/B-1.toml", "title = 'Lag'\nseverity = 'low'\nstatus = 'open'\ndue = '2025-08-01'"),
+        ("gates/g-1.toml", "title = 'Load'\ngroup = 'Release'\ntarget = '2025-08-02'"),
+        ("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 1\nimpact = 1\nreview = '2025-08-11'"),
+        ("risks/r-2.toml", "title = 'Power'\nlikelihood = 1\nimpact = 1\nreview = '2025-08-02'"),
+        ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-08-10'\nstatus = 'missed'"),
+    ]);
+    assert_eq!(s.health.computed, Health::Red);
+    assert_eq!(
+        s.health.reasons,
+        [
+            "milestone m-1 “Cutover” was missed",
+            "blocker B-1 “Lag” is overdue by 11 days",
+            "gate g-1 “Load” is overdue by 10 days",
+            "risk r-1 “Vendor” is overdue for review by 1 day",
+            "risk r-2 “Power” is overdue for review by 10 days",
+        ]
+    );
+    assert_eq!(s.counts.overdue, 4);
+    let overdue: usize =
+        groups(&s.health.groups).iter().filter(|(text, _)| text.contains("overdue")).map(|(_, ids)| ids.len()).sum();
+    assert_eq!(overdue, s.counts.overdue);
+    assert_eq!(groups(&s.health.groups)[3], ("2 risk reviews overdue", vec!["r-1", "r-2"]));
 }
 
 #[test]
@@ -152,12 +180,105 @@ fn a_passed_review_date_is_counted_and_warned_about() {
     let (s, warnings) = derived_with(&[plan], &Config::default(), AS_OF);
     assert_eq!(s.review_overdue_days, Some(2));
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].message, "review overdue by 2 days: the plan's `next_review` has passed");
+    assert_eq!(warnings[0].message, "plan is stale: review overdue by 2 days (due 2025-08-10)");
     assert_eq!(warnings[0].position().as_deref(), Some("content/plan.toml:2:15"));
     let today = ("plan.toml", "title = 'Plan'\nnext_review = '2025-08-12'");
     let (s, warnings) = derived_with(&[today], &Config::default(), AS_OF);
     assert_eq!(s.review_overdue_days, None);
+    assert_eq!(s.stale, None);
     assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+// ----- stale -----
+
+/// The status of `plan` (a plan record) alone as of `as_of`, its newest commit `committed`.
+fn aged(plan: &str, committed: Option<&str>, as_of: &str, config: &Config) -> (Status, Vec<Diagnostic>) {
+    let records = super::fixture::records(&[("plan.toml", plan)], config);
+    let mut warnings = Vec::new();
+    let committed = committed.map(|d| Date::parse(d).unwrap());
+    let status = derive(&records, config, Date::parse(as_of).unwrap(), committed, Some(&mut warnings)).unwrap();
+    (status, warnings)
+}
+
+#[test]
+fn a_plan_past_its_review_is_stale_since_its_last_revision_and_never_green() {
+    let plan = "title = 'Plan'\nupdated = 2025-09-01\nnext_review = 2025-09-16\nhealth = 'green'";
+    let (s, warnings) = aged(plan, Some("2025-09-09"), "2026-12-05", &Config::default());
+    let stale = s.stale.as_ref().expect("stale");
+    assert_eq!((stale.since.to_string(), stale.days), ("2025-09-09".into(), 452));
+    let due = Date::parse("2025-09-16").unwrap();
+    assert_eq!(stale.reason, StaleReason::ReviewOverdue { review_due: due, review_overdue_days: 445 });
+    assert_eq!(s.health.computed, Health::Amber);
+    assert_eq!(s.health.reasons, ["the plan is stale: review overdue by 445 days (due 2025-09-16)"]);
+    assert_eq!(groups(&s.health.groups), [("the plan is stale: review overdue by 445 days (due 2025-09-16)", vec![])]);
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "declared health green is better than computed amber: the plan is stale: review overdue by 445 days (due 2025-09-16)",
+            "plan is stale: review overdue by 445 days (due 2025-09-16)"
+        ]
+    );
+    // Without a history, the plan's own `updated` date says when it was last looked at.
+    let (s, _) = aged(plan, None, "2026-12-05", &Config::default());
+    assert_eq!(s.stale.map(|s| (s.since.to_string(), s.days)), Some(("2025-09-01".into(), 460)));
+    // The day of the review it is not stale yet.
+    let (s, warnings) = aged(plan, Some("2025-09-09"), "2025-09-16", &Config::default());
+    assert_eq!((s.stale, s.health.computed, warnings.len()), (None, Health::Green, 0));
+}
+
+#[test]
+fn a_plan_without_a_review_date_is_stale_once_its_newest_revision_is_too_old() {
+    let plan = "title = 'Plan'";
+    let config = Config::default();
+    let (s, _) = aged(plan, Some("2025-08-01"), "2025-08-15", &config);
+    assert_eq!((s.stale, s.health.computed), (None, Health::Green), "14 days is not too old");
+    let (s, warnings) = aged(plan, Some("2025-08-01"), "2025-08-16", &config);
+    let stale = s.stale.as_ref().expect("stale after 15 days");
+    assert_eq!((stale.days, stale.reason), (15, StaleReason::NoRevision { stale_after_days: 14 }));
+    assert_eq!(s.health.reasons, ["the plan is stale: no revision for 15 days (since 2025-08-01)"]);
+    assert_eq!(warnings[0].message, "plan is stale: no revision for 15 days (since 2025-08-01)");
+    assert_eq!(warnings[0].position().as_deref(), Some("content/plan.toml:1:9"));
+    let mut monthly = Config::default();
+    monthly.revisions.stale_after_days = 30;
+    assert_eq!(aged(plan, Some("2025-08-01"), "2025-08-16", &monthly).0.stale, None);
+    // Nothing tells its age: not called stale.
+    assert_eq!(aged(plan, None, "2026-12-05", &config).0.stale, None);
+}
+
+#[test]
+fn a_stale_red_plan_stays_red_and_says_it_is_stale_after_the_red_reasons() {
+    let records = super::fixture::records(
+        &[
+            ("plan.toml", "title = 'Plan'\nnext_review = 2025-08-01"),
+            ("gates/g-1.toml", "title = 'Parity'\ngroup = 'Release'\nstatus = 'failed'"),
+        ],
+        &Config::default(),
+    );
+    let s = derive(&records, &Config::default(), Date::parse(AS_OF).unwrap(), None, None).unwrap();
+    assert_eq!(s.health.computed, Health::Red);
+    assert_eq!(
+        s.health.reasons,
+        ["gate g-1 “Parity” failed", "the plan is stale: review overdue by 11 days (due 2025-08-01)"]
+    );
+}
+
+#[test]
+fn status_json_says_stale_with_its_age_or_null() {
+    let plan = "title = 'Plan'\nnext_review = 2025-09-16";
+    let json = |as_of: &str| {
+        let (s, _) = aged(plan, Some("2025-09-09"), as_of, &Config::default());
+        serde_json::from_slice::<serde_json::Value>(&to_json(&s, false)).unwrap()["stale"].clone()
+    };
+    assert_eq!(json("2025-09-10"), serde_json::Value::Null);
+    assert_eq!(
+        json("2026-12-05"),
+        serde_json::json!({
+            "since": "2025-09-09", "days": 452, "reason": "review-overdue", "review_due": "2025-09-16",
+            "review_overdue_days": 445, "why": "review overdue by 445 days",
+            "text": "review overdue by 445 days (due 2025-09-16)"
+        })
+    );
 }
 
 // ----- readiness -----
@@ -405,7 +526,7 @@ fn status(deps: &str, files: &[(&str, &str)]) -> Status {
     let config = Config::default();
     let loaded = load_records(raw, &config);
     assert!(loaded.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loaded.diagnostics);
-    derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).unwrap()
+    derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None, None).unwrap()
 }
 
 fn gate(status: &Status) -> &Item {
@@ -518,4 +639,91 @@ fn finished_dependencies_do_not_hold_a_gate_back_and_live_ones_do() {
         ["release gate g-release “Ship” (Release) is passed, waiting on risk r-2 “Power” is open, \
           metric bad “Bad” is not met"]
     );
+}
+
+// ----- ship date -----
+
+#[test]
+fn the_ship_date_is_the_release_milestones_end_else_the_plans_target() {
+    let plan = ("plan.toml", "title = 'Plan'\nstart = 2025-08-11\ntarget = 2025-10-01");
+    let s = derived(&[plan]);
+    let ship = s.target.as_ref().expect("the plan's target");
+    assert_eq!((ship.date.to_string(), ship.source.as_str(), ship.kind), ("2025-10-01".into(), "plan", Kind::Plan));
+    assert_eq!((ship.baseline, ship.slip_days, ship.slip.as_deref()), (None, None, None), "no history yet");
+
+    let release = ("milestones/go-live.toml", "title = 'Go live'\nweeks = [4]\nrelease = true");
+    let other = ("milestones/prep.toml", "title = 'Prep'\nend = 2025-12-01");
+    let (s, warnings) = derived_with(&[plan, release, other], &Config::default(), AS_OF);
+    let ship = s.target.as_ref().expect("the release milestone");
+    assert_eq!((ship.date.to_string(), ship.source.as_str()), ("2025-09-07".into(), "go-live"));
+    assert_eq!((ship.title.as_str(), ship.url.as_str()), ("Go live", "milestones/go-live.html"));
+    assert!(warnings.is_empty(), "the ignored target is a load warning, not a derive one: {warnings:?}");
+    assert_eq!(derived(&[other]).target, None, "a plan naming no ship date has none");
+}
+
+#[test]
+fn the_ship_date_slips_against_the_first_one_named_unless_a_baseline_is_declared() {
+    let release = |end: &str, extra: &str| {
+        let text = format!("title = 'Go live'\nend = {end}\nrelease = true\n{extra}");
+        derived(&[("milestones/go-live.toml", &text)]).target.expect("a ship date")
+    };
+    let later = release("2025-09-14", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!((later.baseline.map(|d| d.to_string()), later.slip_days), (Some("2025-09-07".into()), Some(7)));
+    assert_eq!(later.slip.as_deref(), Some("7 days later than planned (2025-09-07)"));
+    let earlier = release("2025-09-06", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!(earlier.slip.as_deref(), Some("1 day earlier than planned (2025-09-07)"));
+    let same = release("2025-09-07", "").rebased(Some(Date::parse("2025-09-07").unwrap()));
+    assert_eq!(same.slip.as_deref(), Some("as planned"));
+    // A declared `baseline_end` is the baseline from the start, whatever history says.
+    let declared = release("2025-09-14", "baseline_end = 2025-09-01");
+    assert_eq!(declared.slip_days, Some(13));
+    assert_eq!(declared.rebased(Some(Date::parse("2025-09-07").unwrap())).slip_days, Some(13));
+}
+
+#[test]
+fn each_revision_is_measured_against_the_first_ship_date_named() {
+    let status = |end: &str| {
+        let text = format!("title = 'Go live'\nend = {end}\nrelease = true");
+        Arc::new(derived(&[("milestones/go-live.toml", &text)]))
+    };
+    let none = Arc::new(derived(&[]));
+    let mut statuses = [none, status("2025-09-07"), status("2025-09-07"), status("2025-09-14")];
+    schedule::rebase_ship_dates(statuses.iter_mut());
+    let slips: Vec<Option<i64>> = statuses.iter().map(|s| s.target.as_ref().and_then(|t| t.slip_days)).collect();
+    assert_eq!(slips, [None, Some(0), Some(0), Some(7)]);
+}
+
+#[test]
+fn status_json_has_the_ship_date_and_its_slip() {
+    let text = "title = 'Go live'\nend = 2025-09-14\nbaseline_end = 2025-09-07\nrelease = true";
+    let s = derived(&[("milestones/go-live.toml", text)]);
+    let json: serde_json::Value = serde_json::from_slice(&to_json(&s, false)).unwrap();
+    assert_eq!(
+        json["target"],
+        serde_json::json!({
+            "date": "2025-09-14", "baseline": "2025-09-07", "slip_days": 7,
+            "slip": "7 days later than planned (2025-09-07)", "source": "go-live", "kind": "milestone",
+            "title": "Go live", "url": "milestones/go-live.html"
+        })
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&to_json(&derived(&[]), false)).unwrap()["target"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn an_external_audience_sees_no_ship_date_of_a_confidential_release_milestone() {
+    let sponsors = ("audiences/sponsors.toml", "title = 'Sponsors'\nexternal = true");
+    let team = ("audiences/team.toml", "title = 'Team'");
+    let seen = |confidential: bool| {
+        let text = format!("title = 'Go live'\nend = 2025-09-14\nrelease = true\nconfidential = {confidential}");
+        let status = derived(&[("milestones/go-live.toml", &text), sponsors, team]);
+        let reader = |id: &str| status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap().clone();
+        let (external, internal) = (reader("sponsors"), reader("team"));
+        let view = |a: &Item| redact::Redaction::for_audience(a, [&status], None).apply(&status).target;
+        (view(&external).map(|t| t.source), view(&internal).map(|t| t.source))
+    };
+    assert_eq!(seen(false), (Some("go-live".into()), Some("go-live".into())));
+    assert_eq!(seen(true), (None, Some("go-live".into())));
 }

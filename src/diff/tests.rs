@@ -163,7 +163,7 @@ fn an_unchanged_record_whose_plan_start_moved_still_reports_its_new_dates() {
     let new =
         Records::new(old.all.iter().filter(|r| r.kind != Kind::Plan).cloned().chain(moved.plan().cloned()).collect());
     let as_of = Date::parse(AS_OF).unwrap();
-    let status = |records: &Records| crate::derive::derive(records, &config, as_of, None).unwrap();
+    let status = |records: &Records| crate::derive::derive(records, &config, as_of, None, None).unwrap();
     let d = diff(&status(&old), "v1", &status(&new), "v2");
     let ids: Vec<&str> = d.items.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["plan", "m-1"]);

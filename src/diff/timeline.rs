@@ -161,8 +161,11 @@ impl Timeline {
     }
 
     /// Measures milestone slips against the first end date each milestone was committed
-    /// with (unless it declares `baseline_end`).
+    /// with (unless it declares `baseline_end`), and the ship date against the first one a
+    /// revision named.
     pub fn apply_baselines(snapshots: &[Snapshot], current: &mut Status) {
+        let first_ship = snapshots.iter().find_map(|s| s.status.as_ref()?.target.as_ref().map(|t| t.date));
+        current.target = current.target.as_ref().map(|t| t.rebased(first_ship.or(Some(t.date))));
         let mut first_end: HashMap<&str, Date> = HashMap::new();
         for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
             for item in &status.items[Kind::Milestone] {

@@ -431,6 +431,12 @@ pub fn blob_id(bytes: &[u8]) -> ObjectId {
 }
 
 impl History {
+    /// The date of the newest committed revision, which tells how old the plan is (a plan
+    /// not revised for too long is stale); `None` outside git or before the first commit.
+    pub fn last_commit(&self) -> Option<Date> {
+        self.revisions.iter().rev().find(|r| matches!(r.source, Source::Commit(_))).map(|r| r.date)
+    }
+
     /// The revision of uncommitted files, dated `today`.
     pub fn working_revision(today: Date) -> Revision {
         Revision {

@@ -89,26 +89,48 @@ impl Pipeline {
     /// The snapshot of one revision from its (parsed) files, in natural path order, derived
     /// as of `as_of`. Warnings that depend on the date (overdue, review) are kept only when
     /// `dated_warnings` is set: an old revision's archive page says what was known then,
-    /// and only today's plan warns.
-    pub fn snapshot(&self, revision: Revision, files: &[FileRef], as_of: Date, dated_warnings: bool) -> Snapshot {
+    /// and only today's plan warns. `last_commit` is the date of the newest committed
+    /// revision (see [`History::last_commit`]), which tells how old the working tree's plan
+    /// is; a commit is as old as itself.
+    ///
+    /// [`History::last_commit`]: super::History::last_commit
+    pub fn snapshot(
+        &self,
+        revision: Revision,
+        files: &[FileRef],
+        as_of: Date,
+        dated_warnings: bool,
+        last_commit: Option<Date>,
+    ) -> Snapshot {
         let parsed: Vec<Arc<ParsedFile>> = {
             let cache = self.cache();
             files.iter().filter_map(|f| cache.get(f).cloned()).collect()
         };
         let loaded = load::assemble(&parsed, &self.config);
         let mut diagnostics = loaded.diagnostics;
+        let committed = match revision.source {
+            Source::Commit(_) => Some(revision.date),
+            Source::WorkingTree => last_commit,
+        };
         let status = if diagnostics.iter().any(Diagnostic::is_error) {
             None
         } else {
-            self.derive(&loaded.records, as_of, if dated_warnings { Some(&mut diagnostics) } else { None })
+            let warnings = if dated_warnings { Some(&mut diagnostics) } else { None };
+            self.derive(&loaded.records, as_of, committed, warnings)
         };
         crate::diagnostics::sort(&mut diagnostics);
         Snapshot { revision, status: status.map(Arc::new), diagnostics }
     }
 
     /// Derives records that were assembled already (see [`current`]).
-    fn derive(&self, records: &Records, as_of: Date, warnings: Option<&mut Vec<Diagnostic>>) -> Option<Status> {
-        derive::derive(records, &self.config, as_of, warnings)
+    fn derive(
+        &self,
+        records: &Records,
+        as_of: Date,
+        committed: Option<Date>,
+        warnings: Option<&mut Vec<Diagnostic>>,
+    ) -> Option<Status> {
+        derive::derive(records, &self.config, as_of, committed, warnings)
     }
 }
 
@@ -199,8 +221,9 @@ pub fn load_with(
     clock.lap("parse");
 
     let newest = history.revisions.len().saturating_sub(1);
+    let last_commit = history.last_commit();
     progress.start("deriving revisions", history.revisions.len() as u64);
-    let snapshots = history
+    let mut snapshots: Vec<Snapshot> = history
         .revisions
         .par_iter()
         .zip(lists.par_iter())
@@ -209,14 +232,20 @@ pub fn load_with(
             // A committed newest revision gets its warnings from [`current`], as of the
             // build date rather than its own.
             let is_current = n == newest && matches!(revision.source, Source::WorkingTree);
-            let snapshot = pipeline.snapshot(revision.clone(), files, revision.date, is_current);
+            let snapshot = pipeline.snapshot(revision.clone(), files, revision.date, is_current, last_commit);
             progress.tick(1);
             snapshot
         })
         .collect();
+    rebase_ship_dates(&mut snapshots);
     progress.finish();
     clock.lap("derive");
     Ok(snapshots)
+}
+
+/// Measures each revision's ship date against the first one named (oldest first).
+pub fn rebase_ship_dates(snapshots: &mut [Snapshot]) {
+    derive::schedule::rebase_ship_dates(snapshots.iter_mut().filter_map(|s| s.status.as_mut()));
 }
 
 /// A warning for each old revision whose records have errors, with the first of them.
@@ -241,11 +270,18 @@ pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The plan as it stands on `as_of` (the build date): the newest revision derived as of
-/// that date, with its warnings. A committed revision's own status keeps its commit date
-/// (its archive page says what was known then), but the site's front page must show
-/// what is overdue today, even when nobody touched the plan for a year.
-pub fn current(newest: &Snapshot, pipeline: &Pipeline, as_of: Date, warnings: &mut Vec<Diagnostic>) -> Option<Status> {
+/// The plan as it stands on `as_of` (the build date): the newest of `snapshots` (oldest
+/// first) derived as of that date, with its warnings. A committed revision's own status keeps
+/// its commit date (its archive page says what was known then), but the site's front page
+/// must show what is overdue today, and that the plan is stale, even when nobody touched it
+/// for a year.
+pub fn current(
+    snapshots: &[Snapshot],
+    pipeline: &Pipeline,
+    as_of: Date,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Status> {
+    let newest = snapshots.last()?;
     let status = newest.status.as_ref()?;
     if matches!(newest.revision.source, Source::WorkingTree) && status.as_of == as_of {
         return Some(Status::clone(status));
@@ -254,5 +290,10 @@ pub fn current(newest: &Snapshot, pipeline: &Pipeline, as_of: Date, warnings: &m
     let all = std::iter::once(status.plan.record.clone())
         .chain(status.items.values().flatten().map(|item| item.record.clone()))
         .collect();
-    pipeline.derive(&Records::new(all), as_of, Some(warnings))
+    pipeline.derive(&Records::new(all), as_of, last_commit(snapshots), Some(warnings))
+}
+
+/// The date of the newest committed revision among `snapshots` (oldest first).
+fn last_commit(snapshots: &[Snapshot]) -> Option<Date> {
+    snapshots.iter().rev().find(|s| matches!(s.revision.source, Source::Commit(_))).map(|s| s.revision.date)
 }

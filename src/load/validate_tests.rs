@@ -238,7 +238,7 @@ fn milestone_in_weeks(start: &str, weeks: &str) -> Vec<String> {
         let raw = files.iter().map(|(p, t)| RawFile { content_path: p.to_string(), bytes: t.as_bytes().to_vec() });
         let loaded = load_records(raw.collect(), &Config::default());
         let as_of = crate::values::Date::parse("2025-08-12").unwrap();
-        assert!(crate::derive::derive(&loaded.records, &Config::default(), as_of, Some(&mut Vec::new())).is_some());
+        assert!(crate::derive::derive(&loaded.records, &Config::default(), as_of, None, Some(&mut Vec::new())).is_some());
     }
     found
 }
@@ -268,4 +268,42 @@ proptest::proptest! {
         let bad = [a, b].into_iter().any(|w| !crate::model::validate::WEEKS.contains(&w));
         proptest::prop_assert_eq!(found.len(), usize::from(bad), "{:?}", found);
     }
+}
+
+#[test]
+fn the_plan_ships_once_at_a_release_milestone_with_an_end() {
+    let release =
+        |id: &str, end: &str| (format!("milestones/{id}.toml"), format!("title = '{id}'\n{end}release = true"));
+    let (a, b) = (release("m-1", "end = 2025-09-01\n"), release("m-2", "end = 2025-09-08\n"));
+    assert_eq!(
+        errors(&[(&a.0, &a.1), (&b.0, &b.1)]),
+        [
+            "content/milestones/m-2.toml:3:11: milestone `m-2` is a second release milestone: the plan ships once, at `m-1` \
+         [`m-1` says `release = true` at content/milestones/m-1.toml:3:11] \
+         (keep `release = true` on the milestone that ships, and remove it from the others)"
+        ]
+    );
+    let undated = release("m-1", "");
+    assert_eq!(
+        errors(&[(&undated.0, &undated.1)]),
+        ["content/milestones/m-1.toml:2:11: the release milestone `m-1` has no end date: the plan's ship date \
+         (give it an `end = YYYY-MM-DD` (or `weeks = [..]`), or remove `release = true`)"]
+    );
+    // A plan `target` beside a release milestone is ignored, and says so.
+    let plan = ("plan.toml", "title = 'Plan'\ntarget = 2025-10-01");
+    let loaded = load_records(
+        [plan, (&a.0, &a.1)]
+            .iter()
+            .map(|(path, text)| RawFile { content_path: path.to_string(), bytes: text.as_bytes().to_vec() })
+            .collect(),
+        &Config::default(),
+    );
+    let warnings: Vec<String> =
+        loaded.diagnostics.iter().map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message)).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/plan.toml:2:10: the plan's `target` is ignored: milestone `m-1` is the release milestone, and its end is the ship date"
+        ]
+    );
 }

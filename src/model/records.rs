@@ -56,6 +56,9 @@ pub struct Plan {
     pub next_review: Option<Date>,
     /// How often the plan is reviewed, e.g. "weekly".
     pub review_cadence: Option<String>,
+    /// The ship date, when no milestone is marked `release = true` (the release milestone's
+    /// end wins over it).
+    pub target: Option<Date>,
     /// Declared health; statuspress also computes one from the records.
     pub health: Option<Health>,
 }
@@ -293,6 +296,9 @@ pub struct Milestone {
     pub weeks: Vec<u32>,
     /// The first committed end, to show slips.
     pub baseline_end: Option<Date>,
+    /// Its end is the plan's ship date; at most one milestone is the release.
+    #[serde(default)]
+    pub release: bool,
     /// The milestone's state; default planned.
     #[serde(default = "default_milestone_status")]
     pub status: MilestoneStatus,

@@ -23,7 +23,53 @@ pub fn validate(records: Vec<Arc<Record>>, config: &Config, diagnostics: &mut Ve
         values(record, config, diagnostics);
     }
     cycles(&records, diagnostics);
+    ship_date(&records, diagnostics);
     records
+}
+
+/// The plan has one ship date: at most one milestone says `release = true` (an error at each
+/// further one), and it has an end. A plan `target` beside it is ignored, which is a warning.
+fn ship_date(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
+    let releases: Vec<&Record> =
+        records.iter().filter(|r| matches!(&r.data, KindData::Milestone(m) if m.release)).map(Arc::as_ref).collect();
+    let Some(first) = releases.first() else { return };
+    let first_at = first.origin.locate("release");
+    for extra in &releases[1..] {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "milestone `{}` is a second release milestone: the plan ships once, at `{}`",
+                extra.id, first.id
+            ))
+            .at(extra.origin.locate("release"))
+            .note(format!(
+                "`{}` says `release = true` at {}:{}:{}",
+                first.id, first_at.path, first_at.line, first_at.col
+            ))
+            .help("keep `release = true` on the milestone that ships, and remove it from the others"),
+        );
+    }
+    if let KindData::Milestone(m) = &first.data
+        && m.end.is_none()
+        && m.weeks.is_empty()
+    {
+        diagnostics.push(
+            Diagnostic::error(format!("the release milestone `{}` has no end date: the plan's ship date", first.id))
+                .at(first.origin.locate("release"))
+                .help("give it an `end = YYYY-MM-DD` (or `weeks = [..]`), or remove `release = true`"),
+        );
+    }
+    let plan = records.iter().find(|r| matches!(&r.data, KindData::Plan(p) if p.target.is_some()));
+    if let Some(plan) = plan {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "the plan's `target` is ignored: milestone `{}` is the release milestone, and its end is the ship date",
+                first.id
+            ))
+            .at(plan.origin.locate("target"))
+            .note(format!("`release = true` at {}:{}:{}", first_at.path, first_at.line, first_at.col))
+            .help("remove `target` from the plan, or `release = true` from the milestone"),
+        );
+    }
 }
 
 /// An error for each record whose body is over `limit` bytes: one huge body costs its size

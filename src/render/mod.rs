@@ -110,7 +110,7 @@ impl Site {
         let (newest, older) = snapshots.split_last()?;
         diagnostics.extend(newest.diagnostics.iter().cloned());
         diagnostics.extend(crate::history::snapshots::unreadable_revisions(older));
-        let current = crate::history::snapshots::current(newest, pipeline, options.as_of, diagnostics);
+        let current = crate::history::snapshots::current(&snapshots, pipeline, options.as_of, diagnostics);
         crate::diagnostics::sort(diagnostics);
         let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || options.strict))?;
         let (snapshots, current, audience) = match options.audience {
@@ -289,9 +289,10 @@ impl Renderer {
         globals.insert("charts", &current_charts(site, config));
         let working = working_page(site, config.risk.bands);
         globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
-        // Every page names the readiness it shows first, in its title and its icon; archived
-        // pages override both with their own revision's.
-        globals.insert("title_prefix", &format!("{} · ", status.readiness.verdict));
+        // Every page names the readiness it shows first, in its title and its icon, and how
+        // old it is when the plan is stale; archived pages override both with their own
+        // revision's.
+        globals.insert("title_prefix", &title_prefix(status));
         globals.insert("favicon", verdict_icon(status.readiness.go));
 
         let mut pages = fixed_pages();
@@ -790,6 +791,15 @@ impl<'a> Neighbours<'a> {
             revisions.get(i).map(|e| Neighbour { id: &e.revision.id, slug: &e.revision.slug, date: e.revision.date })
         };
         Neighbours { previous: i.checked_sub(1).and_then(at), next: at(i + 1) }
+    }
+}
+
+/// The start of every current page's title: `GO · `, or `GO · stale, review overdue by 445
+/// days · `.
+fn title_prefix(status: &Status) -> String {
+    match &status.stale {
+        Some(stale) => format!("{} · stale, {} · ", status.readiness.verdict, stale.why),
+        None => format!("{} · ", status.readiness.verdict),
     }
 }
 

@@ -66,6 +66,10 @@ pub struct Report {
     pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
+    /// Whether the reported revision was stale (as of its own date), and since when.
+    pub stale: Option<crate::derive::Stale>,
+    /// The ship date as of the reported revision, with its slip against the first one named.
+    pub target: Option<crate::derive::ShipDate>,
     /// Why the plan stands where it does, grouped and in words: readiness, then health.
     pub reasons: Vec<Reason>,
     /// The message's lead as one paragraph (see [`message`]).
@@ -305,6 +309,8 @@ pub fn build(
         readiness: status.readiness.verdict,
         go: status.readiness.go,
         health: status.health.computed.to_string(),
+        stale: status.stale.clone(),
+        target: status.target.clone(),
         reasons,
         headline: message.headline(),
         message,

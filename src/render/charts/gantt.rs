@@ -207,7 +207,7 @@ mod tests {
         ];
         let config = Config::default();
         let loaded = load_records(files, &config);
-        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-20").unwrap(), None).expect("a plan")
+        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-20").unwrap(), None, None).expect("a plan")
     }
 
     #[test]

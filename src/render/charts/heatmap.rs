@@ -347,7 +347,7 @@ mod tests {
         ];
         let config = Config::default();
         let loaded = load_records(files, &config);
-        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None).expect("a plan")
+        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-12").unwrap(), None, None).expect("a plan")
     }
 
     #[test]
