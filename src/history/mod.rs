@@ -5,6 +5,7 @@
 //! Outside git there is one revision, the working tree.
 
 pub mod glob;
+mod packs;
 pub mod snapshots;
 pub mod urls;
 
@@ -347,12 +348,15 @@ impl Repo {
     }
 
     /// The `content/` tree of each commit (which names every path and blob under it), once
-    /// every object under those trees was read: what a build fingerprint needs. Each blob
-    /// is decoded (inflated and its deltas applied, as reading a revision does) but not
-    /// parsed, so a damaged pack fails a skipped build exactly where `check` fails.
-    /// Subtrees and blobs shared by several commits are read once. `None` when an object is
-    /// missing or damaged: reading the revisions will name it.
+    /// every object under those trees was found readable: what a build fingerprint needs.
+    /// Trees are read; a packed blob is checked against its pack index's CRC-32 with its
+    /// delta bases (see [`packs`]), any other is read, so a damaged pack fails a skipped
+    /// build where `check` fails, without inflating every blob of the history. Subtrees and
+    /// blobs shared by several commits are checked once. `None` when an object is missing
+    /// or damaged: reading the revisions will name it.
     pub fn content_trees_present(&self, commits: &[ObjectId]) -> Result<Option<Vec<ObjectId>>, Diagnostic> {
+        let packs = packs::Packs::open(self.repo.objects.store_ref().path(), self.repo.object_hash());
+        let mut checked = HashSet::new();
         let mut seen = HashSet::new();
         let mut roots = Vec::with_capacity(commits.len());
         for commit in commits {
@@ -372,13 +376,22 @@ impl Repo {
                     let oid = entry.oid().to_owned();
                     if entry.mode().is_tree() {
                         trees.push(oid);
-                    } else if seen.insert(oid) && self.repo.find_object(oid).is_err() {
+                    } else if seen.insert(oid) && !self.readable(&packs, oid, &mut checked) {
                         return Ok(None);
                     }
                 }
             }
         }
         Ok(Some(roots))
+    }
+
+    /// Whether blob `id` can be read: checked in `packs` when it is packed, else read.
+    fn readable(&self, packs: &packs::Packs, id: ObjectId, checked: &mut HashSet<(usize, u64)>) -> bool {
+        match packs.check(&id, checked) {
+            packs::Packed::Intact => true,
+            packs::Packed::Damaged => false,
+            packs::Packed::Elsewhere => self.repo.find_object(id).is_ok(),
+        }
     }
 
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, Diagnostic> {
