@@ -228,8 +228,8 @@ fn a_report_leads_with_the_message_the_author_s_update_and_the_plan_summary() {
     // the author's own update from the tag.
     let w35 = report("2025-W35");
     let top: String = w35.lines().take(8).collect::<Vec<_>>().join("\n");
-    assert!(top.contains("NO-GO: "), "{top}");
-    assert!(top.contains("“Validation and deployment decision” slipped 7 days to 2025-09-14"), "{top}");
+    assert!(top.contains("NO-GO as of 2025-08-26"), "{top}");
+    assert!(top.contains("Ships 2025-09-14, 7 days later than planned (2025-09-07); it moved 7 days later this week."));
     assert!(top.contains("3 gates passed"), "{top}");
     assert!(top.contains("UPDATE FROM PRIYA (2025-08-26, week-3)"), "{top}");
     assert!(top.contains("timeline slips a week"), "{top}");
@@ -260,4 +260,44 @@ fn the_dashboard_and_the_feed_lead_with_the_message() {
         feed.contains("Weekly report 2025-W37 (2025-09-08 – 2025-09-14): GO: all 4 release gates are cleared."),
         "{feed}"
     );
+}
+
+#[test]
+fn an_executive_summary_names_the_new_ship_date_and_its_slip() {
+    // A migration plan whose cut-over (the release milestone) moves a week in week 2; the
+    // executives are external and get the summary.
+    let cutover = |end: &str| format!("+++\ntitle = \"Cut-over\"\nend = {end}\nrelease = true\n+++\n");
+    let project = common::Project::new(&[
+        (
+            "content/plan.md",
+            "+++\ntitle = \"DC migration\"\nstart = 2026-01-05\n+++\nMove both racks.\n\nDetails follow.\n",
+        ),
+        ("content/milestones/cutover.md", &cutover("2026-03-28")),
+        (
+            "content/audiences/exec.md",
+            "+++\ntitle = \"Executives\"\nrecipients = [\"ceo@example.com\"]\nexternal = true\ndetail = \"summary\"\n+++\n",
+        ),
+    ]);
+    project.git_init();
+    project.revision("w1", "2026-03-03", "Ana", "Week 9: on track");
+    project.write("content/milestones/cutover.md", &cutover("2026-04-04"));
+    project.revision("w2", "2026-03-10", "Ana", "Week 10: vendor late, cut-over moves a week");
+    let run = project.run(&[
+        "report",
+        "--audience",
+        "exec",
+        "--week",
+        "2026-W11",
+        "--format",
+        "text",
+        "--as-of",
+        "2026-03-16",
+    ]);
+    let text = &run.assert_ok().stdout;
+    assert!(
+        text.contains("Ships 2026-04-04, 7 days later than planned (2026-03-28); it moved 7 days later this week."),
+        "{text}"
+    );
+    assert!(text.contains("vendor late, cut-over moves a week") && text.contains("Move both racks."), "{text}");
+    assert!(!text.contains("Details follow."), "a summary keeps the plan's first paragraph:\n{text}");
 }

@@ -238,7 +238,9 @@ fn milestone_in_weeks(start: &str, weeks: &str) -> Vec<String> {
         let raw = files.iter().map(|(p, t)| RawFile { content_path: p.to_string(), bytes: t.as_bytes().to_vec() });
         let loaded = load_records(raw.collect(), &Config::default());
         let as_of = crate::values::Date::parse("2025-08-12").unwrap();
-        assert!(crate::derive::derive(&loaded.records, &Config::default(), as_of, None, Some(&mut Vec::new())).is_some());
+        assert!(
+            crate::derive::derive(&loaded.records, &Config::default(), as_of, None, Some(&mut Vec::new())).is_some()
+        );
     }
     found
 }

@@ -28,7 +28,7 @@ use crate::history::WORKING;
 use crate::history::snapshots::{Pipeline, Snapshot};
 use crate::model::{Kind, KindData};
 use crate::progress::{Progress, Stopwatch};
-use crate::report::message::Message;
+use crate::report::message::{Facts, Message};
 use templates::Template;
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -281,7 +281,11 @@ impl Renderer {
         globals.insert("latest", &newest_first.first());
         let newest = newest_first.first().map(|e| (e.diff.as_ref(), &e.revision));
         // The dashboard shows the plan's whole summary, rendered, beside the message.
-        let message = newest.map(|(diff, revision)| Message::compose(status, diff, revision, true));
+        let before = site.snapshots.iter().rev().nth(1).and_then(|s| s.status.as_deref());
+        let message = newest.map(|(changes, revision)| {
+            let facts = Facts { status, before, changes, revision, stale: status.stale.as_ref(), brief: true };
+            Message::compose(&facts)
+        });
         globals.insert("message", &message);
         globals.insert("asks", &crate::report::asks(status));
         globals.insert("history_note", &site.history_note);

@@ -72,7 +72,10 @@ impl<'a> Reporter<'a> {
         known: Option<&Diff>,
         base: &str,
     ) -> Result<Option<Delivery>, Diagnostic> {
-        let Some(report) = report::build(week, now, before, reader, known) else { return Ok(None) };
+        let Some(report) = report::build(week, now, before, reader, known, self.config.revisions.stale_after_days)
+        else {
+            return Ok(None);
+        };
         let rendered = self.render_report(&report, base)?;
         let zone = self.config.report.zone();
         let email = report::email::build(self.config, &report, &rendered.email_html, &rendered.text, zone)?;

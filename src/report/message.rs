@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::derive::{ReasonGroup, Status};
+use crate::derive::{ReasonGroup, Stale, Status};
 use crate::diff::{Diff, ItemChange};
 use crate::history::Revision;
 use crate::model::{Kind, KindData};
@@ -49,13 +49,28 @@ pub struct Reason {
     pub words: String,
 }
 
+/// What a message is made from.
+pub struct Facts<'a> {
+    /// The plan at the revision told of, as the reader may see it.
+    pub status: &'a Status,
+    /// The plan at the revision before, if any.
+    pub before: Option<&'a Status>,
+    /// What changed since `before`.
+    pub changes: Option<&'a Diff>,
+    pub revision: &'a Revision,
+    /// Whether the plan is stale as of the telling (`None` when fresh).
+    pub stale: Option<&'a Stale>,
+    /// Keep the plan's summary to its first paragraph.
+    pub brief: bool,
+}
+
 impl Message {
-    /// The message of `status` at `revision`, with `changes` since the revision before
-    /// (`None` for the first). `brief` keeps the plan's summary to its first paragraph.
-    pub fn compose(status: &Status, changes: Option<&Diff>, revision: &Revision, brief: bool) -> Message {
-        let mut lead = vec![verdict(status)];
-        if let Some(health) = health(status) {
-            lead.push(health);
+    /// The message of `facts.status` at `facts.revision`.
+    pub fn compose(facts: &Facts<'_>) -> Message {
+        let Facts { status, before, changes, revision, stale, brief } = *facts;
+        let mut lead = vec![verdict(status, stale)];
+        if let Some(ship) = ship_date(status, before) {
+            lead.push(ship);
         }
         let moved = changes.map(|d| moved(d, status));
         let told = moved.as_ref().is_some_and(|m| m.tallied);
@@ -103,48 +118,61 @@ fn names<'a>(all: impl ExactSizeIterator<Item = &'a str>) -> String {
     }
 }
 
-/// "NO-GO: 4 release gates pending (…) and 1 critical blocker open (…)." or "GO: …".
-fn verdict(status: &Status) -> String {
+/// The verdict, its age when the plan is stale, the health when not green, and the main
+/// reasons: "NO-GO, health red: 1 critical blocker open (…); 4 release gates pending (…)."
+/// or "GO as of 2025-09-09, 452 days ago, health amber: …; the plan is stale: …".
+fn verdict(status: &Status, stale: Option<&Stale>) -> String {
     let readiness = &status.readiness;
-    if readiness.go {
-        let cleared = status.gate_groups.iter().find(|g| g.release).map(|g| (g.cleared, g.gates.len()));
-        return match cleared {
-            Some((n, total)) if total > 0 && n == total => {
-                format!(
-                    "GO: {}.",
-                    if total == 1 {
-                        "the release gate is cleared".into()
-                    } else {
-                        format!("all {total} release gates are cleared")
-                    }
-                )
-            }
-            _ => "GO: nothing holds the release back.".to_string(),
+    let mut head = readiness.verdict.as_str().to_string();
+    if let Some(stale) = stale {
+        let ago = match stale.days {
+            0 => "today".to_string(),
+            1 => "1 day ago".to_string(),
+            n => format!("{n} days ago"),
         };
+        head.push_str(&format!(" as of {}, {ago}", stale.since));
     }
-    let groups = &readiness.groups;
-    let mut said: Vec<String> = groups.iter().take(2).map(|g| in_words(g, " (")).collect();
-    if groups.len() > 2 {
-        said.push(format!("{} more reason{}", groups.len() - 2, if groups.len() == 3 { "" } else { "s" }));
+    let health = status.health.computed.to_string();
+    if health != "green" {
+        head.push_str(&format!(", health {health}"));
     }
-    match said.len() {
-        0 => "NO-GO.".to_string(),
-        _ => format!("NO-GO: {}.", said.join("; ")),
+    // Readiness reasons first (two at most), then the first health reason not said yet.
+    let mut said: Vec<&ReasonGroup> = readiness.groups.iter().take(2).collect();
+    let unsaid = readiness.groups.len() - said.len();
+    if let Some(h) = status.health.groups.iter().find(|h| !readiness.groups.iter().any(|r| r.text == h.text)) {
+        said.push(h);
     }
+    let mut words: Vec<String> = said.into_iter().map(|g| in_words(g, " (")).collect();
+    if unsaid > 0 {
+        words.push(format!("{unsaid} more reason{}", if unsaid == 1 { "" } else { "s" }));
+    }
+    if readiness.go && readiness.groups.is_empty() {
+        let cleared = status.gate_groups.iter().find(|g| g.release).map(|g| (g.cleared, g.gates.len()));
+        let gates = match cleared {
+            Some((1, 1)) => "the release gate is cleared".to_string(),
+            Some((n, total)) if total > 0 && n == total => format!("all {total} release gates are cleared"),
+            _ => "nothing holds the release back".to_string(),
+        };
+        words.insert(0, gates);
+    }
+    if words.is_empty() { format!("{head}.") } else { format!("{head}: {}.", words.join("; ")) }
 }
 
-/// "Health is red: 3 actions overdue (…)." when health is not green.
-fn health(status: &Status) -> Option<String> {
-    let computed = status.health.computed.to_string();
-    if computed == "green" {
-        return None;
+/// "Ships 2025-09-14, 7 days later than planned (2025-09-07); it moved 7 days later this
+/// week." when the plan names a ship date.
+fn ship_date(status: &Status, before: Option<&Status>) -> Option<String> {
+    let target = status.target.as_ref()?;
+    let mut sentence = format!("Ships {}", target.date);
+    if let Some(slip) = target.slip.as_deref().filter(|s| *s != "as planned") {
+        sentence.push_str(&format!(", {slip}"));
     }
-    let said: Vec<&str> = status.readiness.groups.iter().take(2).map(|g| g.text.as_str()).collect();
-    let first = status.health.groups.iter().find(|g| !said.contains(&g.text.as_str())).map(|g| in_words(g, " ("));
-    Some(match first {
-        Some(why) => format!("Health is {computed}: {why}."),
-        None => format!("Health is {computed}."),
-    })
+    let earlier = before.and_then(|b| b.target.as_ref()).map(|t| t.date);
+    if let Some(moved) = earlier.map(|e| e.days_until(target.date)).filter(|d| *d != 0) {
+        let span = |n: i64| format!("{n} day{}", if n == 1 { "" } else { "s" });
+        let how = if moved > 0 { format!("{} later", span(moved)) } else { format!("{} earlier", span(-moved)) };
+        sentence.push_str(&format!("; it moved {how} this week"));
+    }
+    Some(format!("{sentence}."))
 }
 
 /// The "what moved" sentence, and whether it is the tallies (nothing weightier moved).
@@ -166,7 +194,8 @@ fn moved(diff: &Diff, status: &Status) -> Moved {
     if let Some(t) = &diff.health {
         events.push((1, format!("health went from {} to {}", t.from, t.to)));
     }
-    events.extend(slips(diff).map(|s| (2, s)));
+    let ship = status.target.as_ref().map(|t| t.source.as_str());
+    events.extend(slips(diff, ship).map(|s| (2, s)));
     for (state, weight) in [("failed", 3), ("passed", 4), ("waived", 4)] {
         let gates =
             diff.items.iter().filter(|c| c.kind == Kind::Gate && c.status.as_ref().is_some_and(|t| t.to == state));
@@ -208,11 +237,12 @@ fn several(changes: Vec<&ItemChange>, noun: &str, [one, many]: [&str; 2]) -> Opt
 }
 
 /// The dates that moved: "milestone “Cut-over” slipped 7 days to 2026-04-04", one event per
-/// record, the largest slip first.
-fn slips(diff: &Diff) -> impl Iterator<Item = String> + '_ {
+/// record, the largest slip first; the ship date's milestone (`ship`) has its own sentence.
+fn slips<'a>(diff: &'a Diff, ship: Option<&str>) -> impl Iterator<Item = String> + 'a {
     let mut moved: Vec<(&ItemChange, i64, &str)> = diff
         .items
         .iter()
+        .filter(|c| Some(c.id.as_str()) != ship)
         .filter_map(|c| {
             let field = c.fields.iter().find(|f| f.field == "end" && f.slip_days.is_some_and(|d| d != 0))?;
             Some((c, field.slip_days?, field.to.as_str().unwrap_or_default()))

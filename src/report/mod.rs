@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::derive::redact::Redaction;
-use crate::derive::{Item, ReadinessVerdict, Status};
+use crate::derive::{Item, ReadinessVerdict, Stale, Status};
 use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
@@ -66,7 +66,7 @@ pub struct Report {
     pub readiness: ReadinessVerdict,
     pub go: bool,
     pub health: String,
-    /// Whether the reported revision was stale (as of its own date), and since when.
+    /// Whether the plan was stale at the end of the week, and since when.
     pub stale: Option<crate::derive::Stale>,
     /// The ship date as of the reported revision, with its slip against the first one named.
     pub target: Option<crate::derive::ShipDate>,
@@ -193,6 +193,7 @@ pub fn build(
     previous: Option<&Snapshot>,
     reader: Option<&Redaction>,
     known: Option<&Diff>,
+    stale_after_days: u32,
 ) -> Option<Report> {
     let full = current.status.as_ref()?;
     let audience = reader.and_then(|r| AudienceView::of(&r.audience));
@@ -295,7 +296,17 @@ pub fn build(
     more.actions = more_actions;
     more.milestones = more_milestones;
 
-    let message = Message::compose(&status, changes.as_ref(), &current.revision, summary_only);
+    // Judged at the end of the week told of: last week's report of a plan untouched for a
+    // year says so.
+    let stale = Stale::of(plan_review(&status), Some(current.revision.date), stale_after_days, week.sunday());
+    let message = Message::compose(&message::Facts {
+        status: &status,
+        before: before.as_deref(),
+        changes: changes.as_ref(),
+        revision: &current.revision,
+        stale: stale.as_ref(),
+        brief: summary_only,
+    });
     let asks = asks(&status);
     Some(Report {
         week: week.to_string(),
@@ -309,7 +320,7 @@ pub fn build(
         readiness: status.readiness.verdict,
         go: status.readiness.go,
         health: status.health.computed.to_string(),
-        stale: status.stale.clone(),
+        stale,
         target: status.target.clone(),
         reasons,
         headline: message.headline(),
@@ -336,6 +347,14 @@ fn as_seen<'a>(status: &'a Status, redaction: Option<&Redaction>) -> Cow<'a, Sta
     match redaction {
         Some(r) => Cow::Owned(r.apply(status)),
         None => Cow::Borrowed(status),
+    }
+}
+
+/// The plan's `next_review`, if it has one.
+fn plan_review(status: &Status) -> Option<Date> {
+    match &status.plan.record.data {
+        KindData::Plan(p) => p.next_review,
+        _ => None,
     }
 }
 
