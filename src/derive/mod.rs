@@ -259,14 +259,15 @@ impl Item {
     }
 }
 
-/// An item serializes as its identity, its record's fields and its derived values.
+/// An item serializes as its identity, its record's fields (`title` among them, so it is
+/// not written here again: a key twice is invalid for strict JSON readers) and its derived
+/// values.
 impl Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct View<'a> {
             id: &'a str,
             kind: Kind,
-            title: &'a str,
             url: &'a str,
             source: &'a str,
             #[serde(flatten)]
@@ -274,16 +275,8 @@ impl Serialize for Item {
             derived: &'a Derived,
         }
         let r = &self.record;
-        View {
-            id: &r.id,
-            kind: r.kind,
-            title: r.title(),
-            url: &r.url,
-            source: r.origin.path(),
-            record: r,
-            derived: &self.derived,
-        }
-        .serialize(serializer)
+        View { id: &r.id, kind: r.kind, url: &r.url, source: r.origin.path(), record: r, derived: &self.derived }
+            .serialize(serializer)
     }
 }
 
