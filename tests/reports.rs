@@ -175,3 +175,16 @@ fn an_email_subject_carries_no_bidi_control_from_the_config() {
     let subject = Mail::parse(&run.assert_ok().stdout).header("Subject").to_string();
     assert_eq!(subject, "[QA nalp] Week 2025-W34: NO-GO, 1 blocker open");
 }
+
+#[test]
+fn a_base_url_without_a_trailing_slash_still_links_pages_under_it() {
+    let project = common::two_weeks("[site]\nbase_url = \"https://status.example.com/qa\"\n", &[], &[]);
+    project.run(&["build"]).assert_ok();
+    let html = Mail::parse(&project.read("site/reports/2025-W34/team.eml")).part("text/html").to_string();
+    assert!(html.contains("https://status.example.com/qa/blockers/B-1.html"), "{html}");
+    assert!(!html.contains("qablockers") && !html.contains("qareports"), "{html}");
+    let txt = project.run(&["report", "--week", "2025-W34", "--format", "text"]);
+    assert!(txt.assert_ok().stdout.contains("Full status: https://status.example.com/qa/reports/2025-W34/index.html"));
+    let md = project.run(&["report", "--week", "2025-W34"]);
+    assert!(md.assert_ok().stdout.contains("(https://status.example.com/qa/blockers/B-1.html)"), "{}", md.stdout);
+}

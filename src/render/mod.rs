@@ -977,12 +977,12 @@ fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::Te
     feed_document(entries, id_base, base, tera)
 }
 
-/// The feed's id (the site's URL, or a URN from its title) and the base of its links.
+/// The feed's id (the site's URL, or a URN from its title) and the base of its links
+/// (`base_url`, which the configuration ends with `/`).
 fn feed_ids(base_url: &str, title: &str) -> (String, String) {
-    let base =
-        if base_url.is_empty() || base_url.ends_with('/') { base_url.to_string() } else { format!("{base_url}/") };
-    let id_base = if base.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base.clone() };
-    (id_base, base)
+    let id_base =
+        if base_url.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base_url.to_string() };
+    (id_base, base_url.to_string())
 }
 
 fn rfc3339(ts: i64) -> String {
