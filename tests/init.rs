@@ -81,3 +81,17 @@ fn from_seed_refuses_an_existing_project_or_repository() {
     }
     assert!(!project.path().join("repo/content").exists(), "nothing written");
 }
+
+/// The README's commands work as written on a fresh machine: the first shell line that runs
+/// `statuspress` by name comes after one that installs it onto the PATH.
+#[test]
+fn the_readme_installs_statuspress_before_running_it_by_name() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("read");
+    let lines: Vec<&str> = readme.lines().collect();
+    let first_run = lines.iter().position(|l| l.starts_with("statuspress ")).expect("a `statuspress` command");
+    assert!(
+        lines[..first_run].iter().any(|l| l.starts_with("cargo install --locked --path .")),
+        "README runs `{}` without installing statuspress first",
+        lines[first_run]
+    );
+}
