@@ -140,6 +140,40 @@ pub struct HealthStatus {
 pub struct ReasonGroup {
     pub text: String,
     pub refs: Vec<RecordRef>,
+    /// What one and several of its records are ("critical blocker open", "critical blockers
+    /// open"), to count them again when an audience may not see some of them.
+    #[serde(skip)]
+    labels: (String, String),
+}
+
+impl ReasonGroup {
+    /// "1 critical blocker open", "4 critical blockers open"; a reason naming no record is
+    /// its text alone.
+    fn counted(one: String, many: String, refs: Vec<RecordRef>) -> ReasonGroup {
+        let text = match refs.len() {
+            0 => one.clone(),
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
+        ReasonGroup { text, refs, labels: (one, many) }
+    }
+
+    /// A reason that stands for records it may not name.
+    pub(crate) fn plain(text: String) -> ReasonGroup {
+        ReasonGroup { text: text.clone(), refs: Vec::new(), labels: (text.clone(), text) }
+    }
+
+    /// Keeps the records `keep` accepts, counted again; how many went.
+    pub(crate) fn retain_refs(&mut self, keep: impl Fn(&RecordRef) -> bool) -> usize {
+        let before = self.refs.len();
+        self.refs.retain(keep);
+        let gone = before - self.refs.len();
+        if gone > 0 && !self.refs.is_empty() {
+            let (one, many) = std::mem::take(&mut self.labels);
+            *self = ReasonGroup::counted(one, many, std::mem::take(&mut self.refs));
+        }
+        gone
+    }
 }
 
 /// A record a reason names.
@@ -183,15 +217,7 @@ impl ReasonList {
     }
 
     fn finish(self) -> (Vec<String>, Vec<ReasonGroup>) {
-        let groups = self
-            .groups
-            .into_iter()
-            .map(|(one, many, refs)| match refs.len() {
-                0 => ReasonGroup { text: one, refs },
-                1 => ReasonGroup { text: format!("1 {one}"), refs },
-                n => ReasonGroup { text: format!("{n} {many}"), refs },
-            })
-            .collect();
+        let groups = self.groups.into_iter().map(|(one, many, refs)| ReasonGroup::counted(one, many, refs)).collect();
         (self.texts, groups)
     }
 }
@@ -696,6 +722,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
     }
 }
 
+/// The tallies of `items` (for an audience, of the items it may see: see [`redact`]).
 fn counts(items: &Items) -> Counts {
     let mut c = Counts::default();
     for item in items.values().flatten() {

@@ -205,21 +205,21 @@ pub fn build(
     // A cut list still holds twice the list size, so a cut diff is never empty.
     let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
-    // Reasons naming a withheld record are replaced by a count of them.
+    // Reasons naming a withheld record are replaced by a count of those records.
     let mut seen = HashSet::new();
-    let all_reasons = full.readiness.reasons.iter().chain(&full.health.reasons).filter(|r| seen.insert(r.as_str()));
-    let (mut reasons, mut concealed) = (Vec::new(), 0);
-    for reason in all_reasons {
-        if redaction.is_some_and(|r| r.conceals(reason)) {
-            concealed += 1;
-        } else if reasons.len() < limit {
-            reasons.push(reason.clone());
-        } else {
-            more.reasons += 1;
-        }
-    }
+    let mut reasons: Vec<String> = full
+        .readiness
+        .reasons
+        .iter()
+        .chain(&full.health.reasons)
+        .filter(|r| seen.insert(r.as_str()))
+        .cloned()
+        .collect();
+    let concealed = redaction.map_or(0, |r| r.conceal_texts(&mut reasons));
+    more.reasons = reasons.len().saturating_sub(limit);
+    reasons.truncate(limit);
     if concealed > 0 {
-        reasons.push(crate::derive::redact::concealed_reasons(concealed));
+        reasons.push(crate::derive::redact::concealed_records(concealed));
     }
     let withheld = redaction.map_or(0, |r| all_items(full).filter(|i| r.hides(i.id())).count());
 

@@ -211,7 +211,7 @@ fn an_external_audience_never_sees_confidential_records() {
             "metric lag “Lag” is 7 ms against a target of < 5 ms",
             "milestone m-4 “Late” is overdue by 5 days",
             "high risk r-1 “Vendor” is open (score 16)",
-            "1 more reason concerning confidential records",
+            "1 confidential record",
         ]
     );
     let changes = r.changes.as_ref().unwrap();
