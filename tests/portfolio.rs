@@ -53,12 +53,16 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
     let feed = project.read("site/feed.xml");
     assert!(feed.contains("QA coordination: working") && feed.contains("Payments migration: working"), "{feed}");
     assert!(feed.contains("qa/revisions/working/"), "{feed}");
+    // A milestone's event has one id, in its plan's calendar as in the portfolio's, naming
+    // the plan and the portfolio (no `base_url`: its title).
     let calendar = project.read("site/milestones.ics");
     assert!(
-        calendar.contains("UID:payments.cutover@statuspress")
+        calendar.contains("UID:cutover.payments@delivery-portfolio\r\n")
             && calendar.contains("SUMMARY:Payments migration: Cut-over weekend"),
         "{calendar}"
     );
+    let own = project.read("site/payments/milestones.ics");
+    assert!(own.contains("UID:cutover.payments@delivery-portfolio\r\n"), "{own}");
 }
 
 #[test]

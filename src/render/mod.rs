@@ -74,6 +74,8 @@ pub struct Site {
     pub zone: crate::values::Zone,
     /// The audience a site is built for (`build --audience`); `None` for the full site.
     pub audience: Option<Item>,
+    /// The end of its calendar events' ids ([`ics::uid_scope`]).
+    pub calendar_scope: String,
 }
 
 /// How to make a site (see [`Site::of`]).
@@ -149,7 +151,8 @@ impl Site {
         progress.finish();
         clock.lap("reports");
         let zone = reporter.config.report.zone();
-        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience })
+        let calendar_scope = ics::uid_scope(reporter.config, current.plan.title());
+        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience, calendar_scope })
     }
 }
 
@@ -389,7 +392,9 @@ impl Renderer {
                 Ok(files)
             }
             Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
-            Route::Calendar => one("milestones.ics", ics::milestones(&site.current, &self.title).into_bytes()),
+            Route::Calendar => {
+                one("milestones.ics", ics::milestones(&site.current, &site.calendar_scope, &self.title).into_bytes())
+            }
             Route::Feed => match feed(site, &self.base_url, &self.title, &self.tera) {
                 Ok(xml) => one("feed.xml", xml.into_bytes()),
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),

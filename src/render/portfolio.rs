@@ -177,13 +177,13 @@ pub fn render_portfolio(
     };
     let feed = super::portfolio_feed(plans, base_url, title, &tera)
         .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
-    let calendar: Vec<(Option<&str>, &crate::derive::Status)> =
-        plans.iter().map(|(id, site)| (Some(*id), &site.current)).collect();
+    let calendar: Vec<(&crate::derive::Status, &str)> =
+        plans.iter().map(|(_, site)| (&site.current, site.calendar_scope.as_str())).collect();
     let asset = |name: &str| templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str());
     let css = asset("style.css");
     let files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),
-        ("milestones.ics".into(), super::ics::calendar(title, &calendar).into_bytes()),
+        ("milestones.ics".into(), super::ics::calendar(title, &calendar, true).into_bytes()),
         ("index.html".into(), page.into_bytes()),
         ("status.json".into(), crate::derive::to_json(&status, true)),
         ("assets/style.css".into(), css.as_bytes().to_vec()),
