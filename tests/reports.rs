@@ -188,3 +188,28 @@ fn a_base_url_without_a_trailing_slash_still_links_pages_under_it() {
     let md = project.run(&["report", "--week", "2025-W34"]);
     assert!(md.assert_ok().stdout.contains("(https://status.example.com/qa/blockers/B-1.html)"), "{}", md.stdout);
 }
+
+/// A metric's bar in the email is the share of its own target reached, not its value read
+/// as a percentage.
+#[test]
+fn email_metric_bars_are_scaled_to_each_target() {
+    let metric = |id: &str, unit: &str, target: &str, value: f64| {
+        (
+            format!("content/metrics/{id}.md"),
+            format!("+++\ntitle = \"{id}\"\nunit = \"{unit}\"\ntarget = \"{target}\"\nvalue = {value}\n+++\n"),
+        )
+    };
+    let files = [metric("lag", "s", "<= 5", 45.0), metric("errors", "%", "< 1", 0.05)];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let project = common::two_weeks("", &[], &files);
+    project.run(&["build"]).assert_ok();
+    let html = Mail::parse(&project.read("site/reports/2025-W34/team.eml")).part("text/html").to_string();
+    let bar = |id: &str| {
+        let at = html.find(&format!(">{id}</a>")).expect(id);
+        let row = html[at..].split("</table>").next().unwrap();
+        let fill = row.split("class=\"fill-").nth(1).unwrap_or_else(|| panic!("{id} has no bar: {row}"));
+        fill.split("width=\"").nth(1).and_then(|w| w.split('"').next()).unwrap().to_string()
+    };
+    assert_eq!(bar("lag"), "11", "45 s against ≤ 5 s is a ninth of the way, not 45 %");
+    assert_eq!(bar("errors"), "100", "0.05 % against < 1 % is met: a full bar");
+}

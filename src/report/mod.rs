@@ -141,8 +141,12 @@ pub struct MetricLine {
     /// (words, as every format shows them), and whether that is toward the target.
     pub trend: Trend,
     pub direction: Direction,
-    /// 0–100, for a bar drawn with table cells.
-    pub percent: u32,
+    /// How much of its target the value reaches ([`crate::values::Target::reached`]) in
+    /// percent, for a bar drawn with table cells: full when met, whatever the unit (a lag
+    /// of 45 s against ≤ 5 s is 11, an error rate of 0.05 % against < 1 % is 100); below 100
+    /// whenever the target is missed. `None` draws no bar: not measured, or no share means
+    /// anything.
+    pub percent: Option<u32>,
 }
 
 /// The revisions a week's report compares: the last at or before the end of `week`, and
@@ -386,7 +390,10 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         (Some(a), Some(b)) if b > a => Direction::Away,
         _ => Direction::None,
     };
-    let percent = now.map_or(0, |v| v.clamp(0.0, 100.0).round() as u32);
+    let percent = now.zip(target).and_then(|(v, t)| {
+        let share = (t.reached(v)? * 100.0).round() as u32;
+        Some(if t.is_met(v) { share } else { share.min(99) })
+    });
     MetricLine {
         id: item.id().to_string(),
         title: item.title().to_string(),

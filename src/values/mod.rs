@@ -309,6 +309,27 @@ impl Target {
         }
     }
 
+    /// How much of the target `v` reaches, from 0 to 1 (1 when met), so a bar is full when
+    /// the target is met whatever the unit: a floor (`>= 90`) is reached by `v / floor` (45
+    /// against ≥ 90 is half); a ceiling (`<= 5`) by `ceiling / v`, so the bar shrinks as the
+    /// value overshoots (a lag of 45 s against ≤ 5 s is a ninth); `= x` and ranges by the
+    /// side `v` misses. `None` when a share means nothing (a missed bound at or below 0).
+    pub fn reached(self, v: f64) -> Option<f64> {
+        if self.is_met(v) {
+            return Some(1.0);
+        }
+        let floor = |bound: f64| (bound > 0.0).then(|| (v / bound).clamp(0.0, 1.0));
+        let ceiling = |bound: f64| (bound > 0.0).then(|| (bound / v).clamp(0.0, 1.0));
+        match self {
+            Target::AtLeast { value } | Target::Above { value } => floor(value),
+            Target::AtMost { value } | Target::Below { value } => ceiling(value),
+            Target::Exactly { value } if v < value => floor(value),
+            Target::Exactly { value } => ceiling(value),
+            Target::Between { low, .. } if v < low => floor(low),
+            Target::Between { high, .. } => ceiling(high),
+        }
+    }
+
     /// How far `v` is from meeting the target (0 when met); used for trend direction.
     pub fn gap(self, v: f64) -> f64 {
         match self {
@@ -362,6 +383,19 @@ mod tests {
         assert!(Target::parse("about 90").unwrap_err().contains("not a metric target"));
         assert_eq!(Target::parse(">= 90").unwrap().to_string(), "≥ 90");
         assert_eq!(Target::parse("> 90").unwrap().gap(57.1), 90.0 - 57.1);
+    }
+
+    #[test]
+    fn a_target_is_reached_in_its_own_terms() {
+        let reached = |target: &str, v: f64| Target::parse(target).unwrap().reached(v);
+        assert_eq!(reached("<= 5", 45.0), Some(5.0 / 45.0), "a lag nine times its budget");
+        assert_eq!(reached("< 1", 0.05), Some(1.0), "an error rate well within its budget");
+        assert_eq!(reached(">= 90", 45.0), Some(0.5));
+        assert_eq!(reached("> 90", 92.4), Some(1.0));
+        assert_eq!(reached("= 100", 90.0), Some(0.9));
+        assert_eq!(reached("80..95", 190.0), Some(0.5));
+        assert_eq!(reached(">= 90", -3.0), Some(0.0));
+        assert_eq!(reached("<= 0", 3.0), None, "no share of a zero budget");
     }
 
     #[test]
