@@ -77,7 +77,7 @@ fn a_reference_across_plans_shows_on_both_sides_and_holds_the_gate_back() {
     assert!(blocker.contains("<a href=\"../../payments/gates/g-migrate.html\" title=\"Migration rehearsal passed\">payments/g-migrate</a>"), "{blocker}");
     let status: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
     let reasons = status["readiness"]["reasons"].to_string();
-    assert!(reasons.contains("waiting on blocker qa/B-2 “Payments sandbox unreachable” is open"), "{reasons}");
+    assert!(reasons.contains("waiting on blocker qa/B-2 “Payments sandbox unreachable”, which is open"), "{reasons}");
     // The portfolio's dashboard says so too, in the plan's readiness.
     let waiting = "waiting on <a href=\"qa/blockers/B-2.html\" title=\"Payments sandbox unreachable\">qa/B-2</a>";
     let dashboard = project.read("site/index.html");

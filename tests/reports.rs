@@ -38,7 +38,7 @@ fn the_site_has_a_report_per_week_in_every_form() {
     let md = project.read("site/reports/2025-W34/report.md");
     assert!(md.contains("**Readiness: NO-GO**"));
     assert!(md.contains("[B-1](../../blockers/B-1.html) DB down: open → resolved"), "{md}");
-    assert!(md.contains("| Test pass rate | 92.4% (was 57.1) | > 90% | met | up, toward target |"), "{md}");
+    assert!(md.contains("| Test pass rate | 92.4% (was 57.1%) | > 90% | met | up, toward target |"), "{md}");
     assert!(md.contains("## Decisions this week") && md.contains("Hold: Hold the release"));
     assert!(md.contains("## Actions due or overdue") && md.contains("Escalate"));
     let txt = project.read("site/reports/2025-W34/report.txt");
@@ -212,4 +212,17 @@ fn email_metric_bars_are_scaled_to_each_target() {
     };
     assert_eq!(bar("lag"), "11", "45 s against ≤ 5 s is a ninth of the way, not 45 %");
     assert_eq!(bar("errors"), "100", "0.05 % against < 1 % is met: a full bar");
+}
+
+/// A change to the plan reads "plan <title>", not "plan plan <title>".
+#[test]
+fn a_plan_change_names_the_plan_once() {
+    let project = common::two_weeks("", &[], &[]);
+    project.write("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\nnext_review = 2025-09-01\n+++\n");
+    project.revision("w3", "2025-08-26", "Zoe", "Week 3");
+    let text = project.run(&["report", "--week", "2025-W35", "--format", "text"]);
+    assert!(text.assert_ok().stdout.contains("  * plan Plan: next review set to 2025-09-01"), "{}", text.stdout);
+    assert!(!text.stdout.contains("plan plan"), "{}", text.stdout);
+    let md = project.run(&["report", "--week", "2025-W35"]);
+    assert!(md.assert_ok().stdout.contains("- [plan](plan.html) Plan: next review set to"), "{}", md.stdout);
 }

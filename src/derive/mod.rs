@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, count, number, with_unit, words};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -220,11 +220,6 @@ impl ReasonList {
         let groups = self.groups.into_iter().map(|(one, many, refs)| ReasonGroup::counted(one, many, refs)).collect();
         (self.texts, groups)
     }
-}
-
-/// "in-progress" → "in progress", for status words inside sentences.
-fn words(status: impl std::fmt::Display) -> String {
-    status.to_string().replace('-', " ")
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -513,14 +508,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
         }
         KindData::Action(a) => due_if_unfinished(a.due, a.status.is_finished(), &mut d),
         KindData::Metric(m) => {
-            let unit = m.unit.as_deref().unwrap_or("");
-            let with_unit = |v: String| {
-                if unit.is_empty() || unit.starts_with(['%', '/']) {
-                    format!("{v}{unit}")
-                } else {
-                    format!("{v} {unit}")
-                }
-            };
+            let with_unit = |v: String| with_unit(&v, m.unit.as_deref());
             // Validation rejected bad targets; a metric reaching here always has one.
             if let Ok(target) = m.target.parsed() {
                 d.target_text = Some(with_unit(target.to_string()));
@@ -546,6 +534,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
                 (Some(a), Some(b)) if a == b => format!("Week {a}"),
                 (Some(a), Some(b)) => format!("Weeks {a}–{b}"),
                 _ => match (start, end) {
+                    (Some(s), Some(e)) if s == e => s.to_string(),
                     (Some(s), Some(e)) => format!("{s} – {e}"),
                     (None, Some(e)) => format!("by {e}"),
                     (Some(s), None) => format!("from {s}"),
@@ -634,7 +623,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
         let (plan, own) = id.split_once('/')?;
         let found = neighbours?.plans.get(plan)?.get(own)?;
         let state = found.unfinished.as_ref()?;
-        Some(Wait { id: id.to_string(), why: format!("{} {id} “{}” is {state}", found.kind, found.title) })
+        Some(Wait { id: id.to_string(), why: format!("{} {id} “{}”, which is {state}", found.kind, found.title) })
     };
     let mut waits: HashMap<Caseless, Vec<Wait>> = HashMap::new();
     for gate in records.of_kind(Kind::Gate) {
@@ -644,7 +633,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
             match by_id.get(&Caseless(id)) {
                 Some(dep) => list.extend(unfinished(dep).map(|state| Wait {
                     id: dep.id.clone(),
-                    why: format!("{} {} “{}” is {state}", dep.kind.name(), dep.id, dep.title()),
+                    why: format!("{} {} “{}”, which is {state}", dep.kind.name(), dep.id, dep.title()),
                 })),
                 None => list.extend(foreign(id)),
             }
@@ -661,12 +650,12 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
 /// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
 pub fn unfinished(record: &Record) -> Option<String> {
     match &record.data {
-        KindData::Blocker(b) if b.status.is_unresolved() => Some(b.status.to_string()),
-        KindData::Gate(g) if !g.status.is_cleared() => Some(g.status.to_string()),
-        KindData::Action(a) if !a.status.is_finished() => Some(a.status.to_string()),
-        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(m.status.to_string()),
-        KindData::Risk(r) if r.status.is_live() => Some(r.status.to_string()),
-        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(d.status.to_string()),
+        KindData::Blocker(b) if b.status.is_unresolved() => Some(words(b.status)),
+        KindData::Gate(g) if !g.status.is_cleared() => Some(words(g.status)),
+        KindData::Action(a) if !a.status.is_finished() => Some(words(a.status)),
+        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(words(m.status)),
+        KindData::Risk(r) if r.status.is_live() => Some(words(r.status)),
+        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(words(d.status)),
         KindData::Metric(m) => match (m.target.parsed(), m.value) {
             (Ok(target), Some(v)) if target.is_met(v) => None,
             (_, Some(_)) => Some("not met".into()),
@@ -683,7 +672,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
             && b.severity == Severity::Critical
             && b.status.is_unresolved()
         {
-            let text = format!("critical blocker {} “{}” is {}", record.id, b.title, b.status);
+            let text = format!("critical blocker {} “{}” is {}", record.id, b.title, words(b.status));
             reasons.add(text, "critical blocker", &words(b.status), record);
         }
     }
@@ -697,7 +686,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
                     waits.get(&Caseless(id)).into_iter().flatten().map(|w| w.why.as_str()).collect();
                 // A gate marked passed still waits on what it depends on.
                 if !g.status.is_cleared() || !waiting.is_empty() {
-                    let mut text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status);
+                    let mut text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, words(g.status));
                     if !waiting.is_empty() {
                         text.push_str(&format!(", waiting on {}", waiting.join(", ")));
                     }
@@ -774,7 +763,7 @@ fn health(plan: &Record, items: &Items) -> HealthStatus {
         let (id, title, record) = (item.id(), item.title(), item.record.as_ref());
         match &item.record.data {
             KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => red.add(
-                format!("critical blocker {id} “{title}” is {}", b.status),
+                format!("critical blocker {id} “{title}” is {}", words(b.status)),
                 "critical blocker",
                 &words(b.status),
                 record,
@@ -806,9 +795,9 @@ fn health(plan: &Record, items: &Items) -> HealthStatus {
             ),
             KindData::Action(_) | KindData::Milestone(_) if item.derived.overdue => amber.add(
                 format!(
-                    "{} {id} “{title}” is overdue by {} days",
+                    "{} {id} “{title}” is overdue by {}",
                     item.kind().name(),
-                    item.derived.days_overdue.unwrap_or(0)
+                    count(item.derived.days_overdue.unwrap_or(0), "day")
                 ),
                 item.kind().name(),
                 "overdue",
@@ -846,17 +835,20 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     };
     let due = item.derived.due.map_or_else(String::new, |d| d.to_string());
     Diagnostic::warning(format!(
-        "{} `{}` is overdue: due {due}, {} days ago",
+        "{} `{}` is overdue: due {due}, {} ago",
         record.kind.name(),
         record.id,
-        item.derived.days_overdue.unwrap_or(0)
+        count(item.derived.days_overdue.unwrap_or(0), "day")
     ))
     .at(record.origin.locate(field))
-    .help("mark it finished, or move the date if the plan changed")
+    .help(match record.kind {
+        Kind::Risk => "review the risk, then set `review` to its next review date (or close it)",
+        _ => "mark it finished, or move the date if the plan changed",
+    })
 }
 
 fn review_warning(plan: &Record, days: i64) -> Diagnostic {
-    Diagnostic::warning(format!("review overdue by {days} days: the plan's `next_review` has passed"))
+    Diagnostic::warning(format!("review overdue by {}: the plan's `next_review` has passed", count(days, "day")))
         .at(plan.origin.locate("next_review"))
         .help("review the plan, then set `next_review` to the next review date")
 }

@@ -168,7 +168,7 @@ pub fn render_portfolio(
         }
         for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
             let days = item.derived.days_overdue.unwrap_or_default();
-            portfolio.overdue_actions.push(line(id, item, format!("{days} days overdue")));
+            portfolio.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
         }
     }
     // The plans that are not ready first, then by id.

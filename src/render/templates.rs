@@ -102,6 +102,13 @@ pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
     // Markdown output (report.md) escapes record text with `| md`, as HTML does with autoescape.
     tera.register_filter("md", |text: &str, _: tera::Kwargs, _: &tera::State| crate::diff::format::escape_md(text));
+    // Words, not data: `"day" | plural(n=3)` is "days", `"not-met" | words` is "not met",
+    // `85.0 | number` is "85".
+    tera.register_filter("plural", |noun: &str, kwargs: tera::Kwargs, _: &tera::State| {
+        kwargs.must_get::<i64>("n").map(|n| crate::values::plural(noun, n))
+    });
+    tera.register_filter("words", |text: &str, _: tera::Kwargs, _: &tera::State| crate::values::words(text));
+    tera.register_filter("number", |v: f64, _: tera::Kwargs, _: &tera::State| crate::values::number(v));
     let sources: Vec<(&str, &str)> = templates
         .iter()
         .filter(|t| !t.name.ends_with(".css") && !t.name.ends_with(".js"))

@@ -16,7 +16,9 @@ use crate::diff::{self, Diff};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::{KindData, Record};
-use crate::values::{Date, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number};
+use crate::values::{
+    Date, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number, with_unit, words,
+};
 
 /// How many entries a report keeps per list (`detail = "summary"`, and full); the rest is
 /// counted in `more` and is one click away on the site.
@@ -353,14 +355,14 @@ fn line(item: &Item) -> Line {
     let r: &Record = &item.record;
     let d = &item.derived;
     let (label, note) = match &r.data {
-        KindData::Blocker(b) => (format!("{} · {}", b.severity, b.status), b.impact.clone().unwrap_or_default()),
-        KindData::Gate(g) => (g.status.to_string(), String::new()),
+        KindData::Blocker(b) => (format!("{} · {}", b.severity, words(b.status)), b.impact.clone().unwrap_or_default()),
+        KindData::Gate(g) => (words(g.status), String::new()),
         KindData::Risk(risk) => {
-            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), risk.status.to_string())
+            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), words(risk.status))
         }
-        KindData::Decision(dec) => (dec.status.to_string(), dec.decision.clone()),
-        KindData::Action(a) => (a.status.to_string(), a.due.map_or_else(String::new, |due| format!("due {due}"))),
-        KindData::Milestone(m) => (m.status.to_string(), d.when.clone().unwrap_or_default()),
+        KindData::Decision(dec) => (words(dec.status), dec.decision.clone()),
+        KindData::Action(a) => (words(a.status), a.due.map_or_else(String::new, |due| format!("due {due}"))),
+        KindData::Milestone(m) => (words(m.status), d.when.clone().unwrap_or_default()),
         _ => (String::new(), String::new()),
     };
     Line { id: r.id.clone(), title: r.title().to_string(), url: r.url.clone(), label, note, alert: d.overdue }
@@ -380,9 +382,9 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         (Some(a), Some(b)) if b < a => Trend::Down,
         _ => Trend::Same,
     };
-    let target = match &item.record.data {
-        KindData::Metric(m) => m.target.parsed().ok(),
-        _ => None,
+    let (target, unit) = match &item.record.data {
+        KindData::Metric(m) => (m.target.parsed().ok(), m.unit.as_deref()),
+        _ => (None, None),
     };
     let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));
     let direction = match (gap(then), gap(now)) {
@@ -399,7 +401,7 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         title: item.title().to_string(),
         url: item.url().to_string(),
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
-        previous: then.map(number).filter(|_| trend != Trend::Same),
+        previous: then.map(|v| with_unit(&number(v), unit)).filter(|_| trend != Trend::Same),
         target: item.derived.target_text.clone().unwrap_or_default(),
         state: item.derived.state.unwrap_or(MetricState::NotMeasured),
         trend,

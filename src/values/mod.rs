@@ -354,6 +354,32 @@ impl fmt::Display for Target {
     }
 }
 
+/// `noun` for a count of `n`: "day" for 1, "days" for any other (every noun a page counts
+/// takes an `s`), so no page says "1 days".
+pub fn plural(noun: &str, n: i64) -> String {
+    if n == 1 { noun.to_string() } else { format!("{noun}s") }
+}
+
+/// `n` and its noun: "1 day", "3 days".
+pub fn count(n: i64, noun: &str) -> String {
+    format!("{n} {}", plural(noun, n))
+}
+
+/// "in-progress" → "in progress", "not-met" → "not met": a status or state as a word in a
+/// sentence or a badge (the hyphenated form is for data: `status.json`, CSS classes).
+pub fn words(status: impl fmt::Display) -> String {
+    status.to_string().replace('-', " ")
+}
+
+/// A metric value (already formatted) with its unit: "92.4%", "45 s", "85/100".
+pub fn with_unit(value: &str, unit: Option<&str>) -> String {
+    match unit.unwrap_or("") {
+        "" => value.to_string(),
+        unit if unit.starts_with(['%', '/']) => format!("{value}{unit}"),
+        unit => format!("{value} {unit}"),
+    }
+}
+
 /// Formats a number without a trailing `.0`, and with at most two decimals.
 pub fn number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
@@ -396,6 +422,20 @@ mod tests {
         assert_eq!(reached("80..95", 190.0), Some(0.5));
         assert_eq!(reached(">= 90", -3.0), Some(0.0));
         assert_eq!(reached("<= 0", 3.0), None, "no share of a zero budget");
+    }
+
+    #[test]
+    fn counts_and_words_read_as_english() {
+        assert_eq!(
+            (count(1, "day"), count(0, "day"), count(3, "high risk")),
+            ("1 day".into(), "0 days".into(), "3 high risks".into())
+        );
+        assert_eq!(plural("action", 1), "action");
+        assert_eq!(words(MetricState::NotMeasured), "not measured");
+        assert_eq!(
+            (with_unit("45", Some("s")), with_unit("85", Some("/100")), with_unit("3", None)),
+            ("45 s".into(), "85/100".into(), "3".into())
+        );
     }
 
     #[test]
