@@ -201,6 +201,7 @@ fn an_external_audience_never_sees_confidential_records() {
     assert_eq!(r.withheld, 2);
     assert_eq!(line_ids(&r.blockers), ["B-1", "B-2"]);
     assert_eq!(r.open_blockers, 2);
+    assert_eq!(r.counts.blockers_unresolved, 2, "the counts are of what the audience sees");
     let gates: Vec<(usize, usize, Vec<&str>)> =
         r.gates.iter().map(|g| (g.cleared, g.total, line_ids(&g.gates))).collect();
     assert_eq!(gates, [(1, 1, vec!["g-1"])]);
