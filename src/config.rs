@@ -358,13 +358,14 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let at = e.span().unwrap_or(0..0);
             vec![
                 serde_errors::describe(e.message().trim(), None, "statuspress.toml")
                     .at(Location::resolve(FILE_NAME, text, at)),
             ]
         })?;
+        config.site.base_url = folder_url(&config.site.base_url);
         let mut problems = Vec::new();
         let [low, medium, high] = config.risk.bands;
         if !(1 <= low && low < medium && medium < high && high < 25) {
@@ -417,6 +418,12 @@ impl Config {
         }
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
+}
+
+/// `base_url` ending in `/` (empty stays empty): templates and reports append page paths to
+/// it, and `https://example.com/qa` + `actions/A-3.html` must not read `qaactions/A-3.html`.
+fn folder_url(base_url: &str) -> String {
+    if base_url.is_empty() || base_url.ends_with('/') { base_url.to_string() } else { format!("{base_url}/") }
 }
 
 /// Where the value of `[table] key` is written in `text`, for a problem found once the whole
@@ -529,6 +536,14 @@ mod tests {
         let c = Config::parse("").unwrap();
         assert_eq!(c.site.output, "site");
         assert_eq!(c.risk.bands, [4, 9, 16]);
+    }
+
+    #[test]
+    fn base_url_ends_with_a_slash() {
+        let url = |text: &str| Config::parse(text).unwrap().site.base_url;
+        assert_eq!(url("[site]\nbase_url = \"https://example.com/qa\"\n"), "https://example.com/qa/");
+        assert_eq!(url("[site]\nbase_url = \"https://example.com/qa/\"\n"), "https://example.com/qa/");
+        assert_eq!(url(""), "");
     }
 
     #[test]

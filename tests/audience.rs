@@ -85,9 +85,20 @@ fn an_external_audience_site_holds_no_confidential_byte_and_the_internal_one_hol
 
     // It is still the same plan: the verdict stands, its hidden reasons are counted.
     let dashboard = std::fs::read_to_string(external.join("index.html")).unwrap();
-    assert!(dashboard.contains("NO-GO") && dashboard.contains("1 critical blocker open (confidential)"), "{dashboard}");
+    assert!(dashboard.contains("NO-GO") && dashboard.contains("1 confidential record"), "{dashboard}");
     let status = std::fs::read_to_string(external.join("status.json")).unwrap();
-    assert!(status.contains("1 more reason concerning confidential records"), "{status}");
+    assert!(status.contains("1 confidential record"), "{status}");
+    // Its counts are those of what it lists (B-1 alone), on the dashboard as in status.json.
+    let status = common::strict_json(&status);
+    let (counts, items) = (&status["counts"], &status["items"]);
+    let listed = |kind: &str| items[kind].as_array().unwrap().len();
+    let open = items["blockers"].as_array().unwrap().iter().filter(|b| b["derived"]["unresolved"] == true).count();
+    assert_eq!((counts["blockers"].as_u64(), counts["blockers_unresolved"].as_u64()), (Some(1), Some(open as u64)));
+    assert_eq!(counts["blockers_critical_unresolved"], 0);
+    for (count, kind) in [("risks", "risks"), ("decisions", "decisions"), ("actions", "actions"), ("gates", "gates")] {
+        assert_eq!(counts[count].as_u64(), Some(listed(kind) as u64), "{count}");
+    }
+    assert!(dashboard.contains(&format!("<b>{open}</b><span>of 1 blocker")), "{dashboard}");
     assert!(dashboard.contains("the site for Sponsors"));
     assert!(external.join("blockers/B-1.html").is_file() && !external.join("blockers/B-9.html").exists());
     // Its reports are the sponsors' own, with the sponsors' email only.
@@ -234,7 +245,7 @@ fn a_portfolio_s_outsiders_see_no_confidential_record_of_any_plan_by_any_route()
     assert!(leaks.is_empty(), "outsiders see:\n{}", leaks.join("\n"));
     // Still the same plans: the payments gate waits, and says on what it may.
     let payments = project.read("site-board/payments/status.json");
-    assert!(payments.contains("1 more reason concerning confidential records"), "{payments}");
+    assert!(payments.contains("1 confidential record"), "{payments}");
     let digest = project.run(&[&["report", "--audience", "board", "--format", "text"][..], &week[..]].concat());
     let plans = found_in(&digest.stdout, &["Payments migration", "QA coordination", "nothing changed this week"]);
     assert_eq!(plans.len(), 3, "a change that only touched secrets is no change to outsiders:\n{}", digest.stdout);

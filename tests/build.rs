@@ -403,7 +403,11 @@ fn calendar_and_status_json_are_well_formed() {
     assert!(ics.contains("SUMMARY:Week 2\\, remediation\\; done\r\n"));
     assert!(ics.contains("DTSTART;VALUE=DATE:20250818\r\n") && ics.contains("DTEND;VALUE=DATE:20250901\r\n"), "{ics}");
     assert!(ics.split("\r\n").all(|l| l.len() <= 75));
-    let status: serde_json::Value = serde_json::from_str(&project.read("site/status.json")).unwrap();
+    // Event ids name the plan (no `base_url`: its title), so two projects' never collide.
+    assert!(ics.contains("UID:m-1@plan\r\n"), "{ics}");
+    // Strictly: no object names a key twice (an item's `title` once, not also from its record).
+    let status = common::strict_json(&project.read("site/status.json"));
+    assert_eq!(status["items"]["blockers"][0]["title"], "DB down");
     assert_eq!(status["schema_version"], 1);
     assert_eq!(status["as_of"], "2025-08-12");
     assert_eq!(status["items"]["metrics"][0]["derived"]["state"], "not-met");

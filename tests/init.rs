@@ -187,3 +187,17 @@ fn the_worked_example_ship_date_slips_seven_days_in_week_35() {
     assert!(index.contains("<h2>Ship date</h2>\n      <p class=\"big\">2025-09-14</p>"), "{index}");
     assert!(index.contains("7 days later than planned (2025-09-07) · <a href=\"milestones/week-4.html\">"), "{index}");
 }
+
+/// The README's commands work as written on a fresh machine: the first shell line that runs
+/// `statuspress` by name comes after one that installs it onto the PATH.
+#[test]
+fn the_readme_installs_statuspress_before_running_it_by_name() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("read");
+    let lines: Vec<&str> = readme.lines().collect();
+    let first_run = lines.iter().position(|l| l.starts_with("statuspress ")).expect("a `statuspress` command");
+    assert!(
+        lines[..first_run].iter().any(|l| l.starts_with("cargo install --locked --path .")),
+        "README runs `{}` without installing statuspress first",
+        lines[first_run]
+    );
+}

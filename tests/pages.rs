@@ -376,3 +376,51 @@ fn remote_images_are_not_loaded_unless_their_host_is_allowed() {
         .assert_stderr("statuspress.toml:2:15")
         .assert_stderr("write the host alone: \"img.example.com\"");
 }
+
+/// Counts of one say it in the singular, states read as words, a one-day milestone gives its
+/// date once, grades show one way, and a risk's overdue review says what to do with a risk.
+#[test]
+fn numbers_and_states_read_as_words() {
+    let project = Project::new(&[
+        ("content/plan.md", "+++\ntitle = \"Launch\"\nstart = 2025-08-11\nnext_review = 2025-08-11\n+++\n"),
+        ("content/blockers/B-1.md", &blocker("DB down", "in-progress", "")),
+        ("content/gates/g-1.md", "+++\ntitle = \"Release gate\"\ngroup = \"Release\"\n+++\n"),
+        ("content/risks/r-1.md", "+++\ntitle = \"Vendor\"\nlikelihood = 4\nimpact = 4\nreview = 2025-08-11\n+++\n"),
+        ("content/actions/A-1.md", "+++\ntitle = \"Escalate\"\ndue = 2025-08-11\n+++\n"),
+        ("content/milestones/m-1.md", "+++\ntitle = \"Cut-over\"\nstart = 2025-08-20\nend = 2025-08-20\n+++\n"),
+        ("content/metrics/lag.md", "+++\ntitle = \"Lag\"\nunit = \"s\"\ntarget = \"<= 5\"\nvalue = 45\n+++\n"),
+        ("content/metrics/uptime.md", "+++\ntitle = \"Uptime\"\nunit = \"%\"\ntarget = \">= 99\"\n+++\n"),
+        (
+            "content/assessments/review.md",
+            "+++\ntitle = \"Review\"\ngrade = \"B+\"\nscore = 85\nmax_score = 100\n+++\n",
+        ),
+    ]);
+    let run = build(&project, "2025-08-12");
+    let dashboard = project.read("site/index.html");
+    for words in [
+        "review overdue by 1 day (due 2025-08-11)",
+        "<span>of 1 blocker open</span>",
+        "<span>high or critical risk</span>",
+        "<span>action open</span>",
+        "<td>1 day</td>",
+        "<span class=\"muted\">2025-08-20</span>",
+        "badge b-in-progress\">in progress<",
+    ] {
+        assert!(dashboard.contains(words), "{words:?} missing from:\n{dashboard}");
+    }
+    assert!(!dashboard.contains("1 days") && !dashboard.contains("· ends 2025-08-20"), "{dashboard}");
+    let metrics = project.read("site/metrics/index.html");
+    assert!(metrics.contains(">not met</span>") && metrics.contains(">not measured</span>"), "{metrics}");
+    assert!(!metrics.contains(">not-met<") && !metrics.contains(">not-measured<"), "{metrics}");
+    assert!(project.read("site/risks/r-1.html").contains(">overdue 1 day</span>"));
+    let plan = project.read("site/plan.html");
+    assert!(plan.contains("<strong>B+</strong> (85/100)") && !plan.contains("85.0"), "{plan}");
+    assert!(plan.contains("<p class=\"muted\">2025-08-20</p>"), "{plan}");
+    assert!(project.read("site/assessments/review.html").contains("B+ (85/100)"));
+    assert!(run.stderr.contains("risk `r-1` is overdue: due 2025-08-11, 1 day ago"), "{}", run.stderr);
+    assert!(run.stderr.contains("review the risk, then set `review` to its next review date"), "{}", run.stderr);
+    let report = project.run(&["report", "--format", "text", "--as-of", "2025-08-12"]);
+    let report = &report.assert_ok().stdout;
+    assert!(report.contains("Lag: 45 s, target ≤ 5 s, not met") && report.contains("Uptime: not measured"), "{report}");
+    assert!(report.contains("B-1 DB down (critical · in progress)") && !report.contains("1 days"), "{report}");
+}

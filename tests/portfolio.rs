@@ -40,6 +40,8 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
         dashboard.contains("Live risks of every plan") && dashboard.contains("href=\"payments/risks/R-1.html\""),
         "{dashboard}"
     );
+    // A marker names its plan: two plans may each have an R-1.
+    assert!(dashboard.contains("lengthAdjust=\"spacingAndGlyphs\">payments/R-1</text>"), "{dashboard}");
     // Each plan's site, whole, in its folder; the portfolio's status lists both.
     for plan in ["qa", "payments"] {
         for page in ["index.html", "plan.html", "status.json", "feed.xml", "revisions/index.html"] {
@@ -53,12 +55,16 @@ fn the_portfolio_example_builds_with_a_dashboard_of_both_plans() {
     let feed = project.read("site/feed.xml");
     assert!(feed.contains("QA coordination: working") && feed.contains("Payments migration: working"), "{feed}");
     assert!(feed.contains("qa/revisions/working/"), "{feed}");
+    // A milestone's event has one id, in its plan's calendar as in the portfolio's, naming
+    // the plan and the portfolio (no `base_url`: its title).
     let calendar = project.read("site/milestones.ics");
     assert!(
-        calendar.contains("UID:payments.cutover@statuspress")
+        calendar.contains("UID:cutover.payments@delivery-portfolio\r\n")
             && calendar.contains("SUMMARY:Payments migration: Cut-over weekend"),
         "{calendar}"
     );
+    let own = project.read("site/payments/milestones.ics");
+    assert!(own.contains("UID:cutover.payments@delivery-portfolio\r\n"), "{own}");
 }
 
 #[test]
@@ -71,7 +77,12 @@ fn a_reference_across_plans_shows_on_both_sides_and_holds_the_gate_back() {
     assert!(blocker.contains("<a href=\"../../payments/gates/g-migrate.html\" title=\"Migration rehearsal passed\">payments/g-migrate</a>"), "{blocker}");
     let status: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
     let reasons = status["readiness"]["reasons"].to_string();
-    assert!(reasons.contains("waiting on blocker qa/B-2 “Payments sandbox unreachable” is open"), "{reasons}");
+    assert!(reasons.contains("waiting on blocker qa/B-2 “Payments sandbox unreachable”, which is open"), "{reasons}");
+    // The portfolio's dashboard says so too, in the plan's readiness.
+    let waiting = "waiting on <a href=\"qa/blockers/B-2.html\" title=\"Payments sandbox unreachable\">qa/B-2</a>";
+    let dashboard = project.read("site/index.html");
+    let payments = dashboard.split("<tr>").find(|row| row.contains("<td><a href=\"payments/index.html\"")).unwrap();
+    assert!(payments.contains(waiting) && payments.contains("(gate g-migrate)"), "{payments}");
 
     // Resolving the QA blocker clears the payments gate's wait.
     let text = project.read("plans/qa/content/blockers/B-2.md").replace("status = \"open\"", "status = \"resolved\"");
@@ -79,6 +90,7 @@ fn a_reference_across_plans_shows_on_both_sides_and_holds_the_gate_back() {
     project.run(&["build", "--as-of", AS_OF]).assert_ok();
     let status: serde_json::Value = serde_json::from_str(&project.read("site/payments/status.json")).unwrap();
     assert!(!status["readiness"]["reasons"].to_string().contains("qa/B-2"), "{status:#}");
+    assert!(!project.read("site/index.html").contains("waiting on"));
 }
 
 #[test]

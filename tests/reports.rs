@@ -38,7 +38,7 @@ fn the_site_has_a_report_per_week_in_every_form() {
     let md = project.read("site/reports/2025-W34/report.md");
     assert!(md.contains("**Readiness: NO-GO**"));
     assert!(md.contains("[B-1](../../blockers/B-1.html) DB down: open → resolved"), "{md}");
-    assert!(md.contains("| Test pass rate | 92.4% (was 57.1) | \\> 90% | met | up, toward target |"), "{md}");
+    assert!(md.contains("| Test pass rate | 92.4% (was 57.1%) | \\> 90% | met | up, toward target |"), "{md}");
     assert!(md.contains("## Decisions this week") && md.contains("Hold: Hold the release"));
     assert!(md.contains("## Actions due or overdue") && md.contains("Escalate"));
     let txt = project.read("site/reports/2025-W34/report.txt");
@@ -300,4 +300,55 @@ fn an_executive_summary_names_the_new_ship_date_and_its_slip() {
     );
     assert!(text.contains("vendor late, cut-over moves a week") && text.contains("Move both racks."), "{text}");
     assert!(!text.contains("Details follow."), "a summary keeps the plan's first paragraph:\n{text}");
+}
+
+#[test]
+fn a_base_url_without_a_trailing_slash_still_links_pages_under_it() {
+    let project = common::two_weeks("[site]\nbase_url = \"https://status.example.com/qa\"\n", &[], &[]);
+    project.run(&["build"]).assert_ok();
+    let html = Mail::parse(&project.read("site/reports/2025-W34/team.eml")).part("text/html").to_string();
+    assert!(html.contains("https://status.example.com/qa/blockers/B-1.html"), "{html}");
+    assert!(!html.contains("qablockers") && !html.contains("qareports"), "{html}");
+    let txt = project.run(&["report", "--week", "2025-W34", "--format", "text"]);
+    assert!(txt.assert_ok().stdout.contains("Full status: https://status.example.com/qa/reports/2025-W34/index.html"));
+    let md = project.run(&["report", "--week", "2025-W34"]);
+    assert!(md.assert_ok().stdout.contains("(https://status.example.com/qa/blockers/B-1.html)"), "{}", md.stdout);
+}
+
+/// A metric's bar in the email is the share of its own target reached, not its value read
+/// as a percentage.
+#[test]
+fn email_metric_bars_are_scaled_to_each_target() {
+    let metric = |id: &str, unit: &str, target: &str, value: f64| {
+        (
+            format!("content/metrics/{id}.md"),
+            format!("+++\ntitle = \"{id}\"\nunit = \"{unit}\"\ntarget = \"{target}\"\nvalue = {value}\n+++\n"),
+        )
+    };
+    let files = [metric("lag", "s", "<= 5", 45.0), metric("errors", "%", "< 1", 0.05)];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let project = common::two_weeks("", &[], &files);
+    project.run(&["build"]).assert_ok();
+    let html = Mail::parse(&project.read("site/reports/2025-W34/team.eml")).part("text/html").to_string();
+    let bar = |id: &str| {
+        let at = html.find(&format!(">{id}</a>")).expect(id);
+        let row = html[at..].split("</table>").next().unwrap();
+        let fill = row.split("class=\"fill-").nth(1).unwrap_or_else(|| panic!("{id} has no bar: {row}"));
+        fill.split("width=\"").nth(1).and_then(|w| w.split('"').next()).unwrap().to_string()
+    };
+    assert_eq!(bar("lag"), "11", "45 s against ≤ 5 s is a ninth of the way, not 45 %");
+    assert_eq!(bar("errors"), "100", "0.05 % against < 1 % is met: a full bar");
+}
+
+/// A change to the plan reads "plan <title>", not "plan plan <title>".
+#[test]
+fn a_plan_change_names_the_plan_once() {
+    let project = common::two_weeks("", &[], &[]);
+    project.write("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-08-11\nnext_review = 2025-09-01\n+++\n");
+    project.revision("w3", "2025-08-26", "Zoe", "Week 3");
+    let text = project.run(&["report", "--week", "2025-W35", "--format", "text"]);
+    assert!(text.assert_ok().stdout.contains("  * plan Plan: next review set to 2025-09-01"), "{}", text.stdout);
+    assert!(!text.stdout.contains("plan plan"), "{}", text.stdout);
+    let md = project.run(&["report", "--week", "2025-W35"]);
+    assert!(md.assert_ok().stdout.contains("- [plan](plan.html) Plan: next review set to"), "{}", md.stdout);
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, number};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, count, number, with_unit, words};
 pub use schedule::{ShipDate, Stale, StaleReason};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
@@ -148,6 +148,40 @@ pub struct HealthStatus {
 pub struct ReasonGroup {
     pub text: String,
     pub refs: Vec<RecordRef>,
+    /// What one and several of its records are ("critical blocker open", "critical blockers
+    /// open"), to count them again when an audience may not see some of them.
+    #[serde(skip)]
+    labels: (String, String),
+}
+
+impl ReasonGroup {
+    /// "1 critical blocker open", "4 critical blockers open"; a reason naming no record is
+    /// its text alone.
+    fn counted(one: String, many: String, refs: Vec<RecordRef>) -> ReasonGroup {
+        let text = match refs.len() {
+            0 => one.clone(),
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
+        ReasonGroup { text, refs, labels: (one, many) }
+    }
+
+    /// A reason that stands for records it may not name.
+    pub(crate) fn plain(text: String) -> ReasonGroup {
+        ReasonGroup { text: text.clone(), refs: Vec::new(), labels: (text.clone(), text) }
+    }
+
+    /// Keeps the records `keep` accepts, counted again; how many went.
+    pub(crate) fn retain_refs(&mut self, keep: impl Fn(&RecordRef) -> bool) -> usize {
+        let before = self.refs.len();
+        self.refs.retain(keep);
+        let gone = before - self.refs.len();
+        if gone > 0 && !self.refs.is_empty() {
+            let (one, many) = std::mem::take(&mut self.labels);
+            *self = ReasonGroup::counted(one, many, std::mem::take(&mut self.refs));
+        }
+        gone
+    }
 }
 
 /// A record a reason names.
@@ -191,27 +225,14 @@ impl ReasonList {
     }
 
     fn finish(self) -> (Vec<String>, Vec<ReasonGroup>) {
-        let groups = self
-            .groups
-            .into_iter()
-            .map(|(one, many, refs)| match refs.len() {
-                0 => ReasonGroup { text: one, refs },
-                1 => ReasonGroup { text: format!("1 {one}"), refs },
-                n => ReasonGroup { text: format!("{n} {many}"), refs },
-            })
-            .collect();
+        let groups = self.groups.into_iter().map(|(one, many, refs)| ReasonGroup::counted(one, many, refs)).collect();
         (self.texts, groups)
     }
 }
 
 /// "1 day", "3 days".
 fn days(n: i64) -> String {
-    if n == 1 { "1 day".into() } else { format!("{n} days") }
-}
-
-/// "in-progress" → "in progress", for status words inside sentences.
-fn words(status: impl std::fmt::Display) -> String {
-    status.to_string().replace('-', " ")
+    count(n, "day")
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -272,14 +293,15 @@ impl Item {
     }
 }
 
-/// An item serializes as its identity, its record's fields and its derived values.
+/// An item serializes as its identity, its record's fields (`title` among them, so it is
+/// not written here again: a key twice is invalid for strict JSON readers) and its derived
+/// values.
 impl Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct View<'a> {
             id: &'a str,
             kind: Kind,
-            title: &'a str,
             url: &'a str,
             source: &'a str,
             #[serde(flatten)]
@@ -287,16 +309,8 @@ impl Serialize for Item {
             derived: &'a Derived,
         }
         let r = &self.record;
-        View {
-            id: &r.id,
-            kind: r.kind,
-            title: r.title(),
-            url: &r.url,
-            source: r.origin.path(),
-            record: r,
-            derived: &self.derived,
-        }
-        .serialize(serializer)
+        View { id: &r.id, kind: r.kind, url: &r.url, source: r.origin.path(), record: r, derived: &self.derived }
+            .serialize(serializer)
     }
 }
 
@@ -514,14 +528,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
         }
         KindData::Action(a) => due_if_unfinished(a.due, a.status.is_finished(), &mut d),
         KindData::Metric(m) => {
-            let unit = m.unit.as_deref().unwrap_or("");
-            let with_unit = |v: String| {
-                if unit.is_empty() || unit.starts_with(['%', '/']) {
-                    format!("{v}{unit}")
-                } else {
-                    format!("{v} {unit}")
-                }
-            };
+            let with_unit = |v: String| with_unit(&v, m.unit.as_deref());
             // Validation rejected bad targets; a metric reaching here always has one.
             if let Ok(target) = m.target.parsed() {
                 d.target_text = Some(with_unit(target.to_string()));
@@ -547,6 +554,7 @@ fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<D
                 (Some(a), Some(b)) if a == b => format!("Week {a}"),
                 (Some(a), Some(b)) => format!("Weeks {a}–{b}"),
                 _ => match (start, end) {
+                    (Some(s), Some(e)) if s == e => s.to_string(),
                     (Some(s), Some(e)) => format!("{s} – {e}"),
                     (None, Some(e)) => format!("by {e}"),
                     (Some(s), None) => format!("from {s}"),
@@ -636,7 +644,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
         let (plan, own) = id.split_once('/')?;
         let found = neighbours?.plans.get(plan)?.get(own)?;
         let state = found.unfinished.as_ref()?;
-        Some(Wait { id: id.to_string(), why: format!("{} {id} “{}” is {state}", found.kind, found.title) })
+        Some(Wait { id: id.to_string(), why: format!("{} {id} “{}”, which is {state}", found.kind, found.title) })
     };
     let mut waits: HashMap<Caseless, Vec<Wait>> = HashMap::new();
     for gate in records.of_kind(Kind::Gate) {
@@ -646,7 +654,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
             match by_id.get(&Caseless(id)) {
                 Some(dep) => list.extend(unfinished(dep).map(|state| Wait {
                     id: dep.id.clone(),
-                    why: format!("{} {} “{}” is {state}", dep.kind.name(), dep.id, dep.title()),
+                    why: format!("{} {} “{}”, which is {state}", dep.kind.name(), dep.id, dep.title()),
                 })),
                 None => list.extend(foreign(id)),
             }
@@ -663,12 +671,12 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
 /// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
 pub fn unfinished(record: &Record) -> Option<String> {
     match &record.data {
-        KindData::Blocker(b) if b.status.is_unresolved() => Some(b.status.to_string()),
-        KindData::Gate(g) if !g.status.is_cleared() => Some(g.status.to_string()),
-        KindData::Action(a) if !a.status.is_finished() => Some(a.status.to_string()),
-        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(m.status.to_string()),
-        KindData::Risk(r) if r.status.is_live() => Some(r.status.to_string()),
-        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(d.status.to_string()),
+        KindData::Blocker(b) if b.status.is_unresolved() => Some(words(b.status)),
+        KindData::Gate(g) if !g.status.is_cleared() => Some(words(g.status)),
+        KindData::Action(a) if !a.status.is_finished() => Some(words(a.status)),
+        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(words(m.status)),
+        KindData::Risk(r) if r.status.is_live() => Some(words(r.status)),
+        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(words(d.status)),
         KindData::Metric(m) => match (m.target.parsed(), m.value) {
             (Ok(target), Some(v)) if target.is_met(v) => None,
             (_, Some(_)) => Some("not met".into()),
@@ -685,7 +693,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
             && b.severity == Severity::Critical
             && b.status.is_unresolved()
         {
-            let text = format!("critical blocker {} “{}” is {}", record.id, b.title, b.status);
+            let text = format!("critical blocker {} “{}” is {}", record.id, b.title, words(b.status));
             reasons.add(text, "critical blocker", &words(b.status), record);
         }
     }
@@ -699,7 +707,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
                     waits.get(&Caseless(id)).into_iter().flatten().map(|w| w.why.as_str()).collect();
                 // A gate marked passed still waits on what it depends on.
                 if !g.status.is_cleared() || !waiting.is_empty() {
-                    let mut text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, g.status);
+                    let mut text = format!("release gate {id} “{}” ({}) is {}", g.title, group.name, words(g.status));
                     if !waiting.is_empty() {
                         text.push_str(&format!(", waiting on {}", waiting.join(", ")));
                     }
@@ -724,6 +732,7 @@ fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, 
     }
 }
 
+/// The tallies of `items` (for an audience, of the items it may see: see [`redact`]).
 fn counts(items: &Items) -> Counts {
     let mut c = Counts::default();
     for item in items.values().flatten() {
@@ -779,7 +788,7 @@ fn health(plan: &Record, items: &Items, stale: Option<&Stale>) -> HealthStatus {
         let (id, title, record) = (item.id(), item.title(), item.record.as_ref());
         match &item.record.data {
             KindData::Blocker(b) if b.severity == Severity::Critical && b.status.is_unresolved() => red.add(
-                format!("critical blocker {id} “{title}” is {}", b.status),
+                format!("critical blocker {id} “{title}” is {}", words(b.status)),
                 "critical blocker",
                 &words(b.status),
                 record,
@@ -859,13 +868,16 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     };
     let due = item.derived.due.map_or_else(String::new, |d| d.to_string());
     Diagnostic::warning(format!(
-        "{} `{}` is overdue: due {due}, {} days ago",
+        "{} `{}` is overdue: due {due}, {} ago",
         record.kind.name(),
         record.id,
-        item.derived.days_overdue.unwrap_or(0)
+        count(item.derived.days_overdue.unwrap_or(0), "day")
     ))
     .at(record.origin.locate(field))
-    .help("mark it finished, or move the date if the plan changed")
+    .help(match record.kind {
+        Kind::Risk => "review the risk, then set `review` to its next review date (or close it)",
+        _ => "mark it finished, or move the date if the plan changed",
+    })
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {

@@ -1,11 +1,12 @@
 //! What one audience may see of a derived plan, for a site built for it (`build --audience`).
 //!
-//! The plan is derived from every record first, so readiness, health and the counts stay
-//! true; then, for an external audience, every confidential record is taken out of what
-//! the site shows: its item, the references other records make to it, the derived lists
-//! that name it (blocked by, referenced by, top risks, next milestones, gate groups), and
-//! the reasons that name it, which become a count. Other audiences' recipients are left out
-//! of every site built for an audience.
+//! The plan is derived from every record first, so readiness and health stay true; then,
+//! for an external audience, every confidential record is taken out of what the site
+//! shows: its item, the references other records make to it, the derived lists that name it
+//! (blocked by, referenced by, top risks, next milestones, gate groups), and the reasons that
+//! name it, which become a count ("1 confidential record"). The counts and charts are then
+//! those of what the audience sees, so no tally names more records than its lists show.
+//! Other audiences' recipients are left out of every site built for an audience.
 //!
 //! This is the one rule for every output an audience gets: its site, its weekly report in
 //! every format (and so `send`), and its part of a portfolio's digest. In a portfolio the
@@ -95,9 +96,15 @@ impl Redaction {
         out.next_milestones.retain(|id| shown(id));
         // A confidential release milestone's end is its own: the audience sees no ship date.
         out.target = out.target.filter(|t| shown(&t.source));
+        let cleared: HashSet<&str> =
+            out.items[Kind::Gate].iter().filter(|g| g.derived.cleared == Some(true)).map(Item::id).collect();
         for group in &mut out.gate_groups {
             group.gates.retain(|id| shown(id));
+            group.cleared = group.gates.iter().filter(|id| cleared.contains(id.as_str())).count();
         }
+        // Tallies of what the audience sees, so "of 5 blockers open" never counts one it
+        // cannot find; the verdicts above them stay those of every record.
+        out.counts = super::counts(&out.items);
         self.conceal(&mut out.readiness.reasons, &mut out.readiness.groups);
         self.conceal(&mut out.health.reasons, &mut out.health.groups);
         out
@@ -123,35 +130,43 @@ impl Redaction {
         }
     }
 
-    /// Reasons that name a hidden record become one count at the end; the grouped reasons
-    /// lose the hidden records and say how many were confidential (the number is not the
-    /// secret).
-    fn conceal(&self, reasons: &mut Vec<String>, groups: &mut Vec<ReasonGroup>) {
+    /// Takes the reasons that name a hidden record out of `reasons`; how many hidden records
+    /// they named, for [`concealed_records`].
+    pub fn conceal_texts(&self, reasons: &mut Vec<String>) -> usize {
         if self.hidden.is_empty() {
-            return;
+            return 0;
         }
-        let before = reasons.len();
-        reasons.retain(|reason| !self.conceals(reason));
-        let concealed = before - reasons.len();
+        let mut named = HashSet::new();
+        reasons.retain(|reason| {
+            let text = reason.to_ascii_lowercase();
+            let mut hidden = self.hidden.iter().filter(|id| mentions(&text, id)).peekable();
+            let keep = hidden.peek().is_none();
+            named.extend(hidden);
+            keep
+        });
+        named.len()
+    }
+
+    /// Reasons that name a hidden record become one count at the end, "1 confidential
+    /// record", with no id, title or text of it; the grouped reasons lose the hidden records
+    /// and are counted again (the number is not the secret).
+    fn conceal(&self, reasons: &mut Vec<String>, groups: &mut Vec<ReasonGroup>) {
+        let concealed = self.conceal_texts(reasons);
+        // A group all of whose records are hidden goes, as does a lone reason naming one.
+        groups.retain_mut(|g| match g.retain_refs(|r| !self.hides(&r.id)) {
+            0 => !self.conceals(&g.text),
+            _ => !g.refs.is_empty(),
+        });
         if concealed > 0 {
-            reasons.push(concealed_reasons(concealed));
+            reasons.push(concealed_records(concealed));
+            groups.push(ReasonGroup::plain(concealed_records(concealed)));
         }
-        for group in groups.iter_mut() {
-            let before = group.refs.len();
-            group.refs.retain(|r| !self.hides(&r.id));
-            match before - group.refs.len() {
-                0 => {}
-                _ if group.refs.is_empty() => group.text.push_str(" (confidential)"),
-                n => group.text.push_str(&format!(" ({n} of them confidential)")),
-            }
-        }
-        groups.retain(|g| !g.refs.is_empty() || !self.conceals(&g.text));
     }
 }
 
-/// What stands for `n` reasons that name records the audience may not see.
-pub fn concealed_reasons(n: usize) -> String {
-    format!("{n} more reason{} concerning confidential records", if n == 1 { "" } else { "s" })
+/// What stands for the reasons resting on `n` records the audience may not see.
+pub fn concealed_records(n: usize) -> String {
+    format!("{n} confidential record{}", if n == 1 { "" } else { "s" })
 }
 
 /// Whether `text` names `id` as a whole word (`B-1` is not in `B-10`, nor in `qa/B-1`).
@@ -207,8 +222,13 @@ mod tests {
         assert!(json.contains("Public outage") && json.contains("\"B-10\"") && json.contains("po@example.com"));
         // The verdict and the counts stay true; the reason naming B-1 became a count.
         assert_eq!(seen.readiness.go, status.readiness.go);
-        assert_eq!(seen.counts.blockers_critical_unresolved, 2);
-        assert!(seen.readiness.reasons.iter().any(|r| r == "1 more reason concerning confidential records"));
+        // The counts are of what it sees, so they agree with its lists.
+        assert_eq!((seen.counts.blockers, seen.counts.blockers_critical_unresolved), (1, 1));
+        assert!(seen.readiness.reasons.iter().any(|r| r == "1 confidential record"), "{:?}", seen.readiness.reasons);
+        let groups: Vec<(&str, usize)> =
+            seen.readiness.groups.iter().map(|g| (g.text.as_str(), g.refs.len())).collect();
+        assert_eq!(groups[0], ("1 critical blocker open", 1), "B-10 alone, counted again");
+        assert_eq!(groups.last(), Some(&("1 confidential record", 0)));
         let gate = &seen.items[Kind::Gate][0];
         assert!(gate.derived.blocked_by.is_empty(), "{:?}", gate.derived.blocked_by);
     }
@@ -220,6 +240,19 @@ mod tests {
         let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
         assert!(json.contains("Vendor breach") && json.contains("dev@example.com"));
         assert!(!json.contains("po@example.com"), "{json}");
+    }
+
+    #[test]
+    fn reasons_resting_on_one_hidden_record_count_it_once() {
+        let status = plan();
+        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status], None);
+        let mut reasons = vec![
+            "critical blocker B-1 “Vendor breach” is open".to_string(),
+            "release gate g-1 “Gate” is pending, waiting on blocker B-1 “Vendor breach”, which is open".to_string(),
+            "critical blocker B-10 “Public outage” is open".to_string(),
+        ];
+        assert_eq!(redaction.conceal_texts(&mut reasons), 1);
+        assert_eq!(reasons, ["critical blocker B-10 “Public outage” is open"]);
     }
 
     #[test]

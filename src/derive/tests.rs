@@ -55,7 +55,7 @@ fn an_unresolved_critical_blocker_makes_health_red() {
         [
             "critical blocker B-1 “Lag” is open",
             "critical blocker B-2 “Crash” is open",
-            "critical blocker B-3 “Leak” is in-progress"
+            "critical blocker B-3 “Leak” is in progress"
         ]
     );
     assert_eq!(
@@ -330,7 +330,7 @@ fn an_unresolved_critical_blocker_is_no_go() {
     ];
     let s = derived(&files);
     assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
-    assert_eq!(s.readiness.reasons, ["critical blocker B-1 “Lag” is in-progress"]);
+    assert_eq!(s.readiness.reasons, ["critical blocker B-1 “Lag” is in progress"]);
     assert_eq!(groups(&s.readiness.groups), [("1 critical blocker in progress", vec!["B-1"])]);
 }
 
@@ -443,9 +443,14 @@ fn each_overdue_item_is_a_warning_at_the_date_that_makes_it_overdue() {
     let mut found = found;
     found.sort();
     assert_eq!(found, expected.map(|(m, p)| (m.to_string(), p.to_string())));
-    assert!(
-        warnings.iter().all(|w| w.help.as_deref() == Some("mark it finished, or move the date if the plan changed"))
-    );
+    // A risk is not finished but reviewed: its help says so.
+    for w in &warnings {
+        let help = w.help.as_deref().unwrap_or_default();
+        match w.message.starts_with("risk") {
+            true => assert_eq!(help, "review the risk, then set `review` to its next review date (or close it)"),
+            false => assert_eq!(help, "mark it finished, or move the date if the plan changed"),
+        }
+    }
 }
 
 // ----- other derived values -----
@@ -491,6 +496,7 @@ fn milestone_weeks_become_dates_from_the_plan_start() {
         ("milestones/m-4.toml", "title = 'Review'\nend = '2025-09-10'"),
         ("milestones/m-5.toml", "title = 'Retire'\nstart = '2025-10-01'"),
         ("milestones/m-6.toml", "title = 'Party'"),
+        ("milestones/m-7.toml", "title = 'Cut-over'\nstart = '2026-04-04'\nend = '2026-04-04'"),
     ]);
     let view = |id: &str| {
         let d = &find(&s, "milestones", id).derived;
@@ -504,6 +510,7 @@ fn milestone_weeks_become_dates_from_the_plan_start() {
     assert_eq!(view("m-4"), (None, some("2025-09-10"), "by 2025-09-10".into(), None));
     assert_eq!(view("m-5"), (some("2025-10-01"), None, "from 2025-10-01".into(), None));
     assert_eq!(view("m-6"), (None, None, "unscheduled".into(), None));
+    assert_eq!(view("m-7"), (some("2026-04-04"), some("2026-04-04"), "2026-04-04".into(), None), "one day, said once");
     assert_eq!(s.plan_week, Some(2));
 }
 
@@ -541,7 +548,7 @@ fn an_open_blocker_dependency_holds_the_gate_back() {
     assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(
         s.readiness.reasons,
-        ["release gate g-release “Ship” (Release) is passed, waiting on blocker B-7 “Replication lag” is open"]
+        ["release gate g-release “Ship” (Release) is passed, waiting on blocker B-7 “Replication lag”, which is open"]
     );
     let resolved = open.replace("\"open\"", "\"resolved\"");
     let s = status("\"B-7\"", &[("blockers/B-7.md", &resolved)]);
@@ -567,11 +574,11 @@ fn each_kind_says_when_it_is_finished() {
     assert_eq!(gate(&s).derived.blocked_by, ["g-2", "A-2", "m-1", "errors", "D-1"]);
     let reason = &s.readiness.reasons[0];
     for part in [
-        "gate g-2 “Parity” is pending",
-        "action A-2 “Tune” is todo",
-        "milestone m-1 “Cutover” is in-progress",
-        "metric errors “Errors” is not measured",
-        "decision D-1 “Engine” is proposed",
+        "gate g-2 “Parity”, which is pending",
+        "action A-2 “Tune”, which is todo",
+        "milestone m-1 “Cutover”, which is in progress",
+        "metric errors “Errors”, which is not measured",
+        "decision D-1 “Engine”, which is proposed",
     ] {
         assert!(reason.contains(part), "{part:?} missing from {reason}");
     }
@@ -636,8 +643,8 @@ fn finished_dependencies_do_not_hold_a_gate_back_and_live_ones_do() {
     assert_eq!(gate(&s).derived.blocked_by, ["r-2", "bad"]);
     assert_eq!(
         s.readiness.reasons,
-        ["release gate g-release “Ship” (Release) is passed, waiting on risk r-2 “Power” is open, \
-          metric bad “Bad” is not met"]
+        ["release gate g-release “Ship” (Release) is passed, waiting on risk r-2 “Power”, which is open, \
+          metric bad “Bad”, which is not met"]
     );
 }
 

@@ -294,7 +294,8 @@ fn field_line(field: &FieldChange) -> String {
         // Only two date strings have a slip.
         Some(days) => {
             let verb = if days >= 0 { "moved" } else { "moved earlier" };
-            format!("{name} {verb} {} → {}, {days:+} days", show(&field.from), show(&field.to))
+            let unit = crate::values::plural("day", days.abs());
+            format!("{name} {verb} {} → {}, {days:+} {unit}", show(&field.from), show(&field.to))
         }
         // `resolved_on` set reads "resolved on 2025-08-20".
         _ if field.from.is_null() && field.field.ends_with("_on") => format!("{name} {}", show(&field.to)),

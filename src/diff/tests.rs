@@ -122,19 +122,22 @@ fn a_moved_date_is_a_slip_in_days() {
         &[
             ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-09-01'"),
             ("milestones/m-2.toml", "title = 'Pilot'\nend = '2025-09-10'"),
+            ("milestones/m-3.toml", "title = 'Demo'\nend = '2025-09-10'"),
         ],
         &[
             ("milestones/m-1.toml", "title = 'Cutover'\nend = '2025-09-08'"),
             ("milestones/m-2.toml", "title = 'Pilot'\nend = '2025-09-07'"),
+            ("milestones/m-3.toml", "title = 'Demo'\nend = '2025-09-11'"),
         ],
     );
+    assert_eq!(change(&d, "m-3").lines, ["end moved 2025-09-10 → 2025-09-11, +1 day"]);
     let m1 = change(&d, "m-1");
     assert_eq!((m1.fields[0].field.as_str(), m1.fields[0].slip_days), ("end", Some(7)));
     assert_eq!(m1.lines, ["end moved 2025-09-01 → 2025-09-08, +7 days"]);
     assert!(!m1.names_its_kind());
     assert_eq!(change(&d, "m-2").lines, ["end moved earlier 2025-09-10 → 2025-09-07, -3 days"]);
     assert_eq!(change(&d, "m-2").fields[0].slip_days, Some(-3));
-    assert_eq!(d.summary, "2 milestones edited");
+    assert_eq!(d.summary, "3 milestones edited");
 }
 
 #[test]

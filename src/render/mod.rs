@@ -75,6 +75,8 @@ pub struct Site {
     pub zone: crate::values::Zone,
     /// The audience a site is built for (`build --audience`); `None` for the full site.
     pub audience: Option<Item>,
+    /// The end of its calendar events' ids ([`ics::uid_scope`]).
+    pub calendar_scope: String,
 }
 
 /// How to make a site (see [`Site::of`]).
@@ -152,7 +154,8 @@ impl Site {
         progress.finish();
         clock.lap("reports");
         let zone = reporter.config.report.zone();
-        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience })
+        let calendar_scope = ics::uid_scope(reporter.config, current.plan.title());
+        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience, calendar_scope })
     }
 }
 
@@ -403,7 +406,9 @@ impl Renderer {
                 Ok(files)
             }
             Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
-            Route::Calendar => one("milestones.ics", ics::milestones(&site.current, &self.title).into_bytes()),
+            Route::Calendar => {
+                one("milestones.ics", ics::milestones(&site.current, &site.calendar_scope, &self.title).into_bytes())
+            }
             Route::Feed => match feed(site, &self.base_url, &self.title, &self.tera) {
                 Ok(xml) => one("feed.xml", xml.into_bytes()),
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
@@ -1000,12 +1005,12 @@ fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::Te
     feed_document(entries, id_base, base, tera)
 }
 
-/// The feed's id (the site's URL, or a URN from its title) and the base of its links.
+/// The feed's id (the site's URL, or a URN from its title) and the base of its links
+/// (`base_url`, which the configuration ends with `/`).
 fn feed_ids(base_url: &str, title: &str) -> (String, String) {
-    let base =
-        if base_url.is_empty() || base_url.ends_with('/') { base_url.to_string() } else { format!("{base_url}/") };
-    let id_base = if base.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base.clone() };
-    (id_base, base)
+    let id_base =
+        if base_url.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base_url.to_string() };
+    (id_base, base_url.to_string())
 }
 
 fn rfc3339(ts: i64) -> String {

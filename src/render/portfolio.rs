@@ -7,7 +7,7 @@ use tera::Context;
 
 use super::templates::{self, Template};
 use super::{Output, Site, verdict_icon, write_error};
-use crate::derive::Item;
+use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Kind, KindData};
 use crate::values::{Date, Severity};
@@ -26,6 +26,9 @@ struct Row<'a> {
     gates_cleared: usize,
     gates: usize,
     next_milestone: Option<Line<'a>>,
+    /// Other plans' records its gates wait on (`qa/B-2`): why it is not ready, when the
+    /// cause is in another plan.
+    waiting_on: Vec<Line<'a>>,
     last_change: Option<Change<'a>>,
     review_overdue_days: Option<i64>,
 }
@@ -80,6 +83,24 @@ fn line<'a>(plan: &'a str, item: &'a Item, note: String) -> Line<'a> {
     Line { plan, id: item.id(), title: item.title(), url: format!("{plan}/{}", item.url()), note }
 }
 
+/// The records of other plans (of `plans`) that the gates of `status` wait on, each once, with
+/// the gates that wait on it as the note.
+fn waiting_on<'a>(plans: &[(&'a str, &'a Site)], status: &Status) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line<'a>> = Vec::new();
+    for gate in &status.items[Kind::Gate] {
+        for (plan, id) in gate.derived.blocked_by.iter().filter_map(|id| id.split_once('/')) {
+            let Some((plan, site)) = plans.iter().find(|(p, _)| p.eq_ignore_ascii_case(plan)) else { continue };
+            let found = site.current.items.values().flatten().find(|i| i.id().eq_ignore_ascii_case(id));
+            let Some(item) = found else { continue };
+            match lines.iter_mut().find(|l| l.plan == *plan && l.id == item.id()) {
+                Some(l) => l.note.push_str(&format!(", {}", gate.id())),
+                None => lines.push(line(plan, item, gate.id().to_string())),
+            }
+        }
+    }
+    lines
+}
+
 /// Writes the portfolio's dashboard, status, feed, calendar and style sheet; returns how
 /// many files. Links in the feed start with `base_url` (`[site] base_url`) when it is set.
 pub fn render_portfolio(
@@ -125,6 +146,7 @@ pub fn render_portfolio(
             gates_cleared: status.counts.gates_cleared,
             gates: status.counts.gates,
             next_milestone: next.map(|m| line(id, m, m.derived.when.clone().unwrap_or_default())),
+            waiting_on: waiting_on(plans, status),
             last_change: last,
             review_overdue_days: status.review_overdue_days,
         });
@@ -146,7 +168,7 @@ pub fn render_portfolio(
         }
         for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
             let days = item.derived.days_overdue.unwrap_or_default();
-            portfolio.overdue_actions.push(line(id, item, format!("{days} days overdue")));
+            portfolio.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
         }
     }
     // The plans that are not ready first, then by id.
@@ -177,13 +199,13 @@ pub fn render_portfolio(
     };
     let feed = super::portfolio_feed(plans, base_url, title, &tera)
         .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
-    let calendar: Vec<(Option<&str>, &crate::derive::Status)> =
-        plans.iter().map(|(id, site)| (Some(*id), &site.current)).collect();
+    let calendar: Vec<(&crate::derive::Status, &str)> =
+        plans.iter().map(|(_, site)| (&site.current, site.calendar_scope.as_str())).collect();
     let asset = |name: &str| templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str());
     let css = asset("style.css");
     let files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),
-        ("milestones.ics".into(), super::ics::calendar(title, &calendar).into_bytes()),
+        ("milestones.ics".into(), super::ics::calendar(title, &calendar, true).into_bytes()),
         ("index.html".into(), page.into_bytes()),
         ("status.json".into(), crate::derive::to_json(&status, true)),
         ("assets/style.css".into(), css.as_bytes().to_vec()),

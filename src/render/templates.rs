@@ -102,6 +102,7 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
 pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+    register_words(&mut tera);
     load(tera, templates, |name| !name.ends_with(".css") && !name.ends_with(".js") && !is_markdown(name))
 }
 
@@ -122,7 +123,18 @@ pub fn markdown_engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnos
     tera.register_filter("md_url", |url: &str, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&escape_md_url(url))
     });
+    register_words(&mut tera);
     load(tera, templates, is_markdown)
+}
+
+/// Words, not data, in every kind of template: `"day" | plural(n=3)` is "days",
+/// `"not-met" | words` is "not met", `85.0 | number` is "85".
+fn register_words(tera: &mut tera::Tera) {
+    tera.register_filter("plural", |noun: &str, kwargs: tera::Kwargs, _: &tera::State| {
+        kwargs.must_get::<i64>("n").map(|n| crate::values::plural(noun, n))
+    });
+    tera.register_filter("words", |text: &str, _: tera::Kwargs, _: &tera::State| crate::values::words(text));
+    tera.register_filter("number", |v: f64, _: tera::Kwargs, _: &tera::State| crate::values::number(v));
 }
 
 fn is_markdown(name: &str) -> bool {

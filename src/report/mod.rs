@@ -18,6 +18,7 @@ use crate::model::Kind;
 use crate::model::{KindData, Record};
 use crate::values::{
     ActionStatus, Date, DecisionStatus, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number,
+    with_unit, words,
 };
 use message::{Message, Reason};
 
@@ -153,8 +154,12 @@ pub struct MetricLine {
     /// (words, as every format shows them), and whether that is toward the target.
     pub trend: Trend,
     pub direction: Direction,
-    /// 0–100, for a bar drawn with table cells.
-    pub percent: u32,
+    /// How much of its target the value reaches ([`crate::values::Target::reached`]) in
+    /// percent, for a bar drawn with table cells: full when met, whatever the unit (a lag
+    /// of 45 s against ≤ 5 s is 11, an error rate of 0.05 % against < 1 % is 100); below 100
+    /// whenever the target is missed. `None` draws no bar: not measured, or no share means
+    /// anything.
+    pub percent: Option<u32>,
 }
 
 /// The revisions a week's report compares: the last at or before the end of `week`, and
@@ -423,14 +428,14 @@ fn line(item: &Item) -> Line {
     let r: &Record = &item.record;
     let d = &item.derived;
     let (label, note) = match &r.data {
-        KindData::Blocker(b) => (format!("{} · {}", b.severity, b.status), b.impact.clone().unwrap_or_default()),
-        KindData::Gate(g) => (g.status.to_string(), String::new()),
+        KindData::Blocker(b) => (format!("{} · {}", b.severity, words(b.status)), b.impact.clone().unwrap_or_default()),
+        KindData::Gate(g) => (words(g.status), String::new()),
         KindData::Risk(risk) => {
-            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), risk.status.to_string())
+            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), words(risk.status))
         }
-        KindData::Decision(dec) => (dec.status.to_string(), dec.decision.clone()),
-        KindData::Action(a) => (a.status.to_string(), a.due.map_or_else(String::new, |due| format!("due {due}"))),
-        KindData::Milestone(m) => (m.status.to_string(), d.when.clone().unwrap_or_default()),
+        KindData::Decision(dec) => (words(dec.status), dec.decision.clone()),
+        KindData::Action(a) => (words(a.status), a.due.map_or_else(String::new, |due| format!("due {due}"))),
+        KindData::Milestone(m) => (words(m.status), d.when.clone().unwrap_or_default()),
         _ => (String::new(), String::new()),
     };
     Line { id: r.id.clone(), title: r.title().to_string(), url: r.url.clone(), label, note, alert: d.overdue }
@@ -450,9 +455,9 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         (Some(a), Some(b)) if b < a => Trend::Down,
         _ => Trend::Same,
     };
-    let target = match &item.record.data {
-        KindData::Metric(m) => m.target.parsed().ok(),
-        _ => None,
+    let (target, unit) = match &item.record.data {
+        KindData::Metric(m) => (m.target.parsed().ok(), m.unit.as_deref()),
+        _ => (None, None),
     };
     let gap = |v: Option<f64>| v.zip(target).map(|(v, t)| t.gap(v));
     let direction = match (gap(then), gap(now)) {
@@ -460,13 +465,16 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         (Some(a), Some(b)) if b > a => Direction::Away,
         _ => Direction::None,
     };
-    let percent = now.map_or(0, |v| v.clamp(0.0, 100.0).round() as u32);
+    let percent = now.zip(target).and_then(|(v, t)| {
+        let share = (t.reached(v)? * 100.0).round() as u32;
+        Some(if t.is_met(v) { share } else { share.min(99) })
+    });
     MetricLine {
         id: item.id().to_string(),
         title: item.title().to_string(),
         url: item.url().to_string(),
         value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
-        previous: then.map(number).filter(|_| trend != Trend::Same),
+        previous: then.map(|v| with_unit(&number(v), unit)).filter(|_| trend != Trend::Same),
         target: item.derived.target_text.clone().unwrap_or_default(),
         state: item.derived.state.unwrap_or(MetricState::NotMeasured),
         trend,

@@ -206,6 +206,7 @@ fn an_external_audience_never_sees_confidential_records() {
     assert_eq!(r.withheld, 2);
     assert_eq!(line_ids(&r.blockers), ["B-1", "B-2"]);
     assert_eq!(r.open_blockers, 2);
+    assert_eq!(r.counts.blockers_unresolved, 2, "the counts are of what the audience sees");
     let gates: Vec<(usize, usize, Vec<&str>)> =
         r.gates.iter().map(|g| (g.cleared, g.total, line_ids(&g.gates))).collect();
     assert_eq!(gates, [(1, 1, vec!["g-1"])]);
@@ -213,7 +214,7 @@ fn an_external_audience_never_sees_confidential_records() {
         words(&r),
         [
             "1 critical blocker open: Replication lag",
-            "1 release gate pending (confidential)",
+            "1 confidential record",
             "1 metric below target: Lag",
             "1 milestone overdue: Late",
             "1 high risk open: Vendor",
@@ -316,14 +317,14 @@ fn metric_lines_say_the_trend_and_whether_it_heads_for_the_target() {
         (m.trend.as_str(), m.direction.as_str(), m.previous.clone(), m.value.clone(), m.percent)
     };
     let s = |t: &str| Some(t.to_string());
-    assert_eq!(view("down"), ("down", "toward", s("10"), "8".into(), 8));
-    assert_eq!(view("first"), ("first measurement", "none", None, "3".into(), 3));
-    assert_eq!(view("gone"), ("no longer measured", "none", s("3"), "not measured".into(), 0));
-    assert_eq!(view("never"), ("not measured", "none", None, "not measured".into(), 0));
-    assert_eq!(view("over"), ("up", "toward", s("40"), "150".into(), 100));
-    assert_eq!(view("neg"), ("down", "away", s("-3"), "-5".into(), 0));
-    assert_eq!(view("same"), ("same", "none", None, "42.6".into(), 43));
-    assert_eq!(view("flat"), ("up", "none", s("85"), "88".into(), 88));
+    assert_eq!(view("down"), ("down", "toward", s("10"), "8".into(), Some(63)));
+    assert_eq!(view("first"), ("first measurement", "none", None, "3".into(), Some(100)));
+    assert_eq!(view("gone"), ("no longer measured", "none", s("3"), "not measured".into(), None));
+    assert_eq!(view("never"), ("not measured", "none", None, "not measured".into(), None));
+    assert_eq!(view("over"), ("up", "toward", s("40"), "150".into(), Some(100)));
+    assert_eq!(view("neg"), ("down", "away", s("-3"), "-5".into(), None));
+    assert_eq!(view("same"), ("same", "none", None, "42.6".into(), Some(99)));
+    assert_eq!(view("flat"), ("up", "none", s("85"), "88".into(), Some(100)));
     let states: Vec<(&str, &str, &str)> =
         r.metrics.iter().map(|m| (m.id.as_str(), m.state.as_str(), m.target.as_str())).collect();
     assert_eq!(

@@ -313,6 +313,27 @@ impl Target {
         }
     }
 
+    /// How much of the target `v` reaches, from 0 to 1 (1 when met), so a bar is full when
+    /// the target is met whatever the unit: a floor (`>= 90`) is reached by `v / floor` (45
+    /// against ≥ 90 is half); a ceiling (`<= 5`) by `ceiling / v`, so the bar shrinks as the
+    /// value overshoots (a lag of 45 s against ≤ 5 s is a ninth); `= x` and ranges by the
+    /// side `v` misses. `None` when a share means nothing (a missed bound at or below 0).
+    pub fn reached(self, v: f64) -> Option<f64> {
+        if self.is_met(v) {
+            return Some(1.0);
+        }
+        let floor = |bound: f64| (bound > 0.0).then(|| (v / bound).clamp(0.0, 1.0));
+        let ceiling = |bound: f64| (bound > 0.0).then(|| (bound / v).clamp(0.0, 1.0));
+        match self {
+            Target::AtLeast { value } | Target::Above { value } => floor(value),
+            Target::AtMost { value } | Target::Below { value } => ceiling(value),
+            Target::Exactly { value } if v < value => floor(value),
+            Target::Exactly { value } => ceiling(value),
+            Target::Between { low, .. } if v < low => floor(low),
+            Target::Between { high, .. } => ceiling(high),
+        }
+    }
+
     /// How far `v` is from meeting the target (0 when met); used for trend direction.
     pub fn gap(self, v: f64) -> f64 {
         match self {
@@ -334,6 +355,32 @@ impl fmt::Display for Target {
             Target::Below { value } => write!(f, "< {}", number(*value)),
             Target::Between { low, high } => write!(f, "{}–{}", number(*low), number(*high)),
         }
+    }
+}
+
+/// `noun` for a count of `n`: "day" for 1, "days" for any other (every noun a page counts
+/// takes an `s`), so no page says "1 days".
+pub fn plural(noun: &str, n: i64) -> String {
+    if n == 1 { noun.to_string() } else { format!("{noun}s") }
+}
+
+/// `n` and its noun: "1 day", "3 days".
+pub fn count(n: i64, noun: &str) -> String {
+    format!("{n} {}", plural(noun, n))
+}
+
+/// "in-progress" → "in progress", "not-met" → "not met": a status or state as a word in a
+/// sentence or a badge (the hyphenated form is for data: `status.json`, CSS classes).
+pub fn words(status: impl fmt::Display) -> String {
+    status.to_string().replace('-', " ")
+}
+
+/// A metric value (already formatted) with its unit: "92.4%", "45 s", "85/100".
+pub fn with_unit(value: &str, unit: Option<&str>) -> String {
+    match unit.unwrap_or("") {
+        "" => value.to_string(),
+        unit if unit.starts_with(['%', '/']) => format!("{value}{unit}"),
+        unit => format!("{value} {unit}"),
     }
 }
 
@@ -389,6 +436,33 @@ mod tests {
         assert!(Target::parse("about 90").unwrap_err().contains("not a metric target"));
         assert_eq!(Target::parse(">= 90").unwrap().to_string(), "≥ 90");
         assert_eq!(Target::parse("> 90").unwrap().gap(57.1), 90.0 - 57.1);
+    }
+
+    #[test]
+    fn a_target_is_reached_in_its_own_terms() {
+        let reached = |target: &str, v: f64| Target::parse(target).unwrap().reached(v);
+        assert_eq!(reached("<= 5", 45.0), Some(5.0 / 45.0), "a lag nine times its budget");
+        assert_eq!(reached("< 1", 0.05), Some(1.0), "an error rate well within its budget");
+        assert_eq!(reached(">= 90", 45.0), Some(0.5));
+        assert_eq!(reached("> 90", 92.4), Some(1.0));
+        assert_eq!(reached("= 100", 90.0), Some(0.9));
+        assert_eq!(reached("80..95", 190.0), Some(0.5));
+        assert_eq!(reached(">= 90", -3.0), Some(0.0));
+        assert_eq!(reached("<= 0", 3.0), None, "no share of a zero budget");
+    }
+
+    #[test]
+    fn counts_and_words_read_as_english() {
+        assert_eq!(
+            (count(1, "day"), count(0, "day"), count(3, "high risk")),
+            ("1 day".into(), "0 days".into(), "3 high risks".into())
+        );
+        assert_eq!(plural("action", 1), "action");
+        assert_eq!(words(MetricState::NotMeasured), "not measured");
+        assert_eq!(
+            (with_unit("45", Some("s")), with_unit("85", Some("/100")), with_unit("3", None)),
+            ("45 s".into(), "85/100".into(), "3".into())
+        );
     }
 
     #[test]

@@ -17,10 +17,13 @@ const TOP: f64 = 8.0;
 const CELL: f64 = 64.0;
 const BOTTOM: f64 = 42.0;
 const RIGHT: f64 = 8.0;
-/// Marker pills per cell: two columns of three rows.
-const SLOTS: usize = 6;
+/// Marker pills per cell: three rows of two (a plan's map) or of one wide pill (a
+/// portfolio's, whose labels name the plan: `payments/R-1`).
+const ROWS: usize = 3;
 const PILL_W: f64 = 28.0;
 const PILL_H: f64 = 15.0;
+/// About how wide a character of a marker label is, for fitting labels to pills.
+const CHAR_W: f64 = 6.0;
 /// Rows of the table beside the chart; the risks list has them all.
 const TABLE_LIMIT: usize = 50;
 
@@ -77,6 +80,9 @@ pub struct Marker {
     pub h: f64,
     pub text_x: f64,
     pub text_y: f64,
+    /// The width the label is condensed to when it is longer than its pill is wide
+    /// (`textLength`), so a portfolio's `payments/R-1` shows whole.
+    pub squeeze: Option<f64>,
     pub arrow: Option<Arrow>,
 }
 
@@ -121,6 +127,8 @@ pub struct Band {
 /// A live risk as the map places it.
 struct Live {
     id: String,
+    /// What its marker says: the id, cut to fit (`R-1`); in a portfolio, with its plan.
+    label: String,
     title: String,
     url: String,
     likelihood: i64,
@@ -147,6 +155,7 @@ fn live_risks(status: &Status, plan: Option<&str>) -> Vec<Live> {
         .filter_map(|i| {
             risk(i).map(|(likelihood, impact, status)| Live {
                 id: format!("{prefix}{}", i.id()),
+                label: if plan.is_some() { format!("{prefix}{}", i.id()) } else { truncate(i.id(), 5) },
                 title: i.title().to_string(),
                 url: format!("{prefix}{}", i.url()),
                 likelihood,
@@ -167,18 +176,44 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
                 .collect()
         })
         .unwrap_or_default();
-    place(live_risks(status, None), &before, previous.map(|(id, _)| id), bands)
+    let pills = Pills { w: PILL_W, columns: 2 };
+    place(live_risks(status, None), &before, previous.map(|(id, _)| id), bands, pills)
 }
 
 /// One heat map of every plan's live risks (a portfolio's), highest score first.
 pub fn combined(plans: &[(&str, &Status)], bands: [i64; 3]) -> HeatMap {
     let mut live: Vec<Live> = plans.iter().flat_map(|(plan, status)| live_risks(status, Some(plan))).collect();
     live.sort_by_key(|r| std::cmp::Reverse(r.likelihood * r.impact));
-    place(live, &HashMap::new(), None, bands)
+    place(live, &HashMap::new(), None, bands, Pills { w: CELL - 8.0, columns: 1 })
+}
+
+/// How the markers of a cell are laid out: pills `w` wide, `columns` of them a row.
+#[derive(Clone, Copy)]
+struct Pills {
+    w: f64,
+    columns: usize,
+}
+
+impl Pills {
+    fn slots(self) -> usize {
+        self.columns * ROWS
+    }
+
+    /// The top left corner of pill `n` of the cell at (`x`, `y`).
+    fn at(self, n: usize, x: f64, y: f64) -> (f64, f64) {
+        (x + 4.0 + (n % self.columns) as f64 * (self.w + 4.0), y + 13.0 + (n / self.columns) as f64 * (PILL_H + 2.0))
+    }
 }
 
 /// Lays out `live` on the grid; arrows start where a risk was `before` (in revision `previous`).
-fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option<&str>, bands: [i64; 3]) -> HeatMap {
+fn place(
+    live: Vec<Live>,
+    before: &HashMap<String, (i64, i64)>,
+    previous: Option<&str>,
+    bands: [i64; 3],
+    pills: Pills,
+) -> HeatMap {
+    let slots = pills.slots();
     let cell_origin =
         |likelihood: i64, impact: i64| (LEFT + (impact - 1) as f64 * CELL, TOP + (5 - likelihood) as f64 * CELL);
     let centre = |likelihood: i64, impact: i64| {
@@ -216,21 +251,21 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
             });
         }
         // The last slot of a crowded cell says how many more there are instead.
-        if n >= SLOTS || (n == SLOTS - 1 && totals[&(*likelihood, *impact)] > SLOTS) {
+        if n >= slots || (n == slots - 1 && totals[&(*likelihood, *impact)] > slots) {
             continue;
         }
         let (cx, cy) = cell_origin(*likelihood, *impact);
-        let x = cx + 4.0 + (n % 2) as f64 * (PILL_W + 4.0);
-        let y = cy + 13.0 + (n / 2) as f64 * (PILL_H + 2.0);
+        let (x, y) = pills.at(n, cx, cy);
         let arrow = was.map(|(l, i)| {
             let from = centre(l, i);
-            arrow((from.0, from.1), (x + PILL_W / 2.0, y + PILL_H / 2.0), format!("{l} × {i}"))
+            arrow((from.0, from.1), (x + pills.w / 2.0, y + PILL_H / 2.0), format!("{l} × {i}"))
         });
+        let room = pills.w - 6.0;
         markers.push(Marker {
             id: r.id.clone(),
             title: r.title.clone(),
             url: r.url.clone(),
-            label: truncate(r.id.rsplit('/').next().unwrap_or(&r.id), 5),
+            label: r.label.clone(),
             status: status_text.clone(),
             likelihood: *likelihood,
             impact: *impact,
@@ -238,10 +273,11 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
             band: band_name,
             x: px(x),
             y: px(y),
-            w: PILL_W,
+            w: pills.w,
             h: PILL_H,
-            text_x: px(x + PILL_W / 2.0),
+            text_x: px(x + pills.w / 2.0),
             text_y: px(y + PILL_H - 4.0),
+            squeeze: (r.label.chars().count() as f64 * CHAR_W > room).then_some(room),
             arrow,
         });
     }
@@ -251,12 +287,12 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
         for impact in 1..=5 {
             let (x, y) = cell_origin(likelihood, impact);
             let count = totals.get(&(likelihood, impact)).copied().unwrap_or(0);
-            if count > SLOTS {
-                let n = SLOTS - 1;
+            if count > slots {
+                let (ox, oy) = pills.at(slots - 1, x, y);
                 overflow.push(Overflow {
-                    x: px(x + 4.0 + (n % 2) as f64 * (PILL_W + 4.0) + PILL_W / 2.0),
-                    y: px(y + 13.0 + (n / 2) as f64 * (PILL_H + 2.0) + PILL_H - 4.0),
-                    more: count - (SLOTS - 1),
+                    x: px(ox + pills.w / 2.0),
+                    y: px(oy + PILL_H - 4.0),
+                    more: count - (slots - 1),
                 });
             }
             let score = likelihood * impact;
