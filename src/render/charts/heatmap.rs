@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Tick, px, truncate};
+use super::{Tick, common_prefix, px, truncate};
 use crate::derive::{Item, Status, band};
 use crate::model::Kind;
 use crate::model::KindData;
@@ -347,20 +347,6 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
         previous: previous.map(str::to_string),
         bands: bands_legend(bands),
     }
-}
-
-/// The start every id shares up to a separator (`risk-` of `risk-db`, `risk-net`), when
-/// something is left of each id without it.
-fn common_prefix<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
-    let Some(first) = ids.next() else { return String::new() };
-    let mut shared = first.len();
-    let mut all = vec![first];
-    for id in ids {
-        shared = first.bytes().zip(id.bytes()).take(shared).take_while(|(a, b)| a == b).count();
-        all.push(id);
-    }
-    let cut = first[..shared].rfind(['-', '_', '.']).map_or(0, |i| i + 1);
-    if all.iter().all(|id| id.len() > cut) { first[..cut].to_string() } else { String::new() }
 }
 
 /// The top-left corner of a cell.
