@@ -74,7 +74,8 @@ impl RowBar {
     }
 }
 
-/// One group row per gate group, each followed by its gates.
+/// One group row per gate group, each followed by its gates. Labels are cut so that label
+/// and value share a line even where chart text is drawn largest (phones, style.css).
 pub fn build(status: &Status) -> GateChart {
     let by_id: HashMap<&str, &Item> = status.items[Kind::Gate].iter().map(|i| (i.id(), i)).collect();
     let mut rows = Vec::new();
@@ -84,7 +85,7 @@ pub fn build(status: &Status) -> GateChart {
         rows.push(GateRow {
             kind: "group",
             id: group.name.clone(),
-            label: truncate(&group.name, 36),
+            label: truncate(&group.name, 24),
             title: group.name.clone(),
             url: String::new(),
             status: if group.cleared == total { "cleared".into() } else { "open".into() },
@@ -114,7 +115,7 @@ pub fn build(status: &Status) -> GateChart {
             rows.push(GateRow {
                 kind: "gate",
                 id: gate.id().to_string(),
-                label: truncate(gate.title(), 30),
+                label: truncate(gate.title(), 28),
                 title: gate.title().to_string(),
                 url: gate.url().to_string(),
                 status: g.status.to_string(),
