@@ -82,7 +82,7 @@ fn list_rows_carry_what_the_filters_and_sorting_read() {
     let blockers = project.read("site/blockers/index.html");
     assert!(
         blockers
-            .contains("<table class=\"list k-blocker\" data-filter data-noun=\"blockers\" data-date-label=\"Due\">")
+            .contains("<table class=\"list stack k-blocker\" data-filter data-noun=\"blockers\" data-date-label=\"Due\">")
     );
     assert!(
         blockers.contains(
