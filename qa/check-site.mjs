@@ -1,6 +1,7 @@
 // Checks a built site in a real browser (Debian's chromium through puppeteer-core):
 //  - width: no page scrolls sideways at a 390 px or a 360 px wide viewport
-//    (document.documentElement.scrollWidth <= viewport width);
+//    (document.documentElement.scrollWidth <= viewport width); at 390 px no table of a list
+//    page or a dashboard is wider than the box it scrolls in, and chart text is >= 11 px;
 //  - accessibility: axe-core finds no serious or critical violation on any page, nor in the
 //    HTML part of any report email, in the light and the dark colour scheme.
 // Usage: node qa/check-site.mjs SITE_DIR   (exits 1 and lists every problem when one is found)
@@ -19,12 +20,53 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 // Each page is opened in these views. Axe runs at the desktop width in both schemes (there,
 // table text sits on plain colours, so axe can measure every contrast) and once at a phone
 // width, where tables scroll in their own box; the width rule runs at both phone widths.
+// At 390 px the phone rules run too: no table of a list page or a dashboard scrolls sideways
+// inside its box (key columns would hide there), and chart text is drawn at 11 px or more.
 const VIEWS = [
   { width: 1280, scheme: "light", width_check: false, axe: true },
   { width: 1280, scheme: "dark", width_check: false, axe: true },
-  { width: 390, scheme: "dark", width_check: true, axe: true },
+  { width: 390, scheme: "dark", width_check: true, axe: true, phone: true },
   { width: 360, scheme: "light", width_check: true, axe: false },
 ];
+const MIN_CHART_TEXT = 11;
+
+/** Tables wider than the box they scroll in, on list pages and dashboards (run in the page). */
+function wideTables() {
+  const listing =
+    document.querySelector("table.list[data-filter], table.portfolio") || document.body.classList.contains("dashboard");
+  if (!listing) return [];
+  const out = [];
+  for (const table of document.querySelectorAll("main table")) {
+    // A chart's numbers are in a closed <details>: a toggle away, not a column out of sight.
+    if (!table.getClientRects().length || table.closest("details:not([open])")) continue;
+    let box = table;
+    while (box && !/^(auto|scroll)$/.test(getComputedStyle(box).overflowX)) box = box.parentElement;
+    if (box && box.scrollWidth > box.clientWidth + 1) {
+      const head = table.querySelector("th")?.textContent.trim() || table.className || "table";
+      out.push(`table "${head}…" is ${box.scrollWidth} px wide in a ${box.clientWidth} px box`);
+    }
+  }
+  return out;
+}
+
+/** Chart text drawn smaller than `min` px once its viewBox is scaled (run in the page). */
+function smallChartText(min) {
+  const out = [];
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const box = svg.viewBox.baseVal;
+    const shown = svg.getBoundingClientRect().width;
+    if (!box || !box.width || !shown) continue;
+    const scale = shown / box.width;
+    for (const text of svg.querySelectorAll("text")) {
+      const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (px < min - 0.05 && text.textContent.trim()) {
+        out.push(`chart text "${text.textContent.trim()}" (${text.getAttribute("class") || "text"}) is ${px.toFixed(1)} px`);
+        break;
+      }
+    }
+  }
+  return out;
+}
 const BLOCKING = new Set(["serious", "critical"]);
 
 /** Every file under `dir` whose name ends with `suffix`, sorted so reports are stable. */
@@ -74,6 +116,10 @@ async function check(page, url, name, view) {
       }, view.width);
       problems.push(`${where}: page is ${scroll} px wide; sticking out: ${wide}`);
     }
+  }
+  if (view.phone) {
+    for (const problem of await page.evaluate(wideTables)) problems.push(`${where}: ${problem}`);
+    for (const problem of await page.evaluate(smallChartText, MIN_CHART_TEXT)) problems.push(`${where}: ${problem}`);
   }
   if (view.axe) {
     await page.evaluate(axeSource);
@@ -138,7 +184,9 @@ async function main() {
   }
   const problems = results.flat();
 
-  const views = VIEWS.map((v) => `${v.width} px ${v.scheme}${v.width_check ? " width" : ""}${v.axe ? " axe" : ""}`);
+  const views = VIEWS.map(
+    (v) => `${v.width} px ${v.scheme}${v.width_check ? " width" : ""}${v.phone ? " tables charts" : ""}${v.axe ? " axe" : ""}`,
+  );
   const checked = `${pages.length} pages and ${mails.length} emails (${views.join("; ")})`;
   if (problems.length) {
     console.error(problems.join("\n"));

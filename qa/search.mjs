@@ -2,7 +2,8 @@
 // example opened from file:// as people open it, and through `statuspress serve`:
 // typing in the header's search box shows result links (by title, by id, by a body word), the
 // keyboard reaches and follows them; a list filter and the sort change the rows and the
-// announced count; with scripts off the search box is hidden and the list complete; axe finds
+// announced count, are written to the address (`?status=open&sort=title`), and opening that
+// address applies them; with scripts off the search box is hidden and the list complete; axe finds
 // no serious or critical violation with the results or the filter bar showing.
 // Usage: node qa/search.mjs SITE_DIR [STATUSPRESS_BINARY [SCREENSHOT_DIR]]
 //   (exits 1 naming the step that failed; without a binary the serve step is skipped;
@@ -176,8 +177,22 @@ try {
       if (titles.join("\n") !== sorted.join("\n")) throw new Error(`not by title: ${titles}`);
       await axe(page, "main");
       await screenshots(page, "list-filters");
+      // The choice is in the address, and opening that address applies it.
+      const address = new URL(page.url());
+      if (address.searchParams.get(choice.id.replace(/^filter-/, "").replace(/^tags$/, "tag")) !== choice.value || address.searchParams.get("sort") !== "title") {
+        throw new Error(`the address does not carry the filter: ${page.url()}`);
+      }
+      const pasted = await browser.newPage();
+      await pasted.goto(address.href, { waitUntil: "load" });
+      const again = await pasted.$$eval("table.list tbody tr:not([hidden])", (rows) => rows.length);
+      const selected = await pasted.$eval(`#${choice.id}`, (s) => s.value);
+      const order = await pasted.$$eval("table.list tbody tr", (rows) => rows.map((r) => r.dataset.title));
+      await pasted.close();
+      if (again !== shown || selected !== choice.value) throw new Error(`${address.href} shows ${again} rows, ${choice.id} = "${selected}"`);
+      if (order.join("\n") !== titles.join("\n")) throw new Error(`${address.href} is not sorted by title`);
       await page.click("form.filters button[type=reset]");
       await page.waitForFunction((total) => document.querySelectorAll("table.list tbody tr:not([hidden])").length === total, {}, total);
+      if (new URL(page.url()).search) throw new Error(`reset left ${page.url()}`);
       console.log(`   (${folder}: ${choice.id} = ${choice.value} showed ${shown} of ${total})`);
       done = true;
       break;

@@ -42,7 +42,7 @@
     { key: "status", label: "Status" },
     { key: "severity", label: "Severity" },
     { key: "owner", label: "Owner" },
-    { key: "tags", label: "Tag", many: true },
+    { key: "tags", label: "Tag", many: true, param: "tag" },
   ];
 
   function enhanceList(table) {
@@ -116,9 +116,48 @@
       count.textContent =
         shown === rows.length ? `Showing all ${rows.length} ${noun}.` : `Showing ${shown} of ${rows.length} ${noun}.`;
     }
-    form.addEventListener("change", apply);
+    // The filters live in the address (`?status=open&sort=date`), so a filtered list is a
+    // link to paste; opening one applies them. Values the list does not have are ignored.
+    const params = [
+      ...controls.map(({ filter, select }) => ({ name: filter.param || filter.key, control: select })),
+      { name: "sort", control: sort },
+    ];
+    function readAddress() {
+      const query = new URLSearchParams(location.search);
+      for (const { name, control } of params) {
+        const value = query.get(name);
+        if (value !== null && Array.from(control.options).some((o) => o.value === value)) control.value = value;
+      }
+      if (overdue) overdue.checked = query.get("overdue") === "1";
+    }
+    function writeAddress() {
+      const query = new URLSearchParams(location.search);
+      for (const { name, control } of params) {
+        if (control.value) query.set(name, control.value);
+        else query.delete(name);
+      }
+      if (overdue && overdue.checked) query.set("overdue", "1");
+      else query.delete("overdue");
+      const search = query.toString();
+      try {
+        history.replaceState(history.state, "", `${location.pathname}${search ? `?${search}` : ""}${location.hash}`);
+      } catch {
+        // Some browsers refuse to change a file:// address; the filters still work.
+      }
+    }
+
+    form.addEventListener("change", () => {
+      apply();
+      writeAddress();
+    });
     // A reset restores the controls after this event; apply once it has.
-    form.addEventListener("reset", () => setTimeout(apply));
+    form.addEventListener("reset", () =>
+      setTimeout(() => {
+        apply();
+        writeAddress();
+      }),
+    );
+    readAddress();
     apply();
   }
 

@@ -246,3 +246,35 @@ fn a_project_theme_redraws_a_chart_by_overriding_its_component() {
     let html = project.read("site/risks/index.html");
     assert_eq!(html.matches("data-theme=\"ours\"").count(), 25, "the project's heat map, all 25 cells");
 }
+
+#[test]
+fn strip_labels_every_revision_in_bands_of_columns_wide_enough_for_them() {
+    let project = Project::new(&[("content/plan.md", "+++\ntitle = \"Plan\"\nstart = 2025-01-06\n+++\nSummary.\n")]);
+    project.git_init();
+    let tags: Vec<String> = (1..=24).map(|n| format!("release-2025-{n:02}")).collect();
+    for (n, tag) in tags.iter().enumerate() {
+        project.revision(tag, &format!("2025-{:02}-{:02}", n / 4 + 1, n % 4 * 7 + 1), "Zoe", tag);
+    }
+    project.run(&["build"]).assert_ok();
+    let html = project.read("site/index.html");
+    let start = html.find("<figure class=\"chart-figure chart-strip\"").expect("the strip");
+    let strip = &html[start..start + html[start..].find("</svg>").unwrap()];
+    let cells = tags_in(strip);
+    assert_eq!(cells.len(), 24);
+    // Every column has its label, without the start all share ("release-2025-"); the full
+    // id is in the cell's title.
+    for tag in &tags {
+        let cell = &strip[strip.find(&format!("data-revision=\"{tag}\"")).unwrap()..];
+        let cell = &cell[..cell.find("</a>").unwrap()];
+        assert!(cell.contains(&format!("<title>{tag} (")), "{cell}");
+        assert!(cell.contains(&format!(">{}</text>", &tag["release-2025-".len()..])), "{cell}");
+    }
+    assert!(html.contains("Revisions named “release-2025-…”"));
+    // 24 columns wrap into two bands of rows.
+    assert_eq!(strip.matches(">Readiness</text>").count(), 2);
+}
+
+/// The strip's cells (`<a class="strip-cell" …>` opening tags).
+fn tags_in(html: &str) -> Vec<&str> {
+    tags(html, "<a class=\"strip-cell\"")
+}

@@ -174,7 +174,7 @@ fn overdue_tile_links_to_the_overdue_list_or_nowhere() {
     let index = project.read("site/index.html");
     assert!(index.contains("<a class=\"count alert\" href=\"#overdue\"><b>1</b>"), "{index}");
     let panel = &index[index.find("id=\"overdue\"").expect("an overdue list")..];
-    assert!(panel.contains("<a href=\"actions/A-1.html\">A-1</a> Escalate</td><td>2025-08-01</td><td>25 days</td>"));
+    assert!(panel.contains("<a href=\"actions/A-1.html\">A-1</a> Escalate</td><td data-label=\"Due\">2025-08-01</td><td data-label=\"Late by\">25 days</td>"));
 }
 
 #[test]
@@ -402,7 +402,7 @@ fn numbers_and_states_read_as_words() {
         "<span>of 1 blocker open</span>",
         "<span>high or critical risk</span>",
         "<span>action open</span>",
-        "<td>1 day</td>",
+        "<td data-label=\"Late by\">1 day</td>",
         "<span class=\"muted\">2025-08-20</span>",
         "badge b-in-progress\">in progress<",
     ] {

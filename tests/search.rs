@@ -81,8 +81,9 @@ fn list_rows_carry_what_the_filters_and_sorting_read() {
     project.run(&["build", "--as-of", "2025-08-12"]).assert_ok();
     let blockers = project.read("site/blockers/index.html");
     assert!(
-        blockers
-            .contains("<table class=\"list k-blocker\" data-filter data-noun=\"blockers\" data-date-label=\"Due\">")
+        blockers.contains(
+            "<table class=\"list stack k-blocker\" data-filter data-noun=\"blockers\" data-date-label=\"Due\">"
+        )
     );
     assert!(
         blockers.contains(

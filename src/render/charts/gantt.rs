@@ -33,6 +33,11 @@ pub struct Gantt {
     pub as_of: Tick,
     /// `start` or `end`: the as-of label sits on the side with room.
     pub as_of_anchor: &'static str,
+    /// False when the as-of date lies far outside the milestones' span (a stale plan): the
+    /// axis keeps to the milestones, and the label at its edge points the way (`as of … →`).
+    pub as_of_line: bool,
+    /// What the bar colours mean, for the statuses drawn.
+    pub keys: Vec<LegendKey>,
     pub rows: Vec<GanttRow>,
     /// Milestones without dates: listed, not drawn.
     pub unscheduled: Vec<Unscheduled>,
@@ -64,6 +69,13 @@ pub struct GanttRow {
     pub ghost_w: Option<f64>,
     pub slip_x: f64,
     pub slip_y: f64,
+}
+
+/// A legend entry: the CSS class of its swatch and what it means.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct LegendKey {
+    pub class: &'static str,
+    pub label: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,11 +113,11 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
         scheduled.push((item, start, end, baseline));
     }
     let dates = scheduled.iter().flat_map(|(_, s, e, b)| [Some(*s), Some(*e), b.map(|b| b.0), b.map(|b| b.1)]);
-    let (first, last) =
-        dates.flatten().chain([status.as_of]).fold((status.as_of, status.as_of), |(lo, hi), d| (lo.min(d), hi.max(d)));
-    // Whole days: a bar runs from the start of its first day to the end of its last.
-    let span = (first.days_until(last) + 1).max(7) as f64;
-    let x = |d: Date| LEFT + first.days_until(d) as f64 / span * (WIDTH - LEFT - RIGHT);
+    let (first, last) = dates.flatten().fold((None, None), |(lo, hi): (Option<Date>, Option<Date>), d| {
+        (Some(lo.map_or(d, |lo| lo.min(d))), Some(hi.map_or(d, |hi| hi.max(d))))
+    });
+    let scale = Scale::new(first.unwrap_or(status.as_of), last.unwrap_or(status.as_of), status.as_of);
+    let x = |d: Date| scale.x(d);
     let rows: Vec<GanttRow> = scheduled
         .iter()
         .enumerate()
@@ -121,7 +133,7 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
             GanttRow {
                 id: item.id().to_string(),
                 title: item.title().to_string(),
-                label: truncate(item.title(), 32),
+                label: truncate(item.title(), 44),
                 url: item.url().to_string(),
                 status,
                 when: item.derived.when.clone().unwrap_or_default(),
@@ -150,25 +162,97 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
         height: bottom + 22.0,
         top: TOP,
         bottom,
-        ticks: ticks(first, last)
+        ticks: scale
+            .ticks()
             .into_iter()
             .map(|d| Tick { at: px(x(d)), label: d.0.format("%b %-d").to_string() })
             .collect(),
         tick_y: bottom + 15.0,
-        as_of: Tick { at: px(x(status.as_of)), label: format!("as of {}", status.as_of) },
+        as_of: scale.as_of_tick(status.as_of),
         as_of_anchor: if x(status.as_of) > WIDTH / 2.0 { "end" } else { "start" },
+        as_of_line: scale.shows(status.as_of),
+        keys: legend(&rows),
         rows,
         unscheduled,
     }
 }
 
-/// Mondays between `first` and `last`, every week or every few so at most about eight.
-fn ticks(first: Date, last: Date) -> Vec<Date> {
+/// The day axis: whole weeks, Monday to Monday, around the milestones (so no bar runs past
+/// the last tick), and around the as-of date only when it is near them.
+struct Scale {
+    start: Date,
+    end: Date,
+    /// Weeks between ticks: at most about eight ticks.
+    every: i64,
+}
+
+impl Scale {
+    fn new(first: Date, last: Date, as_of: Date) -> Scale {
+        // An as-of date a quarter of the span or two weeks away still fits; farther (a plan
+        // not touched for months) it would squeeze every bar into a corner.
+        let reach = (first.days_until(last) / 4).max(14);
+        let (first, last) = if as_of >= first.add_days(-reach) && as_of <= last.add_days(reach) {
+            (first.min(as_of), last.max(as_of))
+        } else {
+            (first, last)
+        };
+        let start = monday_on_or_before(first);
+        // A bar runs to the end of its last day: the axis ends on the Monday after it.
+        let weeks = ((start.days_until(last.add_days(1)) + 6) / 7).max(1);
+        let every = (weeks + 7) / 8;
+        let weeks = (weeks + every - 1) / every * every;
+        Scale { start, end: start.add_days(weeks * 7), every }
+    }
+
+    fn x(&self, d: Date) -> f64 {
+        let span = self.start.days_until(self.end) as f64;
+        LEFT + self.start.days_until(d) as f64 / span * (WIDTH - LEFT - RIGHT)
+    }
+
+    fn shows(&self, d: Date) -> bool {
+        d >= self.start && d <= self.end
+    }
+
+    fn ticks(&self) -> Vec<Date> {
+        let weeks = self.start.days_until(self.end) / 7;
+        (0..=weeks).step_by(self.every as usize).map(|w| self.start.add_days(w * 7)).collect()
+    }
+
+    /// The as-of line, or, off the axis, a label at the edge pointing its way.
+    fn as_of_tick(&self, as_of: Date) -> Tick {
+        let label = if as_of > self.end {
+            format!("as of {as_of} →")
+        } else if as_of < self.start {
+            format!("← as of {as_of}")
+        } else {
+            format!("as of {as_of}")
+        };
+        Tick { at: px(self.x(as_of.max(self.start).min(self.end))), label }
+    }
+}
+
+fn monday_on_or_before(d: Date) -> Date {
     use chrono::Datelike;
-    let monday = first.add_days((7 - i64::from(first.0.weekday().num_days_from_monday())) % 7);
-    let weeks = (monday.days_until(last) / 7 + 1).max(1);
-    let every = (weeks + 7) / 8;
-    (0..weeks).step_by(every.max(1) as usize).map(|w| monday.add_days(w * 7)).filter(|d| *d <= last).collect()
+    d.add_days(-i64::from(d.0.weekday().num_days_from_monday()))
+}
+
+/// The legend for the bars drawn: a colour per status group, as style.css fills them.
+fn legend(rows: &[GanttRow]) -> Vec<LegendKey> {
+    let late = |r: &GanttRow| r.overdue || r.status == "missed";
+    let mut keys = Vec::new();
+    if rows.iter().any(|r| !late(r) && r.status != "done") {
+        keys.push(LegendKey { class: "span", label: "current dates" });
+    }
+    if rows.iter().any(|r| !late(r) && r.status == "done") {
+        keys.push(LegendKey { class: "span-done", label: "done" });
+    }
+    if rows.iter().any(late) {
+        keys.push(LegendKey { class: "span-late", label: "overdue or missed" });
+    }
+    if rows.iter().any(|r| r.ghost_x.is_some()) {
+        keys.push(LegendKey { class: "ghost", label: "baseline" });
+    }
+    keys
 }
 
 /// Each milestone's start date in the first revision that gave it an end.
@@ -221,6 +305,39 @@ mod tests {
         assert!((m3.w - 3.0 * m1.w + 2.0 * m1.w / 8.0).abs() < 0.5, "8 days against 22: {} {}", m1.w, m3.w);
         assert!(gantt.as_of.at > m1.x + m1.w, "2025-08-20 is after m-1's end");
         assert_eq!(m1.slip, None, "no history, no baseline");
+    }
+
+    /// The right edge of the furthest bar or baseline.
+    fn right_edge(gantt: &Gantt) -> f64 {
+        gantt
+            .rows
+            .iter()
+            .map(|r| (r.x + r.w).max(r.ghost_x.unwrap_or(0.0) + r.ghost_w.unwrap_or(0.0)))
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn the_axis_runs_past_the_last_bar_and_its_legend_names_the_colours_drawn() {
+        // m-2 ends on Monday 2025-08-25, at the end of that day: the axis runs to the next Monday.
+        let gantt = build(&status(2), &[], None);
+        let last_tick = gantt.ticks.last().expect("ticks");
+        assert!(last_tick.at >= right_edge(&gantt), "the axis ends at {last_tick:?}, a bar at {}", right_edge(&gantt));
+        assert_eq!(last_tick.label, "Sep 1");
+        assert!(gantt.as_of_line);
+        let keys: Vec<&str> = gantt.keys.iter().map(|k| k.class).collect();
+        assert!(keys.contains(&"span-late"), "m-1 ended before the as-of date and is not done: {keys:?}");
+    }
+
+    #[test]
+    fn a_stale_plan_keeps_the_axis_to_its_milestones_and_points_to_the_as_of_date() {
+        let mut stale = status(3);
+        stale.as_of = Date::parse("2026-12-05").unwrap();
+        let gantt = build(&stale, &[], None);
+        let plot = WIDTH - RIGHT;
+        assert!(right_edge(&gantt) > LEFT + 0.75 * (plot - LEFT), "bars use the width: {}", right_edge(&gantt));
+        assert!(!gantt.as_of_line, "no line for a date off the axis");
+        assert_eq!(gantt.as_of.label, "as of 2026-12-05 →");
+        assert!(gantt.as_of.at <= plot && gantt.as_of_anchor == "end", "{:?}", gantt.as_of);
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub struct GateRow {
     pub status: String,
     pub done: usize,
     pub total: usize,
-    /// `3/5 cleared`; `1/2 met · ✓ passed` (criteria), `unchecked` when none says.
+    /// `3/5 cleared`; `1/2 met · ✓ passed` (criteria); only `✓ passed` when no criterion
+    /// says whether it is met.
     pub text: String,
     pub release: bool,
     #[serde(flatten)]
@@ -57,10 +58,10 @@ pub struct RowBar {
 }
 
 impl RowBar {
-    /// A row at height `y`, its bar starting at `x`, `h` tall, filled `done` of `total`.
-    fn new(x: f64, y: f64, h: f64, done: usize, total: usize) -> RowBar {
+    /// A row at height `y`, its bar starting at `x`, `h` tall, filled `share` (0 to 1).
+    fn new(x: f64, y: f64, h: f64, share: f64) -> RowBar {
         let bar_w = WIDTH - PAD - x;
-        let fill = if total == 0 { 0.0 } else { bar_w * done as f64 / total as f64 };
+        let fill = bar_w * share.clamp(0.0, 1.0);
         RowBar {
             text_y: px(y + 14.0),
             bar_x: x,
@@ -73,7 +74,8 @@ impl RowBar {
     }
 }
 
-/// One group row per gate group, each followed by its gates.
+/// One group row per gate group, each followed by its gates. Labels are cut so that label
+/// and value share a line even where chart text is drawn largest (phones, style.css).
 pub fn build(status: &Status) -> GateChart {
     let by_id: HashMap<&str, &Item> = status.items[Kind::Gate].iter().map(|i| (i.id(), i)).collect();
     let mut rows = Vec::new();
@@ -83,7 +85,7 @@ pub fn build(status: &Status) -> GateChart {
         rows.push(GateRow {
             kind: "group",
             id: group.name.clone(),
-            label: truncate(&group.name, 36),
+            label: truncate(&group.name, 24),
             title: group.name.clone(),
             url: String::new(),
             status: if group.cleared == total { "cleared".into() } else { "open".into() },
@@ -91,7 +93,7 @@ pub fn build(status: &Status) -> GateChart {
             total,
             text: format!("{}/{total} cleared", group.cleared),
             release: group.release,
-            bar: RowBar::new(PAD, y, 10.0, group.cleared, total),
+            bar: RowBar::new(PAD, y, 10.0, share(group.cleared, total, false)),
         });
         y += GROUP_ROW;
         for gate in group.gates.iter().filter_map(|id| by_id.get(id.as_str())) {
@@ -106,26 +108,71 @@ pub fn build(status: &Status) -> GateChart {
                 "waived" => "↷",
                 _ => "○",
             };
-            let criteria = match (total, g.criteria.len()) {
-                (_, 0) => "no criteria".to_string(),
-                (0, _) => "unchecked".to_string(),
-                _ => format!("{met}/{total} met"),
-            };
+            // Criteria that say nothing add nothing to the text: the status alone tells.
+            let status_text = format!("{glyph} {}", g.status);
+            let text = if total == 0 { status_text } else { format!("{met}/{total} met · {status_text}") };
+            let cleared = matches!(g.status.as_str(), "passed" | "waived");
             rows.push(GateRow {
                 kind: "gate",
                 id: gate.id().to_string(),
-                label: truncate(gate.title(), 30),
+                label: truncate(gate.title(), 28),
                 title: gate.title().to_string(),
                 url: gate.url().to_string(),
                 status: g.status.to_string(),
                 done: met,
                 total,
-                text: format!("{criteria} · {glyph} {}", g.status),
+                text,
                 release: group.release,
-                bar: RowBar::new(PAD + INDENT, y, 6.0, met, total),
+                bar: RowBar::new(PAD + INDENT, y, 6.0, share(met, total, cleared)),
             });
             y += GATE_ROW;
         }
     }
     GateChart { width: WIDTH, height: y.max(1.0), rows }
+}
+
+/// How full a bar is: `done` of `total`; with nothing to count, full when `cleared` (a
+/// passed gate whose criteria are not checked is not an empty bar).
+fn share(done: usize, total: usize, cleared: bool) -> f64 {
+    if total == 0 { f64::from(u8::from(cleared)) } else { done as f64 / total as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{RawFile, load_records};
+    use crate::values::Date;
+
+    fn status(gates: &str) -> Status {
+        let files = vec![
+            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
+            RawFile { content_path: "gates/all.toml".into(), bytes: gates.as_bytes().to_vec() },
+        ];
+        let config = Config::default();
+        let loaded = load_records(files, &config);
+        crate::derive::derive(&loaded.records, &config, Date::parse("2025-08-20").unwrap(), None, None).expect("a plan")
+    }
+
+    fn gate<'a>(chart: &'a GateChart, id: &str) -> &'a GateRow {
+        chart.rows.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no row {id}"))
+    }
+
+    #[test]
+    fn a_passed_gate_without_checked_criteria_is_a_full_bar_saying_passed() {
+        let chart = build(&status(
+            "[[gate]]\nid = \"g-1\"\ntitle = \"Ship\"\ngroup = \"Release\"\nstatus = \"passed\"\ncriteria = [\"reviewed\"]\n\n\
+             [[gate]]\nid = \"g-2\"\ntitle = \"Test\"\ngroup = \"Release\"\nstatus = \"pending\"\ncriteria = [\"tested\"]\n\n\
+             [[gate]]\nid = \"g-3\"\ntitle = \"Build\"\ngroup = \"Release\"\nstatus = \"passed\"\n\
+             criteria = [{ text = \"green\", met = true }, { text = \"signed\", met = false }]\n",
+        ));
+        let passed = gate(&chart, "g-1");
+        assert_eq!(passed.text, "✓ passed", "no \"unchecked\" beside a passed gate");
+        assert_eq!(passed.bar.fill_w, passed.bar.bar_w, "a passed gate is a full bar");
+        let pending = gate(&chart, "g-2");
+        assert_eq!((pending.text.as_str(), pending.bar.fill_w), ("○ pending", 0.0));
+        let checked = gate(&chart, "g-3");
+        assert_eq!(checked.text, "1/2 met · ✓ passed");
+        assert_eq!(checked.bar.fill_w, px(checked.bar.bar_w / 2.0), "checked criteria still fill the bar");
+    }
 }

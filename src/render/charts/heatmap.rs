@@ -6,24 +6,28 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Tick, px, truncate};
+use super::{Tick, common_prefix, px, truncate};
 use crate::derive::{Item, Status, band};
 use crate::model::Kind;
 use crate::model::KindData;
 use crate::values::RiskBand;
 
-const LEFT: f64 = 46.0;
+/// The grid is sized to be drawn about 1:1 on a phone (a 320 px wide card), so its 11 px
+/// labels stay 11 px there; wider screens scale it up.
+const LEFT: f64 = 30.0;
 const TOP: f64 = 8.0;
-const CELL: f64 = 64.0;
+const CELL: f64 = 56.0;
 const BOTTOM: f64 = 42.0;
-const RIGHT: f64 = 8.0;
-/// Marker pills per cell: three rows of two (a plan's map) or of one wide pill (a
-/// portfolio's, whose labels name the plan: `payments/R-1`).
+const RIGHT: f64 = 4.0;
+/// Marker pills per cell: three rows below the score, in two columns when every label in
+/// the cell is short (`R-1`), else one column of wider pills.
 const ROWS: usize = 3;
-const PILL_W: f64 = 28.0;
-const PILL_H: f64 = 15.0;
-/// About how wide a character of a marker label is, for fitting labels to pills.
-const CHAR_W: f64 = 6.0;
+const PILL_H: f64 = 13.0;
+const PILL_GAP: f64 = 1.5;
+/// The width of a character of an 11 px bold label, a little generous, in viewBox units.
+const CHAR_W: f64 = 6.5;
+/// Labels of at most this many characters fit two pills side by side.
+const SHORT: usize = 3;
 /// Rows of the table beside the chart; the risks list has them all.
 const TABLE_LIMIT: usize = 50;
 
@@ -33,6 +37,8 @@ pub struct HeatMap {
     pub height: f64,
     pub cells: Vec<Cell>,
     pub markers: Vec<Marker>,
+    /// Where a moved risk stood in the previous revision: a hollow pill the arrow starts from.
+    pub ghosts: Vec<Ghost>,
     /// Cells with more risks than slots: how many more.
     pub overflow: Vec<Overflow>,
     /// Impact along x, likelihood along y (1 at the bottom).
@@ -40,6 +46,11 @@ pub struct HeatMap {
     pub y_ticks: Vec<Tick>,
     pub x_label: Tick,
     pub y_label: Tick,
+    /// The start all ids share (`risk-`), left off the pills so the rest fits them.
+    pub prefix: Option<String>,
+    /// The x of the likelihood ticks (their right edge) and of the rotated axis title.
+    pub tick_x: f64,
+    pub label_x: f64,
     /// The live risks, highest score first (at most `TABLE_LIMIT`).
     pub rows: Vec<Row>,
     pub total: usize,
@@ -74,19 +85,36 @@ pub struct Marker {
     pub impact: i64,
     pub score: i64,
     pub band: RiskBand,
+    #[serde(flatten)]
+    pub pill: Pill,
+    /// The width a label that names its plan (`payments/R-1`) is condensed to when it is
+    /// wider than its pill (`textLength`): the plan is the point, so it is never cut.
+    pub squeeze: Option<f64>,
+    pub arrow: Option<Arrow>,
+}
+
+/// A moved risk's pill where it stood before, labelled like its marker.
+#[derive(Debug, Serialize)]
+pub struct Ghost {
+    pub id: String,
+    pub label: String,
+    pub from: String,
+    #[serde(flatten)]
+    pub pill: Pill,
+}
+
+/// A pill's box and the baseline of its centred label.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Pill {
     pub x: f64,
     pub y: f64,
     pub w: f64,
     pub h: f64,
     pub text_x: f64,
     pub text_y: f64,
-    /// The width the label is condensed to when it is longer than its pill is wide
-    /// (`textLength`), so a portfolio's `payments/R-1` shows whole.
-    pub squeeze: Option<f64>,
-    pub arrow: Option<Arrow>,
 }
 
-/// A line from the previous cell's centre to the marker, with its head as a polygon.
+/// A line from the risk's previous pill to its marker, with its head as a polygon.
 #[derive(Debug, Serialize)]
 pub struct Arrow {
     pub x1: f64,
@@ -127,8 +155,6 @@ pub struct Band {
 /// A live risk as the map places it.
 struct Live {
     id: String,
-    /// What its marker says: the id, cut to fit (`R-1`); in a portfolio, with its plan.
-    label: String,
     title: String,
     url: String,
     likelihood: i64,
@@ -155,7 +181,6 @@ fn live_risks(status: &Status, plan: Option<&str>) -> Vec<Live> {
         .filter_map(|i| {
             risk(i).map(|(likelihood, impact, status)| Live {
                 id: format!("{prefix}{}", i.id()),
-                label: if plan.is_some() { format!("{prefix}{}", i.id()) } else { truncate(i.id(), 5) },
                 title: i.title().to_string(),
                 url: format!("{prefix}{}", i.url()),
                 likelihood,
@@ -176,125 +201,125 @@ pub fn build(status: &Status, previous: Option<(&str, &Status)>, bands: [i64; 3]
                 .collect()
         })
         .unwrap_or_default();
-    let pills = Pills { w: PILL_W, columns: 2 };
-    place(live_risks(status, None), &before, previous.map(|(id, _)| id), bands, pills)
+    place(live_risks(status, None), &before, previous.map(|(id, _)| id), bands)
 }
 
 /// One heat map of every plan's live risks (a portfolio's), highest score first.
 pub fn combined(plans: &[(&str, &Status)], bands: [i64; 3]) -> HeatMap {
     let mut live: Vec<Live> = plans.iter().flat_map(|(plan, status)| live_risks(status, Some(plan))).collect();
     live.sort_by_key(|r| std::cmp::Reverse(r.likelihood * r.impact));
-    place(live, &HashMap::new(), None, bands, Pills { w: CELL - 8.0, columns: 1 })
+    place(live, &HashMap::new(), None, bands)
 }
 
-/// How the markers of a cell are laid out: pills `w` wide, `columns` of them a row.
-#[derive(Clone, Copy)]
-struct Pills {
-    w: f64,
-    columns: usize,
-}
-
-impl Pills {
-    fn slots(self) -> usize {
-        self.columns * ROWS
-    }
-
-    /// The top left corner of pill `n` of the cell at (`x`, `y`).
-    fn at(self, n: usize, x: f64, y: f64) -> (f64, f64) {
-        (x + 4.0 + (n % self.columns) as f64 * (self.w + 4.0), y + 13.0 + (n / self.columns) as f64 * (PILL_H + 2.0))
-    }
-}
-
-/// Lays out `live` on the grid; arrows start where a risk was `before` (in revision `previous`).
-fn place(
-    live: Vec<Live>,
-    before: &HashMap<String, (i64, i64)>,
-    previous: Option<&str>,
-    bands: [i64; 3],
-    pills: Pills,
-) -> HeatMap {
-    let slots = pills.slots();
-    let cell_origin =
-        |likelihood: i64, impact: i64| (LEFT + (impact - 1) as f64 * CELL, TOP + (5 - likelihood) as f64 * CELL);
-    let centre = |likelihood: i64, impact: i64| {
-        let (x, y) = cell_origin(likelihood, impact);
-        (x + CELL / 2.0, y + CELL / 2.0)
+/// Lays out `live` on the grid; a risk that was elsewhere `before` (in revision `previous`)
+/// also gets a hollow pill there, and an arrow from it.
+fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option<&str>, bands: [i64; 3]) -> HeatMap {
+    let was_at = |r: &Live| before.get(&r.id.to_ascii_lowercase()).copied().filter(|w| *w != (r.likelihood, r.impact));
+    let short_id = |r: &'_ Live| r.id.rsplit('/').next().unwrap_or(&r.id).to_string();
+    // Only ids too long for a pill lose their shared start (`R-1` stays `R-1`).
+    let fits = |id: &str| id.chars().count() as f64 * CHAR_W + 4.0 <= CELL - 6.0;
+    let prefix = if live.iter().all(|r| fits(&short_id(r))) {
+        String::new()
+    } else {
+        common_prefix(live.iter().map(|r| r.id.rsplit('/').next().unwrap_or(&r.id)))
     };
-    let mut totals: HashMap<(i64, i64), usize> = HashMap::new();
-    for r in &live {
-        *totals.entry((r.likelihood, r.impact)).or_default() += 1;
+    // A portfolio's marker keeps its plan (`payments/R-1`): two plans may each have an R-1.
+    let label_of = |r: &Live| match r.id.rsplit_once('/') {
+        Some((plan, own)) => format!("{plan}/{}", &own[prefix.len()..]),
+        None => r.id[prefix.len()..].to_string(),
+    };
+    // Each cell's pills in order: its risks by score, then the risks that left it.
+    let mut cells_in: HashMap<(i64, i64), Vec<(usize, bool)>> = HashMap::new();
+    for (n, r) in live.iter().enumerate() {
+        cells_in.entry((r.likelihood, r.impact)).or_default().push((n, false));
     }
-    let mut counts: HashMap<(i64, i64), usize> = HashMap::new();
+    for (n, r) in live.iter().enumerate() {
+        if let Some(at) = was_at(r) {
+            cells_in.entry(at).or_default().push((n, true));
+        }
+    }
+    let mut pills: HashMap<(usize, bool), (Pill, String)> = HashMap::new();
+    let mut overflow = Vec::new();
+    for (&(likelihood, impact), entries) in &cells_in {
+        let layout = CellLayout::new(cell_origin(likelihood, impact), entries.iter().map(|(n, _)| label_of(&live[*n])));
+        let current = entries.iter().filter(|(_, ghost)| !ghost).count();
+        // A crowded cell keeps its last slot for "+n"; risks that left it give way first.
+        let room = if current > layout.slots { layout.slots - 1 } else { layout.slots };
+        for (slot, entry) in entries.iter().take(room).enumerate() {
+            let label = label_of(&live[entry.0]);
+            let label = if label.contains('/') { label } else { layout.label(&label) };
+            pills.insert(*entry, (layout.pill(slot), label));
+        }
+        if current > layout.slots {
+            let last = layout.pill(layout.slots - 1);
+            overflow.push(Overflow { x: last.text_x, y: last.text_y, more: current - room });
+        }
+    }
+    overflow.sort_by(|a, b| (a.y, a.x).partial_cmp(&(b.y, b.x)).unwrap_or(std::cmp::Ordering::Equal));
     let mut markers = Vec::new();
+    let mut ghosts = Vec::new();
     let mut rows = Vec::new();
     let mut moved = 0;
-    for r in &live {
-        let (likelihood, impact, status_text) = (&r.likelihood, &r.impact, &r.status);
-        let slot = counts.entry((*likelihood, *impact)).or_default();
-        let n = *slot;
-        *slot += 1;
-        let was = before.get(&r.id.to_ascii_lowercase()).copied().filter(|w| *w != (*likelihood, *impact));
+    for (n, r) in live.iter().enumerate() {
+        let was = was_at(r);
         moved += usize::from(was.is_some());
-        let score = likelihood * impact;
+        let score = r.likelihood * r.impact;
         let band_name = band(score, bands);
+        let from = was.map(|(l, i)| format!("{l} × {i}"));
         if rows.len() < TABLE_LIMIT {
             rows.push(Row {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 url: r.url.clone(),
-                likelihood: *likelihood,
-                impact: *impact,
+                likelihood: r.likelihood,
+                impact: r.impact,
                 score,
                 band: band_name,
-                status: status_text.clone(),
-                was: was.map(|(l, i)| format!("{l} × {i}")),
+                status: r.status.clone(),
+                was: from.clone(),
             });
         }
-        // The last slot of a crowded cell says how many more there are instead.
-        if n >= slots || (n == slots - 1 && totals[&(*likelihood, *impact)] > slots) {
-            continue;
-        }
-        let (cx, cy) = cell_origin(*likelihood, *impact);
-        let (x, y) = pills.at(n, cx, cy);
-        let arrow = was.map(|(l, i)| {
-            let from = centre(l, i);
-            arrow((from.0, from.1), (x + pills.w / 2.0, y + PILL_H / 2.0), format!("{l} × {i}"))
-        });
-        let room = pills.w - 6.0;
+        let Some((pill, label)) = pills.get(&(n, false)).cloned() else { continue };
+        // The arrow starts at the risk's own hollow pill, or at its old cell's centre when
+        // that cell had no room for one.
+        let start = match (pills.get(&(n, true)), was) {
+            (Some((ghost, ghost_label)), Some(_)) => {
+                ghosts.push(Ghost {
+                    id: r.id.clone(),
+                    label: ghost_label.clone(),
+                    from: from.clone().unwrap_or_default(),
+                    pill: *ghost,
+                });
+                Some((ghost.centre(), Some(*ghost)))
+            }
+            (None, Some((l, i))) => {
+                let (x, y) = cell_origin(l, i);
+                Some(((x + CELL / 2.0, y + CELL / 2.0), None))
+            }
+            _ => None,
+        };
+        let room = pill.w - 4.0;
+        let squeeze = (label.chars().count() as f64 * CHAR_W > room).then_some(px(room));
         markers.push(Marker {
             id: r.id.clone(),
             title: r.title.clone(),
             url: r.url.clone(),
-            label: r.label.clone(),
-            status: status_text.clone(),
-            likelihood: *likelihood,
-            impact: *impact,
+            squeeze,
+            label,
+            status: r.status.clone(),
+            likelihood: r.likelihood,
+            impact: r.impact,
             score,
             band: band_name,
-            x: px(x),
-            y: px(y),
-            w: pills.w,
-            h: PILL_H,
-            text_x: px(x + pills.w / 2.0),
-            text_y: px(y + PILL_H - 4.0),
-            squeeze: (r.label.chars().count() as f64 * CHAR_W > room).then_some(room),
-            arrow,
+            arrow: start.zip(from).map(|((at, ghost), text)| arrow(at, ghost.as_ref(), &pill, text)),
+            pill,
         });
     }
     let mut cells = Vec::with_capacity(25);
-    let mut overflow = Vec::new();
     for likelihood in (1..=5).rev() {
         for impact in 1..=5 {
             let (x, y) = cell_origin(likelihood, impact);
-            let count = totals.get(&(likelihood, impact)).copied().unwrap_or(0);
-            if count > slots {
-                let (ox, oy) = pills.at(slots - 1, x, y);
-                overflow.push(Overflow {
-                    x: px(ox + pills.w / 2.0),
-                    y: px(oy + PILL_H - 4.0),
-                    more: count - (slots - 1),
-                });
-            }
+            let count = live.iter().filter(|r| (r.likelihood, r.impact) == (likelihood, impact)).count();
             let score = likelihood * impact;
             cells.push(Cell {
                 x,
@@ -317,6 +342,7 @@ fn place(
         height: TOP + grid + BOTTOM,
         cells,
         markers,
+        ghosts,
         overflow,
         x_ticks: (1..=5).map(|i| Tick { at: axis(i), label: i.to_string() }).collect(),
         y_ticks: (1..=5)
@@ -324,11 +350,56 @@ fn place(
             .collect(),
         x_label: Tick { at: LEFT + grid / 2.0, label: "Impact →".into() },
         y_label: Tick { at: TOP + grid / 2.0, label: "Likelihood →".into() },
+        prefix: (!prefix.is_empty()).then_some(prefix),
+        tick_x: LEFT - 8.0,
+        label_x: 9.0,
         rows,
         total: live.len(),
         moved,
         previous: previous.map(str::to_string),
         bands: bands_legend(bands),
+    }
+}
+
+/// The top-left corner of a cell.
+fn cell_origin(likelihood: i64, impact: i64) -> (f64, f64) {
+    (LEFT + (impact - 1) as f64 * CELL, TOP + (5 - likelihood) as f64 * CELL)
+}
+
+/// How a cell arranges its pills: two columns when every label is short, else one.
+struct CellLayout {
+    origin: (f64, f64),
+    columns: usize,
+    slots: usize,
+}
+
+impl CellLayout {
+    fn new(origin: (f64, f64), mut labels: impl Iterator<Item = String>) -> CellLayout {
+        let columns = if labels.all(|l| l.chars().count() <= SHORT) { 2 } else { 1 };
+        CellLayout { origin, columns, slots: columns * ROWS }
+    }
+
+    fn width(&self) -> f64 {
+        (CELL - 6.0 - (self.columns - 1) as f64 * 2.0) / self.columns as f64
+    }
+
+    /// The label as it fits its pill; the full id is in the marker's title.
+    fn label(&self, label: &str) -> String {
+        truncate(label, ((self.width() - 4.0) / CHAR_W).floor() as usize)
+    }
+
+    fn pill(&self, slot: usize) -> Pill {
+        let (column, row) = (slot % self.columns, slot / self.columns);
+        let (w, h) = (self.width(), PILL_H);
+        let x = self.origin.0 + 3.0 + column as f64 * (w + 2.0);
+        let y = self.origin.1 + 14.0 + row as f64 * (h + PILL_GAP);
+        Pill { x: px(x), y: px(y), w: px(w), h, text_x: px(x + w / 2.0), text_y: px(y + h - 3.0) }
+    }
+}
+
+impl Pill {
+    fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 }
 
@@ -341,13 +412,18 @@ fn bands_legend(bands: [i64; 3]) -> Vec<Band> {
     ]
 }
 
-/// An arrow from `from` towards `to`, stopping short of the marker so its head shows.
-fn arrow(from: (f64, f64), to: (f64, f64), label: String) -> Arrow {
-    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+/// An arrow from `from` (the centre of the pill `ghost`, when there is one) towards the pill
+/// `to`, between their edges, so neither label is crossed and the head shows.
+fn arrow(from: (f64, f64), ghost: Option<&Pill>, to: &Pill, label: String) -> Arrow {
+    let target = to.centre();
+    let (dx, dy) = (target.0 - from.0, target.1 - from.1);
     let length = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / length, dy / length);
-    let end = (to.0 - ux * 9.0, to.1 - uy * 9.0);
-    let (size, half) = (7.0, 4.0);
+    // From a centre to where the line crosses that pill's border.
+    let edge = |p: &Pill| ((p.w / 2.0) / ux.abs().max(1e-9)).min((p.h / 2.0) / uy.abs().max(1e-9)) + 1.0;
+    let from = ghost.map_or(from, |g| (from.0 + ux * edge(g), from.1 + uy * edge(g)));
+    let end = (target.0 - ux * edge(to), target.1 - uy * edge(to));
+    let (size, half) = (6.0, 3.5);
     let base = (end.0 - ux * size, end.1 - uy * size);
     let head = format!(
         "{},{} {},{} {},{}",
@@ -396,19 +472,73 @@ mod tests {
         assert_eq!((cell.count, cell.score, cell.band), (8, 20, RiskBand::Critical));
         assert_eq!(map.rows.len(), 8, "the table lists every live risk");
         for m in &map.markers {
-            assert!(m.x >= cell.x && m.x + m.w <= cell.x + cell.size && m.y + m.h <= cell.y + cell.size, "{m:?}");
+            assert!(inside(&m.pill, cell), "{m:?}");
         }
     }
 
+    fn inside(p: &Pill, cell: &Cell) -> bool {
+        p.x >= cell.x && p.x + p.w <= cell.x + cell.size && p.y >= cell.y && p.y + p.h <= cell.y + cell.size
+    }
+
+    fn overlap(a: &Pill, b: &Pill) -> bool {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
     #[test]
-    fn an_arrow_runs_from_the_previous_cell_to_the_marker() {
-        let before = status(&[(4, 5)]);
-        let map = build(&status(&[(2, 4)]), Some(("week-1", &before)), [4, 9, 16]);
-        let arrow = map.markers[0].arrow.as_ref().expect("it moved");
-        let was = map.cells.iter().find(|c| (c.likelihood, c.impact) == (4, 5)).unwrap();
-        assert_eq!((arrow.x1, arrow.y1), (was.x + was.size / 2.0, was.y + was.size / 2.0));
-        assert_eq!(arrow.from, "4 × 5");
-        assert_eq!((map.moved, map.rows[0].was.as_deref()), (1, Some("4 × 5")));
+    fn long_ids_get_one_wide_pill_per_row_and_their_labels_fit_it() {
+        let mut text = String::new();
+        for id in ["risk-db-01", "risk-db-02", "risk-network-latency"] {
+            text.push_str(&format!("[[risk]]\nid = \"{id}\"\ntitle = \"Risk\"\nlikelihood = 3\nimpact = 3\n\n"));
+        }
+        let files = vec![
+            RawFile { content_path: "plan.md".into(), bytes: b"+++\ntitle = \"Plan\"\n+++\n".to_vec() },
+            RawFile { content_path: "risks/risks.toml".into(), bytes: text.into_bytes() },
+        ];
+        let config = Config::default();
+        let status = crate::derive::derive(
+            &load_records(files, &config).records,
+            &config,
+            Date::parse("2025-08-12").unwrap(),
+            None,
+            None,
+        )
+        .expect("a plan");
+        let map = build(&status, None, [4, 9, 16]);
+        let cell = map.cells.iter().find(|c| (c.likelihood, c.impact) == (3, 3)).unwrap();
+        assert_eq!(map.markers.len(), 3);
+        for m in &map.markers {
+            assert!(inside(&m.pill, cell), "{m:?}");
+            assert!(m.label.chars().count() as f64 * CHAR_W <= m.pill.w, "{} fits {}", m.label, m.pill.w);
+            assert!(m.id.contains(m.label.trim_end_matches('…')), "{} {}", m.id, m.label);
+        }
+        assert_eq!(map.prefix.as_deref(), Some("risk-"), "the shared start is said once, not on every pill");
+        let labels: Vec<&str> = map.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["db-01", "db-02", "networ…"]);
+        assert!(!overlap(&map.markers[0].pill, &map.markers[1].pill));
+    }
+
+    #[test]
+    fn an_arrow_runs_from_the_risks_own_hollow_pill_in_its_previous_cell() {
+        // r-2 leaves 3 × 4 for 2 × 4 while r-1 stays in 3 × 4.
+        let before = status(&[(3, 4), (3, 4)]);
+        let map = build(&status(&[(3, 4), (2, 4)]), Some(("week-1", &before)), [4, 9, 16]);
+        let r2 = map.markers.iter().find(|m| m.id == "r-2").unwrap();
+        let r1 = map.markers.iter().find(|m| m.id == "r-1").unwrap();
+        let arrow = r2.arrow.as_ref().expect("it moved");
+        assert_eq!(arrow.from, "3 × 4");
+        assert_eq!(map.ghosts.len(), 1);
+        let ghost = &map.ghosts[0];
+        assert_eq!((ghost.id.as_str(), ghost.label.as_str()), ("r-2", "r-2"));
+        let was = map.cells.iter().find(|c| (c.likelihood, c.impact) == (3, 4)).unwrap();
+        assert!(inside(&ghost.pill, was) && !overlap(&ghost.pill, &r1.pill), "{ghost:?} beside {r1:?}");
+        // The arrow leaves from the ghost's edge, not from r-1's pill.
+        let near = |p: &Pill| {
+            (arrow.x1 - (p.x + p.w / 2.0)).abs() <= p.w / 2.0 + 1.5
+                && (arrow.y1 - (p.y + p.h / 2.0)).abs() <= p.h / 2.0 + 1.5
+        };
+        assert!(near(&ghost.pill) && !near(&r1.pill), "{arrow:?}");
+        assert!(r1.arrow.is_none());
+        assert_eq!((map.moved, map.rows[1].was.as_deref()), (1, Some("3 × 4")));
         assert!(build(&before, Some(("week-1", &before)), [4, 9, 16]).markers[0].arrow.is_none());
     }
 }

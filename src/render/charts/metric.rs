@@ -52,7 +52,8 @@ pub struct Point {
     /// The value with its unit (`92.4%`), or `not measured`.
     pub text: String,
     pub state: MetricState,
-    /// `circle` (met, or no target), `diamond` (not met) or `gap` (no measurement).
+    /// `circle` (met, or no target), `diamond` (not met) or `gap` (no measurement: a hollow
+    /// circle above the plot on a dashed line).
     pub shape: &'static str,
     pub x: f64,
     pub y: f64,
@@ -116,7 +117,9 @@ pub fn build(series: &[MetricPoint], target: Option<Target>, unit: &str, target_
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let (cx, cy) = (x(i), p.value.map_or(plot_bottom, y));
+            // No measurement is no value at all: its hollow mark sits above the plot, on a
+            // dashed line through it, never on the floor where it would read as a zero.
+            let (cx, cy) = (x(i), p.value.map_or(TOP - 10.0, y));
             let state = p.state.unwrap_or(MetricState::NotMeasured);
             let shape = match (p.value, state) {
                 (None, _) => "gap",
@@ -259,4 +262,30 @@ pub fn sparkline(series: &[MetricPoint], target: Option<Target>, unit: &str) -> 
             )
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Date;
+
+    fn point(revision: &str, value: Option<f64>) -> MetricPoint {
+        MetricPoint {
+            revision: revision.into(),
+            slug: revision.into(),
+            date: Date::parse("2025-08-12").unwrap(),
+            value,
+            state: value.map(|v| if v > 90.0 { MetricState::Met } else { MetricState::NotMet }),
+        }
+    }
+
+    #[test]
+    fn no_measurement_is_marked_above_the_plot_not_as_a_point_on_its_floor() {
+        let series = [point("week-1", Some(57.1)), point("week-2", None), point("week-3", Some(92.4))];
+        let chart = build(&series, Some(Target::Above { value: 90.0 }), "%", "> 90%").expect("a chart");
+        let gap = &chart.points[1];
+        assert_eq!((gap.shape, gap.text.as_str()), ("gap", "not measured"));
+        assert!(gap.y < chart.area.top, "above the plot ({}), not on its floor ({})", gap.y, chart.area.bottom);
+        assert!(chart.points[0].y > chart.area.top && chart.points[0].y < chart.area.bottom);
+    }
 }

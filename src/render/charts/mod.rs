@@ -70,6 +70,20 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// The start every id shares up to a separator (`risk-` of `risk-db`, `risk-net`), when
+/// something is left of each id without it.
+pub fn common_prefix<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = ids.next() else { return String::new() };
+    let mut shared = first.len();
+    let mut all = vec![first];
+    for id in ids {
+        shared = first.bytes().zip(id.bytes()).take(shared).take_while(|(a, b)| a == b).count();
+        all.push(id);
+    }
+    let cut = first[..shared].rfind(['-', '_', '.']).map_or(0, |i| i + 1);
+    if all.iter().all(|id| id.len() > cut) { first[..cut].to_string() } else { String::new() }
+}
+
 /// Which revision labels fit under columns of `width` units each: every `n`-th, counted
 /// back from the newest, which is always labelled.
 pub fn label_step(width: f64, label_width: f64) -> usize {
@@ -86,6 +100,13 @@ mod tests {
         let (low, high, ticks) = nice_range(57.1, 63.0, 4);
         assert!(low <= 57.1 && high >= 63.0 && ticks.len() >= 3, "{low} {high} {ticks:?}");
         assert_eq!(nice_range(5.0, 5.0, 4).2.first(), Some(&4.0));
+    }
+
+    #[test]
+    fn a_shared_start_ends_at_a_separator_and_leaves_something_of_each_id() {
+        assert_eq!(common_prefix(["release-2025-01", "release-2025-12"].into_iter()), "release-2025-");
+        assert_eq!(common_prefix(["R-1", "R-12"].into_iter()), "R-");
+        assert_eq!(common_prefix(["alpha", "beta"].into_iter()), "");
     }
 
     #[test]

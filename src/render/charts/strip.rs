@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{HISTORY_WINDOW, label_step, px, truncate};
+use super::{HISTORY_WINDOW, common_prefix, px};
 use crate::derive::ReadinessVerdict;
 use crate::diff::timeline::RevisionEntry;
 
@@ -13,20 +13,38 @@ const RIGHT: f64 = 4.0;
 const ROW: f64 = 24.0;
 const GAP: f64 = 4.0;
 const TOP: f64 = 4.0;
+/// Columns per band: more revisions wrap to another band, so every column stays wide
+/// enough for its own label.
+const PER_BAND: usize = 20;
+/// Labels are at most this long (the full id is in the cell's title).
+const LABEL_CHARS: usize = 10;
+/// A label character's width on a phone, where chart text is drawn largest (style.css).
+const CHAR_W: f64 = 9.5;
 
 #[derive(Debug, Serialize)]
 pub struct Strip {
     pub width: f64,
     pub height: f64,
     pub cells: Vec<StripCell>,
+    /// Each band's rows: where its row labels go.
+    pub bands: Vec<Band>,
     /// Row label positions (x is the right edge of the label column).
     pub label_x: f64,
-    pub readiness_y: f64,
-    pub health_y: f64,
     pub row_h: f64,
-    pub revision_y: f64,
+    /// Labels too wide for their column are drawn upright (rotated -90°).
+    pub rotate: bool,
+    /// The start every revision id shares, left off the labels.
+    pub prefix: Option<String>,
     pub shown: usize,
     pub total: usize,
+}
+
+/// One band of columns: its readiness and health rows, and its labels' line.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Band {
+    pub readiness_y: f64,
+    pub health_y: f64,
+    pub label_y: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,6 +55,8 @@ pub struct StripCell {
     pub x: f64,
     pub w: f64,
     pub centre: f64,
+    #[serde(flatten)]
+    pub band: Band,
     pub readable: bool,
     /// `GO` / `NO-GO`, and the computed health; none when the revision could not be read.
     pub readiness: Option<ReadinessVerdict>,
@@ -45,26 +65,47 @@ pub struct StripCell {
     pub mark: String,
     /// G, A or R, drawn in the health cell.
     pub letter: &'static str,
-    pub label: Option<String>,
+    /// Every column is labelled: its revision, shortened to `LABEL_CHARS`.
+    pub label: String,
 }
 
-/// The strip of the newest `HISTORY_WINDOW` revisions, oldest left.
+/// The strip of the newest `HISTORY_WINDOW` revisions, oldest first, in bands of
+/// `PER_BAND` columns.
 pub fn build(revisions: &[RevisionEntry]) -> Strip {
     let shown = &revisions[revisions.len().saturating_sub(HISTORY_WINDOW)..];
-    let slot = (WIDTH - LEFT - RIGHT) / shown.len().max(1) as f64;
+    let columns = shown.len().clamp(1, PER_BAND);
+    let slot = (WIDTH - LEFT - RIGHT) / columns as f64;
     let w = (slot - 2.0).clamp(4.0, 40.0);
-    let step = label_step(slot, 80.0);
-    let readiness_y = TOP;
-    let health_y = TOP + ROW + GAP;
+    // Labels too long drop the start all revisions share (`release-2025-`), then keep their
+    // end: the part that tells neighbours apart.
+    let too_long = shown.iter().any(|e| e.revision.id.chars().count() > LABEL_CHARS);
+    let prefix = if too_long { common_prefix(shown.iter().map(|e| e.revision.id.as_str())) } else { String::new() };
+    let labels: Vec<String> = shown.iter().map(|e| keep_end(&e.revision.id[prefix.len()..], LABEL_CHARS)).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * CHAR_W;
+    let rotate = longest > slot - 4.0;
+    let label_h = if rotate { longest + 6.0 } else { 22.0 };
+    let band_h = 2.0 * ROW + GAP + label_h + 8.0;
+    let bands: Vec<Band> = (0..shown.len().div_ceil(PER_BAND).max(1))
+        .map(|b| {
+            let top = TOP + b as f64 * band_h;
+            Band {
+                readiness_y: px(top),
+                health_y: px(top + ROW + GAP),
+                label_y: px(top + 2.0 * ROW + GAP + if rotate { 6.0 } else { 14.0 }),
+            }
+        })
+        .collect();
     let cells = shown
         .iter()
+        .zip(labels)
         .enumerate()
-        .map(|(n, e)| {
-            let x = LEFT + slot * n as f64 + (slot - w) / 2.0;
+        .map(|(n, (e, label))| {
+            let band = bands[n / PER_BAND];
+            let x = LEFT + slot * (n % PER_BAND) as f64 + (slot - w) / 2.0;
             let centre = x + w / 2.0;
             let mark = match e.readiness {
-                Some(ReadinessVerdict::Go) => check(centre, readiness_y + ROW / 2.0, w.min(ROW)),
-                Some(_) => cross(centre, readiness_y + ROW / 2.0, w.min(ROW)),
+                Some(ReadinessVerdict::Go) => check(centre, band.readiness_y + ROW / 2.0, w.min(ROW)),
+                Some(_) => cross(centre, band.readiness_y + ROW / 2.0, w.min(ROW)),
                 None => String::new(),
             };
             let letter = match e.health.as_deref() {
@@ -80,26 +121,37 @@ pub fn build(revisions: &[RevisionEntry]) -> Strip {
                 x: px(x),
                 w: px(w),
                 centre: px(centre),
+                band,
                 readable: e.readable,
                 readiness: e.readiness,
                 health: e.health.clone(),
                 mark,
                 letter,
-                label: (shown.len() - 1 - n).is_multiple_of(step).then(|| truncate(&e.revision.id, 9)),
+                label,
             }
         })
         .collect();
     Strip {
         width: WIDTH,
-        height: health_y + ROW + 20.0,
+        height: px(TOP + bands.len() as f64 * band_h),
         cells,
+        bands,
         label_x: LEFT - 6.0,
-        readiness_y,
-        health_y,
         row_h: ROW,
-        revision_y: health_y + ROW + 14.0,
+        rotate,
+        prefix: (!prefix.is_empty()).then_some(prefix),
         shown: shown.len(),
         total: revisions.len(),
+    }
+}
+
+/// The last `max` characters of `text`, with an ellipsis in front when cut.
+fn keep_end(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        text.to_string()
+    } else {
+        format!("…{}", text.chars().skip(count + 1 - max).collect::<String>())
     }
 }
 
