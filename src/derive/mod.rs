@@ -833,12 +833,14 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
     ))
     .at(record.origin.locate(field))
     .help("mark it finished, or move the date if the plan changed")
+    .code(format!("overdue-{}", record.kind.name()))
 }
 
 fn review_warning(plan: &Record, days: i64) -> Diagnostic {
     Diagnostic::warning(format!("review overdue by {days} days: the plan's `next_review` has passed"))
         .at(plan.origin.locate("next_review"))
         .help("review the plan, then set `next_review` to the next review date")
+        .code("overdue-review")
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {
@@ -850,7 +852,8 @@ fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagn
             health.reasons.join("; ")
         ))
         .at(plan.origin.locate("health"))
-        .help("update `health` in the plan, or resolve what the computed health reports"),
+        .help("update `health` in the plan, or resolve what the computed health reports")
+        .code("optimistic-health-claim"),
     )
 }
 
