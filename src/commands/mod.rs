@@ -145,18 +145,18 @@ impl Ui {
         if !hidden.is_empty() {
             eprintln!("{} (--verbose shows them all)\n", crate::diagnostics::more_line(&hidden));
         }
-        let (errors, warnings) = counts(diagnostics);
+        let (errors, warnings) = crate::diagnostics::counts(diagnostics);
         if errors > 0 || (warnings > 0 && !self.quiet) {
             eprintln!("{}", crate::diagnostics::count_line(errors, warnings));
         }
-        fails(diagnostics, strict)
+        crate::diagnostics::fails(diagnostics, strict)
     }
 
     /// Prints every diagnostic as one JSON document on stdout (docs/check-json.md), for
     /// editors and CI annotations; returns whether the run must fail.
     pub fn diagnostics_json(&self, diagnostics: &[Diagnostic], strict: bool) -> bool {
         println!("{}", crate::diagnostics::to_json(diagnostics));
-        fails(diagnostics, strict)
+        crate::diagnostics::fails(diagnostics, strict)
     }
 
     /// Prints the problems that stopped a command, and fails it.
@@ -190,18 +190,6 @@ impl Ui {
     pub fn as_of(&self, explicit: Option<&str>) -> Result<Date, Failed> {
         resolve_as_of(explicit).map_err(|d| self.fail(&[d]))
     }
-}
-
-/// The errors and the warnings among `diagnostics`.
-fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    (errors, diagnostics.len() - errors)
-}
-
-/// Whether `diagnostics` fail a run: any error, or under `--strict` any warning.
-fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
-    let (errors, warnings) = counts(diagnostics);
-    errors > 0 || (strict && warnings > 0)
 }
 
 /// The date that "today" means for derived status: `--as-of`, else `SOURCE_DATE_EPOCH`,

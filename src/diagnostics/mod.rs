@@ -261,6 +261,18 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The errors and the warnings among `diagnostics`.
+pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// Whether `diagnostics` fail a run: any error, or under `--strict` any warning.
+pub fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
+    let (errors, warnings) = counts(diagnostics);
+    errors > 0 || (strict && warnings > 0)
+}
+
 /// The line that ends a list of problems: `2 errors, 1 warning`.
 pub fn count_line(errors: usize, warnings: usize) -> String {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -324,7 +336,7 @@ struct JsonDiagnostic<'a> {
 /// Every diagnostic as one JSON document, for editors and CI annotations (`check --format
 /// json`; the shape is documented in docs/check-json.md and only grows).
 pub fn to_json(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let (errors, warnings) = counts(diagnostics);
     let diagnostics = diagnostics
         .iter()
         .map(|d| {
@@ -342,7 +354,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
             }
         })
         .collect::<Vec<_>>();
-    let report = JsonReport { version: 1, errors, warnings: diagnostics.len() - errors, diagnostics };
+    let report = JsonReport { version: 1, errors, warnings, diagnostics };
     serde_json::to_string_pretty(&report).expect("strings and numbers serialize")
 }
 
