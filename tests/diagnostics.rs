@@ -478,3 +478,94 @@ fn non_finite_numbers_and_late_checked_settings_are_located() {
     );
     expect_error(&[("statuspress.toml", "[risk]\nbands = [4, 9, 30]\n")], "statuspress.toml:2:9", "`[risk] bands`");
 }
+
+/// Writes 30 overdue actions (`a-01`…`a-30`, due on line 3) and 2 overdue gates into the
+/// `content` folder: 32 warnings, more than a terminal shows.
+fn write_overdue_records(project: &Project, content: &str) {
+    for n in 1..=30 {
+        project.write(&format!("{content}/actions/a-{n:02}.md"), "+++\ntitle = \"Escalate\"\ndue = 2025-01-01\n+++\n");
+    }
+    for id in ["g-2", "g-3"] {
+        project.write(
+            &format!("{content}/gates/{id}.md"),
+            "+++\ntitle = \"Gate\"\ngroup = \"Release\"\ntarget = 2025-02-01\n+++\n",
+        );
+    }
+}
+
+/// A portfolio (`init --portfolio`) whose plan `payments` has the overdue records of
+/// [`write_overdue_records`] and whose plan `qa` has an error after them, in the order shown.
+fn portfolio_with_warnings_and_an_error() -> Project {
+    let project = Project::new(&[]);
+    let init = common::statuspress().args(["init", "--portfolio"]).arg(project.path()).output().expect("run init");
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    write_overdue_records(&project, "plans/payments/content");
+    project.write("plans/qa/content/risks/r-9.md", "+++\ntitel = \"Risk\"\n+++\n");
+    project
+}
+
+#[test]
+fn the_first_20_warnings_print_then_a_count_of_the_rest_by_kind() {
+    let project = Project::new(common::BASE);
+    write_overdue_records(&project, "content");
+    for command in ["check", "build"] {
+        let run = project.run(&[command]);
+        run.assert_ok();
+        assert_eq!(run.stderr.matches("warning: ").count(), 20, "{command}:\n{}", run.stderr);
+        run.assert_stderr("--> content/actions/a-20.md:3:7")
+            .assert_stderr("… and 12 more warnings: 10 overdue actions, 2 overdue gates (--verbose shows them all)\n")
+            .assert_stderr("0 errors, 32 warnings");
+        assert!(!run.stderr.contains("a-21.md"), "{command}:\n{}", run.stderr);
+    }
+    let all = project.run(&["check", "--verbose"]);
+    all.assert_ok().assert_stderr("--> content/actions/a-30.md:3:7").assert_stderr("--> content/gates/g-3.md:");
+    assert_eq!(all.stderr.matches("warning: ").count(), 32, "{}", all.stderr);
+    assert!(!all.stderr.contains("more warnings"), "{}", all.stderr);
+}
+
+#[test]
+fn errors_print_whatever_the_number_of_warnings_before_them() {
+    let run = portfolio_with_warnings_and_an_error().run(&["check"]);
+    run.assert_fails().assert_stderr("--> plans/qa/content/risks/r-9.md:2:1").assert_stderr("unknown field `titel`");
+    assert_eq!(run.stderr.matches("warning: ").count(), 20, "{}", run.stderr);
+    run.assert_stderr("more warnings: ");
+}
+
+#[test]
+fn check_format_json_gives_every_warning_and_error_with_its_place() {
+    let run = portfolio_with_warnings_and_an_error().run(&["check", "--format", "json"]);
+    run.assert_fails();
+    assert!(!run.stderr.contains("warning: "), "JSON replaces the text: {}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document on stdout");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let overdue: Vec<&serde_json::Value> = diagnostics.iter().filter(|d| d["code"] == "overdue-action").collect();
+    let ours = |d: &&&serde_json::Value| d["file"].as_str().unwrap().starts_with("plans/payments/content/actions/a-");
+    let overdue: Vec<&&serde_json::Value> = overdue.iter().filter(ours).collect();
+    assert_eq!(overdue.len(), 30, "{json:#}");
+    for (n, d) in (1..=30).zip(&overdue) {
+        assert_eq!(d["severity"], "warning");
+        assert_eq!(d["file"], format!("plans/payments/content/actions/a-{n:02}.md"));
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(3), Some(7)), "{d}");
+        assert!(d["message"].as_str().unwrap().starts_with(&format!("action `a-{n:02}` is overdue")), "{d}");
+        assert_eq!(d["help"], "mark it finished, or move the date if the plan changed");
+    }
+    let titel = |d: &&serde_json::Value| d["message"].as_str().unwrap().contains("unknown field `titel`");
+    let error = diagnostics.iter().find(titel).expect("the error");
+    assert_eq!(
+        (error["severity"].as_str(), error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()),
+        (Some("error"), Some("plans/qa/content/risks/r-9.md"), Some(2), Some(1))
+    );
+    let errors = diagnostics.iter().filter(|d| d["severity"] == "error").count() as u64;
+    assert_eq!(
+        (json["errors"].as_u64(), json["warnings"].as_u64()),
+        (Some(errors), Some(diagnostics.len() as u64 - errors))
+    );
+}
+
+#[test]
+fn check_format_json_of_a_clean_project_is_an_empty_list_and_exit_0() {
+    let run = Project::new(common::BASE).run(&["check", "--format", "json"]);
+    run.assert_ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(json, serde_json::json!({"version": 1, "errors": 0, "warnings": 0, "diagnostics": []}));
+}

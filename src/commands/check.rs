@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use clap::ValueEnum;
+
 use super::{Failed, Ui, date_arg};
 use crate::config::Config;
 use crate::derive::Status;
@@ -24,45 +26,75 @@ pub struct Args {
     /// Check only the working tree, not the revisions in git.
     #[arg(long)]
     no_history: bool,
+    /// `text` for people (the first 20 warnings, all with `--verbose`); `json` for editors and
+    /// CI: every error and warning as one document on stdout (docs/check-json.md).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// What a check found: its problems and, for each plan that derived, a summary line.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    summaries: Vec<String>,
+    timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl From<Vec<Diagnostic>> for Outcome {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Outcome { diagnostics, summaries: Vec::new(), timings: Vec::new() }
+    }
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
-    let as_of = ui.as_of(args.as_of.as_deref())?;
-    if let Some(plans) = super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
-        return check_portfolio(plans, args, ui, as_of);
-    }
-    let checked = check(&ui.root, as_of, !args.no_history);
-    if ui.diagnostics(&checked.diagnostics, args.strict) {
+    let outcome = outcome(args, ui).unwrap_or_else(Outcome::from);
+    let failed = match args.format {
+        Format::Text => ui.diagnostics(&outcome.diagnostics, args.strict),
+        Format::Json => ui.diagnostics_json(&outcome.diagnostics, args.strict),
+    };
+    if failed {
         return Err(Failed);
     }
-    if let Some(status) = &checked.status {
-        ui.info(&format!("ok: {}", summary(status)));
+    for line in outcome.summaries {
+        ui.info(&format!("ok: {line}"));
     }
-    ui.timings(&checked.timings);
+    ui.timings(&outcome.timings);
     Ok(())
+}
+
+/// Checks the project, or each plan of a portfolio; what stops the check early (a bad
+/// `SOURCE_DATE_EPOCH`, a portfolio that does not load) is its outcome too, so `--format
+/// json` carries it.
+fn outcome(args: &Args, ui: &Ui) -> Result<Outcome, Vec<Diagnostic>> {
+    let as_of = super::resolve_as_of(args.as_of.as_deref()).map_err(|d| vec![d])?;
+    if let Some(plans) = super::plans::load(&ui.root)? {
+        return Ok(check_portfolio(plans, args, as_of));
+    }
+    let checked = check(&ui.root, as_of, !args.no_history);
+    let summaries = checked.status.iter().map(summary).collect();
+    Ok(Outcome { diagnostics: checked.diagnostics, summaries, timings: checked.timings })
 }
 
 /// Checks every plan of a portfolio, with the references across plans; problems are named
 /// from the portfolio's root.
-fn check_portfolio(plans: Vec<super::plans::Plan>, args: &Args, ui: &Ui, as_of: Date) -> Result<(), Failed> {
+fn check_portfolio(plans: Vec<super::plans::Plan>, args: &Args, as_of: Date) -> Outcome {
     let mut diagnostics = Vec::new();
-    let mut lines = Vec::new();
+    let mut summaries = Vec::new();
     for plan in plans {
         let clock = progress::Stopwatch::start();
         let checked = check_plan(&plan.root, plan.config, plan.working, as_of, !args.no_history, clock);
         diagnostics.extend(checked.diagnostics.into_iter().map(|d| d.under(&plan.folder)));
         if let Some(status) = checked.status {
-            lines.push(format!("{}: {}", plan.id, summary(&status)));
+            summaries.push(format!("{}: {}", plan.id, summary(&status)));
         }
     }
     diagnostics::sort(&mut diagnostics);
-    if ui.diagnostics(&diagnostics, args.strict) {
-        return Err(Failed);
-    }
-    for line in lines {
-        ui.info(&format!("ok: {line}"));
-    }
-    Ok(())
+    Outcome { diagnostics, summaries, timings: Vec::new() }
 }
 
 /// `12 records, readiness NO-GO, health red (as of 2025-08-12)`; a stale plan says since

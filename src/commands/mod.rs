@@ -117,21 +117,46 @@ pub struct Ui {
     verbose: bool,
 }
 
+/// How many warnings a run prints before it counts the rest by kind: a large plan can have
+/// thousands (each overdue action is one), which would bury the errors and the summary.
+const SHOWN_WARNINGS: usize = 20;
+
 impl Ui {
-    /// Prints diagnostics and a count; returns whether the run must fail.
+    /// Prints diagnostics and a count; returns whether the run must fail. Every error is
+    /// printed; of the warnings, the first [`SHOWN_WARNINGS`] and a count by kind of the rest
+    /// (all of them with `--verbose`, none with `--quiet`).
     pub fn diagnostics(&self, diagnostics: &[Diagnostic], strict: bool) -> bool {
+        let mut shown_warnings = 0;
+        let mut hidden = Vec::new();
         for d in diagnostics {
-            if d.is_error() || !self.quiet {
-                eprint!("{}", d.render(self.color));
-                eprintln!();
+            if !d.is_error() {
+                if self.quiet {
+                    continue;
+                }
+                if !self.verbose && shown_warnings == SHOWN_WARNINGS {
+                    hidden.push(d);
+                    continue;
+                }
+                shown_warnings += 1;
             }
+            eprint!("{}", d.render(self.color));
+            eprintln!();
         }
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = diagnostics.len() - errors;
+        if !hidden.is_empty() {
+            eprintln!("{} (--verbose shows them all)\n", crate::diagnostics::more_line(&hidden));
+        }
+        let (errors, warnings) = crate::diagnostics::counts(diagnostics);
         if errors > 0 || (warnings > 0 && !self.quiet) {
             eprintln!("{}", crate::diagnostics::count_line(errors, warnings));
         }
-        errors > 0 || (strict && warnings > 0)
+        crate::diagnostics::fails(diagnostics, strict)
+    }
+
+    /// Prints every diagnostic as one JSON document on stdout (docs/check-json.md), for
+    /// editors and CI annotations; returns whether the run must fail.
+    pub fn diagnostics_json(&self, diagnostics: &[Diagnostic], strict: bool) -> bool {
+        println!("{}", crate::diagnostics::to_json(diagnostics));
+        crate::diagnostics::fails(diagnostics, strict)
     }
 
     /// Prints the problems that stopped a command, and fails it.

@@ -878,6 +878,7 @@ fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
         Kind::Risk => "review the risk, then set `review` to its next review date (or close it)",
         _ => "mark it finished, or move the date if the plan changed",
     })
+    .code(format!("overdue-{}", record.kind.name()))
 }
 
 fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagnostic> {
@@ -889,7 +890,8 @@ fn declared_health_warning(plan: &Record, health: &HealthStatus) -> Option<Diagn
             health.reasons.join("; ")
         ))
         .at(plan.origin.locate("health"))
-        .help("update `health` in the plan, or resolve what the computed health reports"),
+        .help("update `health` in the plan, or resolve what the computed health reports")
+        .code("optimistic-health-claim"),
     )
 }
 

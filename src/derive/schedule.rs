@@ -88,7 +88,7 @@ impl Stale {
                  (`[revisions] stale_after_days` sets how old a revision may get)",
             ),
         };
-        Diagnostic::warning(format!("plan is stale: {}", self.text)).at(at).help(help)
+        Diagnostic::warning(format!("plan is stale: {}", self.text)).at(at).help(help).code("stale")
     }
 }
 

@@ -734,3 +734,28 @@ fn an_external_audience_sees_no_ship_date_of_a_confidential_release_milestone() 
     assert_eq!(seen(false), (Some("go-live".into()), Some("go-live".into())));
     assert_eq!(seen(true), (None, Some("go-live".into())));
 }
+
+proptest::proptest! {
+    /// Any milestone weeks that load (`load` rejects the others, located), from any plan start,
+    /// derive without a panic at the calendar's ends.
+    #[test]
+    fn any_milestone_weeks_that_load_derive(
+        a in crate::model::validate::WEEKS,
+        b in crate::model::validate::WEEKS,
+        day in 0i64..3_652_058,
+    ) {
+        let start = Date::parse("0000-01-01").unwrap().add_days(day);
+        let raw = vec![
+            RawFile { content_path: "plan.toml".into(), bytes: format!("title = 'Plan'\nstart = {start}").into_bytes() },
+            RawFile {
+                content_path: "milestones/m-1.toml".into(),
+                bytes: format!("title = 'Build'\nweeks = [{a}, {b}]").into_bytes(),
+            },
+        ];
+        let config = Config::default();
+        let loaded = load_records(raw, &config);
+        proptest::prop_assert!(loaded.diagnostics.iter().all(|d| !d.is_error()), "{:?}", loaded.diagnostics);
+        let as_of = Date::parse("2025-08-12").unwrap();
+        proptest::prop_assert!(derive(&loaded.records, &config, as_of, None, Some(&mut Vec::new())).is_some());
+    }
+}

@@ -58,10 +58,15 @@ pub struct Diagnostic {
     /// Where the problem is; `None` for problems of the whole project (e.g. no plan).
     pub location: Option<Box<Location>>,
     /// A file without a precise position (e.g. a template error already carrying its own).
-    pub path: Option<String>,
+    /// This and `code` are rare, so boxed: a `Diagnostic` stays small enough to be an `Err`.
+    pub path: Option<Box<str>>,
     /// Further places worth showing ("first defined here").
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// A stable name for the kind of problem (`overdue-action`), for warnings that come in
+    /// numbers: the terminal counts the ones it does not show by it, and `check --format json`
+    /// carries it (docs/check-json.md lists them).
+    pub code: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -73,6 +78,7 @@ impl Diagnostic {
             path: None,
             notes: Vec::new(),
             help: None,
+            code: None,
         }
     }
 
@@ -86,7 +92,7 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+        self.path = Some(path.into().into_boxed_str());
         self
     }
 
@@ -97,6 +103,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into().into_boxed_str());
         self
     }
 
@@ -119,7 +130,7 @@ impl Diagnostic {
             location.path = rename(&location.path);
         }
         if let Some(path) = self.path.as_mut() {
-            *path = rename(path);
+            *path = rename(path).into_boxed_str();
         }
         self
     }
@@ -128,11 +139,16 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The file the problem is in, if any.
+    pub fn file(&self) -> Option<&str> {
+        self.location.as_ref().map(|l| l.path.as_str()).or(self.path.as_deref())
+    }
+
     /// `path:line:col`, or just the path, or nothing.
     pub fn position(&self) -> Option<String> {
         match (&self.location, &self.path) {
             (Some(l), _) => Some(format!("{}:{}:{}", l.path, l.line, l.col)),
-            (None, Some(p)) => Some(p.clone()),
+            (None, Some(p)) => Some(p.to_string()),
             (None, None) => None,
         }
     }
@@ -245,23 +261,109 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The errors and the warnings among `diagnostics`.
+pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// Whether `diagnostics` fail a run: any error, or under `--strict` any warning.
+pub fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
+    let (errors, warnings) = counts(diagnostics);
+    errors > 0 || (strict && warnings > 0)
+}
+
 /// The line that ends a list of problems: `2 errors, 1 warning`.
 pub fn count_line(errors: usize, warnings: usize) -> String {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))
 }
 
+/// `12,345`: counts in summary lines, grouped by thousands.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The line that stands for warnings not shown, counted by [`Diagnostic::code`], most first:
+/// `… and 3,839 more warnings: 3,712 overdue actions, 127 overdue gates`. A code reads as
+/// words (`overdue-action` → "overdue action", plural with an `s`); warnings without one
+/// count as "other".
+pub fn more_line(hidden: &[&Diagnostic]) -> String {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for d in hidden {
+        *counts.entry(d.code.as_deref().unwrap_or("other")).or_default() += 1;
+    }
+    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kinds: Vec<String> = counts
+        .iter()
+        .map(|(code, n)| format!("{} {}{}", thousands(*n), code.replace('-', " "), if *n == 1 { "" } else { "s" }))
+        .collect();
+    let n = hidden.len();
+    format!("… and {} more warning{}: {}", thousands(n), if n == 1 { "" } else { "s" }, kinds.join(", "))
+}
+
+/// The document of [`to_json`], fields in the order docs/check-json.md shows them.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: Option<&'a str>,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_column: Option<usize>,
+    help: Option<&'a str>,
+    notes: &'a [String],
+}
+
+/// Every diagnostic as one JSON document, for editors and CI annotations (`check --format
+/// json`; the shape is documented in docs/check-json.md and only grows).
+pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = counts(diagnostics);
+    let diagnostics = diagnostics
+        .iter()
+        .map(|d| {
+            let location = d.location.as_deref();
+            JsonDiagnostic {
+                severity: d.severity,
+                code: d.code.as_deref(),
+                message: &d.message,
+                file: d.file(),
+                line: location.map(|l| l.line),
+                column: location.map(|l| l.col),
+                end_column: location.map(|l| l.col + l.width),
+                help: d.help.as_deref(),
+                notes: &d.notes,
+            }
+        })
+        .collect::<Vec<_>>();
+    let report = JsonReport { version: 1, errors, warnings, diagnostics };
+    serde_json::to_string_pretty(&report).expect("strings and numbers serialize")
+}
+
 /// Orders diagnostics by file and position so output is stable across runs.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.location.as_ref().map(|l| l.path.clone()).or_else(|| d.path.clone()),
-                d.location.as_ref().map_or(0, |l| l.line),
-                d.location.as_ref().map_or(0, |l| l.col),
-            )
-        };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        let key =
+            |d: &Diagnostic| (d.location.as_ref().map_or(0, |l| l.line), d.location.as_ref().map_or(0, |l| l.col));
+        (a.file(), key(a)).cmp(&(b.file(), key(b))).then_with(|| a.message.cmp(&b.message))
     });
     // The same problem can be found twice (e.g. by two passes); show it once.
     diagnostics.dedup();
@@ -324,6 +426,52 @@ mod tests {
         // Found by tests/fuzz.rs: this used to panic (`clamp` with min > max).
         let loc = Location::resolve("f", "ab\r\r\nc", 3..5);
         assert_eq!((loc.line, loc.col, loc.width, loc.line_text.as_str()), (1, 4, 1, "ab"));
+    }
+
+    #[test]
+    fn the_more_line_counts_hidden_warnings_by_code_most_first() {
+        let overdue = Diagnostic::warning("a").code("overdue-action");
+        let gate = Diagnostic::warning("g").code("overdue-gate");
+        let mut hidden = vec![&gate, &gate];
+        hidden.extend(std::iter::repeat_n(&overdue, 3712));
+        let other = Diagnostic::warning("x");
+        hidden.push(&other);
+        assert_eq!(more_line(&hidden), "… and 3,715 more warnings: 3,712 overdue actions, 2 overdue gates, 1 other");
+        assert_eq!(more_line(&[&gate]), "… and 1 more warning: 1 overdue gate");
+        assert_eq!(
+            (thousands(0), thousands(999), thousands(1000), thousands(1234567)),
+            ("0".into(), "999".into(), "1,000".into(), "1,234,567".into())
+        );
+    }
+
+    #[test]
+    fn json_holds_each_diagnostic_with_its_place_and_the_counts() {
+        let text = "+++\ndue = 2025-01-01\n+++\n";
+        let warning = Diagnostic::warning("action `a-1` is overdue")
+            .code("overdue-action")
+            .at(Location::resolve("content/actions/a-1.md", text, 10..20))
+            .help("mark it finished");
+        let error = Diagnostic::error("no plan").in_file("content").note("looked in content/");
+        let json: serde_json::Value = serde_json::from_str(&to_json(&[error, warning])).unwrap();
+        assert_eq!(
+            (json["version"].as_u64(), json["errors"].as_u64(), json["warnings"].as_u64()),
+            (Some(1), Some(1), Some(1))
+        );
+        let d = &json["diagnostics"];
+        assert_eq!(d[0]["severity"], "error");
+        assert_eq!(
+            (d[0]["file"].as_str(), d[0]["line"].is_null(), d[0]["code"].is_null()),
+            (Some("content"), true, true)
+        );
+        assert_eq!(d[0]["notes"][0], "looked in content/");
+        assert_eq!(d[1]["severity"], "warning");
+        assert_eq!(d[1]["code"], "overdue-action");
+        assert_eq!(d[1]["file"], "content/actions/a-1.md");
+        assert_eq!(
+            (d[1]["line"].as_u64(), d[1]["column"].as_u64(), d[1]["end_column"].as_u64()),
+            (Some(2), Some(7), Some(17))
+        );
+        assert_eq!(d[1]["help"], "mark it finished");
     }
 
     #[test]

@@ -406,7 +406,8 @@ impl Repo {
                 "shallow clone: history is cut at commit {}; older revisions are not included",
                 cut.join(", ")
             ))
-            .help("run `git fetch --unshallow` to build the whole history"),
+            .help("run `git fetch --unshallow` to build the whole history")
+            .code("shallow-clone"),
         )
     }
 }

@@ -266,6 +266,7 @@ pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
                 if count == 1 { "" } else { "s" }
             ))
             .note(first)
+            .code("unreadable-revision")
         })
         .collect()
 }

@@ -227,12 +227,13 @@ fn numbers_must_be_finite() {
     assert!(found.iter().any(|e| e.starts_with("content/metrics/m-4.toml:2:10: bad metric target")), "{found:#?}");
 }
 
-/// The errors of a plan starting on `start` with one milestone over `weeks` (that a valid
-/// one derives without a panic, whatever the numbers, is `derive`'s and the history's test).
+/// The errors of a plan starting on `start` with one milestone over `weeks` (that the weeks
+/// which load also derive is shown in `derive`'s tests, a layer up).
 fn milestone_in_weeks(start: &str, weeks: &str) -> Vec<String> {
     let plan = format!("title = 'Plan'\nstart = {start}");
     let milestone = format!("title = 'Build'\nweeks = {weeks}");
-    errors_with(&[("plan.toml", plan.as_str()), ("milestones/m-1.toml", milestone.as_str())], &Config::default())
+    let files = [("plan.toml", plan.as_str()), ("milestones/m-1.toml", milestone.as_str())];
+    errors_with(&files, &Config::default())
 }
 
 #[test]
