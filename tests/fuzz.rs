@@ -456,7 +456,7 @@ proptest! {
         let (forward, backward) = (diff::diff(&a, "a", &b, "b"), diff::diff(&b, "b", &a, "a"));
         assert_mirrored(&a, &b, &forward, &backward)?;
         prop_assert_eq!(forward.is_empty(), backward.is_empty());
-        for text in [diff::format::text(&forward, false), diff::format::markdown(&forward)] {
+        for text in [diff::format::text(&forward, "", false), diff::format::markdown(&forward, "")] {
             prop_assert_eq!(terminal_safe(&text), text.as_str(), "a control character in the diff");
         }
     }

@@ -60,9 +60,12 @@ fn diff_text_leads_with_readiness_and_speaks_status() {
     let run = project.run(&["diff", "week-1", "week-2"]);
     run.assert_ok();
     let out = &run.stdout;
+    // The message first: what the changes mean, since the first side.
     assert!(
         out.starts_with(
-            "Changes week-1 (2025-08-12) → week-2 (2025-08-19)\n  readiness NO-GO → GO\n  health red → green\n"
+            "Changes week-1 (2025-08-12) → week-2 (2025-08-19)\nGO: the release gate is cleared. Since week-1: \
+             readiness moved from NO-GO to GO, health went from red to green, milestone “Remediation” slipped \
+             7 days to 2025-09-12 and 3 more changes.\n\n  readiness NO-GO → GO\n  health red → green\n"
         ),
         "{out}"
     );

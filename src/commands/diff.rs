@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use super::{Failed, Ui, date_arg};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, terminal_safe};
+use crate::report::message::{Facts, Message};
 use crate::values::Date;
 use crate::{derive, diff, history, load, progress, render};
 
@@ -74,9 +75,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
         let mut clock = progress::Stopwatch::start();
         let (diff, config) = (&comparison.diff, &comparison.config);
         changed |= !diff.is_empty();
+        let lead = comparison.lead();
         let output = match args.format {
-            Format::Text => diff::format::text(diff, ui.stdout_color),
-            Format::Markdown => diff::format::markdown(diff),
+            Format::Text => diff::format::text(diff, &lead, ui.stdout_color),
+            Format::Markdown => diff::format::markdown(diff, &lead),
             Format::Json => diff::format::json(diff),
             Format::Html => render::templates::effective(&ui.root)
                 .and_then(|templates| render::diff_page(diff, config, &templates))
@@ -120,6 +122,23 @@ pub struct Comparison {
     pub sides: Vec<(history::Revision, derive::Status)>,
     /// Wall time of each stage, for `--verbose`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Comparison {
+    /// What the changes mean, as a report would say it ("Since week-2: …").
+    fn lead(&self) -> String {
+        let [(_, before), (revision, status)] = self.sides.as_slice() else { return String::new() };
+        let facts = Facts {
+            status,
+            before: Some(before),
+            changes: Some(&self.diff),
+            revision,
+            stale: None,
+            brief: true,
+            since: Some(&self.diff.from.id),
+        };
+        Message::compose(&facts).headline()
+    }
 }
 
 /// Compares two revisions (git revisions, folders, or `working`) in status terms.

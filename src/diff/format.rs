@@ -8,7 +8,8 @@ use crate::diagnostics::terminal_safe;
 use crate::values::Change;
 
 /// For a terminal: every piece of input text (revision names, ids, titles) is escaped.
-pub fn text(diff: &Diff, color: bool) -> String {
+/// `lead` is the message that says what the changes mean (see `report::message`).
+pub fn text(diff: &Diff, lead: &str, color: bool) -> String {
     let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
     let mut out = format!(
         "{} {} ({}) → {} ({})\n",
@@ -18,6 +19,9 @@ pub fn text(diff: &Diff, color: bool) -> String {
         terminal_safe(&diff.to.id),
         diff.to.date
     );
+    if !lead.is_empty() {
+        let _ = writeln!(out, "{}\n", terminal_safe(lead));
+    }
     if diff.is_empty() {
         out.push_str("  no changes\n");
         return out;
@@ -54,9 +58,12 @@ pub fn text(diff: &Diff, color: bool) -> String {
 /// For a comment or a chat: record text and revision names (git refs, which anyone who can
 /// push chooses) go through [`escape_md`]; ids are code, as `parse::check_id` keeps them to
 /// letters, digits, `.`, `_` and `-`.
-pub fn markdown(diff: &Diff) -> String {
+pub fn markdown(diff: &Diff, lead: &str) -> String {
     let (from, to) = (escape_md(&diff.from.id), escape_md(&diff.to.id));
     let mut out = format!("## Changes {from} ({}) → {to} ({})\n\n", diff.from.date, diff.to.date);
+    if !lead.is_empty() {
+        let _ = writeln!(out, "{}\n", escape_md(lead));
+    }
     if diff.is_empty() {
         out.push_str("No changes.\n");
         return out;

@@ -286,7 +286,8 @@ impl Renderer {
         // The dashboard shows the plan's whole summary, rendered, beside the message.
         let before = site.snapshots.iter().rev().nth(1).and_then(|s| s.status.as_deref());
         let message = newest.map(|(changes, revision)| {
-            let facts = Facts { status, before, changes, revision, stale: status.stale.as_ref(), brief: true };
+            let stale = status.stale.as_ref();
+            let facts = Facts { status, before, changes, revision, stale, brief: true, since: None };
             Message::compose(&facts)
         });
         globals.insert("message", &message);

@@ -14,7 +14,7 @@ use crate::derive::{ReasonGroup, Stale, Status};
 use crate::diff::{Diff, ItemChange};
 use crate::history::Revision;
 use crate::model::{Kind, KindData};
-use crate::values::{Change, Date, MetricState, Severity};
+use crate::values::{Change, Date, MetricState, Severity, count};
 
 /// How many events the "what moved" sentence names before it counts the rest.
 const EVENTS: usize = 3;
@@ -62,17 +62,21 @@ pub struct Facts<'a> {
     pub stale: Option<&'a Stale>,
     /// Keep the plan's summary to its first paragraph.
     pub brief: bool,
+    /// The revision `changes` start from, when the span is not a report's week (`diff A B`
+    /// says "Since A: …" where a report says "This week: …").
+    pub since: Option<&'a str>,
 }
 
 impl Message {
     /// The message of `facts.status` at `facts.revision`.
     pub fn compose(facts: &Facts<'_>) -> Message {
-        let Facts { status, before, changes, revision, stale, brief } = *facts;
+        let Facts { status, before, changes, revision, stale, brief, since } = *facts;
         let mut lead = vec![verdict(status, stale)];
-        if let Some(ship) = ship_date(status, before) {
+        let span = since.map_or_else(|| "this week".to_string(), |rev| format!("since {rev}"));
+        if let Some(ship) = ship_date(status, before, &span) {
             lead.push(ship);
         }
-        let moved = changes.map(|d| moved(d, status));
+        let moved = changes.map(|d| moved(d, status, &span));
         let told = moved.as_ref().is_some_and(|m| m.tallied);
         lead.extend(moved.map(|m| m.sentence));
         // Tallies the lead gave already (no weightier event this week) are not said twice.
@@ -144,7 +148,7 @@ fn verdict(status: &Status, stale: Option<&Stale>) -> String {
     }
     let mut words: Vec<String> = said.into_iter().map(|g| in_words(g, " (")).collect();
     if unsaid > 0 {
-        words.push(format!("{unsaid} more reason{}", if unsaid == 1 { "" } else { "s" }));
+        words.push(count(unsaid as i64, "more reason"));
     }
     if readiness.go && readiness.groups.is_empty() {
         let cleared = status.gate_groups.iter().find(|g| g.release).map(|g| (g.cleared, g.gates.len()));
@@ -160,7 +164,7 @@ fn verdict(status: &Status, stale: Option<&Stale>) -> String {
 
 /// "Ships 2025-09-14, 7 days later than planned (2025-09-07); it moved 7 days later this
 /// week." when the plan names a ship date.
-fn ship_date(status: &Status, before: Option<&Status>) -> Option<String> {
+fn ship_date(status: &Status, before: Option<&Status>, span: &str) -> Option<String> {
     let target = status.target.as_ref()?;
     let mut sentence = format!("Ships {}", target.date);
     if let Some(slip) = target.slip.as_deref().filter(|s| *s != "as planned") {
@@ -168,9 +172,12 @@ fn ship_date(status: &Status, before: Option<&Status>) -> Option<String> {
     }
     let earlier = before.and_then(|b| b.target.as_ref()).map(|t| t.date);
     if let Some(moved) = earlier.map(|e| e.days_until(target.date)).filter(|d| *d != 0) {
-        let span = |n: i64| format!("{n} day{}", if n == 1 { "" } else { "s" });
-        let how = if moved > 0 { format!("{} later", span(moved)) } else { format!("{} earlier", span(-moved)) };
-        sentence.push_str(&format!("; it moved {how} this week"));
+        let how = if moved > 0 {
+            format!("{} later", count(moved, "day"))
+        } else {
+            format!("{} earlier", count(-moved, "day"))
+        };
+        sentence.push_str(&format!("; it moved {how} {span}"));
     }
     Some(format!("{sentence}."))
 }
@@ -183,9 +190,10 @@ struct Moved {
 
 /// What moved, by weight: "This week: readiness moved from NO-GO to GO, milestone “Cut-over”
 /// slipped 7 days to 2026-04-04 and 2 gates passed (A and B)."
-fn moved(diff: &Diff, status: &Status) -> Moved {
+fn moved(diff: &Diff, status: &Status, span: &str) -> Moved {
+    let when = capitalized(span);
     if diff.is_empty() {
-        return Moved { sentence: "Nothing changed this week.".to_string(), tallied: false };
+        return Moved { sentence: format!("Nothing changed {span}."), tallied: false };
     }
     let mut events: Vec<(u8, String)> = Vec::new();
     if let Some(t) = &diff.readiness {
@@ -215,14 +223,14 @@ fn moved(diff: &Diff, status: &Status) -> Moved {
     }
     events.sort_by_key(|(weight, _)| *weight);
     if events.is_empty() {
-        return Moved { sentence: format!("This week: {}.", diff.summary), tallied: true };
+        return Moved { sentence: format!("{when}: {}.", diff.summary), tallied: true };
     }
     let more = events.len().saturating_sub(EVENTS);
     let mut said: Vec<String> = events.into_iter().take(EVENTS).map(|(_, s)| s).collect();
     if more > 0 {
-        said.push(format!("{more} more change{}", if more == 1 { "" } else { "s" }));
+        said.push(count(more as i64, "more change"));
     }
-    Moved { sentence: format!("This week: {}.", join_and(&said)), tallied: false }
+    Moved { sentence: format!("{when}: {}.", join_and(&said)), tallied: false }
 }
 
 /// "gate “A” passed", "3 gates passed (A, B and C)"; `None` for none. `verb` is said of
@@ -250,8 +258,11 @@ fn slips<'a>(diff: &'a Diff, ship: Option<&str>) -> impl Iterator<Item = String>
         .collect();
     moved.sort_by_key(|(_, days, _)| -days.abs());
     moved.into_iter().map(|(change, days, to)| {
-        let span = |n: i64| format!("{n} day{}", if n == 1 { "" } else { "s" });
-        let how = if days > 0 { format!("slipped {}", span(days)) } else { format!("moved {} earlier", span(-days)) };
+        let how = if days > 0 {
+            format!("slipped {}", count(days, "day"))
+        } else {
+            format!("moved {} earlier", count(-days, "day"))
+        };
         format!("{} “{}” {how} to {to}", change.kind.name(), change.title)
     })
 }
@@ -282,6 +293,12 @@ fn crossed(change: &ItemChange) -> Option<MetricState> {
         (MetricState::Met, MetricState::NotMet) => Some(MetricState::NotMet),
         _ => None,
     }
+}
+
+/// "this week" → "This week".
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// "a, b and c".

@@ -311,6 +311,7 @@ pub fn build(
         revision: &current.revision,
         stale: stale.as_ref(),
         brief: summary_only,
+        since: None,
     });
     let asks = asks(&status);
     Some(Report {
@@ -408,7 +409,7 @@ pub fn asks(status: &Status) -> Vec<Ask> {
                 .derived
                 .days_overdue
                 .filter(|d| *d > 0)
-                .map_or_else(String::new, |d| format!(" ({d} day{} overdue)", if d == 1 { "" } else { "s" }));
+                .map_or_else(String::new, |d| format!(" ({} overdue)", crate::values::count(d, "day")));
             Some(ask(i, format!("blocked{due}{late}")))
         }
         _ => None,
