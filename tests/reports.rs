@@ -252,7 +252,7 @@ fn the_dashboard_and_the_feed_lead_with_the_message() {
     let dashboard = std::fs::read_to_string(root.join("site/index.html")).unwrap();
     let message = &dashboard[dashboard.find("class=\"panel message\"").expect("a message panel")..];
     assert!(message.contains("<p class=\"lead\">GO: all 4 release gates are cleared.</p>"), "{message}");
-    assert!(message.contains("This week: readiness moved from NO-GO to GO"), "{message}");
+    assert!(message.contains("Since week-4: readiness moved from NO-GO to GO"), "{message}");
     assert!(message.contains("<strong>Update from Zoe</strong>") && message.contains("production deployment approved"));
     assert!(message.contains("<strong>Update, week 5:</strong> all infrastructure blockers are resolved"));
     let feed = std::fs::read_to_string(root.join("site/feed.xml")).unwrap();

@@ -285,9 +285,11 @@ impl Renderer {
         let newest = newest_first.first().map(|e| (e.diff.as_ref(), &e.revision));
         // The dashboard shows the plan's whole summary, rendered, beside the message.
         let before = site.snapshots.iter().rev().nth(1).and_then(|s| s.status.as_deref());
+        // The dashboard's latest change may be old: it says since which revision, not "this week".
+        let since = newest_first.first().and_then(|e| e.previous.as_deref());
         let message = newest.map(|(changes, revision)| {
             let stale = status.stale.as_ref();
-            let facts = Facts { status, before, changes, revision, stale, brief: true, since: None };
+            let facts = Facts { status, before, changes, revision, stale, brief: true, since };
             Message::compose(&facts)
         });
         globals.insert("message", &message);
