@@ -1,0 +1,162 @@
+//! `statuspress notify`: what each audience's channels have not been told yet, delivered
+//! and recorded in the ledger that `send` keeps, under its lock.
+
+use super::report::readable_history;
+use super::{Failed, Ui};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::records::Channel;
+use crate::model::{Kind, KindData};
+use crate::progress;
+use crate::report::notices::{self, Due, Revisioned};
+use crate::report::send::{Ledger, LedgerLock};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Tell what changed since this revision (a tag, `working`, or a commit), instead of
+    /// since the last delivery in the ledger.
+    #[arg(long)]
+    since: Option<String>,
+    /// Only this audience.
+    #[arg(long)]
+    audience: Option<String>,
+    /// Show what would go where; connect to nothing, record nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// How to print the dry run or the deliveries.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// "Today" for derived status (overdue, stale), as in `report`.
+    #[arg(long)]
+    as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
+    let as_of = ui.as_of(args.as_of.as_deref())?;
+    let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
+    let mut clock = progress::Stopwatch::start();
+    let snapshots = readable_history(&ui.root, &config, as_of, &mut clock).map_err(|d| ui.fail(&d))?;
+    let revisions: Vec<Revisioned<'_>> =
+        snapshots.iter().filter_map(|s| s.status.as_deref().map(|status| (&s.revision, status))).collect();
+    let since = args.since.as_deref().map(|rev| position(&revisions, rev)).transpose().map_err(|d| ui.fail(&[d]))?;
+    let current =
+        revisions.last().map(|(_, s)| *s).ok_or_else(|| ui.fail(&[Diagnostic::error("no readable revision")]))?;
+    let audiences: Vec<&crate::derive::Item> = current.items[Kind::Audience]
+        .iter()
+        .filter(|a| args.audience.as_deref().is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
+        .collect();
+    if let (Some(id), true) = (&args.audience, audiences.is_empty()) {
+        return Err(ui.fail(&[Diagnostic::error(format!("no audience `{id}`"))]));
+    }
+    // A dry run takes no lock (it must not wait for a real run, nor create files).
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(LedgerLock::acquire(&ui.root, &|t| ui.info(t)).map_err(|d| ui.fail(&[d]))?)
+    };
+    let mut ledger = Ledger::load(&ui.root).map_err(|d| ui.fail(&[d]))?;
+    let client = notices::http::Client::new(&config.notify);
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for audience in audiences {
+        let KindData::Audience(record) = &audience.record.data else { continue };
+        let due = notices::due(audience, &revisions, &config, &ledger, since);
+        for channel in &record.channels {
+            let name = channel.name();
+            let mine: Vec<&Due> = due.iter().filter(|d| d.channel == name).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            if let Err(why) = notices::check(channel, &config) {
+                failures.push(failed(audience.id(), &name, &why, mine.len()));
+                continue;
+            }
+            for (i, item) in mine.iter().enumerate() {
+                if args.dry_run {
+                    report.push(line(item, channel, "would send"));
+                    continue;
+                }
+                match notices::deliver(&client, channel, item, &config) {
+                    Ok(()) => {
+                        notices::record(&mut ledger, &ui.root, item).map_err(|d| {
+                            ui.fail(&[d.note(format!(
+                                "{name} got a message that is not recorded: a rerun would send it again"
+                            ))])
+                        })?;
+                        report.push(line(item, channel, "sent"));
+                    }
+                    Err(why) => {
+                        // Later messages wait: the ledger tells a rerun to start from the last told.
+                        failures.push(failed(audience.id(), &name, &why, mine.len() - i));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    print(ui, args.format, &report);
+    ui.timings(&clock.laps);
+    if ui.diagnostics(&failures, false) {
+        ui.info("what was sent is recorded in .statuspress/sent.toml, so a rerun sends only what is missing");
+        return Err(Failed);
+    }
+    Ok(())
+}
+
+/// The index of `rev` among the readable revisions: a tag or revision id, or a commit.
+fn position(revisions: &[Revisioned<'_>], rev: &str) -> Result<usize, Diagnostic> {
+    revisions
+        .iter()
+        .position(|(r, _)| r.id == rev || (rev.len() >= 7 && r.commit.as_deref().is_some_and(|c| c.starts_with(rev))))
+        .ok_or_else(|| {
+            let known: Vec<&str> = revisions.iter().map(|(r, _)| r.id.as_str()).collect();
+            Diagnostic::error(format!("--since `{rev}` is not a readable revision of this plan"))
+                .help(format!("use one of: {}", known.join(", ")))
+        })
+}
+
+fn failed(audience: &str, channel: &str, why: &str, left: usize) -> Diagnostic {
+    Diagnostic::error(format!("notifying {channel} (audience `{audience}`) failed: {why}"))
+        .note(format!("{} not delivered", crate::values::count(left as i64, "message")))
+}
+
+/// One delivery (or dry-run delivery) as data.
+fn line(due: &Due, channel: &Channel, what: &'static str) -> serde_json::Value {
+    serde_json::json!({
+        "status": what,
+        "audience": due.audience,
+        "channel": due.channel,
+        "action": due.action,
+        "period": due.notice.period,
+        "revision": due.notice.revision,
+        "events": due.notice.events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        "headline": due.notice.lead.join(" "),
+        "payload": notices::payload(channel, due),
+    })
+}
+
+fn print(ui: &Ui, format: Format, report: &[serde_json::Value]) {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(report).unwrap_or_default()),
+        Format::Text if report.is_empty() => ui.info("nothing to notify"),
+        Format::Text => {
+            for r in report {
+                let kind = if r["action"] == "status" { "status comment" } else { "message" };
+                ui.info(&format!(
+                    "{} {kind} for {} to {} ({}): {}",
+                    r["status"].as_str().unwrap_or_default(),
+                    r["period"].as_str().unwrap_or_default(),
+                    r["channel"].as_str().unwrap_or_default(),
+                    r["audience"].as_str().unwrap_or_default(),
+                    r["headline"].as_str().unwrap_or_default(),
+                ));
+            }
+        }
+    }
+}
