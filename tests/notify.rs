@@ -307,6 +307,7 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
         (Some("ship-date-moved"), Some("2025-09-05"), Some("2025-09-12"))
     );
     assert_eq!(event["record"]["id"], "launch");
+    assert_eq!(event["record"]["url"], "https://status.example.com/plan/milestones/launch.html");
     assert_eq!(hooks[1].json()["notice"]["events"][0]["kind"], "readiness");
     assert!(
         !verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[1].body),
@@ -444,4 +445,75 @@ fn the_old_channel_field_says_what_replaces_it() {
         .assert_stderr("content/audiences/team.md:3")
         .assert_stderr("`channel = \"slack\"` is no longer read")
         .assert_stderr("channels = [{ kind = \"slack\"");
+}
+
+fn hook_audience(id: &str, lines: &str) -> (String, String) {
+    let channel = format!(
+        "channels = [{{ kind = \"webhook\", url_env = \"{}\", secret_env = \"OPS_HOOK_SECRET\" }}]",
+        id.to_uppercase()
+    );
+    (format!("content/audiences/{id}.md"), format!("+++\ntitle = \"{id}\"\n{lines}\n{channel}\n+++\n"))
+}
+
+fn kinds(request: &Recorded) -> Vec<String> {
+    request.json()["notice"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn daily_milestone_and_filtered_audiences_and_an_external_one_that_never_hears_a_secret() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    for (path, text) in [
+        hook_audience("daily", "cadence = \"daily\""),
+        hook_audience("gates", "cadence = \"milestone\"\nevents = [\"gate-passed\"]"),
+        hook_audience("partners", "cadence = \"immediate\"\nexternal = true"),
+    ] {
+        project.write(&path, &text);
+    }
+    project.write(
+        "content/blockers/B-7.md",
+        "+++\ntitle = \"Vendor breach\"\nseverity = \"critical\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+    );
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    let env = [
+        ("DAILY", server.url("/daily")),
+        ("GATES", server.url("/gates")),
+        ("PARTNERS", server.url("/partners")),
+        ("OPS_HOOK_SECRET", SECRET.to_string()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for audience in ["daily", "gates", "partners"] {
+        project
+            .run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1", "--audience", audience], &env)
+            .assert_ok();
+    }
+    // Daily: one digest per day with changes, every kind of event.
+    let daily = server.on("/daily");
+    let periods: Vec<String> =
+        daily.iter().map(|r| r.json()["notice"]["period"].as_str().unwrap().to_string()).collect();
+    assert_eq!(periods, ["2025-08-19 w2", "2025-08-26 w3", "2025-09-02 w4"]);
+    assert_eq!(kinds(&daily[1]), ["readiness", "gate-passed"]);
+    assert_eq!(
+        kinds(&daily[2]),
+        ["readiness", "health", "blocker-opened"],
+        "internal audiences hear of confidential records"
+    );
+    // Milestone cadence narrowed to gates passing.
+    let gates = server.on("/gates");
+    assert_eq!(gates.len(), 1);
+    assert_eq!(kinds(&gates[0]), ["gate-passed"]);
+    // The external immediate audience: the slip, the GO and the flip back, never the
+    // confidential blocker that flipped it.
+    let partners = server.on("/partners");
+    assert_eq!(
+        partners.iter().map(kinds).collect::<Vec<_>>(),
+        [vec!["ship-date-moved"], vec!["readiness"], vec!["readiness"]]
+    );
+    assert!(partners.iter().all(|r| !r.body.contains("Vendor breach") && !r.body.contains("B-7")));
+    assert!(partners[2].body.contains("confidential record"), "{}", partners[2].body);
 }

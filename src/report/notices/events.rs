@@ -70,6 +70,14 @@ impl EventKind {
 }
 
 impl Event {
+    /// With the record's link under the site's `base_url` (receivers are not on the site).
+    pub fn absolute(mut self, base_url: &str) -> Event {
+        if !base_url.is_empty() && !self.record.url.contains("://") {
+            self.record.url = format!("{}/{}", base_url.trim_end_matches('/'), self.record.url.trim_start_matches('/'));
+        }
+        self
+    }
+
     /// Whether an `immediate` audience hears of it: an outlook event, or a critical blocker
     /// opened or escalated to critical.
     pub fn is_outlook(&self, new: &Status) -> bool {

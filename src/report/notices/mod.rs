@@ -186,7 +186,7 @@ fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<E
         revision: revision.id.clone(),
         readiness: status.readiness.verdict.as_str().to_uppercase(),
         lead: Message::compose(&facts).lead,
-        events,
+        events: events.into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
         url: config.site.base_url.clone(),
     }
 }
