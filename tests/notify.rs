@@ -398,6 +398,8 @@ fn a_receiver_that_never_answers_times_out_and_fails() {
 fn a_dry_run_connects_to_nothing_and_says_what_would_go_where() {
     let server = Receiver::start();
     let project = three_weeks(&server);
+    // Uncommitted work is nobody's news yet.
+    project.write("content/gates/g-2.md", &gate("Load testing", "failed"));
     let run = notify(&project, &server, &["--since", "w1", "--dry-run", "--format", "json"]);
     run.assert_ok();
     assert!(server.on("/").is_empty());
@@ -408,6 +410,7 @@ fn a_dry_run_connects_to_nothing_and_says_what_would_go_where() {
         (Some("would send"), Some("slack (OPS_SLACK)"), Some("w2"))
     );
     assert_eq!(first["events"], json!(["ship-date-moved"]));
+    assert!(!run.stdout.contains("gate-failed") && !run.stdout.contains("\"working\""), "{}", run.stdout);
     assert!(!project.path().join(".statuspress/sent.toml").exists());
 }
 

@@ -42,8 +42,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let config = Config::load(&ui.root).map_err(|d| ui.fail(&d))?;
     let mut clock = progress::Stopwatch::start();
     let snapshots = readable_history(&ui.root, &config, as_of, &mut clock).map_err(|d| ui.fail(&d))?;
-    let revisions: Vec<Revisioned<'_>> =
-        snapshots.iter().filter_map(|s| s.status.as_deref().map(|status| (&s.revision, status))).collect();
+    // Committed revisions only: the working tree is nobody's news yet, and a ledger entry for
+    // it would name a different state on the next run.
+    let revisions: Vec<Revisioned<'_>> = snapshots
+        .iter()
+        .filter(|s| s.revision.commit.is_some())
+        .filter_map(|s| s.status.as_deref().map(|status| (&s.revision, status)))
+        .collect();
     let since = args.since.as_deref().map(|rev| position(&revisions, rev)).transpose().map_err(|d| ui.fail(&[d]))?;
     let current =
         revisions.last().map(|(_, s)| *s).ok_or_else(|| ui.fail(&[Diagnostic::error("no readable revision")]))?;
