@@ -39,6 +39,8 @@ enum Scripted {
     Status(u16),
     RetryAfter(u64),
     Silence,
+    /// A whole 200 reply, then the connection held open for 3 s.
+    Linger,
 }
 
 /// A receiver on 127.0.0.1 that plays every API at once, by path: `/slack`, `/teams`,
@@ -133,6 +135,13 @@ fn serve(
         }
         Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
         Some(Scripted::RetryAfter(secs)) => (429, format!("Retry-After: {secs}\r\n"), "{}".into()),
+        Some(Scripted::Linger) => {
+            let mut stream = stream;
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            let _ = stream.flush();
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            return;
+        }
         None => api(&request, comments),
     };
     let mut stream = stream;
@@ -389,9 +398,12 @@ fn a_receiver_that_never_answers_times_out_and_fails() {
     let server = Receiver::start();
     let project = three_weeks(&server);
     server.script("/mattermost", &[Scripted::Silence, Scripted::Silence, Scripted::Silence, Scripted::Silence]);
+    // A server that keeps the connection open after a whole reply is not waited for.
+    server.script("/slack", &[Scripted::Linger]);
     let run = notify(&project, &server, &["--since", "w2", "--audience", "ops"]);
     run.assert_fails().assert_stderr("notifying mattermost (OPS_MM) (audience `ops`) failed: tried 4 times");
-    assert_eq!(server.on("/slack").len(), 1);
+    assert_eq!(server.on("/slack").len(), 1, "delivered at the first try");
+    run.assert_stderr("sent message for w3 to slack (OPS_SLACK)");
 }
 
 #[test]

@@ -222,12 +222,37 @@ fn write_and_read(stream: &mut impl ReadWrite, head: &str, body: &[u8], raw: &mu
         .and_then(|()| stream.write_all(body))
         .and_then(|()| stream.flush())
         .map_err(|e| io_words(&e))?;
-    match stream.take(MAX_REPLY).read_to_end(raw) {
-        Ok(_) => Ok(()),
-        // A TLS peer that closes without close_notify after a whole reply: the reply stands.
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => Ok(()),
-        Err(e) => Err(io_words(&e)),
+    let mut buffer = [0u8; 8192];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => raw.extend_from_slice(&buffer[..n]),
+            // A TLS peer that closes without close_notify after a whole reply: the reply stands.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_words(&e)),
+        }
+        // A server that keeps the connection open after a whole reply is not waited for.
+        if complete(raw) {
+            return Ok(());
+        }
+        if raw.len() as u64 > MAX_REPLY {
+            return Err(format!("the reply is longer than {MAX_REPLY} bytes"));
+        }
     }
+}
+
+/// Whether `raw` holds a whole reply by its `Content-Length` (chunked and unsized replies
+/// end when the server closes the connection, as `Connection: close` asks).
+fn complete(raw: &[u8]) -> bool {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let length = head
+        .split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    length.is_some_and(|length| raw.len() >= end + 4 + length)
 }
 
 trait ReadWrite: Read + Write {}
@@ -330,6 +355,8 @@ mod tests {
         let r = parse_response(raw).unwrap();
         assert_eq!((r.status, r.body.as_str(), r.header("retry-after")), (201, "{\"a\":1}", Some("2")));
         assert!(parse_response(b"").unwrap_err().contains("without a reply"));
+        assert!(complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        assert!(!complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok"));
     }
 
     #[test]
