@@ -532,3 +532,32 @@ fn daily_milestone_and_filtered_audiences_and_an_external_one_that_never_hears_a
     assert!(partners.iter().all(|r| !r.body.contains("Vendor breach") && !r.body.contains("B-7")));
     assert!(partners[2].body.contains("confidential record"), "{}", partners[2].body);
 }
+
+#[test]
+fn each_plan_of_a_portfolio_tells_its_own_audiences_with_its_own_ledger() {
+    let server = Receiver::start();
+    let project = Project::new(&[]);
+    let init = common::statuspress().args(["init", "--portfolio"]).arg(project.path()).output().unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let (_, audience) = hook_audience("ops", "cadence = \"milestone\"");
+    project.write("plans/qa/content/audiences/ops.md", &audience);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    let gate = project.read("plans/qa/content/gates/g-regression.md");
+    project.write(
+        "plans/qa/content/gates/g-regression.md",
+        &gate.replace("group = \"Release\"", "group = \"Release\"\nstatus = \"passed\""),
+    );
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("OPS", server.url("/hook")), ("OPS_HOOK_SECRET", SECRET.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1"], &env).assert_ok();
+    let hooks = server.on("/hook");
+    assert_eq!(hooks.len(), 1);
+    assert!(kinds(&hooks[0]).contains(&"gate-passed".to_string()), "{}", hooks[0].body);
+    assert!(project.read("plans/qa/.statuspress/sent.toml").contains("[[notified]]"));
+    project
+        .run_env(&["notify", "--as-of", "2025-09-10", "--audience", "nobody"], &env)
+        .assert_fails()
+        .assert_stderr("no audience `nobody`");
+}
