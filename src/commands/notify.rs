@@ -114,7 +114,11 @@ impl Plan<'_> {
             .filter_map(|s| s.status.as_deref().map(|status| (&s.revision, status)))
             .collect();
         let Some(current) = revisions.last().map(|(_, s)| *s) else {
-            return Err(vec![Diagnostic::error("no readable committed revision to notify of")]);
+            // Not a failure: a new plan repository has nothing to tell yet.
+            let warning = Diagnostic::warning("no committed revision to notify of yet: nothing is sent").help(
+                "notify tells what changed between committed revisions (tags, with `[revisions] mode = \"tags\"`)",
+            );
+            return Ok(Run { failures: vec![warning], known: true, ..Run::default() });
         };
         let audiences: Vec<&crate::derive::Item> = current.items[Kind::Audience]
             .iter()

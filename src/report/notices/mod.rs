@@ -259,7 +259,7 @@ pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -
         }
         Channel::Webhook { url_env, secret_env } => {
             let signature = formats::signature(secret(secret_env, "signing secret")?.as_bytes(), &body);
-            let headers = vec![("X-Statuspress-Signature-256", signature), ("X-Statuspress-Event", "notice".into())];
+            let headers = vec![("X-Statuspress-Signature-256", signature)];
             client.send(&post(secret(url_env, "webhook address")?, headers)).map(drop)
         }
         Channel::Github { repo, issue, token_env } => {
