@@ -271,6 +271,9 @@ pub struct NotifyConfig {
     pub retries: Option<u32>,
     /// The wait before the first retry, doubled before each next one; default 500.
     pub retry_delay_ms: Option<u64>,
+    /// A PEM file of extra certificate authorities to trust (an internal CA), relative to the
+    /// project root; the system's stay trusted.
+    pub ca_file: Option<String>,
 }
 
 impl Default for NotifyConfig {
@@ -281,6 +284,7 @@ impl Default for NotifyConfig {
             timeout_secs: None,
             retries: None,
             retry_delay_ms: None,
+            ca_file: None,
         }
     }
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use common::Project;
@@ -74,6 +74,40 @@ impl Receiver {
         Receiver { port, requests, script }
     }
 
+    /// The same receiver over TLS, with the test CA's certificate for `localhost`.
+    fn start_tls() -> Receiver {
+        use rustls::pki_types::pem::PemObject as _;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let dir = common::smtp::toolkit();
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join("server.pem")).unwrap().map(Result::unwrap).collect();
+        let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script: Script = Arc::new(Mutex::new(Vec::new()));
+        let comments: Comments = Arc::new(Mutex::new(Vec::new()));
+        let (r, s) = (requests.clone(), script.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (r, s, c, config) = (r.clone(), s.clone(), comments.clone(), config.clone());
+                std::thread::spawn(move || {
+                    let tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), stream);
+                    serve(tls, &r, &s, &c);
+                });
+            }
+        });
+        Receiver { port, requests, script }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
@@ -93,12 +127,12 @@ impl Receiver {
 }
 
 fn serve(
-    stream: TcpStream,
+    stream: impl Read + Write,
     requests: &Mutex<Vec<Recorded>>,
     script: &Mutex<Vec<(String, VecDeque<Scripted>)>>,
     comments: &Comments,
 ) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() || line.is_empty() {
         return;
@@ -136,7 +170,7 @@ fn serve(
         Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
         Some(Scripted::RetryAfter(secs)) => (429, format!("Retry-After: {secs}\r\n"), "{}".into()),
         Some(Scripted::Linger) => {
-            let mut stream = stream;
+            let stream = reader.get_mut();
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             let _ = stream.flush();
             std::thread::sleep(std::time::Duration::from_secs(3));
@@ -144,12 +178,13 @@ fn serve(
         }
         None => api(&request, comments),
     };
-    let mut stream = stream;
+    let stream = reader.get_mut();
     let _ = write!(
         stream,
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{reply}",
         reply.len()
     );
+    let _ = stream.flush();
 }
 
 /// The normal answer: chat and webhooks say ok; the issue APIs list, create and edit.
@@ -560,4 +595,35 @@ fn each_plan_of_a_portfolio_tells_its_own_audiences_with_its_own_ledger() {
         .run_env(&["notify", "--as-of", "2025-09-10", "--audience", "nobody"], &env)
         .assert_fails()
         .assert_stderr("no audience `nobody`");
+}
+
+#[test]
+fn https_with_the_configured_ca_delivers_and_an_unknown_issuer_fails_naming_tls() {
+    let server = Receiver::start_tls();
+    let hook = format!("https://localhost:{}/hook", server.port);
+    let project = Project::new(&[
+        ("content/plan.md", "+++\ntitle = \"Platform\"\n+++\n"),
+        ("content/gates/g-1.md", &gate("Security validation", "pending")),
+        ("content/audiences/ops.md", &hook_audience("ops", "cadence = \"immediate\"").1),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write("content/gates/g-1.md", &gate("Security validation", "failed"));
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("OPS", hook.as_str()), ("OPS_HOOK_SECRET", SECRET)];
+    let config = "[notify]\nretries = 2\nretry_delay_ms = 10\ntimeout_secs = 2\n";
+    project.write("statuspress.toml", config);
+    let untrusted = project.run_env(&["notify", "--as-of", "2025-09-10"], &env);
+    // Not retried: a certificate fails the same way every time.
+    untrusted
+        .assert_fails()
+        .assert_stderr("notifying webhook (OPS) (audience `ops`) failed: TLS: invalid peer certificate: UnknownIssuer");
+    assert!(server.on("/").is_empty(), "nothing reaches a receiver that TLS did not verify");
+    let ca = common::smtp::toolkit().join("ca.pem");
+    project.write("statuspress.toml", &format!("{config}ca_file = \"{}\"\n", ca.display()));
+    project.run_env(&["notify", "--as-of", "2025-09-10"], &env).assert_ok();
+    let hooks = server.on("/hook");
+    assert_eq!(hooks.len(), 1);
+    assert!(verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[0].body));
+    assert_eq!(kinds(&hooks[0]), ["gate-failed"]);
 }

@@ -139,7 +139,7 @@ impl Plan<'_> {
             Some(LedgerLock::acquire(self.root, &|t| ui.info(t)).map_err(|d| vec![d])?)
         };
         let mut ledger = Ledger::load(self.root).map_err(|d| vec![d])?;
-        let client = notices::http::Client::new(&self.config.notify);
+        let client = notices::http::Client::new(self.root, &self.config.notify).map_err(|d| vec![d])?;
         for audience in audiences {
             let KindData::Audience(record) = &audience.record.data else { continue };
             let due = notices::due(audience, &revisions, self.config, &ledger, since);

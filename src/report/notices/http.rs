@@ -6,10 +6,12 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{MAX_RETRIES, NotifyConfig};
+use crate::diagnostics::Diagnostic;
 
 /// The longest `Retry-After` honoured: a receiver asking for an hour gets a failure instead.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -123,23 +125,29 @@ impl std::fmt::Display for Failure {
 }
 
 impl Client {
-    pub fn new(config: &NotifyConfig) -> Client {
+    /// The client for `[notify]`; `root` is where its `ca_file` is found.
+    pub fn new(root: &Path, config: &NotifyConfig) -> Result<Client, Diagnostic> {
         let mut roots = rustls::RootCertStore::empty();
         // Unreadable system certificates leave the store empty: https then fails, naming TLS.
         for cert in rustls_native_certs::load_native_certs().certs {
             let _ = roots.add(cert);
+        }
+        if let Some(file) = &config.ca_file {
+            for cert in extra_roots(root, file)? {
+                roots.add(cert).map_err(|e| ca_error(file, &e))?;
+            }
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map(|b| b.with_root_certificates(roots).with_no_client_auth())
             .unwrap_or_else(|_| unreachable_config());
-        Client {
+        Ok(Client {
             timeout: Duration::from_secs(config.timeout_secs.unwrap_or(10)),
             attempts: config.retries.unwrap_or(3).min(MAX_RETRIES) + 1,
             delay: Duration::from_millis(config.retry_delay_ms.unwrap_or(500)),
             tls: Arc::new(tls),
-        }
+        })
     }
 
     /// Sends `request`, trying again on what may pass; a 2xx or a final reply comes back as
@@ -161,7 +169,9 @@ impl Client {
                     let last = response.describe();
                     (wait.filter(|_| retry), Failure { attempts: attempt, last })
                 }
-                Err(last) => (Some(self.wait_after(attempt)), Failure { attempts: attempt, last }),
+                Err(Attempt { last, retry }) => {
+                    (retry.then(|| self.wait_after(attempt)), Failure { attempts: attempt, last })
+                }
             };
             match wait {
                 Some(wait) if attempt < self.attempts => {
@@ -178,37 +188,59 @@ impl Client {
     }
 
     /// One attempt on a new connection.
-    fn once(&self, url: &Url, request: &Request) -> Result<Response, String> {
-        let addresses =
-            (url.host.as_str(), url.port).to_socket_addrs().map_err(|e| format!("cannot resolve {}: {e}", url.host))?;
+    fn once(&self, url: &Url, request: &Request) -> Result<Response, Attempt> {
+        let addresses = (url.host.as_str(), url.port)
+            .to_socket_addrs()
+            .map_err(|e| Attempt::passing(format!("cannot resolve {}: {e}", url.host)))?;
         let mut last = format!("{} has no address", url.host);
         for address in addresses {
             match TcpStream::connect_timeout(&address, self.timeout) {
                 Ok(stream) => return self.exchange(stream, url, request),
-                Err(e) => last = format!("cannot connect to {}:{}: {}", url.host, url.port, io_words(&e)),
+                Err(e) => last = format!("cannot connect to {}:{}: {}", url.host, url.port, io_words(&e).last),
             }
         }
-        Err(last)
+        Err(Attempt::passing(last))
     }
 
-    fn exchange(&self, stream: TcpStream, url: &Url, request: &Request) -> Result<Response, String> {
+    fn exchange(&self, stream: TcpStream, url: &Url, request: &Request) -> Result<Response, Attempt> {
         let fail = |e: std::io::Error| io_words(&e);
         stream.set_read_timeout(Some(self.timeout)).map_err(fail)?;
         stream.set_write_timeout(Some(self.timeout)).map_err(fail)?;
-        let head = head(url, request)?;
+        let head = head(url, request).map_err(Attempt::fin)?;
         let mut raw = Vec::new();
         if url.tls {
-            let name =
-                rustls::pki_types::ServerName::try_from(url.host.clone()).map_err(|e| format!("bad host name: {e}"))?;
-            let connection = rustls::ClientConnection::new(self.tls.clone(), name).map_err(|e| format!("TLS: {e}"))?;
+            let name = rustls::pki_types::ServerName::try_from(url.host.clone())
+                .map_err(|e| Attempt::fin(format!("bad host name: {e}")))?;
+            let connection =
+                rustls::ClientConnection::new(self.tls.clone(), name).map_err(|e| Attempt::fin(format!("TLS: {e}")))?;
             let mut tls = rustls::StreamOwned::new(connection, stream);
             write_and_read(&mut tls, &head, &request.body, &mut raw)?;
         } else {
             let mut plain = stream;
             write_and_read(&mut plain, &head, &request.body, &mut raw)?;
         }
-        parse_response(&raw)
+        parse_response(&raw).map_err(Attempt::passing)
     }
+}
+
+/// The certificates of `[notify] ca_file`; a file that cannot be read or holds none is an
+/// error before anything is sent.
+fn extra_roots(root: &Path, file: &str) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, Diagnostic> {
+    use rustls::pki_types::pem::PemObject as _;
+    let bytes = std::fs::read(root.join(file)).map_err(|e| ca_error(file, &e))?;
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<_, _>>()
+        .map_err(|e| ca_error(file, &format!("{e:?}")))?;
+    if certs.is_empty() {
+        return Err(ca_error(file, &"no PEM certificate in it"));
+    }
+    Ok(certs)
+}
+
+fn ca_error(file: &str, why: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(format!("`[notify] ca_file` {file}: {why}"))
+        .in_file(crate::config::FILE_NAME)
+        .help("name a PEM file of certificate authorities, relative to the project root")
 }
 
 /// Only reached if rustls's own safe defaults were refused by its own provider.
@@ -216,7 +248,7 @@ fn unreachable_config() -> rustls::ClientConfig {
     rustls::ClientConfig::builder().with_root_certificates(rustls::RootCertStore::empty()).with_no_client_auth()
 }
 
-fn write_and_read(stream: &mut impl ReadWrite, head: &str, body: &[u8], raw: &mut Vec<u8>) -> Result<(), String> {
+fn write_and_read(stream: &mut impl ReadWrite, head: &str, body: &[u8], raw: &mut Vec<u8>) -> Result<(), Attempt> {
     stream
         .write_all(head.as_bytes())
         .and_then(|()| stream.write_all(body))
@@ -237,7 +269,7 @@ fn write_and_read(stream: &mut impl ReadWrite, head: &str, body: &[u8], raw: &mu
             return Ok(());
         }
         if raw.len() as u64 > MAX_REPLY {
-            return Err(format!("the reply is longer than {MAX_REPLY} bytes"));
+            return Err(Attempt::fin(format!("the reply is longer than {MAX_REPLY} bytes")));
         }
     }
 }
@@ -323,10 +355,32 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     out
 }
 
-fn io_words(e: &std::io::Error) -> String {
+/// An I/O error in words, and whether it may pass: a timeout, a refused or dropped
+/// connection may; a TLS failure (rustls reports it as invalid data: an unknown issuer, a
+/// wrong name) fails the same way every time.
+fn io_words(e: &std::io::Error) -> Attempt {
     match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "no answer in time (timed out)".into(),
-        _ => e.to_string(),
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            Attempt::passing("no answer in time (timed out)".into())
+        }
+        std::io::ErrorKind::InvalidData => Attempt::fin(format!("TLS: {e}")),
+        _ => Attempt::passing(e.to_string()),
+    }
+}
+
+/// Why one attempt failed, and whether another may succeed.
+struct Attempt {
+    last: String,
+    retry: bool,
+}
+
+impl Attempt {
+    fn passing(last: String) -> Attempt {
+        Attempt { last, retry: true }
+    }
+
+    fn fin(last: String) -> Attempt {
+        Attempt { last, retry: false }
     }
 }
 
