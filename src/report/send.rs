@@ -478,6 +478,29 @@ mod tests {
     }
 
     #[test]
+    fn notices_and_reports_share_the_ledger_and_an_old_one_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let notice = Notified {
+            audience: "ops".into(),
+            channel: "slack (OPS_SLACK)".into(),
+            period: "w3".into(),
+            revision: "w3".into(),
+            sent_at: "2025-08-26T12:00:00Z".into(),
+        };
+        let status = Notified { period: "status".into(), channel: "github acme/platform#2".into(), ..notice.clone() };
+        Ledger { sent: Vec::new(), notified: vec![notice.clone(), status] }.save(dir.path()).unwrap();
+        let ledger = Ledger::load(dir.path()).unwrap();
+        assert!(
+            ledger.notified("ops", "slack (OPS_SLACK)", "w3") && !ledger.notified("ops", "slack (OPS_SLACK)", "w2")
+        );
+        assert_eq!(ledger.status_told("ops", "github acme/platform#2"), Some("w3"));
+        assert_eq!(ledger.status_told("ops", "slack (OPS_SLACK)"), None);
+        std::fs::write(dir.path().join(LEDGER), "[[sent]]\nweek = \"2025-W34\"\naudience = \"team\"\nrecipient = \"a@example.com\"\nmessage_id = \"<x@y>\"\nsent_at = \"2025-08-25T08:00:00Z\"\n").unwrap();
+        let old = Ledger::load(dir.path()).unwrap();
+        assert_eq!((old.sent.len(), old.notified.len()), (1, 0));
+    }
+
+    #[test]
     fn a_second_holder_waits_for_the_lock_and_is_told_so() {
         use std::sync::mpsc;
         let dir = tempfile::tempdir().unwrap();
