@@ -20,6 +20,7 @@ pub struct Config {
     pub risk: RiskConfig,
     pub report: ReportConfig,
     pub email: EmailConfig,
+    pub notify: NotifyConfig,
     pub limits: LimitsConfig,
     /// The other plans of a portfolio, set by the build for each plan (never read from a file).
     #[serde(skip)]
@@ -247,6 +248,44 @@ impl ReportConfig {
 impl Default for ReportConfig {
     fn default() -> Self {
         ReportConfig { timezone: "UTC".into(), week_start: "monday".into() }
+    }
+}
+
+/// Where `statuspress notify` finds the issue trackers its `github` and `gitlab` channels
+/// comment on: GitHub Enterprise and self-hosted GitLab have their own addresses.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// GitHub's REST API; default https://api.github.com.
+    pub github_api_url: String,
+    /// The GitLab instance (its API is under `/api/v4`); default https://gitlab.com.
+    pub gitlab_url: String,
+    /// How long to wait for a receiver to connect or answer, in seconds; default 10.
+    #[serde(deserialize_with = "at_least_one_second")]
+    #[schemars(range(min = 1))]
+    pub timeout_secs: Option<u64>,
+    /// How many more times a delivery is tried after a 5xx, a 429, a timeout or a dropped
+    /// connection; default 3. Other 4xx replies are final.
+    #[serde(deserialize_with = "at_most_max_retries")]
+    #[schemars(range(max = 10))]
+    pub retries: Option<u32>,
+    /// The wait before the first retry, doubled before each next one; default 500.
+    pub retry_delay_ms: Option<u64>,
+    /// A PEM file of extra certificate authorities to trust (an internal CA), relative to the
+    /// project root; the system's stay trusted.
+    pub ca_file: Option<String>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            github_api_url: "https://api.github.com".into(),
+            gitlab_url: "https://gitlab.com".into(),
+            timeout_secs: None,
+            retries: None,
+            retry_delay_ms: None,
+            ca_file: None,
+        }
     }
 }
 

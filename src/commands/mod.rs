@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
+pub mod notify;
 pub mod plans;
 pub mod progress_bars;
 pub mod report;
@@ -72,6 +73,8 @@ enum Command {
     Report(report::Args),
     /// Email the weekly report to each audience over SMTP (each recipient once).
     Send(send::Args),
+    /// Tell each audience's chat, webhooks and issues what changed, at its cadence (each once).
+    Notify(notify::Args),
     /// Show what changed between two revisions, in status terms.
     Diff(diff::Args),
     /// Preview the site on this machine, rebuilt and reloaded as records change.
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, &ui),
         Command::Report(args) => report::run(args, &ui),
         Command::Send(args) => send::run(args, &ui),
+        Command::Notify(args) => notify::run(args, &ui),
         Command::Diff(args) => diff::run(args, &ui),
         Command::Serve(args) => serve::run(args, &ui),
     };

@@ -300,6 +300,9 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
         KindData::Audience(audience) => {
+            if let Some(old) = &audience.channel {
+                diagnostics.push(replaced_channel(old).at(origin.locate("channel")));
+            }
             for (i, recipient) in audience.recipients.iter().enumerate() {
                 // Names with addresses (`Zoe <zoe@example.com>`) are fine too.
                 if recipient.parse::<lettre::message::Mailbox>().is_err() {
@@ -421,5 +424,21 @@ fn cycles(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
                 None => {}
             }
         }
+    }
+}
+
+/// The old free-text `channel`: `"email"` said what `recipients` do anyway, so it only
+/// warns; any other value named a place that was silently never used, so it is an error.
+fn replaced_channel(old: &str) -> Diagnostic {
+    let help = "`channels` replaced it: email goes to `recipients`; for chat, webhooks and issue comments write \
+                `channels = [{ kind = \"slack\", url_env = \"TEAM_SLACK_WEBHOOK\" }]` (kinds: slack, teams, \
+                mattermost, webhook, github, gitlab; see docs/records.md), with `cadence` saying how often";
+    if old.trim().eq_ignore_ascii_case("email") {
+        Diagnostic::warning("`channel = \"email\"` is no longer read: remove it").help(help)
+    } else {
+        Diagnostic::error(format!(
+            "`channel = \"{old}\"` is no longer read, so nothing would reach this audience there"
+        ))
+        .help(help)
     }
 }

@@ -4,6 +4,7 @@
 pub mod digest;
 pub mod email;
 pub mod message;
+pub mod notices;
 pub mod send;
 
 use std::borrow::Cow;

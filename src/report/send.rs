@@ -67,12 +67,29 @@ impl LedgerLock {
     }
 }
 
-/// Every message the server accepted: week, audience, recipient and Message-ID.
+/// Every message the server accepted: week, audience, recipient and Message-ID; and every
+/// notice `notify` delivered (one ledger and one lock for both commands).
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     #[serde(default)]
     pub sent: Vec<Sent>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notified: Vec<Notified>,
+}
+
+/// A notice a channel accepted: for which audience, on which channel (its name, nothing
+/// secret), for which period (a revision, `<day> <revision>`, or `status` for an issue's
+/// status comment, kept once with the revision it shows).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Notified {
+    pub audience: String,
+    pub channel: String,
+    pub period: String,
+    pub revision: String,
+    /// When the receiver accepted it (RFC 3339, UTC).
+    pub sent_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -106,14 +123,30 @@ impl Ledger {
             .find(|s| s.week == week && s.audience == audience && s.recipient.eq_ignore_ascii_case(recipient))
     }
 
+    /// Whether `channel` of `audience` was told of `period`.
+    pub fn notified(&self, audience: &str, channel: &str, period: &str) -> bool {
+        self.notified.iter().any(|n| n.audience == audience && n.channel == channel && n.period == period)
+    }
+
+    /// The revision an issue's status comment shows, if it was written.
+    pub fn status_told(&self, audience: &str, channel: &str) -> Option<&str> {
+        self.notified
+            .iter()
+            .find(|n| {
+                n.audience == audience && n.channel == channel && n.period == crate::report::notices::STATUS_PERIOD
+            })
+            .map(|n| n.revision.as_str())
+    }
+
     /// Saves after every accepted message: written to a temporary file, flushed to disk, then
     /// renamed over the old one, so a crash leaves the old ledger or the new one, never a torn
     /// or empty file.
     pub fn save(&self, root: &Path) -> Result<(), Diagnostic> {
         let fail = |e: &dyn std::fmt::Display| Diagnostic::error(format!("cannot write {LEDGER}: {e}")).in_file(LEDGER);
         let entries = toml::to_string(self).map_err(|e| fail(&e))?;
-        let text =
-            format!("# Reports statuspress has sent; `statuspress send` reads it to avoid duplicates.\n{entries}");
+        let text = format!(
+            "# Reports and notices statuspress has sent; `send` and `notify` read it to avoid duplicates.\n{entries}"
+        );
         replace_durably(&root.join(LEDGER), text.as_bytes()).map_err(|e| fail(&e))
     }
 }
@@ -126,7 +159,8 @@ fn damaged(text: &str, error: &toml::de::Error) -> Diagnostic {
         error.span().unwrap_or(0..0),
     ));
     let fix = format!(
-        "each `[[sent]]` holds week, audience, recipient, message_id and sent_at, all quoted strings; \
+        "each `[[sent]]` holds week, audience, recipient, message_id and sent_at, each `[[notified]]` audience, \
+         channel, period, revision and sent_at, all quoted strings; \
          fix the line, or restore it with `git checkout -- {LEDGER}` (deleting it would send every report again)"
     );
     let help = diagnostic.help.take().map_or(fix.clone(), |h| format!("{h}; {fix}"));
@@ -434,13 +468,36 @@ mod tests {
             message_id: "<2025-W34.team.w2@example.com>".into(),
             sent_at: "2025-08-25T08:00:00Z".into(),
         };
-        let ledger = Ledger { sent: vec![entry.clone()] };
+        let ledger = Ledger { sent: vec![entry.clone()], notified: Vec::new() };
         ledger.save(dir.path()).unwrap();
         ledger.save(dir.path()).unwrap();
         assert_eq!(Ledger::load(dir.path()).unwrap().sent, vec![entry]);
         let files: Vec<_> =
             std::fs::read_dir(dir.path().join(".statuspress")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(files, ["sent.toml"]);
+    }
+
+    #[test]
+    fn notices_and_reports_share_the_ledger_and_an_old_one_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let notice = Notified {
+            audience: "ops".into(),
+            channel: "slack (OPS_SLACK)".into(),
+            period: "w3".into(),
+            revision: "w3".into(),
+            sent_at: "2025-08-26T12:00:00Z".into(),
+        };
+        let status = Notified { period: "status".into(), channel: "github acme/platform#2".into(), ..notice.clone() };
+        Ledger { sent: Vec::new(), notified: vec![notice.clone(), status] }.save(dir.path()).unwrap();
+        let ledger = Ledger::load(dir.path()).unwrap();
+        assert!(
+            ledger.notified("ops", "slack (OPS_SLACK)", "w3") && !ledger.notified("ops", "slack (OPS_SLACK)", "w2")
+        );
+        assert_eq!(ledger.status_told("ops", "github acme/platform#2"), Some("w3"));
+        assert_eq!(ledger.status_told("ops", "slack (OPS_SLACK)"), None);
+        std::fs::write(dir.path().join(LEDGER), "[[sent]]\nweek = \"2025-W34\"\naudience = \"team\"\nrecipient = \"a@example.com\"\nmessage_id = \"<x@y>\"\nsent_at = \"2025-08-25T08:00:00Z\"\n").unwrap();
+        let old = Ledger::load(dir.path()).unwrap();
+        assert_eq!((old.sent.len(), old.notified.len()), (1, 0));
     }
 
     #[test]

@@ -161,7 +161,30 @@ choice!(RiskStatus { Open = "open", Mitigating = "mitigating", Accepted = "accep
 choice!(DecisionStatus { Proposed = "proposed", Accepted = "accepted", Rejected = "rejected", Superseded = "superseded", Deprecated = "deprecated" });
 choice!(ActionStatus { Todo = "todo", InProgress = "in-progress", Done = "done", Blocked = "blocked", Cancelled = "cancelled" });
 choice!(MilestoneStatus { Planned = "planned", InProgress = "in-progress", Done = "done", Missed = "missed" });
-choice!(Cadence { Daily = "daily", Weekly = "weekly", Milestone = "milestone" });
+choice!(Cadence { Immediate = "immediate", Milestone = "milestone", Daily = "daily", Weekly = "weekly" });
+choice!(
+    /// What `statuspress notify` tells of, from the diff of two revisions.
+    EventKind {
+        Readiness = "readiness",
+        Health = "health",
+        GatePassed = "gate-passed",
+        GateFailed = "gate-failed",
+        GateWaived = "gate-waived",
+        MilestoneDone = "milestone-done",
+        MilestoneMissed = "milestone-missed",
+        MilestoneMoved = "milestone-moved",
+        ShipDateMoved = "ship-date-moved",
+        BlockerOpened = "blocker-opened",
+        BlockerEscalated = "blocker-escalated",
+        BlockerResolved = "blocker-resolved",
+        MetricMet = "metric-met",
+        MetricUnmet = "metric-unmet",
+        DecisionTaken = "decision-taken",
+        DecisionSuperseded = "decision-superseded",
+        RiskHigh = "risk-high",
+        ActionOverdue = "action-overdue",
+    }
+);
 choice!(
     /// What happened to an item between two revisions.
     Change { Added = "added", Removed = "removed", Changed = "changed" }

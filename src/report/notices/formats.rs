@@ -1,0 +1,216 @@
+//! One notice in each channel's format: Slack Block Kit, a Teams Adaptive Card, Mattermost's
+//! Slack-compatible text, the generic webhook's JSON, and markdown for GitHub and GitLab
+//! comments. Every text taken from a record is escaped for the format, so it stays text
+//! (no link, mention or markup of its own), and every format is cut to its channel's limits.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::events::Event;
+use crate::diff::format::{escape_md, escape_md_url};
+
+/// What one message tells: the lead of the plan's message, then the events, with a link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub audience: String,
+    /// The plan's title.
+    pub plan: String,
+    /// What it covers: a revision (`w3`) or a day (`2025-08-19`); its key in the ledger.
+    pub period: String,
+    /// The revisions it spans (`from` is the one before the first told of).
+    pub from: String,
+    pub revision: String,
+    /// Readiness in words (`GO`, `NO-GO`, `CONDITIONAL`).
+    pub readiness: String,
+    /// The message's lead, headline first (`crate::report::message::Message`).
+    pub lead: Vec<String>,
+    pub events: Vec<Event>,
+    /// The plan's site.
+    pub url: String,
+}
+
+impl Notice {
+    /// "Plan: NO-GO", the title every format starts with.
+    pub fn title(&self) -> String {
+        format!("{}: {}", self.plan, self.readiness)
+    }
+}
+
+/// Slack: a header and section blocks limits are 150 and 3,000 characters, 50 blocks.
+const SLACK_HEADER: usize = 150;
+const SLACK_SECTION: usize = 3000;
+/// GitHub's limit for a comment body (GitLab's is larger).
+pub const COMMENT_LIMIT: usize = 65_536;
+/// Teams refuses cards over about 28 KB; events beyond this many are counted instead.
+const CARD_EVENTS: usize = 40;
+
+/// The hidden line that marks the one status comment on an issue.
+pub const STATUS_MARKER: &str = "<!-- statuspress:status -->";
+
+/// Slack Block Kit, with `text` as the fallback notifications show.
+pub fn slack(notice: &Notice) -> Value {
+    let lead = clip(&slack_escape(&notice.lead.join(" ")), SLACK_SECTION);
+    let mut blocks = vec![
+        json!({"type": "header", "text": {"type": "plain_text", "text": clip(&notice.title(), SLACK_HEADER)}}),
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": lead}}),
+    ];
+    if !notice.events.is_empty() {
+        let lines: Vec<String> = notice.events.iter().map(|e| format!("• {}", slack_escape(&e.text))).collect();
+        blocks.push(
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&lines.join("\n"), SLACK_SECTION)}}),
+        );
+    }
+    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&context(notice, slack_escape, slack_link), SLACK_SECTION)}]}));
+    json!({"text": clip(&slack_escape(&notice.title()), SLACK_SECTION), "blocks": blocks})
+}
+
+/// Mattermost's incoming webhooks take Slack's `text`, in markdown.
+pub fn mattermost(notice: &Notice) -> Value {
+    json!({"text": markdown(notice)})
+}
+
+/// A Teams workflow webhook's message: one Adaptive Card 1.4.
+pub fn teams(notice: &Notice) -> Value {
+    let mut body = vec![
+        json!({"type": "TextBlock", "text": escape_md(&notice.title()), "weight": "Bolder", "size": "Medium", "wrap": true}),
+        json!({"type": "TextBlock", "text": escape_md(&notice.lead.join(" ")), "wrap": true}),
+    ];
+    let shown = notice.events.iter().take(CARD_EVENTS);
+    body.extend(shown.map(
+        |e| json!({"type": "TextBlock", "text": format!("- {}", escape_md(&e.text)), "wrap": true, "spacing": "Small"}),
+    ));
+    if notice.events.len() > CARD_EVENTS {
+        let more = format!("and {} more", notice.events.len() - CARD_EVENTS);
+        body.push(json!({"type": "TextBlock", "text": more, "wrap": true, "isSubtle": true}));
+    }
+    body.push(
+        json!({"type": "TextBlock", "text": escape_md(&span(notice)), "wrap": true, "isSubtle": true, "size": "Small"}),
+    );
+    let card = json!({
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "actions": [{"type": "Action.OpenUrl", "title": "Open the status site", "url": notice.url}],
+    });
+    json!({"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": card}]})
+}
+
+/// The generic webhook's body: the notice as data.
+pub fn webhook(notice: &Notice) -> Value {
+    json!({"type": "statuspress.notice", "title": notice.title(), "notice": notice})
+}
+
+/// `sha256=<hex>` of HMAC-SHA256 of `body` under `secret`, for `X-Statuspress-Signature-256`.
+pub fn signature(secret: &[u8], body: &[u8]) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+    let tag = ring::hmac::sign(&key, body);
+    let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// The notice as a GitHub or GitLab comment, or Mattermost text.
+pub fn markdown(notice: &Notice) -> String {
+    let mut out = format!("**{}**\n\n{}\n", escape_md(&notice.title()), escape_md(&notice.lead.join(" ")));
+    if !notice.events.is_empty() {
+        out.push('\n');
+    }
+    for event in &notice.events {
+        out.push_str(&format!("- {}\n", escape_md(&event.text)));
+    }
+    out.push_str(&format!("\n{}\n", context(notice, escape_md, md_link)));
+    clip(&out, COMMENT_LIMIT - STATUS_MARKER.len() - 1)
+}
+
+/// The issue's status comment: the marker that finds it again, then the notice.
+pub fn status_comment(notice: &Notice) -> String {
+    format!("{STATUS_MARKER}\n{}", markdown(notice))
+}
+
+/// "Since w1, as of w3 · status site" with the format's link.
+fn context(notice: &Notice, escape: fn(&str) -> String, link: fn(&str, &str) -> String) -> String {
+    format!("{} · {}", escape(&span(notice)), link(&notice.url, "status site"))
+}
+
+fn span(notice: &Notice) -> String {
+    format!("Since {}, as of {}", notice.from, notice.revision)
+}
+
+fn slack_link(url: &str, text: &str) -> String {
+    format!("<{}|{text}>", url.replace('|', "%7C").replace('>', "%3E").replace('<', "%3C"))
+}
+
+fn md_link(url: &str, text: &str) -> String {
+    format!("[{text}]({})", escape_md_url(url))
+}
+
+/// Slack mrkdwn: `&`, `<` and `>` as entities (a `<` would start a link or `<!channel>`), and
+/// a word joiner after each `@` so that `@here` or `@someone` notifies nobody.
+fn slack_escape(text: &str) -> String {
+    let safe = crate::diagnostics::terminal_safe(text);
+    let mut out = String::with_capacity(safe.len());
+    for c in safe.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("@\u{2060}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to `max` characters, with "…" when cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(text: &str) -> Notice {
+        Notice {
+            audience: "team".into(),
+            plan: "Plan".into(),
+            period: "w2".into(),
+            from: "w1".into(),
+            revision: "w2".into(),
+            readiness: "GO".into(),
+            lead: vec![format!("GO. {text}")],
+            events: Vec::new(),
+            url: "https://status.example.com/".into(),
+        }
+    }
+
+    #[test]
+    fn slack_text_cannot_mention_or_link() {
+        let message = slack(&notice("<!channel> @here <https://evil.example|click> & co"));
+        let lead = message["blocks"][1]["text"]["text"].as_str().unwrap();
+        assert_eq!(lead, "GO. &lt;!channel&gt; @\u{2060}here &lt;https://evil.example|click&gt; &amp; co");
+        assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");
+    }
+
+    #[test]
+    fn the_signature_is_hmac_sha256_in_hex() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            signature(b"Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_comment_fits_github_and_stays_inert() {
+        let long = "x".repeat(COMMENT_LIMIT * 2);
+        assert!(status_comment(&notice(&long)).chars().count() <= COMMENT_LIMIT);
+        let md = markdown(&notice("[Approve](https://evil.example) @octocat"));
+        assert!(md.contains("\\[Approve\\]\\(https://evil.example\\)") && md.contains("`@octocat`"), "{md}");
+    }
+}

@@ -1,0 +1,380 @@
+//! `statuspress notify`: the events of each revision, told to each audience's channels at the
+//! audience's cadence, each once.
+//!
+//! For every audience whose cadence `notify` serves (immediate, milestone, daily) and every
+//! channel, what is due runs from the last revision the ledger says that channel was told
+//! of (or `--since`) to the newest: one notice per revision with events of the cadence
+//! (immediate, milestone) or one per day with changes (daily). An issue channel also keeps
+//! one status comment up to date. Each audience sees the plan through its redaction, so an
+//! external one never hears of a confidential record: events and messages are made from the
+//! redacted statuses.
+
+pub mod events;
+pub mod formats;
+pub mod http;
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use self::events::Event;
+use self::formats::Notice;
+use self::http::{Client, Request, Response};
+use super::message::{Facts, Message};
+use super::send::{Ledger, Notified};
+use crate::config::Config;
+use crate::derive::redact::Redaction;
+use crate::derive::{Item, Status};
+use crate::diagnostics::Diagnostic;
+use crate::history::Revision;
+use crate::model::KindData;
+use crate::model::records::{Audience, Channel};
+use crate::values::Cadence;
+
+/// The ledger's period for an issue's status comment.
+pub const STATUS_PERIOD: &str = "status";
+
+/// One readable revision and its status.
+pub type Revisioned<'a> = (&'a Revision, &'a Status);
+
+/// One message due on one channel.
+#[derive(Debug, Serialize)]
+pub struct Due {
+    pub audience: String,
+    pub channel: String,
+    /// `post` (a chat message, a webhook call or a comment) or `status` (the issue's status
+    /// comment, created or edited).
+    pub action: &'static str,
+    pub notice: Notice,
+}
+
+/// What every notice of an audience is made from: its statuses as it may see them.
+struct View<'a> {
+    id: &'a str,
+    audience: &'a Audience,
+    revisions: Vec<&'a Revision>,
+    seen: Vec<Status>,
+}
+
+/// Everything due for `audience` on each of its channels, given the ledger, oldest first.
+/// `since` is an index into `revisions` (the revision to tell changes from).
+pub fn due(
+    audience: &Item,
+    revisions: &[Revisioned<'_>],
+    config: &Config,
+    ledger: &Ledger,
+    since: Option<usize>,
+) -> Vec<Due> {
+    let KindData::Audience(record) = &audience.record.data else { return Vec::new() };
+    let cadence = record.cadence.unwrap_or(Cadence::Weekly);
+    if cadence == Cadence::Weekly || record.channels.is_empty() || revisions.is_empty() {
+        return Vec::new();
+    }
+    let reader = Redaction::for_audience(audience, revisions.iter().map(|(_, s)| *s), config.neighbours.as_deref());
+    let view = View {
+        id: audience.id(),
+        audience: record,
+        revisions: revisions.iter().map(|(r, _)| *r).collect(),
+        seen: revisions.iter().map(|(_, s)| reader.apply(s)).collect(),
+    };
+    let newest = revisions.len() - 1;
+    let mut out = Vec::new();
+    for channel in &record.channels {
+        let name = channel.name();
+        let told = last_told(ledger, view.id, &name, &view.revisions);
+        let start = since.or(told).unwrap_or(newest.saturating_sub(1));
+        let notices: Vec<Notice> = notices(&view, cadence, start, config)
+            .into_iter()
+            .filter(|n| !ledger.notified(view.id, &name, &n.period))
+            .collect();
+        let issue = matches!(channel, Channel::Github { .. } | Channel::Gitlab { .. });
+        let status_told = ledger.status_told(view.id, &name);
+        let status_due = issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
+        let status = status_due.then(|| status_notice(&view, start.min(newest - 1), newest, config, &notices));
+        out.extend(notices.into_iter().map(|notice| Due {
+            audience: view.id.into(),
+            channel: name.clone(),
+            action: "post",
+            notice,
+        }));
+        out.extend(status.map(|notice| Due {
+            audience: view.id.into(),
+            channel: name.clone(),
+            action: STATUS_PERIOD,
+            notice,
+        }));
+    }
+    out
+}
+
+/// The newest revision the ledger says `channel` of `audience` was told of, as an index.
+fn last_told(ledger: &Ledger, audience: &str, channel: &str, revisions: &[&Revision]) -> Option<usize> {
+    ledger
+        .notified
+        .iter()
+        .filter(|n| n.audience == audience && n.channel == channel && n.period != STATUS_PERIOD)
+        .filter_map(|n| revisions.iter().position(|r| r.id == n.revision))
+        .max()
+}
+
+/// The notices of the steps after `start`: per revision, or per day for a daily audience.
+fn notices(view: &View<'_>, cadence: Cadence, start: usize, config: &Config) -> Vec<Notice> {
+    let steps = (start + 1)..view.seen.len();
+    let wanted = |e: &Event, i: usize| {
+        let of_cadence = match cadence {
+            Cadence::Immediate => e.is_outlook(&view.seen[i]),
+            Cadence::Milestone => e.kind.is_milestone(),
+            Cadence::Daily | Cadence::Weekly => true,
+        };
+        of_cadence && (view.audience.events.is_empty() || view.audience.events.contains(&e.kind))
+    };
+    let step_events = |i: usize| -> Vec<Event> {
+        let (old, new) = (&view.seen[i - 1], &view.seen[i]);
+        let diff = crate::diff::diff(old, &view.revisions[i - 1].id, new, &view.revisions[i].id);
+        events::events(&diff, old, new).into_iter().filter(|e| wanted(e, i)).collect()
+    };
+    if cadence != Cadence::Daily {
+        return steps
+            .filter_map(|i| {
+                let events = step_events(i);
+                (!events.is_empty()).then(|| notice(view, i - 1, i, view.revisions[i].id.clone(), events, config))
+            })
+            .collect();
+    }
+    let zone = config.report.zone();
+    let day = |i: usize| {
+        let local = view.revisions[i].timestamp + i64::from(zone.offset_seconds);
+        chrono::DateTime::from_timestamp(local, 0).map_or_else(String::new, |t| t.date_naive().to_string())
+    };
+    let mut out: Vec<Notice> = Vec::new();
+    let mut first = start + 1;
+    for i in steps.clone() {
+        if i + 1 < view.seen.len() && day(i + 1) == day(i) {
+            continue;
+        }
+        let events: Vec<Event> = (first..=i).flat_map(step_events).collect();
+        if !events.is_empty() {
+            // Keyed by day and revision: changes later that day make a second digest.
+            let period = format!("{} {}", day(i), view.revisions[i].id);
+            out.push(notice(view, first - 1, i, period, events, config));
+        }
+        first = i + 1;
+    }
+    out
+}
+
+/// The notice from revision `from` to revision `to` (indexes), with the message's lead.
+fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<Event>, config: &Config) -> Notice {
+    let (before, status) = (&view.seen[from], &view.seen[to]);
+    let (from_id, revision) = (view.revisions[from].id.as_str(), view.revisions[to]);
+    let diff = crate::diff::diff(before, from_id, status, &revision.id);
+    let facts = Facts {
+        status,
+        before: Some(before),
+        changes: Some(&diff),
+        revision,
+        stale: None,
+        brief: true,
+        since: Some(from_id),
+    };
+    Notice {
+        audience: view.id.to_string(),
+        plan: status.plan.title().to_string(),
+        period,
+        from: from_id.to_string(),
+        revision: revision.id.clone(),
+        readiness: status.readiness.verdict.as_str().to_uppercase(),
+        lead: Message::compose(&facts).lead,
+        events: events.into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
+        url: config.site.base_url.clone(),
+    }
+}
+
+/// The issue's status comment: the newest status, with what moved since `from`.
+fn status_notice(view: &View<'_>, from: usize, newest: usize, config: &Config, told: &[Notice]) -> Notice {
+    let events = told.iter().flat_map(|n| n.events.iter().cloned()).collect();
+    notice(view, from, newest, STATUS_PERIOD.to_string(), events, config)
+}
+
+/// The request(s) of one due message, secrets read from the environment here and nowhere
+/// else. A dry run builds the same bodies and sends nothing.
+pub fn payload(channel: &Channel, due: &Due) -> Value {
+    let notice = &due.notice;
+    match channel {
+        Channel::Slack { .. } => formats::slack(notice),
+        Channel::Teams { .. } => formats::teams(notice),
+        Channel::Mattermost { .. } => formats::mattermost(notice),
+        Channel::Webhook { .. } => formats::webhook(notice),
+        Channel::Github { .. } | Channel::Gitlab { .. } if due.action == STATUS_PERIOD => {
+            serde_json::json!({"body": formats::status_comment(notice)})
+        }
+        Channel::Github { .. } | Channel::Gitlab { .. } => serde_json::json!({"body": formats::markdown(notice)}),
+    }
+}
+
+/// An environment variable a channel names, or why it cannot be used.
+fn secret(var: &str, what: &str) -> Result<String, String> {
+    match std::env::var(var) {
+        Ok(value) if !value.trim().is_empty() => Ok(value.trim().to_string()),
+        _ => Err(format!("the {what} is read from the environment variable `{var}`, which is not set")),
+    }
+}
+
+/// Checks what a channel needs before anything is sent: its variables are set and its
+/// address may be reached (https, or http to this machine).
+pub fn check(channel: &Channel, config: &Config) -> Result<(), String> {
+    let url = match channel {
+        Channel::Slack { url_env } | Channel::Teams { url_env } | Channel::Mattermost { url_env } => {
+            secret(url_env, "webhook address")?
+        }
+        Channel::Webhook { url_env, secret_env } => {
+            secret(secret_env, "signing secret")?;
+            secret(url_env, "webhook address")?
+        }
+        Channel::Github { token_env, .. } => {
+            secret(token_env, "GitHub token")?;
+            config.notify.github_api_url.clone()
+        }
+        Channel::Gitlab { token_env, .. } => {
+            secret(token_env, "GitLab token")?;
+            config.notify.gitlab_url.clone()
+        }
+    };
+    http::check_url(&url)
+}
+
+/// Delivers one due message; `Err` holds why, with the receiver's reply.
+pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -> Result<(), String> {
+    let body = serde_json::to_vec(&payload(channel, due)).map_err(|e| e.to_string())?;
+    let post = |url: String, headers: Vec<(&'static str, String)>| Request {
+        method: "POST",
+        url,
+        headers,
+        body: body.clone(),
+    };
+    let sent = match channel {
+        Channel::Slack { url_env } | Channel::Teams { url_env } | Channel::Mattermost { url_env } => {
+            client.send(&post(secret(url_env, "webhook address")?, Vec::new())).map(drop)
+        }
+        Channel::Webhook { url_env, secret_env } => {
+            let signature = formats::signature(secret(secret_env, "signing secret")?.as_bytes(), &body);
+            let headers = vec![("X-Statuspress-Signature-256", signature)];
+            client.send(&post(secret(url_env, "webhook address")?, headers)).map(drop)
+        }
+        Channel::Github { repo, issue, token_env } => {
+            let api = Issue::github(&config.notify.github_api_url, repo, *issue, secret(token_env, "GitHub token")?);
+            api.comment(client, due.action == STATUS_PERIOD, body.clone())
+        }
+        Channel::Gitlab { project, issue, token_env } => {
+            let api = Issue::gitlab(&config.notify.gitlab_url, project, *issue, secret(token_env, "GitLab token")?);
+            api.comment(client, due.action == STATUS_PERIOD, body.clone())
+        }
+    };
+    sent.map_err(|failure| failure.to_string())
+}
+
+/// An issue's comments on GitHub or notes on GitLab: where they are listed and created, how
+/// one is edited, and the token's header.
+struct Issue {
+    /// Lists (GET) and creates (POST) comments.
+    comments: String,
+    /// One comment by id, for editing: `{id}` replaced.
+    edit: String,
+    edit_method: &'static str,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Issue {
+    fn github(api: &str, repo: &str, issue: u64, token: String) -> Issue {
+        let api = api.trim_end_matches('/');
+        Issue {
+            comments: format!("{api}/repos/{}/issues/{issue}/comments", path_segments(repo)),
+            edit: format!("{api}/repos/{}/issues/comments/{{id}}", path_segments(repo)),
+            edit_method: "PATCH",
+            headers: vec![
+                ("Authorization", format!("Bearer {token}")),
+                ("Accept", "application/vnd.github+json".into()),
+                ("X-GitHub-Api-Version", "2022-11-28".into()),
+            ],
+        }
+    }
+
+    fn gitlab(base: &str, project: &str, issue: u64, token: String) -> Issue {
+        // A project path is one URL segment, its slashes encoded (GitLab's rule).
+        let project: String = project.split('/').map(encode).collect::<Vec<_>>().join("%2F");
+        let notes = format!("{}/api/v4/projects/{project}/issues/{issue}/notes", base.trim_end_matches('/'));
+        Issue {
+            edit: format!("{notes}/{{id}}"),
+            comments: notes,
+            edit_method: "PUT",
+            headers: vec![("PRIVATE-TOKEN", token), ("Accept", "application/json".into())],
+        }
+    }
+
+    /// Posts a comment, or for the status comment edits the one with the marker (creating it
+    /// the first time).
+    fn comment(&self, client: &Client, status: bool, body: Vec<u8>) -> Result<(), http::Failure> {
+        let request = |method, url: String, body: Vec<u8>| Request { method, url, headers: self.headers.clone(), body };
+        let existing = if status { self.find_status(client)? } else { None };
+        match existing {
+            Some(id) => client.send(&request(self.edit_method, self.edit.replace("{id}", &id), body)).map(drop),
+            None => client.send(&request("POST", self.comments.clone(), body)).map(drop),
+        }
+    }
+
+    /// The id of the comment holding the status marker, looking through up to 20 pages.
+    fn find_status(&self, client: &Client) -> Result<Option<String>, http::Failure> {
+        for page in 1..=20 {
+            let url = format!("{}?per_page=100&page={page}", self.comments);
+            let reply: Response =
+                client.send(&Request { method: "GET", url, headers: self.headers.clone(), body: Vec::new() })?;
+            let comments: Vec<Value> = serde_json::from_str(&reply.body).unwrap_or_default();
+            let marked =
+                comments.iter().find(|c| c["body"].as_str().is_some_and(|b| b.starts_with(formats::STATUS_MARKER)));
+            if let Some(found) = marked {
+                return Ok(Some(found["id"].to_string()));
+            }
+            if comments.len() < 100 {
+                break;
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// `owner/name` with each segment percent-encoded, slashes kept.
+fn path_segments(path: &str) -> String {
+    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Records a delivered message in the ledger and saves it at once.
+pub fn record(ledger: &mut Ledger, root: &Path, due: &Due) -> Result<(), Diagnostic> {
+    let period = if due.action == STATUS_PERIOD { STATUS_PERIOD.to_string() } else { due.notice.period.clone() };
+    if period == STATUS_PERIOD {
+        ledger
+            .notified
+            .retain(|n| !(n.audience == due.audience && n.channel == due.channel && n.period == STATUS_PERIOD));
+    }
+    ledger.notified.push(Notified {
+        audience: due.audience.clone(),
+        channel: due.channel.clone(),
+        period,
+        revision: due.notice.revision.clone(),
+        sent_at: super::send::now_rfc3339(),
+    });
+    ledger.save(root)
+}

@@ -1,0 +1,629 @@
+//! `statuspress notify` against real local HTTP servers that answer like Slack, Teams,
+//! Mattermost, a signed webhook receiver, GitHub's and GitLab's REST APIs: every request is
+//! recorded, and a receiver can be told to answer 500, 429 with `Retry-After`, 404, or
+//! nothing at all.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use common::Project;
+use serde_json::{Value, json};
+
+/// One request as the server read it.
+#[derive(Debug, Clone)]
+struct Recorded {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Recorded {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        common::strict_json(&self.body)
+    }
+}
+
+/// What the server does with the next request on a path: a scripted failure, else the
+/// normal answer of the API it plays.
+#[derive(Debug, Clone)]
+enum Scripted {
+    Status(u16),
+    RetryAfter(u64),
+    Silence,
+    /// A whole 200 reply, then the connection held open for 3 s.
+    Linger,
+}
+
+/// A receiver on 127.0.0.1 that plays every API at once, by path: `/slack`, `/teams`,
+/// `/mattermost`, `/hook`, `/github/…` (GitHub's REST API) and `/gitlab/api/v4/…`.
+struct Receiver {
+    port: u16,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    script: Script,
+}
+
+/// Scripted answers by path prefix.
+type Script = Arc<Mutex<Vec<(String, VecDeque<Scripted>)>>>;
+
+/// Issue comments kept by the fake GitHub and GitLab: (API, id, body); ids count across both.
+type Comments = Arc<Mutex<Vec<(String, u64, String)>>>;
+
+impl Receiver {
+    fn start() -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script: Script = Arc::new(Mutex::new(Vec::new()));
+        let comments: Comments = Arc::new(Mutex::new(Vec::new()));
+        let (r, s) = (requests.clone(), script.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (r, s, c) = (r.clone(), s.clone(), comments.clone());
+                std::thread::spawn(move || serve(stream, &r, &s, &c));
+            }
+        });
+        Receiver { port, requests, script }
+    }
+
+    /// The same receiver over TLS, with the test CA's certificate for `localhost`.
+    fn start_tls() -> Receiver {
+        use rustls::pki_types::pem::PemObject as _;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let dir = common::smtp::toolkit();
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join("server.pem")).unwrap().map(Result::unwrap).collect();
+        let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script: Script = Arc::new(Mutex::new(Vec::new()));
+        let comments: Comments = Arc::new(Mutex::new(Vec::new()));
+        let (r, s) = (requests.clone(), script.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (r, s, c, config) = (r.clone(), s.clone(), comments.clone(), config.clone());
+                std::thread::spawn(move || {
+                    let tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), stream);
+                    serve(tls, &r, &s, &c);
+                });
+            }
+        });
+        Receiver { port, requests, script }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The next requests on paths starting with `prefix` get these answers, in order.
+    fn script(&self, prefix: &str, answers: &[Scripted]) {
+        self.script.lock().unwrap().push((prefix.to_string(), answers.iter().cloned().collect()));
+    }
+
+    fn on(&self, prefix: &str) -> Vec<Recorded> {
+        self.requests.lock().unwrap().iter().filter(|r| r.path.starts_with(prefix)).cloned().collect()
+    }
+
+    fn clear(&self) {
+        self.requests.lock().unwrap().clear();
+    }
+}
+
+fn serve(
+    stream: impl Read + Write,
+    requests: &Mutex<Vec<Recorded>>,
+    script: &Mutex<Vec<(String, VecDeque<Scripted>)>>,
+    comments: &Comments,
+) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() || line.is_empty() {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).unwrap();
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (n, v) = h.split_once(':').unwrap();
+        headers.push((n.trim().to_string(), v.trim().to_string()));
+    }
+    let length =
+        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length")).map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let request = Recorded { method, path, headers, body: String::from_utf8(body).unwrap() };
+    requests.lock().unwrap().push(request.clone());
+    let scripted = script
+        .lock()
+        .unwrap()
+        .iter_mut()
+        .find(|(prefix, answers)| request.path.starts_with(prefix.as_str()) && !answers.is_empty())
+        .and_then(|(_, answers)| answers.pop_front());
+    let (status, extra, reply) = match scripted {
+        Some(Scripted::Silence) => {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            return;
+        }
+        Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
+        Some(Scripted::RetryAfter(secs)) => (429, format!("Retry-After: {secs}\r\n"), "{}".into()),
+        Some(Scripted::Linger) => {
+            let stream = reader.get_mut();
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            let _ = stream.flush();
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            return;
+        }
+        None => api(&request, comments),
+    };
+    let stream = reader.get_mut();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{reply}",
+        reply.len()
+    );
+    let _ = stream.flush();
+}
+
+/// The normal answer: chat and webhooks say ok; the issue APIs list, create and edit.
+fn api(request: &Recorded, comments: &Comments) -> (u16, String, String) {
+    let mut comments = comments.lock().unwrap();
+    let path = request.path.split('?').next().unwrap();
+    let service = path.split('/').nth(1).unwrap_or_default().to_string();
+    let is_list = path.ends_with("/comments") || path.ends_with("/notes");
+    match request.method.as_str() {
+        "GET" if is_list => {
+            let list: Vec<Value> = comments
+                .iter()
+                .filter(|(s, ..)| *s == service)
+                .map(|(_, id, body)| json!({"id": id, "body": body}))
+                .collect();
+            (200, String::new(), Value::Array(list).to_string())
+        }
+        "POST" if is_list => {
+            let id = 1000 + comments.len() as u64;
+            comments.push((service, id, request.json()["body"].as_str().unwrap().to_string()));
+            (201, String::new(), json!({"id": id}).to_string())
+        }
+        "PATCH" | "PUT" => {
+            let id: u64 = path.rsplit('/').next().unwrap().parse().unwrap();
+            match comments.iter_mut().find(|(s, i, _)| *s == service && *i == id) {
+                Some(c) => {
+                    c.2 = request.json()["body"].as_str().unwrap().to_string();
+                    (200, String::new(), json!({"id": id}).to_string())
+                }
+                None => (404, String::new(), "{}".into()),
+            }
+        }
+        _ => (200, String::new(), "ok".into()),
+    }
+}
+
+const CHANNELS: &str = r#"channels = [
+  { kind = "slack", url_env = "OPS_SLACK" },
+  { kind = "teams", url_env = "OPS_TEAMS" },
+  { kind = "mattermost", url_env = "OPS_MM" },
+  { kind = "webhook", url_env = "OPS_HOOK", secret_env = "OPS_HOOK_SECRET" },
+  { kind = "github", repo = "acme/platform", issue = 2, token_env = "OPS_GH_TOKEN" },
+  { kind = "gitlab", project = "acme/platform", issue = 2, token_env = "OPS_GL_TOKEN" },
+]"#;
+
+const SECRET: &str = "hook-s3cret";
+
+fn env(server: &Receiver) -> Vec<(&'static str, String)> {
+    vec![
+        ("OPS_SLACK", server.url("/slack")),
+        ("OPS_TEAMS", server.url("/teams")),
+        ("OPS_MM", server.url("/mattermost")),
+        ("OPS_HOOK", server.url("/hook")),
+        ("OPS_HOOK_SECRET", SECRET.into()),
+        ("OPS_GH_TOKEN", "gh-t0ken".into()),
+        ("OPS_GL_TOKEN", "gl-t0ken".into()),
+        ("WEEKLY_SLACK", server.url("/weekly")),
+    ]
+}
+
+fn milestone(end: &str) -> String {
+    format!("+++\ntitle = \"Production launch\"\nrelease = true\nend = {end}\n+++\n")
+}
+
+fn gate(title: &str, status: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ngroup = \"Release\"\nstatus = \"{status}\"\n+++\n")
+}
+
+/// Three weekly tags: w1; w2 moves the release milestone by 7 days; w3 passes the last
+/// gates (GO). An immediate audience with every channel, and a weekly one with Slack.
+fn three_weeks(server: &Receiver) -> Project {
+    let config = format!(
+        "[site]\nbase_url = \"https://status.example.com/plan/\"\n\n[notify]\ngithub_api_url = \"{}\"\ngitlab_url = \"{}\"\nretry_delay_ms = 10\ntimeout_secs = 1\n",
+        server.url("/github"),
+        server.url("/gitlab")
+    );
+    let project = Project::new(&[
+        ("statuspress.toml", &config),
+        ("content/plan.md", "+++\ntitle = \"Platform\"\nstart = 2025-08-11\n+++\nSummary.\n"),
+        ("content/milestones/launch.md", &milestone("2025-09-05")),
+        ("content/gates/g-1.md", &gate("Security validation", "passed")),
+        ("content/gates/g-2.md", &gate("Load testing", "pending")),
+        ("content/audiences/ops.md", &format!("+++\ntitle = \"Ops\"\ncadence = \"immediate\"\n{CHANNELS}\n+++\n")),
+        (
+            "content/audiences/sponsors.md",
+            "+++\ntitle = \"Sponsors\"\ncadence = \"weekly\"\nchannels = [{ kind = \"slack\", url_env = \"WEEKLY_SLACK\" }]\n+++\n",
+        ),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write("content/milestones/launch.md", &milestone("2025-09-12"));
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2: load tests slip a week");
+    project.write("content/gates/g-2.md", &gate("Load testing", "passed"));
+    project.revision("w3", "2025-08-26", "Zoe", "Week 3: all gates passed");
+    project
+}
+
+fn notify(project: &Project, server: &Receiver, args: &[&str]) -> common::Run {
+    let mut all = vec!["notify", "--as-of", "2025-09-10"];
+    all.extend_from_slice(args);
+    let env = env(server);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    project.run_env(&all, &env)
+}
+
+fn verify(signature: &str, body: &str) -> bool {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET.as_bytes());
+    let hex = signature.strip_prefix("sha256=").unwrap_or("");
+    let bytes: Vec<u8> =
+        (0..hex.len()).step_by(2).filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect();
+    ring::hmac::verify(&key, body.as_bytes(), &bytes).is_ok()
+}
+
+#[test]
+fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let run = notify(&project, &server, &["--since", "w1"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("gh-t0ken") && !run.stderr.contains(SECRET), "{}", run.stderr);
+
+    // Slack: Block Kit, one message per revision with outlook events (w2 slip, w3 GO).
+    let slack = server.on("/slack");
+    assert_eq!(slack.len(), 2, "{slack:?}");
+    let w2 = slack[0].json();
+    assert_eq!(w2["blocks"][0]["type"], "header");
+    assert_eq!(w2["blocks"][0]["text"]["type"], "plain_text");
+    assert_eq!(w2["blocks"][1]["type"], "section");
+    assert_eq!(w2["blocks"][1]["text"]["type"], "mrkdwn");
+    let events = w2["blocks"][2]["text"]["text"].as_str().unwrap();
+    assert!(events.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days"), "{events}");
+    let w3 = slack[1].json().to_string();
+    assert!(w3.contains("Readiness NO-GO → GO"), "{w3}");
+    assert_eq!(slack[0].header("Content-Type"), Some("application/json"));
+
+    // Teams: an Adaptive Card in a workflow message.
+    let teams = server.on("/teams")[0].json();
+    assert_eq!(teams["type"], "message");
+    let attachment = &teams["attachments"][0];
+    assert_eq!(attachment["contentType"], "application/vnd.microsoft.card.adaptive");
+    assert_eq!(attachment["content"]["type"], "AdaptiveCard");
+    assert_eq!(attachment["content"]["version"], "1.4");
+    assert_eq!(attachment["content"]["body"][0]["type"], "TextBlock");
+    assert_eq!(attachment["content"]["actions"][0]["url"], "https://status.example.com/plan/");
+
+    // Mattermost: Slack-compatible text.
+    let mm = server.on("/mattermost")[0].json();
+    assert!(mm["text"].as_str().unwrap().contains("2025-09-12"), "{mm}");
+
+    // The webhook: the notice as data, signed; the receiver checks the signature.
+    let hooks = server.on("/hook");
+    assert_eq!(hooks.len(), 2);
+    for hook in &hooks {
+        assert!(
+            verify(hook.header("X-Statuspress-Signature-256").unwrap(), &hook.body),
+            "bad signature on {}",
+            hook.body
+        );
+    }
+    let data = hooks[0].json();
+    let event = &data["notice"]["events"][0];
+    assert_eq!(
+        (event["kind"].as_str(), event["from"].as_str(), event["to"].as_str()),
+        (Some("ship-date-moved"), Some("2025-09-05"), Some("2025-09-12"))
+    );
+    assert_eq!(event["record"]["id"], "launch");
+    assert_eq!(event["record"]["url"], "https://status.example.com/plan/milestones/launch.html");
+    assert_eq!(hooks[1].json()["notice"]["events"][0]["kind"], "readiness");
+    assert!(
+        !verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[1].body),
+        "a signature is of its own body"
+    );
+
+    // GitHub: one comment per immediate message, then the status comment (listed first,
+    // not found, created).
+    let gh = server.on("/github");
+    let calls: Vec<(String, String)> = gh.iter().map(|r| (r.method.clone(), r.path.clone())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
+            ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
+            ("GET".into(), "/github/repos/acme/platform/issues/2/comments?per_page=100&page=1".into()),
+            ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
+        ]
+    );
+    assert!(gh.iter().all(|r| r.header("Authorization") == Some("Bearer gh-t0ken")));
+    assert!(gh.iter().all(|r| r.header("Accept") == Some("application/vnd.github+json")));
+    let status = gh[3].json()["body"].as_str().unwrap().to_string();
+    assert!(status.starts_with("<!-- statuspress:status -->\n**Platform: GO**"), "{status}");
+
+    // GitLab: the same as notes, with the project path as one encoded segment.
+    let gl = server.on("/gitlab");
+    assert_eq!(gl[0].path, "/gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes");
+    assert!(gl.iter().all(|r| r.header("PRIVATE-TOKEN") == Some("gl-t0ken")));
+
+    // A weekly audience hears nothing from notify.
+    assert!(server.on("/weekly").is_empty());
+    assert!(project.read(".statuspress/sent.toml").contains("[[notified]]"));
+
+    // A second run delivers nothing.
+    server.clear();
+    notify(&project, &server, &[]).assert_ok().assert_stderr("nothing to notify");
+    assert!(server.on("/").is_empty(), "{:?}", server.on("/"));
+
+    // A new revision without outlook events: no message, but the status comment is edited.
+    project.write("content/plan.md", "+++\ntitle = \"Platform\"\nstart = 2025-08-11\n+++\nShipping.\n");
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    server.clear();
+    notify(&project, &server, &[]).assert_ok();
+    assert!(server.on("/slack").is_empty() && server.on("/hook").is_empty());
+    let gh: Vec<(String, String)> = server.on("/github").iter().map(|r| (r.method.clone(), r.path.clone())).collect();
+    assert_eq!(
+        gh,
+        [
+            ("GET".into(), "/github/repos/acme/platform/issues/2/comments?per_page=100&page=1".into()),
+            ("PATCH".into(), "/github/repos/acme/platform/issues/comments/1002".into()),
+        ]
+    );
+    let gl: Vec<String> = server.on("/gitlab").iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(gl[1], "PUT /gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes/1005");
+}
+
+#[test]
+fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    server.script("/slack", &[Scripted::Status(500)]);
+    server.script("/hook", &[Scripted::RetryAfter(1)]);
+    server.script("/teams", &[Scripted::Status(404)]);
+    let run = notify(&project, &server, &["--since", "w2"]);
+    run.assert_fails().assert_stderr("notifying teams (OPS_TEAMS) (audience `ops`) failed: HTTP 404");
+    assert_eq!(server.on("/slack").len(), 2, "the 500 was retried");
+    assert_eq!(server.on("/slack")[0].body, server.on("/slack")[1].body);
+    assert_eq!(server.on("/hook").len(), 2, "the 429 was retried after its Retry-After");
+    assert_eq!(server.on("/teams").len(), 1, "a 404 is final");
+    assert_eq!(server.on("/mattermost").len(), 1);
+    // The rerun sends only what the 404 kept back.
+    server.clear();
+    notify(&project, &server, &[]).assert_ok();
+    assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (1, 0));
+}
+
+#[test]
+fn a_receiver_that_never_answers_times_out_and_fails() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    server.script("/mattermost", &[Scripted::Silence, Scripted::Silence, Scripted::Silence, Scripted::Silence]);
+    // A server that keeps the connection open after a whole reply is not waited for.
+    server.script("/slack", &[Scripted::Linger]);
+    let run = notify(&project, &server, &["--since", "w2", "--audience", "ops"]);
+    run.assert_fails().assert_stderr("notifying mattermost (OPS_MM) (audience `ops`) failed: tried 4 times");
+    assert_eq!(server.on("/slack").len(), 1, "delivered at the first try");
+    run.assert_stderr("sent message for w3 to slack (OPS_SLACK)");
+}
+
+#[test]
+fn a_dry_run_connects_to_nothing_and_says_what_would_go_where() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    // Uncommitted work is nobody's news yet.
+    project.write("content/gates/g-2.md", &gate("Load testing", "failed"));
+    let run = notify(&project, &server, &["--since", "w1", "--dry-run", "--format", "json"]);
+    run.assert_ok();
+    assert!(server.on("/").is_empty());
+    let plan = common::strict_json(&run.stdout);
+    let first = &plan[0];
+    assert_eq!(
+        (first["status"].as_str(), first["channel"].as_str(), first["period"].as_str()),
+        (Some("would send"), Some("slack (OPS_SLACK)"), Some("w2"))
+    );
+    assert_eq!(first["events"], json!(["ship-date-moved"]));
+    assert!(!run.stdout.contains("gate-failed") && !run.stdout.contains("\"working\""), "{}", run.stdout);
+    assert!(!project.path().join(".statuspress/sent.toml").exists());
+}
+
+#[test]
+fn a_damaged_ledger_sends_nothing() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    project.write(".statuspress/sent.toml", "[[notified]]\naudience = \"ops\"\nchannel = 3\n");
+    notify(&project, &server, &["--since", "w1"]).assert_fails().assert_stderr(".statuspress/sent.toml:3");
+    assert!(server.on("/").is_empty());
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let run = project.run_env(
+        &["notify", "--as-of", "2025-09-10", "--since", "w2", "--audience", "ops"],
+        &[("OPS_SLACK", "http://hooks.example.com/x")],
+    );
+    run.assert_fails()
+        .assert_stderr("notifying slack (OPS_SLACK) (audience `ops`) failed: plain http:// to `hooks.example.com`");
+    run.assert_stderr("`OPS_TEAMS`, which is not set");
+}
+
+#[test]
+fn the_old_channel_field_says_what_replaces_it() {
+    let project = common::Project::base_with(&[(
+        "content/audiences/team.md",
+        "+++\ntitle = \"Team\"\nchannel = \"slack\"\n+++\n",
+    )]);
+    project
+        .run(&["check"])
+        .assert_fails()
+        .assert_stderr("content/audiences/team.md:3")
+        .assert_stderr("`channel = \"slack\"` is no longer read")
+        .assert_stderr("channels = [{ kind = \"slack\"");
+}
+
+fn hook_audience(id: &str, lines: &str) -> (String, String) {
+    let channel = format!(
+        "channels = [{{ kind = \"webhook\", url_env = \"{}\", secret_env = \"OPS_HOOK_SECRET\" }}]",
+        id.to_uppercase()
+    );
+    (format!("content/audiences/{id}.md"), format!("+++\ntitle = \"{id}\"\n{lines}\n{channel}\n+++\n"))
+}
+
+fn kinds(request: &Recorded) -> Vec<String> {
+    request.json()["notice"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn daily_milestone_and_filtered_audiences_and_an_external_one_that_never_hears_a_secret() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    for (path, text) in [
+        hook_audience("daily", "cadence = \"daily\""),
+        hook_audience("gates", "cadence = \"milestone\"\nevents = [\"gate-passed\"]"),
+        hook_audience("partners", "cadence = \"immediate\"\nexternal = true"),
+    ] {
+        project.write(&path, &text);
+    }
+    project.write(
+        "content/blockers/B-7.md",
+        "+++\ntitle = \"Vendor breach\"\nseverity = \"critical\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+    );
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    let env = [
+        ("DAILY", server.url("/daily")),
+        ("GATES", server.url("/gates")),
+        ("PARTNERS", server.url("/partners")),
+        ("OPS_HOOK_SECRET", SECRET.to_string()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for audience in ["daily", "gates", "partners"] {
+        project
+            .run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1", "--audience", audience], &env)
+            .assert_ok();
+    }
+    // Daily: one digest per day with changes, every kind of event.
+    let daily = server.on("/daily");
+    let periods: Vec<String> =
+        daily.iter().map(|r| r.json()["notice"]["period"].as_str().unwrap().to_string()).collect();
+    assert_eq!(periods, ["2025-08-19 w2", "2025-08-26 w3", "2025-09-02 w4"]);
+    assert_eq!(kinds(&daily[1]), ["readiness", "gate-passed"]);
+    assert_eq!(
+        kinds(&daily[2]),
+        ["readiness", "health", "blocker-opened"],
+        "internal audiences hear of confidential records"
+    );
+    // Milestone cadence narrowed to gates passing.
+    let gates = server.on("/gates");
+    assert_eq!(gates.len(), 1);
+    assert_eq!(kinds(&gates[0]), ["gate-passed"]);
+    // The external immediate audience: the slip, the GO and the flip back, never the
+    // confidential blocker that flipped it.
+    let partners = server.on("/partners");
+    assert_eq!(
+        partners.iter().map(kinds).collect::<Vec<_>>(),
+        [vec!["ship-date-moved"], vec!["readiness"], vec!["readiness"]]
+    );
+    assert!(partners.iter().all(|r| !r.body.contains("Vendor breach") && !r.body.contains("B-7")));
+    assert!(partners[2].body.contains("confidential record"), "{}", partners[2].body);
+}
+
+#[test]
+fn each_plan_of_a_portfolio_tells_its_own_audiences_with_its_own_ledger() {
+    let server = Receiver::start();
+    let project = Project::new(&[]);
+    let init = common::statuspress().args(["init", "--portfolio"]).arg(project.path()).output().unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let (_, audience) = hook_audience("ops", "cadence = \"milestone\"");
+    project.write("plans/qa/content/audiences/ops.md", &audience);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    let gate = project.read("plans/qa/content/gates/g-regression.md");
+    project.write(
+        "plans/qa/content/gates/g-regression.md",
+        &gate.replace("group = \"Release\"", "group = \"Release\"\nstatus = \"passed\""),
+    );
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("OPS", server.url("/hook")), ("OPS_HOOK_SECRET", SECRET.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1"], &env).assert_ok();
+    let hooks = server.on("/hook");
+    assert_eq!(hooks.len(), 1);
+    assert!(kinds(&hooks[0]).contains(&"gate-passed".to_string()), "{}", hooks[0].body);
+    assert!(project.read("plans/qa/.statuspress/sent.toml").contains("[[notified]]"));
+    project
+        .run_env(&["notify", "--as-of", "2025-09-10", "--audience", "nobody"], &env)
+        .assert_fails()
+        .assert_stderr("no audience `nobody`");
+}
+
+#[test]
+fn https_with_the_configured_ca_delivers_and_an_unknown_issuer_fails_naming_tls() {
+    let server = Receiver::start_tls();
+    let hook = format!("https://localhost:{}/hook", server.port);
+    let project = Project::new(&[
+        ("content/plan.md", "+++\ntitle = \"Platform\"\n+++\n"),
+        ("content/gates/g-1.md", &gate("Security validation", "pending")),
+        ("content/audiences/ops.md", &hook_audience("ops", "cadence = \"immediate\"").1),
+    ]);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    project.write("content/gates/g-1.md", &gate("Security validation", "failed"));
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("OPS", hook.as_str()), ("OPS_HOOK_SECRET", SECRET)];
+    let config = "[notify]\nretries = 2\nretry_delay_ms = 10\ntimeout_secs = 2\n";
+    project.write("statuspress.toml", config);
+    let untrusted = project.run_env(&["notify", "--as-of", "2025-09-10"], &env);
+    // Not retried: a certificate fails the same way every time.
+    untrusted
+        .assert_fails()
+        .assert_stderr("notifying webhook (OPS) (audience `ops`) failed: TLS: invalid peer certificate: UnknownIssuer");
+    assert!(server.on("/").is_empty(), "nothing reaches a receiver that TLS did not verify");
+    let ca = common::smtp::toolkit().join("ca.pem");
+    project.write("statuspress.toml", &format!("{config}ca_file = \"{}\"\n", ca.display()));
+    project.run_env(&["notify", "--as-of", "2025-09-10"], &env).assert_ok();
+    let hooks = server.on("/hook");
+    assert_eq!(hooks.len(), 1);
+    assert!(verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[0].body));
+    assert_eq!(kinds(&hooks[0]), ["gate-failed"]);
+}
