@@ -311,6 +311,10 @@ fn default_milestone_status() -> MilestoneStatus {
     MilestoneStatus::Planned
 }
 
+/// Fields the parser still reads only to say what replaced them: the schema, which editors
+/// check files against, leaves them out.
+pub const RETIRED_FIELDS: &[&str] = &["channel"];
+
 /// Who receives the weekly report, and how much of it.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -329,7 +333,8 @@ pub struct Audience {
     /// Where `notify` tells them, besides the email to `recipients`.
     #[serde(default)]
     pub channels: Vec<Channel>,
-    /// Replaced by `channels`; read only to say so (see the validation).
+    /// Replaced by `channels`; read only to say so (see the validation), and so one of the
+    /// [`RETIRED_FIELDS`] the schema leaves out.
     #[serde(default, skip_serializing)]
     #[schemars(skip)]
     pub channel: Option<String>,
