@@ -253,6 +253,18 @@ mod tests {
     }
 
     #[test]
+    fn a_waived_gate_says_why() {
+        let waived = "title = 'Load'\ngroup = 'Release'\nstatus = 'waived'\nwaiver = 'Covered by the canary'";
+        let r = [revision("w1", 1), revision("w2", 8)];
+        let s = [derived(&[("gates/g-2.toml", &gate("Load", "pending"))]), derived(&[("gates/g-2.toml", waived)])];
+        let c = certify(&pairs(&r, &s), 1).unwrap();
+        assert_eq!(
+            (c.gates[0].status.as_str(), c.gates[0].waiver.as_deref()),
+            ("waived", Some("Covered by the canary"))
+        );
+    }
+
+    #[test]
     fn approving_decisions_are_the_linked_ones_else_those_accepted_while_the_gates_passed() {
         let decision = |title: &str, links: &str| {
             format!("title = '{title}'\ndecision = 'Ship'\nstatus = 'accepted'\nlinks = [{links}]")
