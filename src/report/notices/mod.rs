@@ -4,7 +4,8 @@
 //! For every audience whose cadence `notify` serves (immediate, milestone, daily) and every
 //! channel, what is due runs from the last revision the ledger says that channel was told
 //! of (or `--since`) to the newest: one notice per revision with events of the cadence
-//! (immediate, milestone) or one per day with changes (daily). An issue channel also keeps
+//! (immediate, milestone) or one per day with changes (daily), and for every cadence (weekly
+//! too) one certification per revision where readiness flipped to GO. An issue channel also keeps
 //! one status comment up to date. Each audience sees the plan through its redaction, so an
 //! external one never hears of a confidential record: events and messages are made from the
 //! redacted statuses.
