@@ -306,9 +306,10 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     run.assert_ok();
     assert!(!run.stderr.contains("gh-t0ken") && !run.stderr.contains(SECRET), "{}", run.stderr);
 
-    // Slack: Block Kit, one message per revision with outlook events (w2 slip, w3 GO).
+    // Slack: Block Kit, one message per revision with outlook events (w2 slip, w3 GO), then
+    // w3's certification.
     let slack = server.on("/slack");
-    assert_eq!(slack.len(), 2, "{slack:?}");
+    assert_eq!(slack.len(), 3, "{slack:?}");
     let w2 = slack[0].json();
     assert_eq!(w2["blocks"][0]["type"], "header");
     assert_eq!(w2["blocks"][0]["text"]["type"], "plain_text");
@@ -318,6 +319,9 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert!(events.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days"), "{events}");
     let w3 = slack[1].json().to_string();
     assert!(w3.contains("Readiness NO-GO → GO"), "{w3}");
+    let certified = slack[2].json()["blocks"].to_string();
+    assert!(certified.contains("Certified GO at w3 (2025-08-26)."), "{certified}");
+    assert!(certified.contains("Gate Load testing: passed in w3 (2025-08-26)"), "{certified}");
     assert_eq!(slack[0].header("Content-Type"), Some("application/json"));
 
     // Teams: an Adaptive Card in a workflow message.
@@ -336,7 +340,7 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
 
     // The webhook: the notice as data, signed; the receiver checks the signature.
     let hooks = server.on("/hook");
-    assert_eq!(hooks.len(), 2);
+    assert_eq!(hooks.len(), 3);
     for hook in &hooks {
         assert!(
             verify(hook.header("X-Statuspress-Signature-256").unwrap(), &hook.body),
@@ -353,18 +357,20 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert_eq!(event["record"]["id"], "launch");
     assert_eq!(event["record"]["url"], "https://status.example.com/plan/milestones/launch.html");
     assert_eq!(hooks[1].json()["notice"]["events"][0]["kind"], "readiness");
+    assert_eq!(hooks[2].json()["notice"]["period"], "certified w3");
     assert!(
         !verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[1].body),
         "a signature is of its own body"
     );
 
-    // GitHub: one comment per immediate message, then the status comment (listed first,
-    // not found, created).
+    // GitHub: one comment per immediate message and the certification, then the status
+    // comment (listed first, not found, created).
     let gh = server.on("/github");
     let calls: Vec<(String, String)> = gh.iter().map(|r| (r.method.clone(), r.path.clone())).collect();
     assert_eq!(
         calls,
         [
+            ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
             ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
             ("POST".into(), "/github/repos/acme/platform/issues/2/comments".into()),
             ("GET".into(), "/github/repos/acme/platform/issues/2/comments?per_page=100&page=1".into()),
@@ -373,7 +379,7 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     );
     assert!(gh.iter().all(|r| r.header("Authorization") == Some("Bearer gh-t0ken")));
     assert!(gh.iter().all(|r| r.header("Accept") == Some("application/vnd.github+json")));
-    let status = gh[3].json()["body"].as_str().unwrap().to_string();
+    let status = gh[4].json()["body"].as_str().unwrap().to_string();
     assert!(status.starts_with("<!-- statuspress:status -->\n**Platform: GO**"), "{status}");
 
     // GitLab: the same as notes, with the project path as one encoded segment.
@@ -381,8 +387,10 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert_eq!(gl[0].path, "/gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes");
     assert!(gl.iter().all(|r| r.header("PRIVATE-TOKEN") == Some("gl-t0ken")));
 
-    // A weekly audience hears nothing from notify.
-    assert!(server.on("/weekly").is_empty());
+    // A weekly audience hears nothing from notify but the certification.
+    let weekly = server.on("/weekly");
+    assert_eq!(weekly.len(), 1, "{weekly:?}");
+    assert!(weekly[0].body.contains("Certified GO at w3"), "{}", weekly[0].body);
     assert!(project.read(".statuspress/sent.toml").contains("[[notified]]"));
 
     // A second run delivers nothing.
@@ -401,11 +409,11 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
         gh,
         [
             ("GET".into(), "/github/repos/acme/platform/issues/2/comments?per_page=100&page=1".into()),
-            ("PATCH".into(), "/github/repos/acme/platform/issues/comments/1002".into()),
+            ("PATCH".into(), "/github/repos/acme/platform/issues/comments/1003".into()),
         ]
     );
     let gl: Vec<String> = server.on("/gitlab").iter().map(|r| format!("{} {}", r.method, r.path)).collect();
-    assert_eq!(gl[1], "PUT /gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes/1005");
+    assert_eq!(gl[1], "PUT /gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes/1007");
 }
 
 #[test]
@@ -417,15 +425,16 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     server.script("/teams", &[Scripted::Status(404)]);
     let run = notify(&project, &server, &["--since", "w2"]);
     run.assert_fails().assert_stderr("notifying teams (OPS_TEAMS) (audience `ops`) failed: HTTP 404");
-    assert_eq!(server.on("/slack").len(), 2, "the 500 was retried");
+    // w3's notice (sent twice: the 500 was retried) and its certification.
+    assert_eq!(server.on("/slack").len(), 3, "the 500 was retried");
     assert_eq!(server.on("/slack")[0].body, server.on("/slack")[1].body);
-    assert_eq!(server.on("/hook").len(), 2, "the 429 was retried after its Retry-After");
+    assert_eq!(server.on("/hook").len(), 3, "the 429 was retried after its Retry-After");
     assert_eq!(server.on("/teams").len(), 1, "a 404 is final");
-    assert_eq!(server.on("/mattermost").len(), 1);
-    // The rerun sends only what the 404 kept back.
+    assert_eq!(server.on("/mattermost").len(), 2);
+    // The rerun sends only what the 404 kept back: w3's notice and its certification.
     server.clear();
     notify(&project, &server, &[]).assert_ok();
-    assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (1, 0));
+    assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (2, 0));
 }
 
 #[test]
@@ -437,7 +446,7 @@ fn a_receiver_that_never_answers_times_out_and_fails() {
     server.script("/slack", &[Scripted::Linger]);
     let run = notify(&project, &server, &["--since", "w2", "--audience", "ops"]);
     run.assert_fails().assert_stderr("notifying mattermost (OPS_MM) (audience `ops`) failed: tried 4 times");
-    assert_eq!(server.on("/slack").len(), 1, "delivered at the first try");
+    assert_eq!(server.on("/slack").len(), 2, "w3 and its certification, each at the first try");
     run.assert_stderr("sent message for w3 to slack (OPS_SLACK)");
 }
 
@@ -546,26 +555,27 @@ fn daily_milestone_and_filtered_audiences_and_an_external_one_that_never_hears_a
     let daily = server.on("/daily");
     let periods: Vec<String> =
         daily.iter().map(|r| r.json()["notice"]["period"].as_str().unwrap().to_string()).collect();
-    assert_eq!(periods, ["2025-08-19 w2", "2025-08-26 w3", "2025-09-02 w4"]);
+    assert_eq!(periods, ["2025-08-19 w2", "2025-08-26 w3", "certified w3", "2025-09-02 w4"]);
     assert_eq!(kinds(&daily[1]), ["readiness", "gate-passed"]);
     assert_eq!(
-        kinds(&daily[2]),
+        kinds(&daily[3]),
         ["readiness", "health", "blocker-opened"],
         "internal audiences hear of confidential records"
     );
-    // Milestone cadence narrowed to gates passing.
+    // Milestone cadence narrowed to gates passing; the certification comes whatever the filter.
     let gates = server.on("/gates");
-    assert_eq!(gates.len(), 1);
+    assert_eq!(gates.len(), 2);
     assert_eq!(kinds(&gates[0]), ["gate-passed"]);
-    // The external immediate audience: the slip, the GO and the flip back, never the
-    // confidential blocker that flipped it.
+    assert_eq!(gates[1].json()["notice"]["period"], "certified w3");
+    // The external immediate audience: the slip, the GO, its certification and the flip
+    // back, never the confidential blocker that flipped it.
     let partners = server.on("/partners");
     assert_eq!(
         partners.iter().map(kinds).collect::<Vec<_>>(),
-        [vec!["ship-date-moved"], vec!["readiness"], vec!["readiness"]]
+        [vec!["ship-date-moved"], vec!["readiness"], vec!["gate-passed", "gate-passed"], vec!["readiness"]]
     );
     assert!(partners.iter().all(|r| !r.body.contains("Vendor breach") && !r.body.contains("B-7")));
-    assert!(partners[2].body.contains("confidential record"), "{}", partners[2].body);
+    assert!(partners[3].body.contains("confidential record"), "{}", partners[3].body);
 }
 
 #[test]
@@ -626,4 +636,35 @@ fn https_with_the_configured_ca_delivers_and_an_unknown_issuer_fails_naming_tls(
     assert_eq!(hooks.len(), 1);
     assert!(verify(hooks[0].header("X-Statuspress-Signature-256").unwrap(), &hooks[0].body));
     assert_eq!(kinds(&hooks[0]), ["gate-failed"]);
+}
+
+#[test]
+fn every_audience_with_a_channel_hears_of_the_certification_once_whatever_its_cadence() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let (path, text) = hook_audience("board", "cadence = \"weekly\"");
+    project.write(&path, &text);
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4: the board joins");
+    let env = [("BOARD", server.url("/board")), ("OPS_HOOK_SECRET", SECRET.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args = ["notify", "--as-of", "2025-09-10", "--since", "w1", "--audience", "board"];
+    project.run_env(&args, &env).assert_ok();
+    let board = server.on("/board");
+    assert_eq!(board.len(), 1, "{board:?}");
+    assert!(verify(board[0].header("X-Statuspress-Signature-256").unwrap(), &board[0].body));
+    let notice = &board[0].json()["notice"];
+    assert_eq!(notice["period"], "certified w3");
+    assert_eq!(notice["lead"][0], "Certified GO at w3 (2025-08-26).");
+    assert_eq!(notice["url"], "https://status.example.com/plan/revisions/w3/certification.html");
+    let texts: Vec<&str> = notice["events"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts,
+        ["Gate Security validation: passed in w1 (2025-08-12)", "Gate Load testing: passed in w3 (2025-08-26)"]
+    );
+    assert_eq!(kinds(&board[0]), ["gate-passed", "gate-passed"]);
+    // Exactly once: a rerun, with or without --since, delivers nothing more.
+    server.clear();
+    project.run_env(&args, &env).assert_ok();
+    project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
+    assert!(server.on("/board").is_empty(), "{:?}", server.on("/board"));
 }

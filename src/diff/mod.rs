@@ -3,6 +3,7 @@
 //! The result is serializable (`--format json`, documented in docs/diff-json.md) and is what
 //! the text, markdown and HTML outputs, the site's change pages and item histories show.
 
+pub mod certification;
 pub mod format;
 pub mod timeline;
 

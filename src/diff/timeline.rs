@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::certification::{Certification, certify};
 use super::{self as diff, Diff};
 use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::history::Revision;
@@ -39,6 +40,8 @@ pub struct RevisionEntry {
     pub previous_slug: Option<String>,
     pub diff: Option<Diff>,
     pub summary: String,
+    /// When readiness flipped to GO here: what the GO rests on (its certification page).
+    pub certification: Option<Certification>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +91,11 @@ impl Timeline {
                 Some((*i, (prev, diff::diff(old, &snapshots[prev].revision.id, new, &snapshots[*i].revision.id))))
             })
             .collect();
+
+        let statuses: Vec<(&Revision, &Status)> =
+            readable.iter().filter_map(|i| Some((&snapshots[*i].revision, snapshots[*i].status.as_deref()?))).collect();
+        let mut certifications: HashMap<usize, Certification> =
+            readable.iter().enumerate().filter_map(|(n, i)| Some((*i, certify(&statuses, n)?))).collect();
 
         let mut item_history: HashMap<String, Vec<HistoryEntry>> = HashMap::new();
         let mut revisions = Vec::with_capacity(snapshots.len());
@@ -142,6 +150,7 @@ impl Timeline {
                 previous_slug: previous.map(|p| p.slug.clone()),
                 diff,
                 summary,
+                certification: certifications.remove(&i),
             });
         }
         Timeline {

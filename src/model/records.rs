@@ -174,6 +174,8 @@ pub struct Gate {
     pub depends_on: Vec<String>,
     /// When the gate should pass.
     pub target: Option<Date>,
+    /// Why the gate was waived rather than passed (shown on the completion certification).
+    pub waiver: Option<String>,
 }
 
 fn default_gate_status() -> GateStatus {

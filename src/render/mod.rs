@@ -294,6 +294,7 @@ impl Renderer {
         });
         globals.insert("message", &message);
         globals.insert("asks", &crate::report::asks(status));
+        globals.insert("certification", &standing_certification(site));
         globals.insert("history_note", &site.history_note);
         globals.insert_value("current_kind", Value::from(""));
         globals.insert("charts", &current_charts(site, config));
@@ -371,6 +372,9 @@ impl Renderer {
                 let mut paths = vec![format!("{dir}/index.html")];
                 if entry.diff.is_some() {
                     paths.push(format!("{dir}/changes.html"));
+                }
+                if entry.certification.is_some() {
+                    paths.push(format!("{dir}/certification.html"));
                 }
                 if site.snapshots[i].status.is_some() {
                     paths.push(format!("{dir}/status.json"));
@@ -856,7 +860,7 @@ fn revision_pages(
             ("current_kind", Value::from("revisions")),
             ("archived", Value::from(archived)),
         ];
-        extra.extend(own);
+        extra.extend(own.iter().cloned());
         pages.push(Page {
             path: format!("revisions/{slug}/changes.html"),
             template: "changes.html",
@@ -864,7 +868,34 @@ fn revision_pages(
             extra,
         });
     }
+    if let Some(certification) = &entry.certification {
+        let mut extra = vec![
+            ("entry", Value::from_serializable(entry)),
+            ("certification", Value::from_serializable(certification)),
+            ("current_kind", Value::from("revisions")),
+            ("archived", Value::from(archived)),
+        ];
+        extra.extend(own);
+        pages.push(Page {
+            path: format!("revisions/{slug}/certification.html"),
+            template: "certification.html",
+            root: "../../",
+            extra,
+        });
+    }
     pages
+}
+
+/// The certification the dashboard links to: the newest one, while the plan has stayed GO
+/// since (a later NO-GO revision, or today's plan being NO-GO, withdraws it).
+fn standing_certification(site: &Site) -> Option<&crate::diff::certification::Certification> {
+    if !site.current.readiness.go {
+        return None;
+    }
+    let revisions = &site.timeline.revisions;
+    let at = revisions.iter().rposition(|e| e.certification.is_some())?;
+    let withdrawn = revisions[at..].iter().any(|e| e.readiness == Some(crate::derive::ReadinessVerdict::NoGo));
+    if withdrawn { None } else { revisions[at].certification.as_ref() }
 }
 
 /// `revisions/working/` was published whenever the tree had uncommitted changes; when it

@@ -20,6 +20,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("revisions.html", include_str!("../../templates/revisions.html")),
     ("revision.html", include_str!("../../templates/revision.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
+    ("certification.html", include_str!("../../templates/certification.html")),
     ("removed.html", include_str!("../../templates/removed.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("diff.html", include_str!("../../templates/diff.html")),

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::derive::{Item, Status};
+use crate::diff::certification::Certification;
 use crate::diff::{Diff, ItemChange};
 use crate::model::{Kind, KindData};
 use crate::values::{BlockerStatus, Change, DecisionStatus, EventKind, MetricState, Severity};
@@ -140,6 +141,33 @@ pub fn events(diff: &Diff, old: &Status, new: &Status) -> Vec<Event> {
         event(EventKind::ActionOverdue, RecordRef::of(item), due, Some("overdue".into()), text)
     }));
     out
+}
+
+/// What a certification tells: each release gate with the revision it passed (or was
+/// waived) in, then the decisions that approved it. A gate's event is dated by the revision
+/// it passed in, a decision's by the certifying revision.
+pub fn certified(certification: &Certification) -> Vec<Event> {
+    let gates = certification.gates.iter().map(|g| {
+        let waived = g.status == "waived";
+        let why = g.waiver.as_deref().filter(|_| waived).map_or_else(String::new, |w| format!(": {w}"));
+        Event {
+            kind: if waived { EventKind::GateWaived } else { EventKind::GatePassed },
+            record: RecordRef { id: g.id.clone(), kind: Kind::Gate, title: g.title.clone(), url: g.url.clone() },
+            from: None,
+            to: Some(g.status.clone()),
+            revision: g.since.clone(),
+            text: format!("Gate {}: {} in {} ({}){why}", g.title, g.status, g.since, g.since_date),
+        }
+    });
+    let decisions = certification.decisions.iter().map(|d| Event {
+        kind: EventKind::DecisionTaken,
+        record: RecordRef { id: d.id.clone(), kind: Kind::Decision, title: d.title.clone(), url: d.url.clone() },
+        from: None,
+        to: Some("accepted".into()),
+        revision: certification.revision.clone(),
+        text: format!("Approved by decision {}: {}", d.title, d.decision),
+    });
+    gates.chain(decisions).collect()
 }
 
 type Found = (EventKind, Option<String>, Option<String>, String);

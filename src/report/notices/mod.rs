@@ -4,7 +4,8 @@
 //! For every audience whose cadence `notify` serves (immediate, milestone, daily) and every
 //! channel, what is due runs from the last revision the ledger says that channel was told
 //! of (or `--since`) to the newest: one notice per revision with events of the cadence
-//! (immediate, milestone) or one per day with changes (daily). An issue channel also keeps
+//! (immediate, milestone) or one per day with changes (daily), and for every cadence (weekly
+//! too) one certification per revision where readiness flipped to GO. An issue channel also keeps
 //! one status comment up to date. Each audience sees the plan through its redaction, so an
 //! external one never hears of a confidential record: events and messages are made from the
 //! redacted statuses.
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
+use crate::diff::certification::{Certification, certify};
 use crate::history::Revision;
 use crate::model::KindData;
 use crate::model::records::{Audience, Channel};
@@ -36,7 +38,7 @@ use crate::values::Cadence;
 pub const STATUS_PERIOD: &str = "status";
 
 /// One readable revision and its status.
-pub type Revisioned<'a> = (&'a Revision, &'a Status);
+pub use crate::diff::certification::Revisioned;
 
 /// One message due on one channel.
 #[derive(Debug, Serialize)]
@@ -68,9 +70,11 @@ pub fn due(
 ) -> Vec<Due> {
     let KindData::Audience(record) = &audience.record.data else { return Vec::new() };
     let cadence = record.cadence.unwrap_or(Cadence::Weekly);
-    if cadence == Cadence::Weekly || record.channels.is_empty() || revisions.is_empty() {
+    if record.channels.is_empty() || revisions.is_empty() {
         return Vec::new();
     }
+    // A weekly audience hears its report from `send`; only a certification comes from here.
+    let of_cadence = cadence != Cadence::Weekly;
     let reader = Redaction::for_audience(audience, revisions.iter().map(|(_, s)| *s), config.neighbours.as_deref());
     let view = View {
         id: audience.id(),
@@ -84,13 +88,14 @@ pub fn due(
         let name = channel.name();
         let told = last_told(ledger, view.id, &name, &view.revisions);
         let start = since.or(told).unwrap_or(newest.saturating_sub(1));
-        let notices: Vec<Notice> = notices(&view, cadence, start, config)
-            .into_iter()
-            .filter(|n| !ledger.notified(view.id, &name, &n.period))
-            .collect();
+        let mut notices = if of_cadence { notices(&view, cadence, start, config) } else { Vec::new() };
+        notices.extend(certifications(&view, start, config));
+        // In the order of their revisions: a certification right after its revision's notice.
+        notices.sort_by_key(|n| view.revisions.iter().position(|r| r.id == n.revision));
+        notices.retain(|n| !ledger.notified(view.id, &name, &n.period));
         let issue = matches!(channel, Channel::Github { .. } | Channel::Gitlab { .. });
         let status_told = ledger.status_told(view.id, &name);
-        let status_due = issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
+        let status_due = of_cadence && issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
         let status = status_due.then(|| status_notice(&view, start.min(newest - 1), newest, config, &notices));
         out.extend(notices.into_iter().map(|notice| Due {
             audience: view.id.into(),
@@ -188,6 +193,36 @@ fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<E
         lead: Message::compose(&facts).lead,
         events: events.into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
         url: config.site.base_url.clone(),
+    }
+}
+
+/// The certification of each revision after `start` where readiness flipped to GO, as the
+/// audience may see it, for every cadence; each is told once (ledger period `certified <rev>`).
+fn certifications(view: &View<'_>, start: usize, config: &Config) -> Vec<Notice> {
+    let seen: Vec<Revisioned<'_>> = view.revisions.iter().copied().zip(&view.seen).collect();
+    ((start + 1)..seen.len())
+        .filter_map(|i| certify(&seen, i).map(|c| certification_notice(view, i, &c, config)))
+        .collect()
+}
+
+/// "Certified GO at w3 (2025-08-26)", the gates with their passing revisions and the approving
+/// decisions, linking to the certification page.
+fn certification_notice(view: &View<'_>, at: usize, c: &Certification, config: &Config) -> Notice {
+    let group = c.release_group.as_deref().map_or_else(String::new, |g| format!(" of “{g}”"));
+    let base = config.site.base_url.trim_end_matches('/');
+    Notice {
+        audience: view.id.to_string(),
+        plan: view.seen[at].plan.title().to_string(),
+        period: format!("certified {}", c.revision),
+        from: view.revisions[at - 1].id.clone(),
+        revision: c.revision.clone(),
+        readiness: "GO".into(),
+        lead: vec![
+            format!("Certified GO at {} ({}).", c.revision, c.date),
+            format!("Every release gate{group} is passed or waived."),
+        ],
+        events: events::certified(c).into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
+        url: if base.is_empty() { String::new() } else { format!("{base}/revisions/{}/certification.html", c.slug) },
     }
 }
 
