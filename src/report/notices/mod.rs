@@ -4,8 +4,9 @@
 //! For every audience whose cadence `notify` serves (immediate, milestone, daily) and every
 //! channel, what is due runs from the last revision the ledger says that channel was told
 //! of (or `--since`) to the newest: one notice per revision with events of the cadence
-//! (immediate, milestone) or one per day with changes (daily), and for every cadence (weekly
-//! too) one certification per revision where readiness flipped to GO. An issue channel also keeps
+//! (immediate, milestone) or one per day with changes (daily), and one certification per
+//! revision where readiness flipped to GO (a weekly audience reads it in its weekly report,
+//! which `send` delivers, so `notify` tells it nothing). An issue channel also keeps
 //! one status comment up to date. Each audience sees the plan through its redaction, so an
 //! external one never hears of a confidential record: events and messages are made from the
 //! redacted statuses.
@@ -70,11 +71,10 @@ pub fn due(
 ) -> Vec<Due> {
     let KindData::Audience(record) = &audience.record.data else { return Vec::new() };
     let cadence = record.cadence.unwrap_or(Cadence::Weekly);
-    if record.channels.is_empty() || revisions.is_empty() {
+    // A weekly audience hears everything, a certification too, in its weekly report (`send`).
+    if cadence == Cadence::Weekly || record.channels.is_empty() || revisions.is_empty() {
         return Vec::new();
     }
-    // A weekly audience hears its report from `send`; only a certification comes from here.
-    let of_cadence = cadence != Cadence::Weekly;
     let reader = Redaction::for_audience(audience, revisions.iter().map(|(_, s)| *s), config.neighbours.as_deref());
     let view = View {
         id: audience.id(),
@@ -88,14 +88,14 @@ pub fn due(
         let name = channel.name();
         let told = last_told(ledger, view.id, &name, &view.revisions);
         let start = since.or(told).unwrap_or(newest.saturating_sub(1));
-        let mut notices = if of_cadence { notices(&view, cadence, start, config) } else { Vec::new() };
+        let mut notices = notices(&view, cadence, start, config);
         notices.extend(certifications(&view, start, config));
         // In the order of their revisions: a certification right after its revision's notice.
         notices.sort_by_key(|n| view.revisions.iter().position(|r| r.id == n.revision));
         notices.retain(|n| !ledger.notified(view.id, &name, &n.period));
         let issue = matches!(channel, Channel::Github { .. } | Channel::Gitlab { .. });
         let status_told = ledger.status_told(view.id, &name);
-        let status_due = of_cadence && issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
+        let status_due = issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
         let status = status_due.then(|| status_notice(&view, start.min(newest - 1), newest, config, &notices));
         out.extend(notices.into_iter().map(|notice| Due {
             audience: view.id.into(),
