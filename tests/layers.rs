@@ -41,6 +41,7 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["render"],
     &["write", "serve"],
+    &["project"],
     &["schema"],
     &["init"],
     &["commands"],

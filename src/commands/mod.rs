@@ -6,7 +6,6 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
-pub mod plans;
 pub mod progress_bars;
 pub mod report;
 pub mod schema;

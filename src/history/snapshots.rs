@@ -86,6 +86,13 @@ impl Pipeline {
         refs
     }
 
+    /// The records of `files` as parsed (in their order), for what needs them before any
+    /// revision is assembled: a portfolio's plans learn of each other's records this way.
+    pub fn records(&self, files: &[FileRef]) -> Vec<Arc<crate::model::Record>> {
+        let cache = self.cache();
+        files.iter().filter_map(|f| cache.get(f)).flat_map(|p| p.records.iter().cloned()).collect()
+    }
+
     /// The snapshot of one revision from its (parsed) files, in natural path order, derived
     /// as of `as_of`. Warnings that depend on the date (overdue, review) are kept only when
     /// `dated_warnings` is set: an old revision's archive page says what was known then,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::templates::{self, Template};
+use super::templates::{self, Theme};
 use super::{Output, Site, verdict_icon, write_error};
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
@@ -108,10 +108,10 @@ pub fn render_portfolio(
     title: &str,
     base_url: &str,
     bands: [i64; 3],
-    templates: &[Template],
+    theme: &Theme,
     output: &dyn Output,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let mut tera = templates::engine(templates)?;
+    let mut tera = theme.html.clone();
     tera.global_context().insert("site", &super::SiteInfo { title, base_url, audience: None });
     let as_of = plans.first().map(|(_, site)| site.current.as_of);
     let mut portfolio = Portfolio {
@@ -181,7 +181,7 @@ pub fn render_portfolio(
     context.insert("favicon", verdict_icon(portfolio.rows.iter().all(|r| r.go)));
     let page = tera
         .render("portfolio.html", &context)
-        .map_err(|e| vec![templates::template_error(&e, templates, Some("index.html"))])?;
+        .map_err(|e| vec![templates::template_error(&e, &theme.templates, Some("index.html"))])?;
     let status = PortfolioStatus {
         schema_version: 1,
         as_of,
@@ -198,10 +198,10 @@ pub fn render_portfolio(
             .collect(),
     };
     let feed = super::portfolio_feed(plans, base_url, title, &tera)
-        .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
+        .map_err(|e| vec![templates::template_error(&e, &theme.templates, Some("feed.xml"))])?;
     let calendar: Vec<(&crate::derive::Status, &str)> =
         plans.iter().map(|(_, site)| (&site.current, site.calendar_scope.as_str())).collect();
-    let asset = |name: &str| templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str());
+    let asset = |name: &str| theme.text(name);
     let css = asset("style.css");
     let files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),
