@@ -587,7 +587,7 @@ fn size_violations(src: &Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "lists today's violations until the restructuring of issue 18 (one Project driver) lands"]
+
 fn functions_commands_and_the_crate_roots_stay_small() {
     let problems = size_violations(&real_src());
     assert!(problems.is_empty(), "{} too large:\n{}", problems.len(), problems.join("\n"));

@@ -199,7 +199,7 @@ impl Project {
     ) -> Result<render::Site, Vec<Diagnostic>> {
         let history = plan.history(self.as_of).map_err(|d| fail(diagnostics, d))?;
         diagnostics.extend(history.warnings.iter().cloned());
-        let snapshots = plan.snapshots(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?.to_vec();
+        let snapshots = plan.load_snapshots(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?;
         if snapshots.is_empty() {
             return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
         }

@@ -56,7 +56,7 @@ impl Project {
         history: bool,
         mut clock: Stopwatch,
     ) -> (Option<Status>, Vec<Diagnostic>, Vec<(&'static str, std::time::Duration)>) {
-        let working = plan.working().map(<[_]>::to_vec).unwrap_or_default();
+        let working = plan.working().unwrap_or_default();
         // The history is found first: its newest commit tells how old the plan is (stale).
         let found = history.then(|| plan.history(self.as_of));
         let last_commit = found.as_ref().and_then(|found| found.as_ref().ok()).and_then(|h| h.last_commit());
@@ -64,6 +64,9 @@ impl Project {
             let warnings = found?.warnings.clone();
             Ok((warnings, plan.snapshots(self.as_of, &Silent, &mut Stopwatch::start())?))
         });
+        if loaded.is_some() {
+            clock.lap("history");
+        }
         let newest = loaded.as_ref().and_then(|l| l.as_ref().ok()).and_then(|(_, s)| s.last());
         let snapshot = match newest.filter(|s| matches!(s.revision.source, Source::WorkingTree)) {
             Some(newest) => newest.clone(),
@@ -78,7 +81,6 @@ impl Project {
         let mut diagnostics = snapshot.diagnostics;
         if let Some(loaded) = loaded {
             diagnostics.extend(history_problems(loaded));
-            clock.lap("history");
         }
         diagnostics::sort(&mut diagnostics);
         let status = snapshot.status.map(std::sync::Arc::unwrap_or_clone);

@@ -143,10 +143,24 @@ impl Plan {
         if let Some(snapshots) = self.snapshots.get() {
             return Ok(snapshots);
         }
-        let working = self.working()?.to_vec();
-        let found = self.history(as_of)?;
-        let snapshots = history::snapshots::load_with(found, working, &self.pipeline, progress, clock)?;
+        let snapshots = self.load_snapshots(as_of, progress, clock)?;
         Ok(self.snapshots.get_or_init(|| snapshots))
+    }
+
+    /// [`Plan::snapshots`], not kept: a build hands them to its site, and a second copy of
+    /// every revision's status and warnings would only raise the peak. A second build (a
+    /// variant) derives them again from what the pipeline parsed.
+    pub fn load_snapshots(
+        &self,
+        as_of: Date,
+        progress: &dyn Progress,
+        clock: &mut Stopwatch,
+    ) -> Result<Vec<Snapshot>, Diagnostic> {
+        if let Some(snapshots) = self.snapshots.get() {
+            return Ok(snapshots.to_vec());
+        }
+        let found = self.history(as_of)?;
+        history::snapshots::load_with(found, self.working()?, &self.pipeline, progress, clock)
     }
 
     /// The plan's diagnostics named from the project root (`plans/<id>/…` in a portfolio).

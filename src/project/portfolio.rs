@@ -55,7 +55,7 @@ pub fn load(root: &Path) -> Result<Option<Vec<Plan>>, Vec<Diagnostic>> {
     let records: Vec<_> = plans
         .iter()
         .map(|p| {
-            let files = p.working.get().cloned().unwrap_or_default();
+            let files = p.working.get().map_or(&[][..], Vec::as_slice);
             (p.id.clone(), p.pipeline.records(&p.pipeline.read_working(files)))
         })
         .collect();

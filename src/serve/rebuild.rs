@@ -159,7 +159,7 @@ fn read_content(
     }
     if pending.rescan {
         let files = load::read_content_dir(root)?;
-        let refs = pipeline.read_working(files);
+        let refs = pipeline.read_working(&files);
         *working = refs.into_iter().map(|r| (r.content_path.clone(), r)).collect();
         pending.rescan = false;
     }
@@ -198,7 +198,7 @@ fn read_one(root: &Path, working: &mut BTreeMap<String, FileRef>, pipeline: &Pip
         Some(meta) if meta.is_file() => match std::fs::read(&full) {
             Ok(bytes) => {
                 let raw = RawFile { content_path: path.to_string(), bytes };
-                working.extend(pipeline.read_working(vec![raw]).into_iter().map(|r| (r.content_path.clone(), r)));
+                working.extend(pipeline.read_working(&[raw]).into_iter().map(|r| (r.content_path.clone(), r)));
                 true
             }
             Err(_) => false,
