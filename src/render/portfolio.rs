@@ -101,6 +101,60 @@ fn waiting_on<'a>(plans: &[(&'a str, &'a Site)], status: &Status) -> Vec<Line<'a
     lines
 }
 
+impl<'a> Portfolio<'a> {
+    /// Adds plan `id`'s row and its lines in the lists (critical blockers, gates due soon,
+    /// overdue actions); `plans` are all of them, for what this one waits on.
+    fn add(&mut self, id: &'a str, site: &'a Site, plans: &[(&'a str, &'a Site)]) {
+        let status = &site.current;
+        let next =
+            status.next_milestones.first().and_then(|m| status.items[Kind::Milestone].iter().find(|i| i.id() == m));
+        let last = site.timeline.revisions.last().map(|e| Change {
+            revision: &e.revision.id,
+            date: e.revision.date,
+            summary: &e.summary,
+            url: format!(
+                "{id}/revisions/{}/{}",
+                e.revision.slug,
+                if e.diff.is_some() { "changes.html" } else { "index.html" }
+            ),
+        });
+        self.rows.push(Row {
+            id,
+            title: status.plan.title(),
+            readiness: status.readiness.verdict.as_str(),
+            go: status.readiness.go,
+            health: status.health.computed.to_string(),
+            critical_open: status.counts.blockers_critical_unresolved,
+            gates_cleared: status.counts.gates_cleared,
+            gates: status.counts.gates,
+            next_milestone: next.map(|m| line(id, m, m.derived.when.clone().unwrap_or_default())),
+            waiting_on: waiting_on(plans, status),
+            last_change: last,
+            review_overdue_days: status.review_overdue_days,
+        });
+        for item in &status.items[Kind::Blocker] {
+            if let KindData::Blocker(b) = &item.record.data
+                && b.severity == Severity::Critical
+                && b.status.is_unresolved()
+            {
+                self.critical_blockers.push(line(id, item, b.status.to_string()));
+            }
+        }
+        for item in &status.items[Kind::Gate] {
+            if let KindData::Gate(g) = &item.record.data
+                && !g.status.is_cleared()
+                && let Some(target) = g.target.filter(|t| status.as_of.days_until(*t) <= DUE_SOON_DAYS)
+            {
+                self.gates_due.push(line(id, item, format!("{} by {target}", g.status)));
+            }
+        }
+        for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
+            let days = item.derived.days_overdue.unwrap_or_default();
+            self.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
+        }
+    }
+}
+
 /// Writes the portfolio's dashboard, status, feed, calendar and style sheet; returns how
 /// many files. Links in the feed start with `base_url` (`[site] base_url`) when it is set.
 pub fn render_portfolio(
@@ -123,53 +177,7 @@ pub fn render_portfolio(
         overdue_actions: Vec::new(),
     };
     for (id, site) in plans {
-        let status = &site.current;
-        let next =
-            status.next_milestones.first().and_then(|m| status.items[Kind::Milestone].iter().find(|i| i.id() == m));
-        let last = site.timeline.revisions.last().map(|e| Change {
-            revision: &e.revision.id,
-            date: e.revision.date,
-            summary: &e.summary,
-            url: format!(
-                "{id}/revisions/{}/{}",
-                e.revision.slug,
-                if e.diff.is_some() { "changes.html" } else { "index.html" }
-            ),
-        });
-        portfolio.rows.push(Row {
-            id,
-            title: status.plan.title(),
-            readiness: status.readiness.verdict.as_str(),
-            go: status.readiness.go,
-            health: status.health.computed.to_string(),
-            critical_open: status.counts.blockers_critical_unresolved,
-            gates_cleared: status.counts.gates_cleared,
-            gates: status.counts.gates,
-            next_milestone: next.map(|m| line(id, m, m.derived.when.clone().unwrap_or_default())),
-            waiting_on: waiting_on(plans, status),
-            last_change: last,
-            review_overdue_days: status.review_overdue_days,
-        });
-        for item in &status.items[Kind::Blocker] {
-            if let KindData::Blocker(b) = &item.record.data
-                && b.severity == Severity::Critical
-                && b.status.is_unresolved()
-            {
-                portfolio.critical_blockers.push(line(id, item, b.status.to_string()));
-            }
-        }
-        for item in &status.items[Kind::Gate] {
-            if let KindData::Gate(g) = &item.record.data
-                && !g.status.is_cleared()
-                && let Some(target) = g.target.filter(|t| status.as_of.days_until(*t) <= DUE_SOON_DAYS)
-            {
-                portfolio.gates_due.push(line(id, item, format!("{} by {target}", g.status)));
-            }
-        }
-        for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
-            let days = item.derived.days_overdue.unwrap_or_default();
-            portfolio.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
-        }
+        portfolio.add(id, site, plans);
     }
     // The plans that are not ready first, then by id.
     portfolio.rows.sort_by(|a, b| a.go.cmp(&b.go).then_with(|| a.id.cmp(b.id)));
