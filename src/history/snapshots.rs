@@ -146,8 +146,8 @@ impl Pipeline {
 
 /// Reads, parses and derives every revision of `history`. `working` holds the working
 /// tree's files (used for the `working` revision).
-pub fn load(history: &History, working: Vec<RawFile>, pipeline: &Pipeline) -> Result<Vec<Snapshot>, Diagnostic> {
-    load_with(history, &working, pipeline, &Silent, &mut Stopwatch::start())
+pub fn load(history: &History, working: &[RawFile], pipeline: &Pipeline) -> Result<Vec<Snapshot>, Diagnostic> {
+    load_with(history, working, pipeline, &Silent, &mut Stopwatch::start())
 }
 
 /// [`load`], telling `progress` how many files were read and revisions derived, and timing

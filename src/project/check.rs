@@ -60,13 +60,12 @@ impl Project {
         // The history is found first: its newest commit tells how old the plan is (stale).
         let found = history.then(|| plan.history(self.as_of));
         let last_commit = found.as_ref().and_then(|found| found.as_ref().ok()).and_then(|h| h.last_commit());
+        // Reading the history reads, parses and derives the working tree with it (timed as
+        // `read`, `parse` and `derive`).
         let loaded = found.map(|found| -> Result<(Vec<Diagnostic>, &[Snapshot]), Diagnostic> {
             let warnings = found?.warnings.clone();
-            Ok((warnings, plan.snapshots(self.as_of, &Silent, &mut Stopwatch::start())?))
+            Ok((warnings, plan.snapshots(self.as_of, &Silent, &mut clock)?))
         });
-        if loaded.is_some() {
-            clock.lap("history");
-        }
         let newest = loaded.as_ref().and_then(|l| l.as_ref().ok()).and_then(|(_, s)| s.last());
         let snapshot = match newest.filter(|s| matches!(s.revision.source, Source::WorkingTree)) {
             Some(newest) => newest.clone(),
@@ -74,10 +73,11 @@ impl Project {
                 let files = plan.pipeline.read_working(working);
                 clock.lap("parse");
                 let today = History::working_revision(self.as_of);
-                plan.pipeline.snapshot(today, &files, self.as_of, true, last_commit)
+                let snapshot = plan.pipeline.snapshot(today, &files, self.as_of, true, last_commit);
+                clock.lap(if loaded.is_some() { "derive as of today" } else { "derive" });
+                snapshot
             }
         };
-        clock.lap("derive");
         let mut diagnostics = snapshot.diagnostics;
         if let Some(loaded) = loaded {
             diagnostics.extend(history_problems(loaded));

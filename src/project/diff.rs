@@ -49,7 +49,9 @@ impl Project {
         };
         drop(repo);
         clock.lap("resolve revisions");
-        let sides = history::load_specs(root, &plan.config, vec![a_spec, b_spec], today)?;
+        let working =
+            if a_spec.is_working() || b_spec.is_working() { plan.working().map_err(|d| vec![d])? } else { &[] };
+        let sides = history::load_specs(root, &plan.pipeline, vec![a_spec, b_spec], today, working)?;
         clock.lap("read, parse and derive");
         let [(a_revision, a_status), (b_revision, b_status)] = &sides[..] else {
             return Err(vec![Diagnostic::error("expected two revisions to compare")]);

@@ -116,7 +116,7 @@ impl Builder {
         clock.lap("read");
         if pending.history || history.is_none() {
             let found = History::committed(root, pipeline.config()).map_err(|d| vec![d])?;
-            *committed = snapshots::load(&found, Vec::new(), pipeline).map_err(|d| vec![d])?;
+            *committed = snapshots::load(&found, &[], pipeline).map_err(|d| vec![d])?;
             *history = Some(found);
             pending.history = false;
             clock.lap("history");
