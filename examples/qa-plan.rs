@@ -22,16 +22,15 @@ fn run() -> Result<(), String> {
     statuspress::init::init_from_seed(&repo).map_err(|d| d.render(false))?;
     let output = here.join("site");
     let as_of = statuspress::commands::resolve_as_of(None).map_err(|d| d.message)?;
-    let options = statuspress::commands::build::BuildOptions {
-        root: &repo,
+    let options = statuspress::project::build::BuildOptions {
         output: Some(&output),
         audience: None,
-        as_of,
         strict: false,
         prune: false,
         progress: &statuspress::progress::Silent,
     };
-    match statuspress::commands::build::build(&options) {
+    let project = statuspress::project::Project::load(&repo, as_of);
+    match project.and_then(|project| project.build(&options)) {
         Ok(built) => {
             for d in &built.diagnostics {
                 eprint!("{}", d.render(false));

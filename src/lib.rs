@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod progress;
+pub mod project;
 mod render;
 mod report;
 mod schema;

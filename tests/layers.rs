@@ -41,6 +41,7 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["render"],
     &["write", "serve"],
+    &["project"],
     &["schema"],
     &["init"],
     &["commands"],
@@ -586,7 +587,7 @@ fn size_violations(src: &Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "lists today's violations until the restructuring of issue 18 (one Project driver) lands"]
+#[ignore = "the commands are within bounds since the Project (issue 18); three long functions remain: parse build_record, charts heatmap place, report build"]
 fn functions_commands_and_the_crate_roots_stay_small() {
     let problems = size_violations(&real_src());
     assert!(problems.is_empty(), "{} too large:\n{}", problems.len(), problems.join("\n"));

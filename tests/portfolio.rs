@@ -321,3 +321,23 @@ fn a_portfolio_audience_site_keeps_every_plan_s_secrets() {
     let dashboard = project.read("site-sponsors/index.html");
     assert!(dashboard.contains("QA coordination") && dashboard.contains("Payments migration"));
 }
+
+/// `send` on a portfolio mails a digest to each of its audiences, each made from every plan's
+/// report: each plan's history is read and derived once for all of them (issue 18).
+#[test]
+fn every_digest_of_a_run_shares_each_plans_history() {
+    use statuspress::progress::{Silent, Stopwatch};
+    let dir = tempfile::tempdir().unwrap();
+    let today = statuspress::values::Date::parse("2025-08-31").unwrap();
+    statuspress::init::init_portfolio(dir.path(), today).unwrap();
+    let project = statuspress::project::Project::load(dir.path(), today).unwrap();
+    let mut clock = Stopwatch::start();
+    let read = |clock: &mut Stopwatch| -> Vec<usize> {
+        project.plans().iter().map(|p| p.snapshots(today, &Silent, clock).unwrap().as_ptr() as usize).collect()
+    };
+    let (first, _, _) = project.digest(None, None, &mut clock).unwrap();
+    let after_first = read(&mut clock);
+    let (second, _, _) = project.digest(None, None, &mut clock).unwrap();
+    assert_eq!(read(&mut clock), after_first, "the second digest read a plan's history again");
+    assert_eq!(serde_json::to_string(&first).unwrap(), serde_json::to_string(&second).unwrap());
+}

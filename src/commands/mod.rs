@@ -7,7 +7,7 @@ pub mod check;
 pub mod diff;
 pub mod init;
 pub mod notify;
-pub mod plans;
+mod options;
 pub mod progress_bars;
 pub mod report;
 pub mod schema;
@@ -22,6 +22,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::{Diagnostic, terminal_safe};
 use crate::values::Date;
+pub use options::{WeekArgs, resolve_as_of};
+use options::{date_arg, plural};
 
 #[derive(Parser)]
 #[command(name = "statuspress", version, about = "A delivery plan as records in git, published as a status site")]
@@ -194,47 +196,4 @@ impl Ui {
     pub fn as_of(&self, explicit: Option<&str>) -> Result<Date, Failed> {
         resolve_as_of(explicit).map_err(|d| self.fail(&[d]))
     }
-}
-
-/// The date that "today" means for derived status: `--as-of`, else `SOURCE_DATE_EPOCH`,
-/// else the current UTC date.
-pub fn resolve_as_of(explicit: Option<&str>) -> Result<Date, Diagnostic> {
-    if let Some(text) = explicit {
-        return Date::parse(text).map_err(|why| Diagnostic::error(format!("invalid --as-of: {why}")));
-    }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch.trim().parse().map_err(|_| {
-            Diagnostic::error(format!("SOURCE_DATE_EPOCH must be a number of seconds, found `{epoch}`"))
-        })?;
-        let date = chrono::DateTime::from_timestamp(secs, 0)
-            .ok_or_else(|| Diagnostic::error(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")))?;
-        return Ok(Date(date.date_naive()));
-    }
-    Ok(Date(chrono::Utc::now().date_naive()))
-}
-
-/// The week a report covers and the date its status is computed for, as `report` and
-/// `send` take them.
-#[derive(clap::Args)]
-pub struct WeekArgs {
-    /// The ISO week, like 2025-W33 (default: the last complete week of the as-of date).
-    #[arg(long, value_parser = week_arg)]
-    week: Option<String>,
-    /// The date to compute status for (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or today.
-    #[arg(long, value_parser = date_arg)]
-    as_of: Option<String>,
-}
-
-/// `--as-of` and `--week` are checked while the command line is read, so a malformed value
-/// is a usage error (exit 2, README "Commands") like an unknown option; the commands parse them again.
-fn date_arg(text: &str) -> Result<String, String> {
-    Date::parse(text).map(|_| text.to_string())
-}
-
-fn week_arg(text: &str) -> Result<String, String> {
-    crate::values::Week::parse(text).map(|_| text.to_string())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,15 +1,15 @@
 //! `statuspress notify`: what each audience's channels have not been told yet, delivered
 //! and recorded in the ledger that `send` keeps, under its lock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::report::readable_history;
 use super::{Failed, Ui};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::records::Channel;
 use crate::model::{Kind, KindData};
 use crate::progress;
+use crate::project::Project;
 use crate::report::notices::{self, Due, Revisioned};
 use crate::report::send::{Ledger, LedgerLock};
 
@@ -43,14 +43,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     let as_of = ui.as_of(args.as_of.as_deref())?;
     let mut clock = progress::Stopwatch::start();
     // A portfolio: each plan's audiences from the plan's history, with the plan's ledger.
-    let plans: Vec<(String, PathBuf, Config)> = match super::plans::load(&ui.root).map_err(|d| ui.fail(&d))? {
-        None => vec![(String::new(), ui.root.clone(), Config::load(&ui.root).map_err(|d| ui.fail(&d))?)],
-        Some(plans) => plans.into_iter().map(|p| (p.folder, p.root, p.config)).collect(),
-    };
+    let project = Project::load(&ui.root, as_of).map_err(|d| ui.fail(&d))?;
     let mut run = Run::default();
-    for (folder, root, config) in &plans {
-        let plan = Plan { root, config, as_of, portfolio: !folder.is_empty() };
-        match plan.notify(args, ui, &mut clock) {
+    for plan in project.plans() {
+        let folder = plan.folder.as_str();
+        let target =
+            Plan { project: &project, plan, root: &plan.root, config: &plan.config, portfolio: !folder.is_empty() };
+        match target.notify(args, ui, &mut clock) {
             Ok(done) => run.absorb(done, folder),
             Err(problems) => return Err(ui.fail(&under(problems, folder))),
         }
@@ -67,11 +66,12 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
     Ok(())
 }
 
-/// One plan to notify for: its root (and ledger), its config.
+/// One plan to notify for: the project's plan, its root (and ledger), its config.
 struct Plan<'a> {
+    project: &'a Project,
+    plan: &'a crate::project::Plan,
     root: &'a Path,
     config: &'a Config,
-    as_of: crate::values::Date,
     /// A plan of a portfolio: an `--audience` may belong to another plan.
     portfolio: bool,
 }
@@ -105,7 +105,7 @@ fn under(diagnostics: Vec<Diagnostic>, folder: &str) -> Vec<Diagnostic> {
 
 impl Plan<'_> {
     fn notify(&self, args: &Args, ui: &Ui, clock: &mut progress::Stopwatch) -> Result<Run, Vec<Diagnostic>> {
-        let snapshots = readable_history(self.root, self.config, self.as_of, clock)?;
+        let snapshots = self.project.readable_history(self.plan, clock)?;
         // Committed revisions only: the working tree is nobody's news yet, and a ledger entry
         // for it would name a different state on the next run.
         let revisions: Vec<Revisioned<'_>> = snapshots

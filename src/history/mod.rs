@@ -630,24 +630,28 @@ pub fn resolve_spec(root: &Path, repo: Option<&Repo>, spec: &str, today: Date) -
     }
 }
 
-/// Loads the status of each spec; revisions of the same repository share parsing.
+impl Spec {
+    /// Whether this side is the working tree (whose files the caller then reads).
+    pub fn is_working(&self) -> bool {
+        matches!(self, Spec::Revision(r) if matches!(r.source, Source::WorkingTree))
+    }
+}
+
+/// Loads the status of each spec through the plan's `pipeline` (revisions of the same
+/// repository share its parsing); `working` holds the working tree's files when a spec is
+/// [`Spec::is_working`].
 pub fn load_specs(
     root: &Path,
-    config: &Config,
+    pipeline: &snapshots::Pipeline,
     specs: Vec<Spec>,
     today: Date,
+    working: &[RawFile],
 ) -> Result<Vec<(Revision, crate::derive::Status)>, Vec<Diagnostic>> {
     let repo = Repo::open(root).map_err(|d| vec![d])?;
     let revisions: Vec<Revision> =
         specs.iter().filter_map(|s| if let Spec::Revision(r) = s { Some(r.clone()) } else { None }).collect();
-    let working = if revisions.iter().any(|r| matches!(r.source, Source::WorkingTree)) {
-        load::read_content_dir(root).map_err(|d| vec![d])?
-    } else {
-        Vec::new()
-    };
     let history = History { revisions, repo, warnings: Vec::new() };
-    let pipeline = snapshots::Pipeline::new(config);
-    let mut loaded = snapshots::load(&history, working, &pipeline).map_err(|d| vec![d])?.into_iter();
+    let mut loaded = snapshots::load(&history, working, pipeline).map_err(|d| vec![d])?.into_iter();
     let mut out = Vec::new();
     for spec in specs {
         let snapshot = match spec {
@@ -658,7 +662,7 @@ pub fn load_specs(
                 let mut revision = History::working_revision(today);
                 revision.id = folder.display().to_string();
                 let single = History { revisions: vec![revision], repo: None, warnings: Vec::new() };
-                snapshots::load(&single, files, &snapshots::Pipeline::new(&own)).map_err(|d| vec![d])?.remove(0)
+                snapshots::load(&single, &files, &snapshots::Pipeline::new(&own)).map_err(|d| vec![d])?.remove(0)
             }
         };
         match snapshot.status {

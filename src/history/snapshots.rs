@@ -72,18 +72,28 @@ impl Pipeline {
         self.cache().insert(file, Arc::new(parsed));
     }
 
-    /// Parses the working tree's files (in parallel) and names each by its content.
-    pub fn read_working(&self, files: Vec<RawFile>) -> Vec<FileRef> {
+    /// Parses the working tree's files (in parallel) and names each by its content. The
+    /// caller keeps its files (a run reads them once); a content parsed before is not copied.
+    pub fn read_working(&self, files: &[RawFile]) -> Vec<FileRef> {
         let mut refs: Vec<FileRef> = files
-            .into_par_iter()
+            .par_iter()
             .map(|f| {
-                let key = FileRef { content_path: f.content_path, blob: blob_id(&f.bytes), broken_link: None };
-                self.parse(key.clone(), f.bytes);
+                let key = FileRef { content_path: f.content_path.clone(), blob: blob_id(&f.bytes), broken_link: None };
+                if !self.is_parsed(&key) {
+                    self.parse(key.clone(), f.bytes.clone());
+                }
                 key
             })
             .collect();
         refs.sort_by(|a, b| crate::model::natural_cmp(&a.content_path, &b.content_path));
         refs
+    }
+
+    /// The records of `files` as parsed (in their order), for what needs them before any
+    /// revision is assembled: a portfolio's plans learn of each other's records this way.
+    pub fn records(&self, files: &[FileRef]) -> Vec<Arc<crate::model::Record>> {
+        let cache = self.cache();
+        files.iter().filter_map(|f| cache.get(f)).flat_map(|p| p.records.iter().cloned()).collect()
     }
 
     /// The snapshot of one revision from its (parsed) files, in natural path order, derived
@@ -136,7 +146,7 @@ impl Pipeline {
 
 /// Reads, parses and derives every revision of `history`. `working` holds the working
 /// tree's files (used for the `working` revision).
-pub fn load(history: &History, working: Vec<RawFile>, pipeline: &Pipeline) -> Result<Vec<Snapshot>, Diagnostic> {
+pub fn load(history: &History, working: &[RawFile], pipeline: &Pipeline) -> Result<Vec<Snapshot>, Diagnostic> {
     load_with(history, working, pipeline, &Silent, &mut Stopwatch::start())
 }
 
@@ -145,7 +155,7 @@ pub fn load(history: &History, working: Vec<RawFile>, pipeline: &Pipeline) -> Re
 /// `parse` (what parsing takes after that) and `derive`.
 pub fn load_with(
     history: &History,
-    working: Vec<RawFile>,
+    working: &[RawFile],
     pipeline: &Pipeline,
     progress: &dyn Progress,
     clock: &mut Stopwatch,

@@ -29,7 +29,7 @@ use crate::history::snapshots::{Pipeline, Snapshot};
 use crate::model::{Kind, KindData};
 use crate::progress::{Progress, Stopwatch};
 use crate::report::message::{Facts, Message};
-use templates::Template;
+use templates::{Template, Theme};
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
 /// its anchor and heading, and the kind folder whose records it shows (left out without any).
@@ -103,7 +103,7 @@ impl Site {
     pub fn of(
         snapshots: Vec<Snapshot>,
         pipeline: &Pipeline,
-        templates: &[Template],
+        theme: &Theme,
         options: &SiteOptions<'_>,
         diagnostics: &mut Vec<Diagnostic>,
         progress: &dyn Progress,
@@ -124,10 +124,7 @@ impl Site {
                     .ok()?
             }
         };
-        let tera = templates::engine(templates).map_err(|mut d| diagnostics.append(&mut d)).ok()?;
-        let reporter = reports::Reporter::new(&tera, templates, pipeline.config())
-            .map_err(|mut d| diagnostics.append(&mut d))
-            .ok()?;
+        let reporter = reports::Reporter::new(theme, pipeline.config());
         let history_note = options.history_note.clone();
         Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
             .map_err(|d| diagnostics.push(d))
@@ -260,10 +257,11 @@ impl Renderer {
     pub fn new(
         site: &mut Site,
         config: &Config,
-        templates: &[Template],
+        theme: &Theme,
         items: Option<&context::ItemCache>,
     ) -> Result<Renderer, Vec<Diagnostic>> {
-        let mut tera = templates::engine(templates)?;
+        // Each site sets its own globals on a copy of the run's compiled engine.
+        let mut tera = theme.html.clone();
         let bodies = markdown::Bodies::new(&config.site.image_hosts);
         let status_value = context::status_value(&mut site.current, items, &bodies);
         let status = &site.current;
@@ -313,7 +311,7 @@ impl Renderer {
         pages.extend(report_pages);
         // The theme's style sheet and script, published as they are (not Tera templates).
         for asset in ["style.css", "site.js"] {
-            let text = templates.iter().find(|t| t.name == asset).map_or("", |t| t.text.as_str());
+            let text = theme.text(asset);
             files.push((format!("assets/{asset}"), text.as_bytes().to_vec()));
         }
         for go in [true, false] {
@@ -333,7 +331,7 @@ impl Renderer {
         routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
         let mut renderer = Renderer {
             tera,
-            templates: templates.to_vec(),
+            templates: theme.templates.clone(),
             bands: config.risk.bands,
             base_url: config.site.base_url.clone(),
             title,
@@ -492,11 +490,11 @@ impl Renderer {
 pub fn render_site(
     site: &mut Site,
     config: &Config,
-    templates: &[Template],
+    theme: &Theme,
     output: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let renderer = Renderer::new(site, config, templates, None)?;
+    let renderer = Renderer::new(site, config, theme, None)?;
     let site = &*site;
     let problems = Mutex::new(Vec::new());
     let report = |d: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
@@ -1116,9 +1114,9 @@ pub(crate) fn portfolio_feed(
 
 /// A diff as a standalone HTML page (`statuspress diff --format html`). Links point into
 /// the published site when `[site] base_url` is set.
-pub fn diff_page(diff: &crate::diff::Diff, config: &Config, templates: &[Template]) -> Result<String, Vec<Diagnostic>> {
-    let tera = templates::engine(templates)?;
-    let css = templates.iter().find(|t| t.name == "style.css").map_or("", |t| t.text.as_str());
+pub fn diff_page(diff: &crate::diff::Diff, config: &Config, theme: &Theme) -> Result<String, Vec<Diagnostic>> {
+    let (tera, templates) = (&theme.html, &theme.templates);
+    let css = theme.text("style.css");
     let mut context = Context::new();
     context.insert("diff", diff);
     context.insert("css", css);

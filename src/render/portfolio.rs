@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::templates::{self, Template};
+use super::templates::{self, Theme};
 use super::{Output, Site, verdict_icon, write_error};
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
@@ -101,28 +101,10 @@ fn waiting_on<'a>(plans: &[(&'a str, &'a Site)], status: &Status) -> Vec<Line<'a
     lines
 }
 
-/// Writes the portfolio's dashboard, status, feed, calendar and style sheet; returns how
-/// many files. Links in the feed start with `base_url` (`[site] base_url`) when it is set.
-pub fn render_portfolio(
-    plans: &[(&str, &Site)],
-    title: &str,
-    base_url: &str,
-    bands: [i64; 3],
-    templates: &[Template],
-    output: &dyn Output,
-) -> Result<usize, Vec<Diagnostic>> {
-    let mut tera = templates::engine(templates)?;
-    tera.global_context().insert("site", &super::SiteInfo { title, base_url, audience: None });
-    let as_of = plans.first().map(|(_, site)| site.current.as_of);
-    let mut portfolio = Portfolio {
-        title,
-        as_of,
-        rows: Vec::new(),
-        critical_blockers: Vec::new(),
-        gates_due: Vec::new(),
-        overdue_actions: Vec::new(),
-    };
-    for (id, site) in plans {
+impl<'a> Portfolio<'a> {
+    /// Adds plan `id`'s row and its lines in the lists (critical blockers, gates due soon,
+    /// overdue actions); `plans` are all of them, for what this one waits on.
+    fn add(&mut self, id: &'a str, site: &'a Site, plans: &[(&'a str, &'a Site)]) {
         let status = &site.current;
         let next =
             status.next_milestones.first().and_then(|m| status.items[Kind::Milestone].iter().find(|i| i.id() == m));
@@ -136,7 +118,7 @@ pub fn render_portfolio(
                 if e.diff.is_some() { "changes.html" } else { "index.html" }
             ),
         });
-        portfolio.rows.push(Row {
+        self.rows.push(Row {
             id,
             title: status.plan.title(),
             readiness: status.readiness.verdict.as_str(),
@@ -155,7 +137,7 @@ pub fn render_portfolio(
                 && b.severity == Severity::Critical
                 && b.status.is_unresolved()
             {
-                portfolio.critical_blockers.push(line(id, item, b.status.to_string()));
+                self.critical_blockers.push(line(id, item, b.status.to_string()));
             }
         }
         for item in &status.items[Kind::Gate] {
@@ -163,13 +145,39 @@ pub fn render_portfolio(
                 && !g.status.is_cleared()
                 && let Some(target) = g.target.filter(|t| status.as_of.days_until(*t) <= DUE_SOON_DAYS)
             {
-                portfolio.gates_due.push(line(id, item, format!("{} by {target}", g.status)));
+                self.gates_due.push(line(id, item, format!("{} by {target}", g.status)));
             }
         }
         for item in status.items[Kind::Action].iter().filter(|i| i.derived.overdue) {
             let days = item.derived.days_overdue.unwrap_or_default();
-            portfolio.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
+            self.overdue_actions.push(line(id, item, format!("{} overdue", crate::values::count(days, "day"))));
         }
+    }
+}
+
+/// Writes the portfolio's dashboard, status, feed, calendar and style sheet; returns how
+/// many files. Links in the feed start with `base_url` (`[site] base_url`) when it is set.
+pub fn render_portfolio(
+    plans: &[(&str, &Site)],
+    title: &str,
+    base_url: &str,
+    bands: [i64; 3],
+    theme: &Theme,
+    output: &dyn Output,
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut tera = theme.html.clone();
+    tera.global_context().insert("site", &super::SiteInfo { title, base_url, audience: None });
+    let as_of = plans.first().map(|(_, site)| site.current.as_of);
+    let mut portfolio = Portfolio {
+        title,
+        as_of,
+        rows: Vec::new(),
+        critical_blockers: Vec::new(),
+        gates_due: Vec::new(),
+        overdue_actions: Vec::new(),
+    };
+    for (id, site) in plans {
+        portfolio.add(id, site, plans);
     }
     // The plans that are not ready first, then by id.
     portfolio.rows.sort_by(|a, b| a.go.cmp(&b.go).then_with(|| a.id.cmp(b.id)));
@@ -181,7 +189,7 @@ pub fn render_portfolio(
     context.insert("favicon", verdict_icon(portfolio.rows.iter().all(|r| r.go)));
     let page = tera
         .render("portfolio.html", &context)
-        .map_err(|e| vec![templates::template_error(&e, templates, Some("index.html"))])?;
+        .map_err(|e| vec![templates::template_error(&e, &theme.templates, Some("index.html"))])?;
     let status = PortfolioStatus {
         schema_version: 1,
         as_of,
@@ -198,10 +206,10 @@ pub fn render_portfolio(
             .collect(),
     };
     let feed = super::portfolio_feed(plans, base_url, title, &tera)
-        .map_err(|e| vec![templates::template_error(&e, templates, Some("feed.xml"))])?;
+        .map_err(|e| vec![templates::template_error(&e, &theme.templates, Some("feed.xml"))])?;
     let calendar: Vec<(&crate::derive::Status, &str)> =
         plans.iter().map(|(_, site)| (&site.current, site.calendar_scope.as_str())).collect();
-    let asset = |name: &str| templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str());
+    let asset = |name: &str| theme.text(name);
     let css = asset("style.css");
     let files: Vec<(String, Vec<u8>)> = vec![
         ("feed.xml".into(), feed.into_bytes()),

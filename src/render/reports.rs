@@ -41,21 +41,21 @@ pub struct Delivery {
 pub struct Reporter<'a> {
     tera: &'a Tera,
     /// The `.md` templates, escaped for markdown ([`templates::markdown_engine`]).
-    markdown: Tera,
+    markdown: &'a Tera,
     templates: &'a [Template],
     pub config: &'a Config,
 }
 
 impl<'a> Reporter<'a> {
-    /// `tera` is the theme's [`templates::engine`] of `templates`.
-    pub fn new(tera: &'a Tera, templates: &'a [Template], config: &'a Config) -> Result<Self, Vec<Diagnostic>> {
-        Ok(Reporter { tera, markdown: templates::markdown_engine(templates)?, templates, config })
+    /// Renders with the engines of `theme`, compiled once for the run.
+    pub fn new(theme: &'a templates::Theme, config: &'a Config) -> Self {
+        Reporter { tera: &theme.html, markdown: &theme.markdown, templates: &theme.templates, config }
     }
 
     /// Template `name` rendered with `context` by the engine for its kind of output; errors
     /// say that it was `what` being rendered.
     fn render(&self, name: &str, context: &Context, what: &str) -> Result<String, Diagnostic> {
-        let tera = if name.ends_with(".md") { &self.markdown } else { self.tera };
+        let tera = if name.ends_with(".md") { self.markdown } else { self.tera };
         tera.render(name, context).map_err(|e| templates::template_error(&e, self.templates, Some(what)))
     }
 

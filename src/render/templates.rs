@@ -98,6 +98,34 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
 
+/// A project's theme, made once for a run: its effective templates and the two engines that
+/// render them (HTML/XML, and markdown with its own escaping), shared by every site, report
+/// and page of the run rather than compiled again for each.
+pub struct Theme {
+    pub templates: Vec<Template>,
+    pub html: tera::Tera,
+    pub markdown: tera::Tera,
+}
+
+impl Theme {
+    /// The theme of the project at `root`: the embedded one with its `templates/` overrides.
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        Theme::of(effective(root)?)
+    }
+
+    /// Compiles `templates` into both engines; a broken template is named by file.
+    pub fn of(templates: Vec<Template>) -> Result<Theme, Vec<Diagnostic>> {
+        let html = engine(&templates)?;
+        let markdown = markdown_engine(&templates)?;
+        Ok(Theme { templates, html, markdown })
+    }
+
+    /// The text of a template that is published as it is (`style.css`, `site.js`).
+    pub fn text(&self, name: &str) -> &str {
+        self.templates.iter().find(|t| t.name == name).map_or("", |t| t.text.as_str())
+    }
+}
+
 /// Loads the HTML/XML templates into Tera (autoescaped), reporting errors by file. The
 /// markdown templates have an engine of their own ([`markdown_engine`]).
 pub fn engine(templates: &[Template]) -> Result<tera::Tera, Vec<Diagnostic>> {

@@ -14,7 +14,7 @@ use crate::history::{FileRef, History, Source};
 use crate::load::{self, CONTENT_DIR, RawFile};
 use crate::progress::{Silent, Stopwatch};
 use crate::render::context::ItemCache;
-use crate::render::templates::{self, Template};
+use crate::render::templates::Theme;
 use crate::render::{Renderer, Site, SiteOptions};
 use crate::values::Date;
 
@@ -65,7 +65,8 @@ pub struct Builder {
     /// Work a failed rebuild did not finish, done again by the next one.
     pending: Changes,
     pipeline: Option<Pipeline>,
-    templates: Vec<Template>,
+    /// The templates and their engines, compiled again only when `templates/` changes.
+    theme: Option<Theme>,
     history: Option<History>,
     /// The committed revisions, derived once per change of the history.
     committed: Vec<Snapshot>,
@@ -80,7 +81,7 @@ impl Builder {
             root: root.to_path_buf(),
             pending: Changes::all(),
             pipeline: None,
-            templates: Vec::new(),
+            theme: None,
             history: None,
             committed: Vec::new(),
             working: BTreeMap::new(),
@@ -91,7 +92,7 @@ impl Builder {
     /// Builds the plan as of `as_of` after `changes`; `Err` holds every problem of a plan
     /// that cannot be shown (the caller keeps showing the last good build).
     pub fn rebuild(&mut self, changes: Changes, as_of: Date) -> Result<Built, Vec<Diagnostic>> {
-        let Builder { root, pending, pipeline, templates, history, committed, working, items } = self;
+        let Builder { root, pending, pipeline, theme, history, committed, working, items } = self;
         pending.merge(changes);
         let mut clock = Stopwatch::start();
         if pending.config {
@@ -106,15 +107,16 @@ impl Builder {
             pending.history = true;
         }
         let Some(pipeline) = pipeline.as_ref() else { return Err(Vec::new()) };
-        if pending.templates {
-            *templates = templates::effective(root)?;
+        if pending.templates || theme.is_none() {
+            *theme = Some(Theme::load(root)?);
             pending.templates = false;
         }
+        let theme = theme.as_ref().ok_or_else(Vec::new)?;
         read_content(root, pending, working, pipeline).map_err(|d| vec![d])?;
         clock.lap("read");
         if pending.history || history.is_none() {
             let found = History::committed(root, pipeline.config()).map_err(|d| vec![d])?;
-            *committed = snapshots::load(&found, Vec::new(), pipeline).map_err(|d| vec![d])?;
+            *committed = snapshots::load(&found, &[], pipeline).map_err(|d| vec![d])?;
             *history = Some(found);
             pending.history = false;
             clock.lap("history");
@@ -134,9 +136,9 @@ impl Builder {
         let mut diagnostics = history.warnings.clone();
         let history_note = history.warnings.first().map(|w| w.message.clone());
         let options = SiteOptions { as_of, history_note, strict: false, audience: None, more_audiences: &[] };
-        let mut site = Site::of(snapshots, pipeline, templates, &options, &mut diagnostics, &Silent, &mut clock)
+        let mut site = Site::of(snapshots, pipeline, theme, &options, &mut diagnostics, &Silent, &mut clock)
             .ok_or_else(|| diagnostics.clone())?;
-        let renderer = Renderer::new(&mut site, pipeline.config(), templates, Some(items))?;
+        let renderer = Renderer::new(&mut site, pipeline.config(), theme, Some(items))?;
         items.rotate();
         clock.lap("prepare pages");
         Ok(Built { site, renderer, diagnostics, timings: clock.laps })
@@ -157,7 +159,7 @@ fn read_content(
     }
     if pending.rescan {
         let files = load::read_content_dir(root)?;
-        let refs = pipeline.read_working(files);
+        let refs = pipeline.read_working(&files);
         *working = refs.into_iter().map(|r| (r.content_path.clone(), r)).collect();
         pending.rescan = false;
     }
@@ -196,7 +198,7 @@ fn read_one(root: &Path, working: &mut BTreeMap<String, FileRef>, pipeline: &Pip
         Some(meta) if meta.is_file() => match std::fs::read(&full) {
             Ok(bytes) => {
                 let raw = RawFile { content_path: path.to_string(), bytes };
-                working.extend(pipeline.read_working(vec![raw]).into_iter().map(|r| (r.content_path.clone(), r)));
+                working.extend(pipeline.read_working(&[raw]).into_iter().map(|r| (r.content_path.clone(), r)));
                 true
             }
             Err(_) => false,

@@ -2,22 +2,31 @@
 //! portfolio's `statuspress.toml` under its own) and what it knows of the others, for the
 //! commands that work on every plan.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::history::History;
+use crate::history::snapshots::{Pipeline, Snapshot};
 use crate::load::{self, PLANS_DIR, RawFile};
 
-/// One plan of a portfolio, with its working tree read.
+/// One plan: a portfolio's, or the project of one plan itself. What is read of it (the
+/// working tree, the history, every revision derived) is read once per run.
 pub struct Plan {
+    /// The plan's id in a portfolio; empty for a project of one plan.
     pub id: String,
-    /// `plans/<id>`, as diagnostics name it.
+    /// `plans/<id>`, as diagnostics name it; empty for a project of one plan.
     pub folder: String,
     /// The plan's own root (holding `content/`).
     pub root: PathBuf,
     pub config: Config,
-    pub working: Vec<RawFile>,
+    /// Parses each file content once for every revision and command of the run.
+    pub pipeline: Pipeline,
+    pub(super) working: OnceCell<Vec<RawFile>>,
+    pub(super) history: OnceCell<History>,
+    pub(super) snapshots: OnceCell<Vec<Snapshot>>,
 }
 
 /// The plans of the portfolio at `root`, or `None` for a project of one plan. Every plan's
@@ -32,7 +41,7 @@ pub fn load(root: &Path) -> Result<Option<Vec<Plan>>, Vec<Diagnostic>> {
         let config = Config::load_plan(root, &folder);
         let working = load::read_content_dir(&plan_root).map_err(|d| vec![d.under(&folder)]);
         match (config, working) {
-            (Ok(config), Ok(working)) => plans.push(Plan { id, folder, root: plan_root, config, working }),
+            (Ok(config), Ok(working)) => plans.push(Plan::new(id, folder, plan_root, config, Some(working))),
             (config, working) => {
                 problems.extend(config.err().into_iter().flatten());
                 problems.extend(working.err().into_iter().flatten());
@@ -42,16 +51,18 @@ pub fn load(root: &Path) -> Result<Option<Vec<Plan>>, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    // Each plan's working tree is parsed here, once: the pipeline keeps it for the build.
     let records: Vec<_> = plans
         .iter()
         .map(|p| {
-            let parsed = p.working.iter().flat_map(|f| load::parse_raw(f.clone()).records);
-            (p.id.clone(), parsed.collect())
+            let files = p.working.get().map_or(&[][..], Vec::as_slice);
+            (p.id.clone(), p.pipeline.records(&p.pipeline.read_working(files)))
         })
         .collect();
     let mut neighbours = crate::derive::portfolio::neighbours(&records);
     for plan in &mut plans {
         plan.config.neighbours = neighbours.remove(&plan.id).map(Arc::new);
+        plan.pipeline.reconfigure(plan.config.clone());
     }
     Ok(Some(plans))
 }
@@ -95,9 +106,9 @@ pub fn audiences(root: &Path) -> Result<Vec<crate::derive::Item>, Vec<Diagnostic
 }
 
 /// The plan `id` of `plans`, for `--plan`.
-pub fn pick(plans: Vec<Plan>, id: &str) -> Result<Plan, Diagnostic> {
+pub fn pick<'a>(plans: &'a [Plan], id: &str) -> Result<&'a Plan, Diagnostic> {
     let ids: Vec<String> = plans.iter().map(|p| p.id.clone()).collect();
-    plans.into_iter().find(|p| p.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+    plans.iter().find(|p| p.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
         Diagnostic::error(format!("the portfolio has no plan `{id}`"))
             .with_help(
                 crate::diagnostics::did_you_mean(id, ids.iter().map(String::as_str))

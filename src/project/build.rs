@@ -1,0 +1,265 @@
+//! The site of every revision (`statuspress build`), of one plan or of a portfolio, swapped in
+//! only when all went well.
+
+use std::path::{Path, PathBuf};
+
+use super::{Plan, Project};
+use crate::diagnostics::Diagnostic;
+use crate::progress::{self, Stopwatch};
+use crate::{history, load, render, write};
+
+/// What `build` did.
+pub struct Built {
+    pub output: PathBuf,
+    pub files: usize,
+    pub revisions: usize,
+    /// Set when nothing changed since the build that wrote the output, which is then left
+    /// as it is: the number of warnings that build reported.
+    pub unchanged: Option<usize>,
+    /// Wall time of each stage, for `--verbose` and benchmarks.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy)]
+pub struct BuildOptions<'a> {
+    pub output: Option<&'a Path>,
+    /// Build the site this audience may see (see [`crate::derive::redact`]).
+    pub audience: Option<&'a str>,
+    /// Treat warnings as errors (nothing is written).
+    pub strict: bool,
+    /// Allow dropping published revisions and item pages (see [`history::urls`]).
+    pub prune: bool,
+    /// Told how far reading, deriving and rendering have got.
+    pub progress: &'a dyn progress::Progress,
+}
+
+/// Adds `d` to the problems so far and returns them all, for a build that stops.
+fn fail(diagnostics: &[Diagnostic], d: Diagnostic) -> Vec<Diagnostic> {
+    [diagnostics, &[d]].concat()
+}
+
+impl Project {
+    /// Builds the site of every revision; on any error the previous output is left untouched.
+    /// Errors in the newest revision (normally the working tree) fail the build; an older
+    /// revision with errors is a warning, and its archive page says why it could not be read.
+    /// A second build of the same project (a `[[site.variant]]`) reuses what the first read.
+    pub fn build(&self, options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
+        if self.portfolio {
+            return self.build_portfolio(options);
+        }
+        let plan = &self.plans[0];
+        let mut diagnostics = Vec::new();
+        let output = self.output_of(options);
+        if let Err(d) = write::check_output(&self.root, &output) {
+            diagnostics.push(d);
+        }
+        let templates = self.templates().map_err(|d| [diagnostics.clone(), d].concat())?;
+        let mut clock = Stopwatch::start();
+        let working = plan.working().map_err(|d| fail(&diagnostics, d))?;
+        clock.lap("read working tree");
+        let history = plan.history(self.as_of).map_err(|d| fail(&diagnostics, d))?;
+        clock.lap("history discovery");
+        let fingerprint = self.fingerprint(options, templates, history, working);
+        let unchanged = fingerprint
+            .as_ref()
+            .and_then(|f| f.stored_in(&output))
+            .filter(|stored| !(options.strict && stored.warnings > 0));
+        if let Some(stored) = unchanged.filter(|_| diagnostics.is_empty()) {
+            clock.lap("fingerprint");
+            let revisions = history.revisions.len();
+            return Ok(Built {
+                output,
+                files: 0,
+                revisions,
+                unchanged: Some(stored.warnings),
+                diagnostics,
+                timings: clock.laps,
+            });
+        }
+        let mut site = self.plan_site(plan, options, &output, &[], &mut diagnostics, &mut clock)?;
+        let revisions = site.snapshots.len();
+        let staging = write::Staging::create(&output, |holder| {
+            let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+            eprintln!("waiting for another build of {}{pid}…", output.display());
+        })
+        .map_err(|e| {
+            let d = Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()));
+            fail(&diagnostics, d)
+        })?;
+        let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
+        let files = render::render_site(&mut site, &self.config, theme, &staging, options.progress)
+            .map_err(|problems| [diagnostics.clone(), problems].concat())?;
+        let urls = history::urls::permanent(&site.snapshots);
+        staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
+            fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
+        })?;
+        if let Some(fingerprint) = fingerprint {
+            let file = fingerprint.file(diagnostics.len(), &staging.written());
+            staging.write(write::fingerprint::FILE, file.as_bytes()).map_err(|e| {
+                fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", write::fingerprint::FILE)))
+            })?;
+        }
+        clock.lap("render");
+        staging
+            .commit()
+            .map_err(|e| fail(&diagnostics, Diagnostic::error(format!("cannot replace {}: {e}", output.display()))))?;
+        // Best effort: unsealed, the next skip reads more of the site to check it.
+        let _ = write::fingerprint::seal(&output);
+        clock.lap("write");
+        Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
+    }
+
+    /// A portfolio's site: each plan's site in `<plan-id>/`, exactly as a site of one plan
+    /// (with the references across plans resolved), and the portfolio's dashboard at the root;
+    /// swapped in as one, only when every plan built.
+    fn build_portfolio(&self, options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
+        use render::Output as _;
+        let output = self.output_of(options);
+        let mut diagnostics = Vec::new();
+        if let Err(d) = write::check_output(&self.root, &output) {
+            diagnostics.push(d);
+        }
+        self.templates()?;
+        // An audience site of the portfolio may be for one of its own audiences.
+        let audiences = super::portfolio::audiences(&self.root)?;
+        let mut clock = Stopwatch::start();
+        let mut sites = Vec::new();
+        for plan in &self.plans {
+            let mut own = Vec::new();
+            let out = output.join(&plan.id);
+            let site = self.plan_site(plan, options, &out, &audiences, &mut own, &mut clock);
+            diagnostics.extend(plan.named(own));
+            match site {
+                Ok(site) => sites.push((plan, site)),
+                Err(problems) => diagnostics.extend(plan.named(problems)),
+            }
+        }
+        crate::diagnostics::sort(&mut diagnostics);
+        if diagnostics.iter().any(|d| d.is_error() || options.strict) {
+            return Err(diagnostics);
+        }
+        let staging =
+            write::Staging::create(&output, |_| eprintln!("waiting for another build of {}…", output.display()))
+                .map_err(|e| {
+                    vec![Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()))]
+                })?;
+        let theme = self.theme()?;
+        let mut files = 0;
+        for (plan, site) in &mut sites {
+            let under = write::Under { staging: &staging, folder: &plan.id };
+            files += render::render_site(site, &plan.config, theme, &under, options.progress).map_err(|problems| {
+                let folder = format!("{}/{}", load::PLANS_DIR, plan.id);
+                problems.into_iter().map(|d| d.under(&folder)).collect::<Vec<_>>()
+            })?;
+            let urls = history::urls::manifest(&history::urls::permanent(&site.snapshots));
+            under
+                .write(history::urls::MANIFEST, &urls)
+                .map_err(|e| vec![Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST))])?;
+        }
+        let config = &self.config;
+        let title = config.site.title.clone().unwrap_or_else(|| "Portfolio".to_string());
+        let plans: Vec<(&str, &render::Site)> = sites.iter().map(|(plan, site)| (plan.id.as_str(), site)).collect();
+        files += render::portfolio::render_portfolio(
+            &plans,
+            &title,
+            &config.site.base_url,
+            config.risk.bands,
+            theme,
+            &staging,
+        )?;
+        clock.lap("render");
+        staging.commit().map_err(|e| vec![Diagnostic::error(format!("cannot replace {}: {e}", output.display()))])?;
+        clock.lap("write");
+        let revisions = sites.iter().map(|(_, site)| site.snapshots.len()).max().unwrap_or(0);
+        Ok(Built { output, files, revisions, unchanged: None, diagnostics, timings: clock.laps })
+    }
+
+    /// Where a build writes: `--output`, else `[site] output` (with `-<audience>` for an
+    /// audience's site).
+    pub fn output_of(&self, options: &BuildOptions<'_>) -> PathBuf {
+        match (options.output, options.audience) {
+            (Some(output), _) => output.to_path_buf(),
+            (None, Some(audience)) => self.root.join(format!("{}-{audience}", self.config.site.output)),
+            (None, None) => self.root.join(&self.config.site.output),
+        }
+    }
+
+    /// One plan's site, from its history and working tree (`output` is where it goes, for the
+    /// check that no published page disappears). Problems go to `diagnostics`; `Err` holds them
+    /// all when the plan cannot be built.
+    fn plan_site(
+        &self,
+        plan: &Plan,
+        options: &BuildOptions<'_>,
+        output: &Path,
+        more_audiences: &[crate::derive::Item],
+        diagnostics: &mut Vec<Diagnostic>,
+        clock: &mut Stopwatch,
+    ) -> Result<render::Site, Vec<Diagnostic>> {
+        let history = plan.history(self.as_of).map_err(|d| fail(diagnostics, d))?;
+        diagnostics.extend(history.warnings.iter().cloned());
+        let snapshots = plan.load_snapshots(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?;
+        if snapshots.is_empty() {
+            return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
+        }
+        // Checked against every record's URL: an audience's site may drop a record that became
+        // confidential, and its manifest (written from what it shows) says so.
+        if !options.prune
+            && let Err(d) = history::urls::check_kept(output, &history::urls::permanent(&snapshots))
+        {
+            diagnostics.push(d);
+        }
+        let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
+        let site_options = render::SiteOptions {
+            as_of: self.as_of,
+            history_note: history.warnings.first().map(|w| w.message.clone()),
+            strict: options.strict,
+            audience: options.audience,
+            more_audiences,
+        };
+        render::Site::of(snapshots, &plan.pipeline, theme, &site_options, diagnostics, options.progress, clock)
+            .ok_or_else(|| diagnostics.clone())
+    }
+
+    /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
+    /// output folder would write the same bytes, so it is skipped. Each revision's files count
+    /// by their `content/` tree (its id names every path and blob), and every object under it
+    /// must still be readable: a lost or damaged object is an error of the build (and of
+    /// `check`), never hidden behind an old site. `None` when one is not: the build runs and
+    /// says so.
+    fn fingerprint(
+        &self,
+        options: &BuildOptions<'_>,
+        templates: &[render::templates::Template],
+        history: &history::History,
+        working: &[load::RawFile],
+    ) -> Option<write::fingerprint::Fingerprint> {
+        let mut inputs = write::fingerprint::Inputs::default();
+        inputs.add("tool", write::fingerprint::tool().as_bytes());
+        inputs.add("config", &std::fs::read(self.root.join(crate::config::FILE_NAME)).unwrap_or_default());
+        for template in templates {
+            inputs.add(&template.name, template.text.as_bytes());
+        }
+        inputs.add("as of", self.as_of.to_string().as_bytes());
+        inputs.add("audience", options.audience.unwrap_or_default().as_bytes());
+        inputs.add("revisions", &serde_json::to_vec(&history.revisions).unwrap_or_default());
+        for warning in &history.warnings {
+            inputs.add("history warning", warning.message.as_bytes());
+        }
+        for file in working {
+            inputs.add(&file.content_path, &file.bytes);
+        }
+        if let Some(repo) = &history.repo {
+            let commits: Vec<_> = history
+                .revisions
+                .iter()
+                .filter_map(|r| if let history::Source::Commit(id) = r.source { Some(id) } else { None })
+                .collect();
+            for tree in repo.content_trees_present(&commits).ok()?? {
+                inputs.add("content tree", tree.as_bytes());
+            }
+        }
+        Some(inputs.finish())
+    }
+}

@@ -1,0 +1,264 @@
+//! The week's report by email (`statuspress send`): each audience's recipients, each message
+//! once (the sent-ledger), for a plan or for every plan of a portfolio and its digest.
+
+use std::path::Path;
+
+use super::report::{parse_week, report_week};
+use super::{Plan, Project};
+use crate::config::Config;
+use crate::derive::redact::Redaction;
+use crate::diagnostics::Diagnostic;
+use crate::model::Kind;
+use crate::progress::{self, Stopwatch};
+use crate::report::send::Blame;
+use crate::{derive, render, report};
+
+pub struct SendOptions<'a> {
+    pub week: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub dry_run: bool,
+    /// Send again what the ledger says was sent.
+    pub force: bool,
+    /// Send a week's report even when nothing changed.
+    pub send_unchanged: bool,
+    /// Told of each message as it is sent or skipped.
+    pub progress: &'a dyn progress::Progress,
+    /// Prints a line on stderr (that the run waits for another one).
+    pub say: &'a dyn Fn(&str),
+}
+
+/// What a run of `send` did, and the week it was about.
+pub type Sent = (report::send::Outcome, String);
+
+impl Project {
+    /// Sends the week's report to every recipient of every audience (or of one), one
+    /// message per recipient, recording each accepted one in the ledger right away; in a
+    /// portfolio, each plan's to its audiences and the digest to the portfolio's.
+    pub fn send(&self, options: &SendOptions<'_>, clock: &mut Stopwatch) -> Result<Sent, Vec<Diagnostic>> {
+        if self.portfolio {
+            self.send_portfolio(options, clock)
+        } else {
+            self.send_plan(&self.plans[0], options, clock)
+        }
+    }
+
+    /// One plan's reports, to its own audiences (its ledger in its `.statuspress/`). Timed on
+    /// `clock`: reading the history as `report` does, then `render and send`.
+    fn send_plan(
+        &self,
+        plan: &Plan,
+        options: &SendOptions<'_>,
+        clock: &mut Stopwatch,
+    ) -> Result<Sent, Vec<Diagnostic>> {
+        let (root, config) = (plan.root.as_path(), &plan.config);
+        report::send::require_settings(&config.email).map_err(|d| vec![d])?;
+        let zone = config.report.zone();
+        let explicit = parse_week(options.week)?;
+        let snapshots = self.readable_history(plan, clock)?;
+        let week = report_week(explicit, snapshots, self.as_of, zone);
+        let current = snapshots
+            .last()
+            .and_then(|s| s.status.as_ref())
+            .ok_or_else(|| vec![Diagnostic::error("no readable revision")])?;
+        let audiences: Vec<&derive::Item> = current.items[Kind::Audience]
+            .iter()
+            .filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
+            .collect();
+        if audiences.is_empty() {
+            let id = options.audience.unwrap_or("");
+            return Err(vec![Diagnostic::error(if id.is_empty() {
+                "no audiences: add records under content/audiences/".to_string()
+            } else {
+                format!("no audience `{id}`")
+            })]);
+        }
+        let (now, before) = report::revisions_for(snapshots, week, zone).ok_or_else(|| {
+            vec![Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))]
+        })?;
+        let reporter = render::reports::Reporter::new(self.theme()?, config);
+        let mut postman = Postman::new(root, config, options)?;
+        // One unit per recipient, or one for an audience without any (it is skipped as a whole).
+        let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
+        options.progress.start("sending", messages.sum::<usize>() as u64);
+        for audience in audiences {
+            let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
+            let reader = Redaction::for_audience(audience, statuses, config.neighbours.as_deref());
+            let delivered = reporter.deliver(week, (now, before), Some(&reader), None, &config.site.base_url);
+            let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
+                continue;
+            };
+            let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
+            postman.deliver(audience.id(), &built.week, recipients, built.changed, &email)?;
+        }
+        options.progress.finish();
+        clock.lap("render and send");
+        Ok((postman.outcome, week.to_string()))
+    }
+
+    /// A portfolio's weekly mail: each plan's report to the plan's own audiences (its ledger in
+    /// `plans/<plan-id>/.statuspress/`), and the digest of every plan to each audience of the
+    /// portfolio's `audiences/` (its ledger at the portfolio's root). Each plan's history is
+    /// read once, for its own report and every digest.
+    fn send_portfolio(&self, options: &SendOptions<'_>, clock: &mut Stopwatch) -> Result<Sent, Vec<Diagnostic>> {
+        let (root, config) = (self.root.as_path(), &self.config);
+        report::send::require_settings(&config.email).map_err(|d| vec![d])?;
+        // Each plan's default week is picked as `report` picks it for the digest; a bad `--week`
+        // fails here, before any plan.
+        let mut week = parse_week(options.week)?.map(|w| w.to_string());
+        let audiences = super::portfolio::audiences(root)?;
+        let mut outcome = report::send::Outcome::default();
+        let mut known = false;
+        for plan in &self.plans {
+            let working = plan.working().map_err(|d| plan.named(vec![d]))?;
+            if !working.iter().any(|f| f.content_path.starts_with("audiences/")) {
+                continue;
+            }
+            match self.send_plan(plan, options, clock) {
+                Ok((sent, plan_week)) => {
+                    known = true;
+                    week.get_or_insert(plan_week);
+                    let named = |id: String| format!("{}/{id}", plan.id);
+                    outcome.sent.extend(sent.sent.into_iter().map(|(a, r)| (named(a), r)));
+                    outcome.skipped.extend(sent.skipped.into_iter().map(|(a, r, why)| (named(a), r, why)));
+                    outcome.failures.extend(plan.named(sent.failures));
+                    if sent.stopped {
+                        // The login was refused: no other plan, no digest.
+                        outcome.stopped = true;
+                        return Ok((outcome, week.unwrap_or_default()));
+                    }
+                }
+                // An audience named with `--audience` belongs to one plan (or to the portfolio).
+                Err(_) if options.audience.is_some() => {}
+                Err(problems) => return Err(plan.named(problems)),
+            }
+        }
+        let mut postman = Postman::new(root, config, options)?;
+        for audience in audiences.iter().filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id))) {
+            known = true;
+            let (digest, _, email) = self.digest(options.week, Some(audience.id()), clock)?;
+            week.get_or_insert_with(|| digest.week.clone());
+            let recipients = digest.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
+            postman.deliver(audience.id(), &digest.week, recipients, digest.changed, &email)?;
+        }
+        if !known {
+            let id = options.audience.unwrap_or("");
+            return Err(vec![Diagnostic::error(format!("no audience `{id}` in the portfolio or its plans"))]);
+        }
+        outcome.sent.extend(postman.outcome.sent);
+        outcome.skipped.extend(postman.outcome.skipped);
+        outcome.failures.extend(postman.outcome.failures);
+        clock.lap("render and send");
+        Ok((outcome, week.unwrap_or_default()))
+    }
+}
+
+/// Sends one email to each recipient of an audience, minding the ledger (each message goes
+/// once), a dry run, an unchanged week and a server that stopped answering.
+struct Postman<'a> {
+    root: &'a Path,
+    options: &'a SendOptions<'a>,
+    mailer: Option<report::send::Mailer>,
+    /// Held from reading the ledger until the postman is dropped, after its last write; a dry
+    /// run writes nothing and takes none (it must not wait for a real run, nor create files).
+    _lock: Option<report::send::LedgerLock>,
+    ledger: report::send::Ledger,
+    outcome: report::send::Outcome,
+    /// Why the rest are not tried: the server failed without a reply (each would wait out the
+    /// same timeouts and retries), or it refused the login (each would log in again).
+    gave_up: Option<String>,
+}
+
+impl<'a> Postman<'a> {
+    fn new(root: &'a Path, config: &Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
+        use report::send::{Ledger, LedgerLock, Mailer};
+        let mailer =
+            if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
+        let lock = match &mailer {
+            Some(_) => Some(LedgerLock::acquire(root, options.say).map_err(|d| vec![d])?),
+            None => None,
+        };
+        let ledger = Ledger::load(root).map_err(|d| vec![d])?;
+        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), gave_up: None })
+    }
+
+    fn deliver(
+        &mut self,
+        id: &str,
+        week: &str,
+        recipients: Vec<String>,
+        changed: bool,
+        email: &report::email::Email,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (options, outcome) = (self.options, &mut self.outcome);
+        let id = id.to_string();
+        if recipients.is_empty() {
+            outcome.skipped.push((id, String::new(), "the audience has no recipients".into()));
+            options.progress.tick(1);
+            return Ok(());
+        }
+        if !changed && !options.send_unchanged {
+            options.progress.tick(recipients.len() as u64);
+            for r in recipients {
+                outcome.skipped.push((id.clone(), r, format!("nothing changed in {week} (use --send-unchanged)")));
+            }
+            return Ok(());
+        }
+        for recipient in recipients {
+            options.progress.tick(1);
+            if let Some(done) = self.ledger.contains(week, &id, &recipient).filter(|_| !options.force) {
+                outcome.skipped.push((
+                    id.clone(),
+                    recipient,
+                    format!("already sent on {} as {} (use --force)", done.sent_at, done.message_id),
+                ));
+                continue;
+            }
+            let Some(mailer) = &self.mailer else {
+                outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
+                continue;
+            };
+            if let Some(why) = &self.gave_up {
+                outcome.skipped.push((id.clone(), recipient, format!("not tried, {why}")));
+                continue;
+            }
+            match mailer.send_to(email, &recipient) {
+                Ok(()) => {
+                    self.ledger.sent.push(report::send::Sent {
+                        week: week.to_string(),
+                        audience: id.clone(),
+                        recipient: recipient.clone(),
+                        message_id: email.message_id.clone(),
+                        sent_at: report::send::now_rfc3339(),
+                    });
+                    self.ledger.save(self.root).map_err(|d| {
+                        vec![d.note(format!(
+                            "{recipient} got the {week} report, but that is not recorded: a rerun would send it again"
+                        ))]
+                    })?;
+                    outcome.sent.push((id.clone(), recipient));
+                }
+                Err(why) => {
+                    let failure = Diagnostic::error(format!(
+                        "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
+                    ))
+                    .note(format!("server: {}", mailer.describe));
+                    self.gave_up = match why.blame {
+                        Blame::Recipient => None,
+                        Blame::Server => Some(format!("the server failed for {recipient}")),
+                        Blame::Login => Some("the server refused the login".into()),
+                    };
+                    outcome.failures.push(match why.blame {
+                        Blame::Login => failure.help(
+                            "nothing more is tried in this run, so that a wrong password cannot lock the account: \
+                             check the variables that `[email.smtp] username_env` and `password_env` name, then run \
+                             `statuspress send` again (what was sent is recorded)",
+                        ),
+                        _ => failure,
+                    });
+                    outcome.stopped |= why.blame == Blame::Login;
+                }
+            }
+        }
+        Ok(())
+    }
+}
