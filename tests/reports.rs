@@ -240,6 +240,12 @@ fn a_report_leads_with_the_message_the_author_s_update_and_the_plan_summary() {
     let w33 = report("2025-W33");
     assert!(w33.contains("DO NOT DEPLOY TO PRODUCTION"), "{w33}");
     assert!(w33.contains("WHY NO-GO, HEALTH RED\n  * 4 critical blockers open: Database Security Issues"), "{w33}");
+    // The week readiness flipped to GO links the certification (weekly audiences read it here).
+    assert!(!w35.contains("CERTIFIED GO"), "{w35}");
+    let w37 = report("2025-W37");
+    let certified = "CERTIFIED GO at week-5 (2025-09-09): every release gate and when it passed, \
+                     https://status.example.com/qa-issue-2/revisions/week-5/certification.html";
+    assert!(w37.contains(certified), "{w37}");
 }
 
 #[test]

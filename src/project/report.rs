@@ -128,7 +128,14 @@ impl Project {
         let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
         let reader = audience_item.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
         reporter
-            .deliver(week, (now, before), reader.as_ref(), None, &config.site.base_url)
+            .deliver(
+                week,
+                (now, before),
+                reader.as_ref(),
+                None,
+                report::certified_in(snapshots, now, before),
+                &config.site.base_url,
+            )
             .map_err(|d| vec![d])?
             .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
     }

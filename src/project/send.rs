@@ -83,7 +83,9 @@ impl Project {
         for audience in audiences {
             let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
             let reader = Redaction::for_audience(audience, statuses, config.neighbours.as_deref());
-            let delivered = reporter.deliver(week, (now, before), Some(&reader), None, &config.site.base_url);
+            let certified = report::certified_in(snapshots, now, before);
+            let delivered =
+                reporter.deliver(week, (now, before), Some(&reader), None, certified, &config.site.base_url);
             let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
                 continue;
             };

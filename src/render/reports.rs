@@ -16,7 +16,7 @@ use crate::diff::timeline::Timeline;
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::report::email::Email;
-use crate::report::{self, Report};
+use crate::report::{self, Report, RevisionRef};
 use crate::values::Week;
 
 /// The report of every week that has a revision, with the audiences' versions, each
@@ -70,10 +70,11 @@ impl<'a> Reporter<'a> {
         (now, before): (&Snapshot, Option<&Snapshot>),
         reader: Option<&Redaction>,
         known: Option<&Diff>,
+        certified: Option<RevisionRef>,
         base: &str,
     ) -> Result<Option<Delivery>, Diagnostic> {
-        let Some(report) = report::build(week, now, before, reader, known, self.config.revisions.stale_after_days)
-        else {
+        let stale_after = self.config.revisions.stale_after_days;
+        let Some(report) = report::build(week, now, before, reader, known, stale_after, certified) else {
             return Ok(None);
         };
         let rendered = self.render_report(&report, base)?;
@@ -118,10 +119,12 @@ pub fn all(
                     && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
             })
             .and_then(|e| e.diff.as_ref());
-        let Some(full) = reporter.deliver(week, sides, only, known, "../../")? else { return Ok(None) };
+        let certified = || report::certified_in(snapshots, now, before);
+        let Some(full) = reporter.deliver(week, sides, only, known, certified(), "../../")? else { return Ok(None) };
         let mut audiences = Vec::new();
+        let base = &reporter.config.site.base_url;
         for reader in readers.iter().filter(|r| only.is_none_or(|o| o.audience.id() == r.audience.id())) {
-            audiences.extend(reporter.deliver(week, sides, Some(reader), known, &reporter.config.site.base_url)?);
+            audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified(), base)?);
         }
         Ok(Some(WeekReports { week, report: full, audiences }))
     });

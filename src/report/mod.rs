@@ -77,6 +77,9 @@ pub struct Report {
     /// The message's lead as one paragraph (see [`message`]).
     pub headline: String,
     pub message: Message,
+    /// The revision of the week where readiness flipped to GO: its certification page lists
+    /// every release gate and when it passed.
+    pub certified: Option<RevisionRef>,
     /// What the readers must act on: proposed decisions and blocked actions.
     pub asks: Vec<Ask>,
     /// Whether anything changed since the previous week's revision.
@@ -173,6 +176,25 @@ pub fn revisions_for(snapshots: &[Snapshot], week: Week, zone: Zone) -> Option<(
     Some((current, previous))
 }
 
+/// The newest revision after `before` up to `now` (both taken from `snapshots`) where
+/// readiness flipped from NO-GO to GO, judged on readable revisions as the site's
+/// certification pages are: the week's report links that revision's certification.
+pub fn certified_in(snapshots: &[Snapshot], now: &Snapshot, before: Option<&Snapshot>) -> Option<RevisionRef> {
+    let position = |s: &Snapshot| snapshots.iter().position(|x| std::ptr::eq(x, s));
+    let end = position(now)?;
+    let start = before.and_then(position).map_or(0, |i| i + 1);
+    let mut was_go = None;
+    let mut found = None;
+    for (i, snapshot) in snapshots.iter().enumerate().take(end + 1) {
+        let Some(status) = snapshot.status.as_deref() else { continue };
+        if i >= start && status.readiness.go && was_go == Some(false) {
+            found = Some(revision_ref(snapshot));
+        }
+        was_go = Some(status.readiness.go);
+    }
+    found
+}
+
 /// Every week in which at least one readable revision was made, oldest first.
 pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
     let mut weeks: Vec<Week> = snapshots
@@ -200,6 +222,7 @@ pub fn build(
     reader: Option<&Redaction>,
     known: Option<&Diff>,
     stale_after_days: u32,
+    certified: Option<RevisionRef>,
 ) -> Option<Report> {
     let full = current.status.as_ref()?;
     let audience = reader.and_then(|r| AudienceView::of(&r.audience));
@@ -332,6 +355,7 @@ pub fn build(
         reasons,
         headline: message.headline(),
         message,
+        certified,
         asks,
         changed,
         changes: if summary_only { None } else { changes },

@@ -130,7 +130,7 @@ fn report_for(audience: Option<&str>) -> Report {
     let audience = audience.map(|id| status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap());
     let statuses = [&now, &then].map(|s| s.status.as_deref().unwrap());
     let reader = audience.map(|a| Redaction::for_audience(a, statuses, None));
-    build(week("2025-W33"), &now, Some(&then), reader.as_ref(), None, 14).unwrap()
+    build(week("2025-W33"), &now, Some(&then), reader.as_ref(), None, 14, None).unwrap()
 }
 
 /// What `audience` may see of `now`.
@@ -242,10 +242,10 @@ fn a_summary_audience_gets_short_lists_and_counts_the_rest() {
         .collect();
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&files)));
     let team = now.status.as_ref().unwrap().items[Kind::Audience][0].clone();
-    let r = build(week("2025-W33"), &now, None, Some(&reader_of(&now, &team)), None, 14).unwrap();
+    let r = build(week("2025-W33"), &now, None, Some(&reader_of(&now, &team)), None, 14, None).unwrap();
     // Nine changes fit in the ten a summary counts: none left out.
     let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&[("actions/A-1.toml", "title = 'Gone'")]));
-    let changed = build(week("2025-W33"), &now, Some(&then), Some(&reader_of(&now, &team)), None, 14).unwrap();
+    let changed = build(week("2025-W33"), &now, Some(&then), Some(&reader_of(&now, &team)), None, 14, None).unwrap();
     assert_eq!(
         (changed.more.changes, changed.message.tallies.as_deref()),
         (0, Some("health green → red; 7 blockers added; 1 action removed; 1 audience added"))
@@ -261,14 +261,14 @@ fn a_summary_audience_gets_short_lists_and_counts_the_rest() {
     assert_eq!((r.open_blockers, r.more.blockers), (7, 2));
     // 7 blocker reasons and "no release gates", grouped: one line each.
     assert_eq!(words(&r), ["7 critical blockers open: B1, B2, B3 and 4 more", "no release gates are defined"]);
-    let full = build(week("2025-W33"), &now, None, None, None, 14).unwrap();
+    let full = build(week("2025-W33"), &now, None, None, None, 14, None).unwrap();
     assert_eq!((full.blockers.len(), full.more.blockers, full.reasons.len()), (7, 0, 2));
 }
 
 #[test]
 fn the_first_report_and_a_quiet_week_say_so() {
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(NOW));
-    let first = build(week("2025-W33"), &now, None, None, None, 14).unwrap();
+    let first = build(week("2025-W33"), &now, None, None, None, 14, None).unwrap();
     assert!(
         first.headline.starts_with("NO-GO, health red: ") && !first.headline.contains("This week"),
         "{}",
@@ -276,16 +276,16 @@ fn the_first_report_and_a_quiet_week_say_so() {
     );
     assert!(first.changed && first.changes.is_none() && first.previous.is_none());
     let same = snapshot("w32", "2025-08-08T10:00:00Z", Some(NOW));
-    let quiet = build(week("2025-W33"), &now, Some(&same), None, None, 14).unwrap();
+    let quiet = build(week("2025-W33"), &now, Some(&same), None, None, 14, None).unwrap();
     assert!(quiet.headline.ends_with("Nothing changed this week."), "{}", quiet.headline);
     assert!(!quiet.changed);
     let unreadable = snapshot("w33", "2025-08-15T10:00:00Z", None);
-    assert!(build(week("2025-W33"), &unreadable, None, None, None, 14).is_none());
+    assert!(build(week("2025-W33"), &unreadable, None, None, None, 14, None).is_none());
     // A diff the caller already has is used as it is.
     let mut known = crate::diff::diff(same.status.as_ref().unwrap(), "w32", now.status.as_ref().unwrap(), "w33");
     known.summary = "as known".into();
     known.health = Some(crate::diff::Transition { from: "green".into(), to: "red".into() });
-    let reused = build(week("2025-W33"), &now, Some(&same), None, Some(&known), 14).unwrap();
+    let reused = build(week("2025-W33"), &now, Some(&same), None, Some(&known), 14, None).unwrap();
     assert!(reused.headline.ends_with("This week: health went from green to red."), "{}", reused.headline);
 }
 
@@ -311,7 +311,7 @@ fn metric_lines_say_the_trend_and_whether_it_heads_for_the_target() {
     let (old, new) = (files(true), files(false));
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&new)));
     let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&borrowed(&old)));
-    let r = build(week("2025-W33"), &now, Some(&then), None, None, 14).unwrap();
+    let r = build(week("2025-W33"), &now, Some(&then), None, None, 14, None).unwrap();
     let view = |id: &str| {
         let m = r.metrics.iter().find(|m| m.id == id).unwrap();
         (m.trend.as_str(), m.direction.as_str(), m.previous.clone(), m.value.clone(), m.percent)
@@ -350,12 +350,12 @@ fn a_long_list_of_changes_is_cut_at_twice_the_list_size_and_the_rest_counted() {
         .collect();
     let now = snapshot("w33", "2025-08-15T10:00:00Z", Some(&borrowed(&files)));
     let then = snapshot("w32", "2025-08-08T10:00:00Z", Some(&borrowed(&files[110..])));
-    let full = build(week("2025-W33"), &now, Some(&then), None, None, 14).unwrap();
+    let full = build(week("2025-W33"), &now, Some(&then), None, None, 14, None).unwrap();
     let changes = full.changes.as_ref().unwrap();
     assert_eq!((changes.items.len(), full.more.changes), (100, 10));
     assert_eq!(changes.items.last().unwrap().id, "A-100");
     assert!(full.headline.ends_with("This week: 110 actions added."), "{}", full.headline);
     let team = now.status.as_ref().unwrap().items[Kind::Audience][0].clone();
-    let summary = build(week("2025-W33"), &now, Some(&then), Some(&reader_of(&now, &team)), None, 14).unwrap();
+    let summary = build(week("2025-W33"), &now, Some(&then), Some(&reader_of(&now, &team)), None, 14, None).unwrap();
     assert_eq!((summary.changes.is_none(), summary.more.changes), (true, 100));
 }
