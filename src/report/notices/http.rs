@@ -346,10 +346,11 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
         let size = String::from_utf8_lossy(&body[..line_end]);
         let Ok(size) = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16) else { break };
         let start = line_end + 2;
-        if size == 0 || body.len() < start + size {
+        // The size is the server's word: a huge one must not overflow, only end the body.
+        let Some(chunk) = start.checked_add(size).and_then(|end| body.get(start..end)).filter(|_| size > 0) else {
             break;
-        }
-        out.extend_from_slice(&body[start..start + size]);
+        };
+        out.extend_from_slice(chunk);
         body = body.get(start + size + 2..).unwrap_or_default();
     }
     out
@@ -387,6 +388,13 @@ impl Attempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chunk_size_past_any_length_ends_the_body_without_a_panic() {
+        assert_eq!(dechunk(b"3\r\nabc\r\n0\r\n\r\n"), b"abc");
+        assert_eq!(dechunk(b"3\r\nabc\r\nffffffffffffffff\r\nx\r\n"), b"abc");
+        assert_eq!(dechunk(b"10\r\nshort"), b"");
+    }
 
     #[test]
     fn plain_http_only_to_this_machine() {
