@@ -59,19 +59,7 @@ type Comments = Arc<Mutex<Vec<(String, u64, String)>>>;
 
 impl Receiver {
     fn start() -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let script: Script = Arc::new(Mutex::new(Vec::new()));
-        let comments: Comments = Arc::new(Mutex::new(Vec::new()));
-        let (r, s) = (requests.clone(), script.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (r, s, c) = (r.clone(), s.clone(), comments.clone());
-                std::thread::spawn(move || serve(stream, &r, &s, &c));
-            }
-        });
-        Receiver { port, requests, script }
+        Receiver::listen(None)
     }
 
     /// The same receiver over TLS, with the test CA's certificate for `localhost`.
@@ -89,7 +77,12 @@ impl Receiver {
             .with_no_client_auth()
             .with_single_cert(certs, key)
             .unwrap();
-        let config = Arc::new(config);
+        Receiver::listen(Some(Arc::new(config)))
+    }
+
+    /// A receiver on a free loopback port, each connection served on a thread of its own
+    /// (over TLS with `tls`).
+    fn listen(tls: Option<Arc<rustls::ServerConfig>>) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -98,10 +91,13 @@ impl Receiver {
         let (r, s) = (requests.clone(), script.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (r, s, c, config) = (r.clone(), s.clone(), comments.clone(), config.clone());
-                std::thread::spawn(move || {
-                    let tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), stream);
-                    serve(tls, &r, &s, &c);
+                let (r, s, c, tls) = (r.clone(), s.clone(), comments.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    None => serve(stream, &r, &s, &c),
+                    Some(config) => {
+                        let tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), stream);
+                        serve(tls, &r, &s, &c);
+                    }
                 });
             }
         });

@@ -71,8 +71,19 @@ impl Redaction {
         !self.hidden.is_empty()
     }
 
+    /// `status` as messages about it may show it (reports, notices): the status itself when
+    /// nothing is hidden, so an internal audience costs no copy. Unlike [`Redaction::apply`],
+    /// it leaves other audiences' recipients in place then, as messages list no audience.
+    pub fn view<'a>(&self, status: &'a Status) -> std::borrow::Cow<'a, Status> {
+        if self.hides_anything() {
+            std::borrow::Cow::Owned(self.apply(status))
+        } else {
+            std::borrow::Cow::Borrowed(status)
+        }
+    }
+
     /// Whether `text` (a reason) names a record the audience may not see.
-    pub fn conceals(&self, text: &str) -> bool {
+    fn conceals(&self, text: &str) -> bool {
         if self.hidden.is_empty() {
             return false;
         }
@@ -132,7 +143,7 @@ impl Redaction {
 
     /// Takes the reasons that name a hidden record out of `reasons`; how many hidden records
     /// they named, for [`concealed_records`].
-    pub fn conceal_texts(&self, reasons: &mut Vec<String>) -> usize {
+    fn conceal_texts(&self, reasons: &mut Vec<String>) -> usize {
         if self.hidden.is_empty() {
             return 0;
         }
@@ -165,8 +176,8 @@ impl Redaction {
 }
 
 /// What stands for the reasons resting on `n` records the audience may not see.
-pub fn concealed_records(n: usize) -> String {
-    format!("{n} confidential record{}", if n == 1 { "" } else { "s" })
+fn concealed_records(n: usize) -> String {
+    crate::values::count(n as i64, "confidential record")
 }
 
 /// Whether `text` names `id` as a whole word (`B-1` is not in `B-10`, nor in `qa/B-1`).

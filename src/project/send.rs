@@ -76,6 +76,7 @@ impl Project {
             vec![Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))]
         })?;
         let reporter = render::reports::Reporter::new(self.theme()?, config);
+        let certified = report::certified_in(snapshots, now, before);
         let mut postman = Postman::new(root, config, options)?;
         // One unit per recipient, or one for an audience without any (it is skipped as a whole).
         let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
@@ -83,9 +84,8 @@ impl Project {
         for audience in audiences {
             let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
             let reader = Redaction::for_audience(audience, statuses, config.neighbours.as_deref());
-            let certified = report::certified_in(snapshots, now, before);
             let delivered =
-                reporter.deliver(week, (now, before), Some(&reader), None, certified, &config.site.base_url);
+                reporter.deliver(week, (now, before), Some(&reader), None, certified.clone(), &config.site.base_url);
             let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
                 continue;
             };

@@ -119,12 +119,14 @@ pub fn all(
                     && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
             })
             .and_then(|e| e.diff.as_ref());
-        let certified = || report::certified_in(snapshots, now, before);
-        let Some(full) = reporter.deliver(week, sides, only, known, certified(), "../../")? else { return Ok(None) };
+        let certified = report::certified_in(snapshots, now, before);
+        let Some(full) = reporter.deliver(week, sides, only, known, certified.clone(), "../../")? else {
+            return Ok(None);
+        };
         let mut audiences = Vec::new();
         let base = &reporter.config.site.base_url;
         for reader in readers.iter().filter(|r| only.is_none_or(|o| o.audience.id() == r.audience.id())) {
-            audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified(), base)?);
+            audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified.clone(), base)?);
         }
         Ok(Some(WeekReports { week, report: full, audiences }))
     });

@@ -96,30 +96,38 @@ pub fn reasons(status: &Status) -> Vec<Reason> {
     let mut seen = std::collections::HashSet::new();
     groups
         .filter(|g| seen.insert(g.text.as_str()))
-        .map(|g| Reason { text: g.text.clone(), words: in_words(g, ": ") })
+        .map(|g| Reason { text: g.text.clone(), words: in_words(g, Naming::Listed) })
         .collect()
 }
 
-/// "4 release gates pending: A, B, C and 1 more" (with `": "`), or in a sentence
-/// "4 release gates pending (A, B, C and 1 more)" (with `" ("`).
-fn in_words(group: &ReasonGroup, then: &str) -> String {
+/// How a reason names its records: in a list line, or within a sentence.
+#[derive(Clone, Copy)]
+enum Naming {
+    /// "4 release gates pending: A, B, C and 1 more"
+    Listed,
+    /// "4 release gates pending (A, B, C and 1 more)"
+    InSentence,
+}
+
+fn in_words(group: &ReasonGroup, naming: Naming) -> String {
     if group.refs.is_empty() {
         return group.text.clone();
     }
-    let close = if then == " (" { ")" } else { "" };
-    format!("{}{then}{}{close}", group.text, names(group.refs.iter().map(|r| r.title.as_str())))
+    let titles = names(group.refs.iter().map(|r| r.title.as_str()));
+    match naming {
+        Naming::Listed => format!("{}: {titles}", group.text),
+        Naming::InSentence => format!("{} ({titles})", group.text),
+    }
 }
 
 /// "A, B and C", or "A, B, C and 2 more".
 fn names<'a>(all: impl ExactSizeIterator<Item = &'a str>) -> String {
     let total = all.len();
-    let shown: Vec<&str> = all.take(NAMES).collect();
-    match (shown.split_last(), total - shown.len()) {
-        (None, _) => String::new(),
-        (Some((last, [])), 0) => last.to_string(),
-        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
-        (Some(_), more) => format!("{} and {more} more", shown.join(", ")),
+    let mut shown: Vec<String> = all.take(NAMES).map(str::to_string).collect();
+    if total > shown.len() {
+        shown.push(format!("{} more", total - shown.len()));
     }
+    join_and(&shown)
 }
 
 /// The verdict, its age when the plan is stale, the health when not green, and the main
@@ -146,7 +154,7 @@ fn verdict(status: &Status, stale: Option<&Stale>) -> String {
     if let Some(h) = status.health.groups.iter().find(|h| !readiness.groups.iter().any(|r| r.text == h.text)) {
         said.push(h);
     }
-    let mut words: Vec<String> = said.into_iter().map(|g| in_words(g, " (")).collect();
+    let mut words: Vec<String> = said.into_iter().map(|g| in_words(g, Naming::InSentence)).collect();
     if unsaid > 0 {
         words.push(count(unsaid as i64, "more reason"));
     }

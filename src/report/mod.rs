@@ -228,8 +228,9 @@ pub fn build(
     let audience = reader.and_then(|r| AudienceView::of(&r.audience));
     let summary_only = audience.as_ref().is_some_and(|a| a.detail == Detail::Summary);
     let redaction = reader.filter(|r| r.hides_anything());
-    let status = as_seen(full, redaction);
-    let before = previous.and_then(|p| p.status.as_deref()).map(|p| as_seen(p, redaction));
+    let seen = |status| redaction.map_or(Cow::Borrowed(status), |r| r.view(status));
+    let status = seen(full);
+    let before = previous.and_then(|p| p.status.as_deref()).map(seen);
     let limit = if summary_only { SUMMARY_LIMIT } else { FULL_LIMIT };
     let mut more = More::default();
 
@@ -371,14 +372,6 @@ pub fn build(
         withheld,
         more,
     })
-}
-
-/// `status` as the audience of `redaction` may see it (itself when nothing is hidden).
-fn as_seen<'a>(status: &'a Status, redaction: Option<&Redaction>) -> Cow<'a, Status> {
-    match redaction {
-        Some(r) => Cow::Owned(r.apply(status)),
-        None => Cow::Borrowed(status),
-    }
 }
 
 /// The plan's `next_review`, if it has one.

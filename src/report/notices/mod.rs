@@ -57,7 +57,8 @@ struct View<'a> {
     id: &'a str,
     audience: &'a Audience,
     revisions: Vec<&'a Revision>,
-    seen: Vec<Status>,
+    /// Each revision's plan as the audience may see it (borrowed when nothing is hidden).
+    seen: Vec<std::borrow::Cow<'a, Status>>,
 }
 
 /// Everything due for `audience` on each of its channels, given the ledger, oldest first.
@@ -80,7 +81,7 @@ pub fn due(
         id: audience.id(),
         audience: record,
         revisions: revisions.iter().map(|(r, _)| *r).collect(),
-        seen: revisions.iter().map(|(_, s)| reader.apply(s)).collect(),
+        seen: revisions.iter().map(|(_, s)| reader.view(s)).collect(),
     };
     let newest = revisions.len() - 1;
     let mut out = Vec::new();
@@ -199,7 +200,7 @@ fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<E
 /// The certification of each revision after `start` where readiness flipped to GO, as the
 /// audience may see it, for every cadence; each is told once (ledger period `certified <rev>`).
 fn certifications(view: &View<'_>, start: usize, config: &Config) -> Vec<Notice> {
-    let seen: Vec<Revisioned<'_>> = view.revisions.iter().copied().zip(&view.seen).collect();
+    let seen: Vec<Revisioned<'_>> = view.revisions.iter().copied().zip(view.seen.iter().map(AsRef::as_ref)).collect();
     ((start + 1)..seen.len())
         .filter_map(|i| certify(&seen, i).map(|c| certification_notice(view, i, &c, config)))
         .collect()
