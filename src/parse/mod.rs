@@ -232,15 +232,7 @@ fn build_record(
             out.diagnostics.push(unknown_field(name, kind, &origin));
         }
     }
-    let missing: Vec<&str> = kind.required().iter().copied().filter(|f| !origin.fields.contains_key(*f)).collect();
-    for field in &missing {
-        let example = if matches!(*field, "title" | "decision" | "group") { "\"…\"" } else { "…" };
-        out.diagnostics.push(
-            Diagnostic::error(format!("missing required field `{field}` in a {} record", kind.name()))
-                .at(origin.file.locate(origin.span.start..origin.span.start))
-                .help(format!("add `{field} = {example}` to the record")),
-        );
-    }
+    let missing = missing_fields(kind, &origin, out);
     let table_span = table.span();
     let common = deserialize_all(common_table, &table_span, base, &origin, kind, out, |value| {
         use serde::Deserialize;
@@ -299,6 +291,20 @@ fn build_record(
         }
     };
     (out.diagnostics.len() == errors_before).then(|| Record::new(id, kind, common, data, body, origin))
+}
+
+/// The required fields of `kind` the record lacks, each reported at the record's start.
+fn missing_fields(kind: Kind, origin: &Origin, out: &mut Parsed) -> Vec<&'static str> {
+    let missing: Vec<&str> = kind.required().iter().copied().filter(|f| !origin.fields.contains_key(*f)).collect();
+    for field in &missing {
+        let example = if matches!(*field, "title" | "decision" | "group") { "\"…\"" } else { "…" };
+        out.diagnostics.push(
+            Diagnostic::error(format!("missing required field `{field}` in a {} record", kind.name()))
+                .at(origin.file.locate(origin.span.start..origin.span.start))
+                .help(format!("add `{field} = {example}` to the record")),
+        );
+    }
+    missing
 }
 
 /// Deserializes `table`, reporting every bad field rather than only the first: each field

@@ -113,9 +113,9 @@ pub struct More {
 }
 
 /// Keeps the first `limit` items as lines and counts the rest.
-fn capped(items: Vec<&Item>, limit: usize) -> (Vec<Line>, usize) {
-    let more = items.len().saturating_sub(limit);
-    (items.into_iter().take(limit).map(line).collect(), more)
+fn capped(items: Vec<&Item>, limit: usize, more: &mut usize) -> Vec<Line> {
+    *more = items.len().saturating_sub(limit);
+    items.into_iter().take(limit).map(line).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -236,15 +236,9 @@ pub fn build(
 
     // A diff of what the audience sees: a change of a visible record that names a hidden
     // one (`depends_on`) must not show it, so the site's diff serves the full report only.
-    let mut changes = before.as_deref().map(|old| match known.filter(|_| redaction.is_none()) {
-        Some(d) => d.clone(),
-        None => diff::diff(old, previous.map_or("", |p| &p.revision.id), &status, &current.revision.id),
-    });
-    if let Some(d) = changes.as_mut() {
-        d.summary = diff::summarize(d);
-        more.changes = d.items.len().saturating_sub(limit * 2);
-        d.items.truncate(limit * 2);
-    }
+    let known = known.filter(|_| redaction.is_none());
+    let ids = (previous.map_or("", |p| p.revision.id.as_str()), current.revision.id.as_str());
+    let changes = before.as_deref().map(|old| changes_cut(old, &status, ids, known, limit * 2, &mut more.changes));
     // A cut list still holds twice the list size, so a cut diff is never empty.
     let changed = changes.as_ref().is_none_or(|d| !d.is_empty());
 
@@ -255,28 +249,10 @@ pub fn build(
     reasons.truncate(limit);
     let withheld = redaction.map_or(0, |r| all_items(full).filter(|i| r.hides(i.id())).count());
 
-    let mut blockers: Vec<&Item> =
-        status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
-    blockers.sort_by_key(|i| match &i.record.data {
-        KindData::Blocker(b) => b.severity,
-        _ => Severity::Low,
-    });
+    let blockers = unresolved_blockers(&status);
     let open_blockers = blockers.len();
     let by_id: std::collections::HashMap<&str, &Item> = status.items.values().flatten().map(|i| (i.id(), i)).collect();
-    let gates = status
-        .gate_groups
-        .iter()
-        .map(|g| {
-            let members: Vec<&Item> = g.gates.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
-            GateGroupLine {
-                name: g.name.clone(),
-                release: g.release,
-                cleared: members.iter().filter(|i| i.derived.cleared == Some(true)).count(),
-                total: members.len(),
-                gates: members.into_iter().map(line).collect(),
-            }
-        })
-        .collect();
+    let gates = status.gate_groups.iter().map(|g| gate_group_line(g, &by_id)).collect();
     let risks = status
         .top_risks
         .iter()
@@ -284,47 +260,13 @@ pub fn build(
         .take(SUMMARY_LIMIT)
         .map(line)
         .collect();
-    let measured: std::collections::HashMap<&str, &Item> =
-        before.as_deref().map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect()).unwrap_or_default();
-    // Off-target metrics first: they are what a reader needs to see.
-    let mut metric_items: Vec<&Item> = status.items[Kind::Metric].iter().collect();
-    metric_items.sort_by_key(|m| match m.derived.state {
-        Some(MetricState::NotMet) => 0,
-        Some(MetricState::Met) => 1,
-        _ => 2,
-    });
-    more.metrics = metric_items.len().saturating_sub(limit);
-    let metrics = metric_items.into_iter().take(limit).map(|m| metric_line(m, measured.get(m.id()).copied())).collect();
-    let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
-    let decisions = status.items[Kind::Decision]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
-        .collect();
-    let horizon = week.sunday().add_days(7);
-    let actions = status.items[Kind::Action]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
-        .collect();
-    let soon = week.sunday().add_days(14);
-    let milestones = status.items[Kind::Milestone]
-        .iter()
-        .filter(|i| match &i.record.data {
-            KindData::Milestone(m) => {
-                m.status != crate::values::MilestoneStatus::Done
-                    && (i.derived.overdue
-                        || [i.derived.start, i.derived.end].iter().flatten().any(|d| *d > week.sunday() && *d <= soon))
-            }
-            _ => false,
-        })
-        .collect();
-    let (blockers, more_blockers) = capped(blockers, limit);
-    let (decisions, more_decisions) = capped(decisions, limit);
-    let (actions, more_actions) = capped(actions, limit);
-    let (milestones, more_milestones) = capped(milestones, limit);
-    more.blockers = more_blockers;
-    more.decisions = more_decisions;
-    more.actions = more_actions;
-    more.milestones = more_milestones;
+    let (metrics, more_metrics) = metric_lines(&status, before.as_deref(), limit);
+    more.metrics = more_metrics;
+    let (decisions, actions, milestones) = of_the_week(&status, week);
+    let blockers = capped(blockers, limit, &mut more.blockers);
+    let decisions = capped(decisions, limit, &mut more.decisions);
+    let actions = capped(actions, limit, &mut more.actions);
+    let milestones = capped(milestones, limit, &mut more.milestones);
 
     // Judged at the end of the week told of: last week's report of a plan untouched for a
     // year says so.
@@ -433,6 +375,89 @@ pub fn asks(status: &Status) -> Vec<Ask> {
         _ => None,
     });
     decisions.into_iter().map(|(_, a)| a).chain(actions).collect()
+}
+
+/// What changed from `old` to `new` (revisions `ids`; `known` when the caller has it), cut
+/// at `cap` changes with the rest counted in `more`.
+fn changes_cut(
+    old: &Status,
+    new: &Status,
+    ids: (&str, &str),
+    known: Option<&Diff>,
+    cap: usize,
+    more: &mut usize,
+) -> Diff {
+    let mut d = known.cloned().unwrap_or_else(|| diff::diff(old, ids.0, new, ids.1));
+    d.summary = diff::summarize(&d);
+    *more = d.items.len().saturating_sub(cap);
+    d.items.truncate(cap);
+    d
+}
+
+/// The unresolved blockers, most severe first.
+fn unresolved_blockers(status: &Status) -> Vec<&Item> {
+    let mut blockers: Vec<&Item> =
+        status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
+    blockers.sort_by_key(|i| match &i.record.data {
+        KindData::Blocker(b) => b.severity,
+        _ => Severity::Low,
+    });
+    blockers
+}
+
+/// A gate group's line: its gates (`by_id` finds them) and how many are cleared.
+fn gate_group_line(group: &crate::derive::GateGroup, by_id: &std::collections::HashMap<&str, &Item>) -> GateGroupLine {
+    let members: Vec<&Item> = group.gates.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+    GateGroupLine {
+        name: group.name.clone(),
+        release: group.release,
+        cleared: members.iter().filter(|i| i.derived.cleared == Some(true)).count(),
+        total: members.len(),
+        gates: members.into_iter().map(line).collect(),
+    }
+}
+
+/// The metric lines, off-target first (what a reader needs to see), at most `limit`, with
+/// how many were left out; each compared with its value `before`.
+fn metric_lines(status: &Status, before: Option<&Status>, limit: usize) -> (Vec<MetricLine>, usize) {
+    let measured: std::collections::HashMap<&str, &Item> =
+        before.map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect()).unwrap_or_default();
+    let mut items: Vec<&Item> = status.items[Kind::Metric].iter().collect();
+    items.sort_by_key(|m| match m.derived.state {
+        Some(MetricState::NotMet) => 0,
+        Some(MetricState::Met) => 1,
+        _ => 2,
+    });
+    let more = items.len().saturating_sub(limit);
+    (items.into_iter().take(limit).map(|m| metric_line(m, measured.get(m.id()).copied())).collect(), more)
+}
+
+/// What `week` brings: decisions dated in it, unfinished actions due by the end of the
+/// next week, and milestones not done that are overdue or fall in the two weeks after it.
+fn of_the_week(status: &Status, week: Week) -> (Vec<&Item>, Vec<&Item>, Vec<&Item>) {
+    let in_week = |d: Option<Date>| d.is_some_and(|d| d >= week.monday() && d <= week.sunday());
+    let decisions = status.items[Kind::Decision]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Decision(d) if in_week(d.date)))
+        .collect();
+    let horizon = week.sunday().add_days(7);
+    let actions = status.items[Kind::Action]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished() && a.due.is_some_and(|d| d <= horizon)))
+        .collect();
+    let soon = week.sunday().add_days(14);
+    let milestones = status.items[Kind::Milestone]
+        .iter()
+        .filter(|i| match &i.record.data {
+            KindData::Milestone(m) => {
+                m.status != crate::values::MilestoneStatus::Done
+                    && (i.derived.overdue
+                        || [i.derived.start, i.derived.end].iter().flatten().any(|d| *d > week.sunday() && *d <= soon))
+            }
+            _ => false,
+        })
+        .collect();
+    (decisions, actions, milestones)
 }
 
 fn all_items(status: &Status) -> impl Iterator<Item = &Item> {
