@@ -105,7 +105,9 @@ pub fn reasons(status: &Status) -> Vec<Reason> {
 enum Naming {
     /// "4 release gates pending: A, B, C and 1 more"
     Listed,
-    /// "4 release gates pending (A, B, C and 1 more)"
+    /// "1 critical blocker open (DB down)", "4 release gates pending": the lead names a
+    /// lone record and counts several (the reasons list below names them), so its first
+    /// sentence stays short enough to read.
     InSentence,
 }
 
@@ -116,7 +118,8 @@ fn in_words(group: &ReasonGroup, naming: Naming) -> String {
     let titles = names(group.refs.iter().map(|r| r.title.as_str()));
     match naming {
         Naming::Listed => format!("{}: {titles}", group.text),
-        Naming::InSentence => format!("{} ({titles})", group.text),
+        Naming::InSentence if group.refs.len() == 1 => format!("{} ({titles})", group.text),
+        Naming::InSentence => group.text.clone(),
     }
 }
 
