@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use super::{Failed, Ui, date_arg, resolve_as_of};
-use crate::diagnostics::Diagnostic;
+use crate::project::preview::Preview;
 use crate::serve::{self, Notice};
 
 #[derive(clap::Args)]
@@ -25,11 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
-    if crate::load::portfolio_plans(&ui.root).map_err(|d| ui.fail(&[d]))?.is_some() {
-        let d = Diagnostic::error("`serve` previews a project of one plan; this is a portfolio (`plans/`)")
-            .help("build it with `statuspress build` and open site/index.html; `check` validates every plan");
-        return Err(ui.fail(&[d]));
-    }
+    let mut preview = Preview::open(&ui.root).map_err(|d| ui.fail(&[d]))?;
     stop_on_interrupt();
     let as_of = || resolve_as_of(args.as_of.as_deref());
     let options = serve::Options { root: &ui.root, address: SocketAddr::new(args.bind, args.port), as_of: &as_of };
@@ -65,7 +61,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<(), Failed> {
             ));
         }
     };
-    serve::serve(&options, &tell).map_err(|d| ui.fail(&[d]))
+    serve::serve(&options, &mut preview, &tell).map_err(|d| ui.fail(&[d]))
 }
 
 fn open_browser(url: &str, ui: &Ui) {

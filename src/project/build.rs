@@ -200,12 +200,10 @@ impl Project {
         let history = plan.history(self.as_of).map_err(|d| fail(diagnostics, d))?;
         diagnostics.extend(history.warnings.iter().cloned());
         let snapshots = plan.load_snapshots(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?;
-        if snapshots.is_empty() {
-            return Err(fail(diagnostics, Diagnostic::error("no revision to build")));
-        }
         // Checked against every record's URL: an audience's site may drop a record that became
         // confidential, and its manifest (written from what it shows) says so.
         if !options.prune
+            && !snapshots.is_empty()
             && let Err(d) = history::urls::check_kept(output, &history::urls::permanent(&snapshots))
         {
             diagnostics.push(d);
@@ -213,13 +211,12 @@ impl Project {
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
         let site_options = render::SiteOptions {
             as_of: self.as_of,
-            history_note: history.warnings.first().map(|w| w.message.clone()),
+            history_note: super::history_note(history),
             strict: options.strict,
             audience: options.audience,
             more_audiences,
         };
-        render::Site::of(snapshots, &plan.pipeline, theme, &site_options, diagnostics, options.progress, clock)
-            .ok_or_else(|| diagnostics.clone())
+        super::assemble_site(snapshots, &plan.pipeline, theme, site_options, diagnostics, options.progress, clock)
     }
 
     /// Everything the site depends on, hashed: a build with the fingerprint of the site in the

@@ -9,6 +9,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod portfolio;
+pub mod preview;
 pub mod report;
 pub mod send;
 
@@ -22,6 +23,7 @@ use crate::history::{self, History};
 use crate::load::{self, RawFile};
 use crate::progress::{Progress, Stopwatch};
 use crate::render::templates::{Template, Theme, effective};
+use crate::render::{Site, SiteOptions};
 use crate::values::Date;
 
 pub use portfolio::Plan;
@@ -97,6 +99,31 @@ impl Project {
         let theme = Theme::of(self.templates()?.to_vec())?;
         Ok(self.theme.get_or_init(|| theme))
     }
+}
+
+/// A plan's site from its revisions (oldest first): the one assembly of a site, shared by
+/// `build` and the live preview. The history's warnings are already in `diagnostics`, and
+/// the first of them in `options` ([`history_note`]). `Err` holds every problem when there
+/// is an error (or a warning, when strict).
+fn assemble_site(
+    snapshots: Vec<Snapshot>,
+    pipeline: &Pipeline,
+    theme: &Theme,
+    options: SiteOptions<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+    progress: &dyn Progress,
+    clock: &mut Stopwatch,
+) -> Result<Site, Vec<Diagnostic>> {
+    if snapshots.is_empty() {
+        diagnostics.push(Diagnostic::error("no revision to build"));
+        return Err(diagnostics.clone());
+    }
+    Site::of(snapshots, pipeline, theme, &options, diagnostics, progress, clock).ok_or_else(|| diagnostics.clone())
+}
+
+/// What the archive says about the history itself (a shallow clone, say): its first warning.
+fn history_note(history: &History) -> Option<String> {
+    history.warnings.first().map(|w| w.message.clone())
 }
 
 impl Plan {

@@ -19,13 +19,14 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::values::Date;
-use rebuild::{Builder, Built, Changes};
+pub use rebuild::{Built, Changes, Rebuild};
 
 /// How often an idle event stream says it is still there, which is also how a closed
 /// browser tab is noticed and its thread let go.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
 pub struct Options<'a> {
+    /// The project's folder, watched for changes.
     pub root: &'a Path,
     pub address: SocketAddr,
     /// The date of the plan's status: pinned, or today at each rebuild.
@@ -93,7 +94,11 @@ impl Shared {
 
 /// Binds `options.address`, builds, then serves and rebuilds until the process is stopped.
 /// Only a busy or forbidden address, or a project that cannot be watched, ends it early.
-pub fn serve(options: &Options<'_>, tell: &(dyn Fn(Notice<'_>) + Sync)) -> Result<(), Diagnostic> {
+pub fn serve(
+    options: &Options<'_>,
+    builder: &mut dyn Rebuild,
+    tell: &(dyn Fn(Notice<'_>) + Sync),
+) -> Result<(), Diagnostic> {
     let listener = TcpListener::bind(options.address).map_err(|e| bind_error(options.address, &e))?;
     let address = listener.local_addr().map_err(|e| bind_error(options.address, &e))?;
     let mut watcher = watch::Watcher::new(options.root)?;
@@ -107,10 +112,9 @@ pub fn serve(options: &Options<'_>, tell: &(dyn Fn(Notice<'_>) + Sync)) -> Resul
     });
     // Pages asked for during the first build say so, and reload when it is done.
     tell(Notice::Listening(address));
-    let mut builder = Builder::new(options.root);
-    rebuild(&mut builder, Changes::all(), options, &shared, tell, true);
+    rebuild(builder, Changes::all(), options, &shared, tell, true);
     while let Some(changes) = watcher.next() {
-        rebuild(&mut builder, changes, options, &shared, tell, false);
+        rebuild(builder, changes, options, &shared, tell, false);
     }
     Err(Diagnostic::error("the file watcher stopped; restart `statuspress serve`"))
 }
@@ -128,7 +132,7 @@ fn bind_error(address: SocketAddr, e: &std::io::Error) -> Diagnostic {
 }
 
 fn rebuild(
-    builder: &mut Builder,
+    builder: &mut dyn Rebuild,
     changes: Changes,
     options: &Options<'_>,
     shared: &Shared,
