@@ -211,61 +211,25 @@ pub fn combined(plans: &[(&str, &Status)], bands: [i64; 3]) -> HeatMap {
     place(live, &HashMap::new(), None, bands)
 }
 
+/// A risk's pills: (its index in `live`, whether it is the hollow one where it was) → the
+/// pill and its label.
+type Pills = HashMap<(usize, bool), (Pill, String)>;
+
 /// Lays out `live` on the grid; a risk that was elsewhere `before` (in revision `previous`)
 /// also gets a hollow pill there, and an arrow from it.
 fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option<&str>, bands: [i64; 3]) -> HeatMap {
-    let was_at = |r: &Live| before.get(&r.id.to_ascii_lowercase()).copied().filter(|w| *w != (r.likelihood, r.impact));
-    let short_id = |r: &'_ Live| r.id.rsplit('/').next().unwrap_or(&r.id).to_string();
-    // Only ids too long for a pill lose their shared start (`R-1` stays `R-1`).
-    let fits = |id: &str| id.chars().count() as f64 * CHAR_W + 4.0 <= CELL - 6.0;
-    let prefix = if live.iter().all(|r| fits(&short_id(r))) {
-        String::new()
-    } else {
-        common_prefix(live.iter().map(|r| r.id.rsplit('/').next().unwrap_or(&r.id)))
-    };
-    // A portfolio's marker keeps its plan (`payments/R-1`): two plans may each have an R-1.
-    let label_of = |r: &Live| match r.id.rsplit_once('/') {
-        Some((plan, own)) => format!("{plan}/{}", &own[prefix.len()..]),
-        None => r.id[prefix.len()..].to_string(),
-    };
-    // Each cell's pills in order: its risks by score, then the risks that left it.
-    let mut cells_in: HashMap<(i64, i64), Vec<(usize, bool)>> = HashMap::new();
-    for (n, r) in live.iter().enumerate() {
-        cells_in.entry((r.likelihood, r.impact)).or_default().push((n, false));
-    }
-    for (n, r) in live.iter().enumerate() {
-        if let Some(at) = was_at(r) {
-            cells_in.entry(at).or_default().push((n, true));
-        }
-    }
-    let mut pills: HashMap<(usize, bool), (Pill, String)> = HashMap::new();
-    let mut overflow = Vec::new();
-    for (&(likelihood, impact), entries) in &cells_in {
-        let layout = CellLayout::new(cell_origin(likelihood, impact), entries.iter().map(|(n, _)| label_of(&live[*n])));
-        let current = entries.iter().filter(|(_, ghost)| !ghost).count();
-        // A crowded cell keeps its last slot for "+n"; risks that left it give way first.
-        let room = if current > layout.slots { layout.slots - 1 } else { layout.slots };
-        for (slot, entry) in entries.iter().take(room).enumerate() {
-            let label = label_of(&live[entry.0]);
-            let label = if label.contains('/') { label } else { layout.label(&label) };
-            pills.insert(*entry, (layout.pill(slot), label));
-        }
-        if current > layout.slots {
-            let last = layout.pill(layout.slots - 1);
-            overflow.push(Overflow { x: last.text_x, y: last.text_y, more: current - room });
-        }
-    }
-    overflow.sort_by(|a, b| (a.y, a.x).partial_cmp(&(b.y, b.x)).unwrap_or(std::cmp::Ordering::Equal));
+    let was: Vec<Option<(i64, i64)>> = live
+        .iter()
+        .map(|r| before.get(&r.id.to_ascii_lowercase()).copied().filter(|w| *w != (r.likelihood, r.impact)))
+        .collect();
+    let (prefix, labels) = pill_labels(&live);
+    let (pills, overflow) = lay_out_pills(&live, &was, &labels);
     let mut markers = Vec::new();
     let mut ghosts = Vec::new();
     let mut rows = Vec::new();
-    let mut moved = 0;
     for (n, r) in live.iter().enumerate() {
-        let was = was_at(r);
-        moved += usize::from(was.is_some());
         let score = r.likelihood * r.impact;
-        let band_name = band(score, bands);
-        let from = was.map(|(l, i)| format!("{l} × {i}"));
+        let from = was[n].map(|(l, i)| format!("{l} × {i}"));
         if rows.len() < TABLE_LIMIT {
             rows.push(Row {
                 id: r.id.clone(),
@@ -274,47 +238,147 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
                 likelihood: r.likelihood,
                 impact: r.impact,
                 score,
-                band: band_name,
+                band: band(score, bands),
                 status: r.status.clone(),
                 was: from.clone(),
             });
         }
-        let Some((pill, label)) = pills.get(&(n, false)).cloned() else { continue };
-        // The arrow starts at the risk's own hollow pill, or at its old cell's centre when
-        // that cell had no room for one.
-        let start = match (pills.get(&(n, true)), was) {
-            (Some((ghost, ghost_label)), Some(_)) => {
-                ghosts.push(Ghost {
-                    id: r.id.clone(),
-                    label: ghost_label.clone(),
-                    from: from.clone().unwrap_or_default(),
-                    pill: *ghost,
-                });
-                Some((ghost.centre(), Some(*ghost)))
-            }
-            (None, Some((l, i))) => {
-                let (x, y) = cell_origin(l, i);
-                Some(((x + CELL / 2.0, y + CELL / 2.0), None))
-            }
-            _ => None,
-        };
-        let room = pill.w - 4.0;
-        let squeeze = (label.chars().count() as f64 * CHAR_W > room).then_some(px(room));
-        markers.push(Marker {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            url: r.url.clone(),
-            squeeze,
-            label,
-            status: r.status.clone(),
-            likelihood: r.likelihood,
-            impact: r.impact,
-            score,
-            band: band_name,
-            arrow: start.zip(from).map(|((at, ghost), text)| arrow(at, ghost.as_ref(), &pill, text)),
-            pill,
-        });
+        if let Some((marker, ghost)) = marker(r, n, was[n], &pills, bands) {
+            markers.push(marker);
+            ghosts.extend(ghost);
+        }
     }
+    let grid = 5.0 * CELL;
+    let axis = |i: i64| LEFT + (i - 1) as f64 * CELL + CELL / 2.0;
+    HeatMap {
+        width: LEFT + grid + RIGHT,
+        height: TOP + grid + BOTTOM,
+        cells: cells(&live, bands),
+        markers,
+        ghosts,
+        overflow,
+        x_ticks: (1..=5).map(|i| Tick { at: axis(i), label: i.to_string() }).collect(),
+        y_ticks: (1..=5)
+            .map(|l| Tick { at: TOP + (5 - l) as f64 * CELL + CELL / 2.0 + 4.0, label: l.to_string() })
+            .collect(),
+        x_label: Tick { at: LEFT + grid / 2.0, label: "Impact →".into() },
+        y_label: Tick { at: TOP + grid / 2.0, label: "Likelihood →".into() },
+        prefix: (!prefix.is_empty()).then_some(prefix),
+        tick_x: LEFT - 8.0,
+        label_x: 9.0,
+        rows,
+        total: live.len(),
+        moved: was.iter().flatten().count(),
+        previous: previous.map(str::to_string),
+        bands: bands_legend(bands),
+    }
+}
+
+/// The start the ids share when one is too long for a pill (`R-1` stays `R-1`), and each
+/// risk's pill label without it. A portfolio's label keeps its plan (`payments/R-1`): two
+/// plans may each have an R-1.
+fn pill_labels(live: &[Live]) -> (String, Vec<String>) {
+    let own_id = |r: &Live| r.id.rsplit('/').next().unwrap_or(&r.id).to_string();
+    let fits = |id: &str| id.chars().count() as f64 * CHAR_W + 4.0 <= CELL - 6.0;
+    let prefix = if live.iter().all(|r| fits(&own_id(r))) {
+        String::new()
+    } else {
+        common_prefix(live.iter().map(|r| r.id.rsplit('/').next().unwrap_or(&r.id)))
+    };
+    let labels = live
+        .iter()
+        .map(|r| match r.id.rsplit_once('/') {
+            Some((plan, own)) => format!("{plan}/{}", &own[prefix.len()..]),
+            None => r.id[prefix.len()..].to_string(),
+        })
+        .collect();
+    (prefix, labels)
+}
+
+/// Each cell's pills in order: its risks by score, then the hollow pills of the risks that
+/// left it. A crowded cell keeps its last slot for "+n" (returned as overflow, top to bottom);
+/// risks that left it give way first.
+fn lay_out_pills(live: &[Live], was: &[Option<(i64, i64)>], labels: &[String]) -> (Pills, Vec<Overflow>) {
+    let mut cells_in: HashMap<(i64, i64), Vec<(usize, bool)>> = HashMap::new();
+    for (n, r) in live.iter().enumerate() {
+        cells_in.entry((r.likelihood, r.impact)).or_default().push((n, false));
+    }
+    for (n, at) in was.iter().enumerate() {
+        if let Some(at) = at {
+            cells_in.entry(*at).or_default().push((n, true));
+        }
+    }
+    let mut pills = Pills::new();
+    let mut overflow = Vec::new();
+    for (&(likelihood, impact), entries) in &cells_in {
+        let layout = CellLayout::new(cell_origin(likelihood, impact), entries.iter().map(|(n, _)| labels[*n].clone()));
+        let current = entries.iter().filter(|(_, ghost)| !ghost).count();
+        let room = if current > layout.slots { layout.slots - 1 } else { layout.slots };
+        for (slot, entry) in entries.iter().take(room).enumerate() {
+            let label = &labels[entry.0];
+            let label = if label.contains('/') { label.clone() } else { layout.label(label) };
+            pills.insert(*entry, (layout.pill(slot), label));
+        }
+        if current > layout.slots {
+            let last = layout.pill(layout.slots - 1);
+            overflow.push(Overflow { x: last.text_x, y: last.text_y, more: current - room });
+        }
+    }
+    overflow.sort_by(|a, b| (a.y, a.x).partial_cmp(&(b.y, b.x)).unwrap_or(std::cmp::Ordering::Equal));
+    (pills, overflow)
+}
+
+/// Risk `n`'s marker, when its cell had room for its pill, with its hollow pill where it
+/// `was`. The arrow starts at that hollow pill, or at the old cell's centre when that cell
+/// had no room for one.
+fn marker(
+    r: &Live,
+    n: usize,
+    was: Option<(i64, i64)>,
+    pills: &Pills,
+    bands: [i64; 3],
+) -> Option<(Marker, Option<Ghost>)> {
+    let (pill, label) = pills.get(&(n, false)).cloned()?;
+    let from = was.map(|(l, i)| format!("{l} × {i}"));
+    let mut ghost = None;
+    let start = match (pills.get(&(n, true)), was) {
+        (Some((hollow, hollow_label)), Some(_)) => {
+            ghost = Some(Ghost {
+                id: r.id.clone(),
+                label: hollow_label.clone(),
+                from: from.clone().unwrap_or_default(),
+                pill: *hollow,
+            });
+            Some((hollow.centre(), Some(*hollow)))
+        }
+        (None, Some((l, i))) => {
+            let (x, y) = cell_origin(l, i);
+            Some(((x + CELL / 2.0, y + CELL / 2.0), None))
+        }
+        _ => None,
+    };
+    let room = pill.w - 4.0;
+    let squeeze = (label.chars().count() as f64 * CHAR_W > room).then_some(px(room));
+    let score = r.likelihood * r.impact;
+    let marker = Marker {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        url: r.url.clone(),
+        squeeze,
+        label,
+        status: r.status.clone(),
+        likelihood: r.likelihood,
+        impact: r.impact,
+        score,
+        band: band(score, bands),
+        arrow: start.zip(from).map(|((at, hollow), text)| arrow(at, hollow.as_ref(), &pill, text)),
+        pill,
+    };
+    Some((marker, ghost))
+}
+
+/// The 25 cells, top row (likelihood 5) first, each with its band and how many risks it holds.
+fn cells(live: &[Live], bands: [i64; 3]) -> Vec<Cell> {
     let mut cells = Vec::with_capacity(25);
     for likelihood in (1..=5).rev() {
         for impact in 1..=5 {
@@ -335,30 +399,7 @@ fn place(live: Vec<Live>, before: &HashMap<String, (i64, i64)>, previous: Option
             });
         }
     }
-    let grid = 5.0 * CELL;
-    let axis = |i: i64| LEFT + (i - 1) as f64 * CELL + CELL / 2.0;
-    HeatMap {
-        width: LEFT + grid + RIGHT,
-        height: TOP + grid + BOTTOM,
-        cells,
-        markers,
-        ghosts,
-        overflow,
-        x_ticks: (1..=5).map(|i| Tick { at: axis(i), label: i.to_string() }).collect(),
-        y_ticks: (1..=5)
-            .map(|l| Tick { at: TOP + (5 - l) as f64 * CELL + CELL / 2.0 + 4.0, label: l.to_string() })
-            .collect(),
-        x_label: Tick { at: LEFT + grid / 2.0, label: "Impact →".into() },
-        y_label: Tick { at: TOP + grid / 2.0, label: "Likelihood →".into() },
-        prefix: (!prefix.is_empty()).then_some(prefix),
-        tick_x: LEFT - 8.0,
-        label_x: 9.0,
-        rows,
-        total: live.len(),
-        moved,
-        previous: previous.map(str::to_string),
-        bands: bands_legend(bands),
-    }
+    cells
 }
 
 /// The top-left corner of a cell.
