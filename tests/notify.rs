@@ -664,3 +664,64 @@ fn an_audience_hears_of_the_certification_once_whatever_events_it_asked_for() {
     project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
     assert!(server.on("/board").is_empty(), "{:?}", server.on("/board"));
 }
+
+/// `[email]` for the real SMTP server of tests/send.rs, with its login in the environment.
+fn email_settings(port: u16) -> String {
+    format!(
+        "\n[email]\nfrom = \"QA Orchestrator <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n\n[email.smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"starttls\"\nusername_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\nca_file = \"{}\"\nretry_delay_ms = 10\n",
+        common::smtp::toolkit().join("ca.pem").display()
+    )
+}
+
+#[test]
+fn an_audience_with_only_recipients_is_told_by_real_mail_once_and_an_external_one_no_secret() {
+    use common::smtp::{Mail, SmtpServer};
+    let (receiver, smtp) = (Receiver::start(), SmtpServer::start("starttls"));
+    let project = three_weeks(&receiver);
+    project.write("statuspress.toml", &(project.read("statuspress.toml") + &email_settings(smtp.port)));
+    let leads = "+++\ntitle = \"Leads\"\ncadence = \"immediate\"\nrecipients = [\"lead@example.com\", \"cto@example.com\"]\n+++\n";
+    let partners = "+++\ntitle = \"Partners\"\ncadence = \"immediate\"\nexternal = true\nrecipients = [\"partner@example.org\"]\n+++\n";
+    project.write("content/audiences/leads.md", leads);
+    project.write("content/audiences/partners.md", partners);
+    let sponsors = project.read("content/audiences/sponsors.md");
+    project
+        .write("content/audiences/sponsors.md", &sponsors.replace("+++\n", "+++\nrecipients = [\"po@example.com\"]\n"));
+    project.write(
+        "content/blockers/B-7.md",
+        "+++\ntitle = \"Vendor breach\"\nseverity = \"critical\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+    );
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    let env = [("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "s3cret-pass")];
+    let run = |audience: &str| {
+        project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1", "--audience", audience], &env)
+    };
+    run("leads").assert_ok().assert_stderr("sent message for w2 to email lead@example.com (leads)");
+    run("partners").assert_ok();
+    run("sponsors").assert_ok().assert_stderr("nothing to notify");
+
+    // Each recipient its own message per notice: the slip, the GO, its certification, the flip back.
+    let messages = smtp.messages();
+    let to = |who: &str| messages.iter().filter(|(_, r)| r == who).map(|(raw, _)| Mail::parse(raw)).collect::<Vec<_>>();
+    let (lead, cto, partner) = (to("lead@example.com"), to("cto@example.com"), to("partner@example.org"));
+    assert_eq!((lead.len(), cto.len(), partner.len()), (4, 4, 4), "{messages:?}");
+    assert!(to("po@example.com").is_empty(), "a weekly audience hears nothing from notify");
+    let slip = &lead[0];
+    assert_eq!(slip.header("To"), "lead@example.com");
+    assert_eq!(slip.header("Message-ID"), "<notice.leads.w2@example.com>");
+    assert_eq!(slip.header("Subject"), "[QA plan] NO-GO: 1 release gate pending (Load testing).");
+    assert!(slip.header("Content-Type").starts_with("multipart/alternative"));
+    let (text, html) = (slip.part("text/plain"), slip.part("text/html"));
+    assert!(text.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days"), "{text}");
+    assert!(html.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days") && html.contains("style=\""), "{html}");
+    assert!(lead[2].header("Subject").contains("Certified GO at w3 (2025-08-26)."), "{}", lead[2].header("Subject"));
+    assert!(to("lead@example.com")[3].part("text/plain").contains("Vendor breach"), "internal audiences hear of it");
+    for raw in messages.iter().filter(|(_, r)| r == "partner@example.org").map(|(raw, _)| raw) {
+        assert!(!raw.contains("Vendor breach") && !raw.contains("B-7"), "an external audience saw a secret:\n{raw}");
+    }
+
+    // One ledger: each recipient's notices recorded; a rerun mails nothing.
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("channel = \"email cto@example.com\"").count(), 4, "{ledger}");
+    run("leads").assert_ok().assert_stderr("nothing to notify");
+    assert_eq!(smtp.messages().len(), 12);
+}

@@ -27,6 +27,9 @@ pub struct Notice {
     pub events: Vec<Event>,
     /// The plan's site.
     pub url: String,
+    /// When its newest revision was committed (seconds since the epoch): an email's date.
+    #[serde(skip)]
+    pub timestamp: i64,
 }
 
 impl Notice {
@@ -147,18 +150,51 @@ fn md_link(url: &str, text: &str) -> String {
 /// Slack mrkdwn: `&`, `<` and `>` as entities (a `<` would start a link or `<!channel>`), and
 /// a word joiner after each `@` so that `@here` or `@someone` notifies nobody.
 fn slack_escape(text: &str) -> String {
-    let safe = crate::diagnostics::terminal_safe(text);
-    let mut out = String::with_capacity(safe.len());
-    for c in safe.chars() {
+    entities(&crate::diagnostics::terminal_safe(text)).replace('@', "@\u{2060}")
+}
+
+/// `&`, `<` and `>` as entities: text, in HTML or Slack mrkdwn, that stays text.
+fn entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '@' => out.push_str("@\u{2060}"),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// The notice as an email's plain-text part: title, lead, events, span and the site.
+pub fn plain(notice: &Notice) -> String {
+    let mut out = format!("{}\n\n{}\n", notice.title(), notice.lead.join(" "));
+    if !notice.events.is_empty() {
+        out.push('\n');
+    }
+    for event in &notice.events {
+        out.push_str(&format!("- {}\n", event.text));
+    }
+    out.push_str(&format!("\n{}\n{}\n", span(notice), notice.url));
+    out
+}
+
+/// The notice as an email's HTML part (a whole document, its CSS inlined when sent), every
+/// text escaped.
+pub fn html(notice: &Notice) -> String {
+    let text = |t: &str| entities(&crate::diagnostics::terminal_safe(t));
+    let events: String = notice.events.iter().map(|e| format!("<li>{}</li>", text(&e.text))).collect();
+    let list = if events.is_empty() { String::new() } else { format!("<ul>{events}</ul>") };
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body {{ font-family: sans-serif; }} .span {{ color: #555; font-size: small; }}</style></head>\
+         <body><h1>{title}</h1><p>{lead}</p>{list}<p class=\"span\">{span} · <a href=\"{url}\">status site</a></p></body></html>\n",
+        title = text(&notice.title()),
+        lead = text(&notice.lead.join(" ")),
+        span = text(&span(notice)),
+        url = entities(&notice.url).replace('"', "%22"),
+    )
 }
 
 /// `text` cut to `max` characters, with "…" when cut.
@@ -186,6 +222,7 @@ mod tests {
             lead: vec![format!("GO. {text}")],
             events: Vec::new(),
             url: "https://status.example.com/".into(),
+            timestamp: 0,
         }
     }
 
@@ -195,6 +232,13 @@ mod tests {
         let lead = message["blocks"][1]["text"]["text"].as_str().unwrap();
         assert_eq!(lead, "GO. &lt;!channel&gt; @\u{2060}here &lt;https://evil.example|click&gt; &amp; co");
         assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");
+    }
+
+    #[test]
+    fn an_email_notice_escapes_html() {
+        let page = html(&notice("<script>x</script> & [a](http://evil)"));
+        assert!(page.contains("GO. &lt;script&gt;x&lt;/script&gt; &amp; [a](http://evil)"), "{page}");
+        assert!(plain(&notice("*x*")).starts_with("Plan: GO\n\nGO. *x*\n"));
     }
 
     #[test]
