@@ -725,3 +725,40 @@ fn an_audience_with_only_recipients_is_told_by_real_mail_once_and_an_external_on
     run("leads").assert_ok().assert_stderr("nothing to notify");
     assert_eq!(smtp.messages().len(), 12);
 }
+
+#[test]
+fn a_portfolio_audience_hears_every_plan_redacted_as_in_the_digest_with_the_portfolio_ledger() {
+    let server = Receiver::start();
+    let project = Project::new(&[]);
+    let init = common::statuspress().args(["init", "--portfolio"]).arg(project.path()).output().unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let (_, board) = hook_audience("board", "cadence = \"milestone\"\nexternal = true");
+    project.write("audiences/board.md", &board);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    let pass = |path: &str, extra: &str| {
+        let gate = project.read(path);
+        project.write(
+            path,
+            &gate.replace("group = \"Release\"", &format!("group = \"Release\"\nstatus = \"passed\"{extra}")),
+        );
+    };
+    pass("plans/qa/content/gates/g-regression.md", "");
+    pass("plans/payments/content/gates/g-migrate.md", "\nconfidential = true");
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("BOARD", server.url("/board")), ("OPS_HOOK_SECRET", SECRET.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1"], &env);
+    run.assert_ok().assert_stderr("to webhook (BOARD) (board@qa)");
+    // QA's gate, told under QA's title; payments' confidential gate never reaches the board.
+    let hooks = server.on("/board");
+    assert_eq!(hooks.len(), 1, "{hooks:?}");
+    assert_eq!(kinds(&hooks[0]), ["gate-passed"]);
+    assert!(hooks[0].body.contains("Regression suite green"), "{}", hooks[0].body);
+    assert!(hooks.iter().all(|h| !h.body.contains("Migration rehearsal")), "{hooks:?}");
+    let ledger = project.read(".statuspress/sent.toml");
+    assert!(ledger.contains("audience = \"board@qa\""), "{ledger}");
+    server.clear();
+    project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
+    assert!(server.on("/").is_empty(), "a rerun tells nothing: {:?}", server.on("/"));
+}

@@ -1,6 +1,7 @@
 //! `statuspress notify`: what each audience's routes (its channels, an email to each of its
 //! recipients) have not been told yet, delivered through the one delivery core `send` uses
-//! (its ledger, its lock) and recorded there, for each plan.
+//! (its ledger, its lock) and recorded there; for each plan, and in a portfolio for the
+//! portfolio's own audiences too.
 
 use serde_json::Value;
 
@@ -57,6 +58,9 @@ impl Project {
             let done = self.notify_plan(plan, options, clock).map_err(|d| plan.named(d))?;
             told.absorb(done, plan);
         }
+        if self.portfolio {
+            self.notify_portfolio(options, clock, &mut told)?;
+        }
         if let (Some(id), false) = (options.audience, told.known) {
             return Err(vec![Diagnostic::error(format!("no audience `{id}`"))]);
         }
@@ -93,6 +97,39 @@ impl Project {
             tell(&mut courier, audience, &due, &plan.config, &mut told)?;
         }
         Ok(told)
+    }
+
+    /// The portfolio's own audiences (`audiences/` at its root): every plan's notices, each
+    /// plan seen through the audience's redaction exactly as in `send`'s digest (a
+    /// confidential record of any plan never reaches an external audience), with the
+    /// portfolio's ledger. Its entries name the audience and the plan (`ops@qa`): the plans'
+    /// revisions share names.
+    fn notify_portfolio(
+        &self,
+        options: &NotifyOptions<'_>,
+        clock: &mut Stopwatch,
+        told: &mut Told,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let audiences: Vec<Item> = super::portfolio::audiences(&self.root)?
+            .into_iter()
+            .filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
+            .collect();
+        if audiences.is_empty() {
+            return Ok(());
+        }
+        told.known = true;
+        let mut courier = Courier::open(&self.root, &self.config, options.dry_run, options.say).map_err(|d| vec![d])?;
+        for plan in &self.plans {
+            let revisions = self.committed(plan, clock).map_err(|d| plan.named(d))?;
+            let since = options.since.map(|rev| position(&revisions, rev)).transpose();
+            let since = since.map_err(|d| plan.named(vec![d]))?;
+            for audience in &audiences {
+                let key = format!("{}@{}", audience.id(), plan.id);
+                let due = notices::due(audience, &key, &revisions, &plan.config, &courier.ledger, since);
+                tell(&mut courier, audience, &due, &self.config, told)?;
+            }
+        }
+        Ok(())
     }
 
     /// The plan's committed revisions that could be read. The working tree is nobody's news
