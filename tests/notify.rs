@@ -327,7 +327,9 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert_eq!(attachment["contentType"], "application/vnd.microsoft.card.adaptive");
     assert_eq!(attachment["content"]["type"], "AdaptiveCard");
     assert_eq!(attachment["content"]["version"], "1.4");
-    assert_eq!(attachment["content"]["body"][0]["type"], "TextBlock");
+    // Record text in text runs, which read no markdown.
+    assert_eq!(attachment["content"]["body"][0]["type"], "RichTextBlock");
+    assert_eq!(attachment["content"]["body"][0]["inlines"][0]["text"], "Platform: NO-GO");
     assert_eq!(attachment["content"]["actions"][0]["url"], "https://status.example.com/plan/");
 
     // Mattermost: Slack-compatible text.
