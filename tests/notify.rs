@@ -37,7 +37,8 @@ impl Recorded {
 #[derive(Debug, Clone)]
 enum Scripted {
     Status(u16),
-    RetryAfter(u64),
+    /// 429 with this `Retry-After` (seconds or an HTTP-date).
+    RetryAfter(String),
     Silence,
     /// A whole 200 reply, then the connection held open for 3 s.
     Linger,
@@ -164,7 +165,7 @@ fn serve(
             return;
         }
         Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
-        Some(Scripted::RetryAfter(secs)) => (429, format!("Retry-After: {secs}\r\n"), "{}".into()),
+        Some(Scripted::RetryAfter(after)) => (429, format!("Retry-After: {after}\r\n"), "{}".into()),
         Some(Scripted::Linger) => {
             let stream = reader.get_mut();
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
@@ -418,7 +419,7 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     let server = Receiver::start();
     let project = three_weeks(&server);
     server.script("/slack", &[Scripted::Status(500)]);
-    server.script("/hook", &[Scripted::RetryAfter(1)]);
+    server.script("/hook", &[Scripted::RetryAfter("1".into())]);
     server.script("/teams", &[Scripted::Status(404)]);
     let run = notify(&project, &server, &["--since", "w2"]);
     run.assert_fails().assert_stderr("notifying teams (OPS_TEAMS) (audience `ops`) failed: HTTP 404");
@@ -432,6 +433,22 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     server.clear();
     notify(&project, &server, &[]).assert_ok();
     assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (2, 0));
+}
+
+#[test]
+fn a_retry_after_date_is_waited_for_and_one_past_the_cap_fails_at_once() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let in_secs =
+        |s: i64| (chrono::Utc::now() + chrono::Duration::seconds(s)).format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    server.script("/hook", &[Scripted::RetryAfter(in_secs(3))]);
+    server.script("/slack", &[Scripted::RetryAfter(in_secs(7200))]);
+    let started = std::time::Instant::now();
+    let run = notify(&project, &server, &["--since", "w2"]);
+    run.assert_fails().assert_stderr("it asks to be retried in 7");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "the date was waited for: {:?}", started.elapsed());
+    assert_eq!(server.on("/hook").len(), 3, "retried once the date came, then the certification");
+    assert_eq!(server.on("/slack").len(), 1, "two hours is past the cap: no retry");
 }
 
 #[test]
