@@ -781,3 +781,17 @@ fn a_portfolio_audience_hears_every_plan_redacted_as_in_the_digest_with_the_port
     project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
     assert!(server.on("/").is_empty(), "a rerun tells nothing: {:?}", server.on("/"));
 }
+
+#[test]
+fn recipients_without_email_settings_fail_alone_naming_what_is_missing() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let leads = "+++\ntitle = \"Leads\"\ncadence = \"immediate\"\nrecipients = [\"lead@example.com\"]\n+++\n";
+    project.write("content/audiences/leads.md", leads);
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    notify(&project, &server, &["--since", "w1"]).assert_fails().assert_stderr(
+        "notifying email lead@example.com (audience `leads`) failed: sending email needs `[email] from`",
+    );
+    assert_eq!(server.on("/slack").len(), 3, "the other audiences' channels still deliver");
+    assert!(!project.read(".statuspress/sent.toml").contains("email lead@example.com"));
+}
