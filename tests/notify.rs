@@ -794,4 +794,11 @@ fn recipients_without_email_settings_fail_alone_naming_what_is_missing() {
     );
     assert_eq!(server.on("/slack").len(), 3, "the other audiences' channels still deliver");
     assert!(!project.read(".statuspress/sent.toml").contains("email lead@example.com"));
+    // With the settings but without the login's variables: that route fails, nothing else.
+    project.write("statuspress.toml", &(project.read("statuspress.toml") + &email_settings(1)));
+    let run = notify(&project, &server, &["--since", "w1"]);
+    run.assert_fails().assert_stderr(
+        "notifying email lead@example.com (audience `leads`) failed: the SMTP username is read from the environment variable `QA_SMTP_USER`",
+    );
+    assert!(!run.stderr.contains("not recorded"), "no delivery was made: {}", run.stderr);
 }

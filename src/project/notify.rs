@@ -160,7 +160,10 @@ fn tell(
         if mine.is_empty() {
             continue;
         }
-        if let Err(why) = notices::check(route, config) {
+        // A dry run checks the settings only: it makes no connection, nor anything to make one.
+        let ready = notices::check(route, config)
+            .and_then(|()| if courier.dry_run() { Ok(()) } else { courier.ready(route).map_err(|d| d.message) });
+        if let Err(why) = ready {
             told.failures.push(failed(audience.id(), &name, &why, mine.len()));
             continue;
         }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::email::Email;
-use super::notices::{self, Due, STATUS_PERIOD};
+use super::notices::{self, Due, Route, STATUS_PERIOD};
 use super::send::{Blame, Failure, Ledger, LedgerLock, Mailer, Notified, Sent, now_rfc3339};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -63,13 +63,33 @@ impl<'a> Courier<'a> {
         Ok(self.mailer.insert(mailer))
     }
 
+    /// The HTTP client (`[notify] ca_file` read), made on first use.
+    fn client(&mut self) -> Result<&notices::http::Client, Diagnostic> {
+        let client = match self.client.take() {
+            Some(client) => client,
+            None => notices::http::Client::new(self.root, &self.config.notify)?,
+        };
+        Ok(self.client.insert(client))
+    }
+
+    /// Makes what `route` is delivered with, so that a setting it cannot work with fails the
+    /// route before anything is sent on it, and is never taken for a ledger that could not be
+    /// written after a delivery.
+    pub fn ready(&mut self, route: Route<'_>) -> Result<(), Diagnostic> {
+        match route {
+            Route::Channel(_) => self.client().map(drop),
+            Route::Email(_) => self.mailer().map(drop),
+        }
+    }
+
     /// Why no more mail is tried in this run, if so.
     pub fn gave_up(&self) -> Option<&str> {
         self.gave_up.as_deref()
     }
 
     /// Sends `email` to `recipient` and, once the server accepted it, records `entry`. The
-    /// outer error is the ledger's (the message went, its record did not: stop the run).
+    /// outer error is the ledger's (the message went, its record did not: stop the run), or
+    /// the mailer's when [`Courier::ready`] was not asked first.
     pub fn mail(&mut self, email: &Email, recipient: &str, entry: Entry) -> Result<Result<(), Failure>, Diagnostic> {
         if let Err(failure) = self.mailer()?.send_to(email, recipient) {
             self.gave_up = match failure.blame {
@@ -83,13 +103,11 @@ impl<'a> Courier<'a> {
     }
 
     /// Posts `due` on an HTTP channel (a chat, a webhook, an issue) and, once accepted,
-    /// records it; `Err` in the inner result holds why not, with the receiver's reply.
+    /// records it; `Err` in the inner result holds why not, with the receiver's reply. The
+    /// outer error is as [`Courier::mail`]'s.
     pub fn post(&mut self, channel: &Channel, due: &Due) -> Result<Result<(), String>, Diagnostic> {
-        let client = match self.client.take() {
-            Some(client) => client,
-            None => notices::http::Client::new(self.root, &self.config.notify)?,
-        };
-        if let Err(why) = notices::deliver(self.client.insert(client), channel, due, self.config) {
+        let config = self.config;
+        if let Err(why) = notices::deliver(self.client()?, channel, due, config) {
             return Ok(Err(why));
         }
         self.record(Entry::Notified(notices::entry(due))).map(Ok)
