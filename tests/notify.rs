@@ -37,7 +37,8 @@ impl Recorded {
 #[derive(Debug, Clone)]
 enum Scripted {
     Status(u16),
-    RetryAfter(u64),
+    /// 429 with this `Retry-After` (seconds or an HTTP-date).
+    RetryAfter(String),
     Silence,
     /// A whole 200 reply, then the connection held open for 3 s.
     Linger,
@@ -164,7 +165,7 @@ fn serve(
             return;
         }
         Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
-        Some(Scripted::RetryAfter(secs)) => (429, format!("Retry-After: {secs}\r\n"), "{}".into()),
+        Some(Scripted::RetryAfter(after)) => (429, format!("Retry-After: {after}\r\n"), "{}".into()),
         Some(Scripted::Linger) => {
             let stream = reader.get_mut();
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
@@ -327,7 +328,9 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert_eq!(attachment["contentType"], "application/vnd.microsoft.card.adaptive");
     assert_eq!(attachment["content"]["type"], "AdaptiveCard");
     assert_eq!(attachment["content"]["version"], "1.4");
-    assert_eq!(attachment["content"]["body"][0]["type"], "TextBlock");
+    // Record text in text runs, which read no markdown.
+    assert_eq!(attachment["content"]["body"][0]["type"], "RichTextBlock");
+    assert_eq!(attachment["content"]["body"][0]["inlines"][0]["text"], "Platform: NO-GO");
     assert_eq!(attachment["content"]["actions"][0]["url"], "https://status.example.com/plan/");
 
     // Mattermost: Slack-compatible text.
@@ -416,7 +419,7 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     let server = Receiver::start();
     let project = three_weeks(&server);
     server.script("/slack", &[Scripted::Status(500)]);
-    server.script("/hook", &[Scripted::RetryAfter(1)]);
+    server.script("/hook", &[Scripted::RetryAfter("1".into())]);
     server.script("/teams", &[Scripted::Status(404)]);
     let run = notify(&project, &server, &["--since", "w2"]);
     run.assert_fails().assert_stderr("notifying teams (OPS_TEAMS) (audience `ops`) failed: HTTP 404");
@@ -430,6 +433,22 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     server.clear();
     notify(&project, &server, &[]).assert_ok();
     assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (2, 0));
+}
+
+#[test]
+fn a_retry_after_date_is_waited_for_and_one_past_the_cap_fails_at_once() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let in_secs =
+        |s: i64| (chrono::Utc::now() + chrono::Duration::seconds(s)).format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    server.script("/hook", &[Scripted::RetryAfter(in_secs(3))]);
+    server.script("/slack", &[Scripted::RetryAfter(in_secs(7200))]);
+    let started = std::time::Instant::now();
+    let run = notify(&project, &server, &["--since", "w2"]);
+    run.assert_fails().assert_stderr("it asks to be retried in 7");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "the date was waited for: {:?}", started.elapsed());
+    assert_eq!(server.on("/hook").len(), 3, "retried once the date came, then the certification");
+    assert_eq!(server.on("/slack").len(), 1, "two hours is past the cap: no retry");
 }
 
 #[test]
@@ -663,4 +682,123 @@ fn an_audience_hears_of_the_certification_once_whatever_events_it_asked_for() {
     project.run_env(&args, &env).assert_ok();
     project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
     assert!(server.on("/board").is_empty(), "{:?}", server.on("/board"));
+}
+
+/// `[email]` for the real SMTP server of tests/send.rs, with its login in the environment.
+fn email_settings(port: u16) -> String {
+    format!(
+        "\n[email]\nfrom = \"QA Orchestrator <qa@example.com>\"\nsubject_prefix = \"[QA plan]\"\n\n[email.smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"starttls\"\nusername_env = \"QA_SMTP_USER\"\npassword_env = \"QA_SMTP_PASSWORD\"\nca_file = \"{}\"\nretry_delay_ms = 10\n",
+        common::smtp::toolkit().join("ca.pem").display()
+    )
+}
+
+#[test]
+fn an_audience_with_only_recipients_is_told_by_real_mail_once_and_an_external_one_no_secret() {
+    use common::smtp::{Mail, SmtpServer};
+    let (receiver, smtp) = (Receiver::start(), SmtpServer::start("starttls"));
+    let project = three_weeks(&receiver);
+    project.write("statuspress.toml", &(project.read("statuspress.toml") + &email_settings(smtp.port)));
+    let leads = "+++\ntitle = \"Leads\"\ncadence = \"immediate\"\nrecipients = [\"lead@example.com\", \"cto@example.com\"]\n+++\n";
+    let partners = "+++\ntitle = \"Partners\"\ncadence = \"immediate\"\nexternal = true\nrecipients = [\"partner@example.org\"]\n+++\n";
+    project.write("content/audiences/leads.md", leads);
+    project.write("content/audiences/partners.md", partners);
+    let sponsors = project.read("content/audiences/sponsors.md");
+    project
+        .write("content/audiences/sponsors.md", &sponsors.replace("+++\n", "+++\nrecipients = [\"po@example.com\"]\n"));
+    project.write(
+        "content/blockers/B-7.md",
+        "+++\ntitle = \"Vendor breach\"\nseverity = \"critical\"\nstatus = \"open\"\nconfidential = true\n+++\n",
+    );
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    let env = [("QA_SMTP_USER", "qa"), ("QA_SMTP_PASSWORD", "s3cret-pass")];
+    let run = |audience: &str| {
+        project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1", "--audience", audience], &env)
+    };
+    run("leads").assert_ok().assert_stderr("sent message for w2 to email lead@example.com (leads)");
+    run("partners").assert_ok();
+    run("sponsors").assert_ok().assert_stderr("nothing to notify");
+
+    // Each recipient its own message per notice: the slip, the GO, its certification, the flip back.
+    let messages = smtp.messages();
+    let to = |who: &str| messages.iter().filter(|(_, r)| r == who).map(|(raw, _)| Mail::parse(raw)).collect::<Vec<_>>();
+    let (lead, cto, partner) = (to("lead@example.com"), to("cto@example.com"), to("partner@example.org"));
+    assert_eq!((lead.len(), cto.len(), partner.len()), (4, 4, 4), "{messages:?}");
+    assert!(to("po@example.com").is_empty(), "a weekly audience hears nothing from notify");
+    let slip = &lead[0];
+    assert_eq!(slip.header("To"), "lead@example.com");
+    assert_eq!(slip.header("Message-ID"), "<notice.leads.w2@example.com>");
+    assert_eq!(slip.header("Subject"), "[QA plan] NO-GO: 1 release gate pending (Load testing).");
+    assert!(slip.header("Content-Type").starts_with("multipart/alternative"));
+    let (text, html) = (slip.part("text/plain"), slip.part("text/html"));
+    assert!(text.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days"), "{text}");
+    assert!(html.contains("Ship date moved 2025-09-05 → 2025-09-12, +7 days") && html.contains("style=\""), "{html}");
+    assert!(lead[2].header("Subject").contains("Certified GO at w3 (2025-08-26)."), "{}", lead[2].header("Subject"));
+    assert!(to("lead@example.com")[3].part("text/plain").contains("Vendor breach"), "internal audiences hear of it");
+    for raw in messages.iter().filter(|(_, r)| r == "partner@example.org").map(|(raw, _)| raw) {
+        assert!(!raw.contains("Vendor breach") && !raw.contains("B-7"), "an external audience saw a secret:\n{raw}");
+    }
+
+    // One ledger: each recipient's notices recorded; a rerun mails nothing.
+    let ledger = project.read(".statuspress/sent.toml");
+    assert_eq!(ledger.matches("channel = \"email cto@example.com\"").count(), 4, "{ledger}");
+    run("leads").assert_ok().assert_stderr("nothing to notify");
+    assert_eq!(smtp.messages().len(), 12);
+}
+
+#[test]
+fn a_portfolio_audience_hears_every_plan_redacted_as_in_the_digest_with_the_portfolio_ledger() {
+    let server = Receiver::start();
+    let project = Project::new(&[]);
+    let init = common::statuspress().args(["init", "--portfolio"]).arg(project.path()).output().unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let (_, board) = hook_audience("board", "cadence = \"milestone\"\nexternal = true");
+    project.write("audiences/board.md", &board);
+    project.git_init();
+    project.revision("w1", "2025-08-12", "Zoe", "Week 1");
+    let pass = |path: &str, extra: &str| {
+        let gate = project.read(path);
+        project.write(
+            path,
+            &gate.replace("group = \"Release\"", &format!("group = \"Release\"\nstatus = \"passed\"{extra}")),
+        );
+    };
+    pass("plans/qa/content/gates/g-regression.md", "");
+    pass("plans/payments/content/gates/g-migrate.md", "\nconfidential = true");
+    project.revision("w2", "2025-08-19", "Zoe", "Week 2");
+    let env = [("BOARD", server.url("/board")), ("OPS_HOOK_SECRET", SECRET.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = project.run_env(&["notify", "--as-of", "2025-09-10", "--since", "w1"], &env);
+    run.assert_ok().assert_stderr("to webhook (BOARD) (board@qa)");
+    // QA's gate, told under QA's title; payments' confidential gate never reaches the board.
+    let hooks = server.on("/board");
+    assert_eq!(hooks.len(), 1, "{hooks:?}");
+    assert_eq!(kinds(&hooks[0]), ["gate-passed"]);
+    assert!(hooks[0].body.contains("Regression suite green"), "{}", hooks[0].body);
+    assert!(hooks.iter().all(|h| !h.body.contains("Migration rehearsal")), "{hooks:?}");
+    let ledger = project.read(".statuspress/sent.toml");
+    assert!(ledger.contains("audience = \"board@qa\""), "{ledger}");
+    server.clear();
+    project.run_env(&["notify", "--as-of", "2025-09-10", "--audience", "board"], &env).assert_ok();
+    assert!(server.on("/").is_empty(), "a rerun tells nothing: {:?}", server.on("/"));
+}
+
+#[test]
+fn recipients_without_email_settings_fail_alone_naming_what_is_missing() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let leads = "+++\ntitle = \"Leads\"\ncadence = \"immediate\"\nrecipients = [\"lead@example.com\"]\n+++\n";
+    project.write("content/audiences/leads.md", leads);
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    notify(&project, &server, &["--since", "w1"]).assert_fails().assert_stderr(
+        "notifying email lead@example.com (audience `leads`) failed: sending email needs `[email] from`",
+    );
+    assert_eq!(server.on("/slack").len(), 3, "the other audiences' channels still deliver");
+    assert!(!project.read(".statuspress/sent.toml").contains("email lead@example.com"));
+    // With the settings but without the login's variables: that route fails, nothing else.
+    project.write("statuspress.toml", &(project.read("statuspress.toml") + &email_settings(1)));
+    let run = notify(&project, &server, &["--since", "w1"]);
+    run.assert_fails().assert_stderr(
+        "notifying email lead@example.com (audience `leads`) failed: the SMTP username is read from the environment variable `QA_SMTP_USER`",
+    );
+    assert!(!run.stderr.contains("not recorded"), "no delivery was made: {}", run.stderr);
 }

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod notify;
 pub mod portfolio;
 pub mod preview;
 pub mod report;

@@ -10,6 +10,7 @@ use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
 use crate::progress::{self, Stopwatch};
+use crate::report::delivery::{Courier, Entry};
 use crate::report::send::Blame;
 use crate::{derive, render, report};
 
@@ -154,33 +155,25 @@ impl Project {
     }
 }
 
-/// Sends one email to each recipient of an audience, minding the ledger (each message goes
-/// once), a dry run, an unchanged week and a server that stopped answering.
+/// Sends one email to each recipient of an audience through the delivery core, minding the
+/// ledger (each message goes once), a dry run, an unchanged week and a server that stopped
+/// answering.
 struct Postman<'a> {
-    root: &'a Path,
     options: &'a SendOptions<'a>,
-    mailer: Option<report::send::Mailer>,
-    /// Held from reading the ledger until the postman is dropped, after its last write; a dry
-    /// run writes nothing and takes none (it must not wait for a real run, nor create files).
-    _lock: Option<report::send::LedgerLock>,
-    ledger: report::send::Ledger,
+    courier: Courier<'a>,
+    /// The server, `host:port (security)`, for failures; empty in a dry run.
+    server: String,
     outcome: report::send::Outcome,
-    /// Why the rest are not tried: the server failed without a reply (each would wait out the
-    /// same timeouts and retries), or it refused the login (each would log in again).
-    gave_up: Option<String>,
 }
 
 impl<'a> Postman<'a> {
-    fn new(root: &'a Path, config: &Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
-        use report::send::{Ledger, LedgerLock, Mailer};
-        let mailer =
-            if options.dry_run { None } else { Some(Mailer::new(root, &config.email.smtp).map_err(|d| vec![d])?) };
-        let lock = match &mailer {
-            Some(_) => Some(LedgerLock::acquire(root, options.say).map_err(|d| vec![d])?),
-            None => None,
-        };
-        let ledger = Ledger::load(root).map_err(|d| vec![d])?;
-        Ok(Postman { root, options, mailer, _lock: lock, ledger, outcome: Default::default(), gave_up: None })
+    /// The ledger, locked, and the mailer, its settings and credentials checked before
+    /// anything is sent (neither in a dry run).
+    fn new(root: &'a Path, config: &'a Config, options: &'a SendOptions<'a>) -> Result<Postman<'a>, Vec<Diagnostic>> {
+        let mut courier = Courier::open(root, config, options.dry_run, options.say).map_err(|d| vec![d])?;
+        let server =
+            if options.dry_run { String::new() } else { courier.mailer().map_err(|d| vec![d])?.describe.clone() };
+        Ok(Postman { options, courier, server, outcome: Default::default() })
     }
 
     fn deliver(
@@ -207,7 +200,7 @@ impl<'a> Postman<'a> {
         }
         for recipient in recipients {
             options.progress.tick(1);
-            if let Some(done) = self.ledger.contains(week, &id, &recipient).filter(|_| !options.force) {
+            if let Some(done) = self.courier.ledger.contains(week, &id, &recipient).filter(|_| !options.force) {
                 outcome.skipped.push((
                     id.clone(),
                     recipient,
@@ -215,40 +208,33 @@ impl<'a> Postman<'a> {
                 ));
                 continue;
             }
-            let Some(mailer) = &self.mailer else {
+            if self.courier.dry_run() {
                 outcome.skipped.push((id.clone(), recipient, format!("dry run: would send “{}”", email.subject)));
                 continue;
-            };
-            if let Some(why) = &self.gave_up {
+            }
+            if let Some(why) = self.courier.gave_up() {
                 outcome.skipped.push((id.clone(), recipient, format!("not tried, {why}")));
                 continue;
             }
-            match mailer.send_to(email, &recipient) {
-                Ok(()) => {
-                    self.ledger.sent.push(report::send::Sent {
-                        week: week.to_string(),
-                        audience: id.clone(),
-                        recipient: recipient.clone(),
-                        message_id: email.message_id.clone(),
-                        sent_at: report::send::now_rfc3339(),
-                    });
-                    self.ledger.save(self.root).map_err(|d| {
-                        vec![d.note(format!(
-                            "{recipient} got the {week} report, but that is not recorded: a rerun would send it again"
-                        ))]
-                    })?;
-                    outcome.sent.push((id.clone(), recipient));
-                }
+            let entry = Entry::Sent(report::send::Sent {
+                week: week.to_string(),
+                audience: id.clone(),
+                recipient: recipient.clone(),
+                message_id: email.message_id.clone(),
+                sent_at: String::new(),
+            });
+            let unrecorded = |d: Diagnostic| {
+                vec![d.note(format!(
+                    "{recipient} got the {week} report, but that is not recorded: a rerun would send it again"
+                ))]
+            };
+            match self.courier.mail(email, &recipient, entry).map_err(unrecorded)? {
+                Ok(()) => outcome.sent.push((id.clone(), recipient)),
                 Err(why) => {
                     let failure = Diagnostic::error(format!(
                         "sending the {week} report to {recipient} (audience `{id}`) failed: {why}"
                     ))
-                    .note(format!("server: {}", mailer.describe));
-                    self.gave_up = match why.blame {
-                        Blame::Recipient => None,
-                        Blame::Server => Some(format!("the server failed for {recipient}")),
-                        Blame::Login => Some("the server refused the login".into()),
-                    };
+                    .note(format!("server: {}", self.server));
                     outcome.failures.push(match why.blame {
                         Blame::Login => failure.help(
                             "nothing more is tried in this run, so that a wrong password cannot lock the account: \

@@ -61,9 +61,12 @@ fn one_line(text: &str) -> String {
 /// Same report, same id: a resend of it is recognisable, a new revision gets a new one.
 pub fn message_id(report: &Report, from: &Mailbox) -> String {
     let audience = report.audience.as_ref().map_or("all", |a| a.id.as_str());
-    let revision: String =
-        report.revision.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("<{}.{audience}.{revision}@{}>", report.week, from.email.domain())
+    format!("<{}.{audience}.{}@{}>", report.week, id_part(&report.revision.id), from.email.domain())
+}
+
+/// `text` as a part of a Message-ID: letters, digits and `-`, the rest `_`.
+fn id_part(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 /// The sender of every email, `[email] from`.
@@ -79,10 +82,10 @@ pub fn build(config: &Config, report: &Report, html: &str, text: &str, zone: Zon
     let envelope = Envelope {
         subject: subject(config, report),
         message_id: message_id(report, &from),
-        end: report.end,
+        date: end_of(report.end, zone),
         audience: report.audience.as_ref(),
     };
-    compose(from, envelope, html, text, zone)
+    compose(from, envelope, html, text)
 }
 
 /// The weekly digest of a portfolio as an email: `[Portfolio] Week 2025-W34: 2 plans, 1 NO-GO`.
@@ -106,25 +109,42 @@ pub fn build_digest(
     let audience = digest.audience.as_ref().map_or("all", |a| a.id.as_str());
     let hash = fnv1a(FNV_OFFSET, revisions.as_bytes());
     let message_id = format!("<{}.portfolio.{audience}.{hash:016x}@{}>", digest.week, from.email.domain());
-    let envelope = Envelope { subject, message_id, end: digest.end, audience: digest.audience.as_ref() };
-    compose(from, envelope, html, text, zone)
+    let envelope = Envelope { subject, message_id, date: end_of(digest.end, zone), audience: digest.audience.as_ref() };
+    compose(from, envelope, html, text)
+}
+
+/// A notice of `notify` by email: `[QA plan] Certified GO at w3 (2025-08-26).`, its headline
+/// (the lead's first sentence) as the subject, the same lead and events as on every channel, dated when its revision was committed. The
+/// Message-ID names the audience and the notice's period: a resend is recognisable.
+pub fn build_notice(
+    config: &Config,
+    notice: &super::notices::formats::Notice,
+    audience: Option<&super::AudienceView>,
+) -> Result<Email, Diagnostic> {
+    use super::notices::formats;
+    let from = sender(config)?;
+    let prefix = config.email.subject_prefix.clone().unwrap_or_else(|| format!("[{}]", notice.plan));
+    let headline = notice.lead.first().cloned().unwrap_or_else(|| notice.title());
+    let subject = one_line(&format!("{prefix} {headline}"));
+    let message_id =
+        format!("<notice.{}.{}@{}>", id_part(&notice.audience), id_part(&notice.period), from.email.domain());
+    let date = std::time::UNIX_EPOCH + std::time::Duration::from_secs(notice.timestamp.max(0) as u64);
+    let envelope = Envelope { subject, message_id, date, audience };
+    compose(from, envelope, &formats::html(notice), &formats::plain(notice))
 }
 
 /// What distinguishes one email from another.
 struct Envelope<'a> {
     subject: String,
     message_id: String,
-    /// The end of the reported week: the email's date.
-    end: crate::values::Date,
+    /// The email's `Date`: the end of the reported week, or when a notice's revision was made.
+    date: std::time::SystemTime,
     audience: Option<&'a super::AudienceView>,
 }
 
-fn compose(from: Mailbox, envelope: Envelope<'_>, html: &str, text: &str, zone: Zone) -> Result<Email, Diagnostic> {
-    let Envelope { subject, message_id, end, audience } = envelope;
+fn compose(from: Mailbox, envelope: Envelope<'_>, html: &str, text: &str) -> Result<Email, Diagnostic> {
+    let Envelope { subject, message_id, date, audience } = envelope;
     let inlined = inline_css(html)?;
-    // Dated at the end of the reported week, in the report time zone: deterministic.
-    let end = end.0.and_hms_opt(23, 59, 59).unwrap_or_default();
-    let date = httpdate_like(end, zone);
     // To the sender until addressed: the full report has no audience, and lettre takes the
     // envelope from it (sending replaces both, see `Email::to`).
     let mut builder = Message::builder()
@@ -193,8 +213,10 @@ pub fn inline_css(html: &str) -> Result<String, Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("cannot inline the email's CSS: {e}")))
 }
 
-/// The `Date` header's time, as a `SystemTime` lettre formats (RFC 2822, in UTC).
-fn httpdate_like(local: chrono::NaiveDateTime, zone: Zone) -> std::time::SystemTime {
+/// The `Date` header of a week's email: the end of its last day in the report time zone
+/// (deterministic), as a `SystemTime` lettre formats (RFC 2822, in UTC).
+fn end_of(day: crate::values::Date, zone: Zone) -> std::time::SystemTime {
+    let local = day.0.and_hms_opt(23, 59, 59).unwrap_or_default();
     let utc = local.and_utc().timestamp() - i64::from(zone.offset_seconds);
     std::time::UNIX_EPOCH + std::time::Duration::from_secs(utc.max(0) as u64)
 }

@@ -1,6 +1,7 @@
 //! Weekly stakeholder reports (README, "Weekly reports and email"): what a week changed and where the plan stands,
 //! per audience, as a page, markdown, plain text and a ready-to-send email.
 
+pub mod delivery;
 pub mod digest;
 pub mod email;
 pub mod message;

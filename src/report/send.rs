@@ -208,7 +208,7 @@ pub fn require_settings(email: &EmailConfig) -> Result<(), Diagnostic> {
     let file = crate::config::FILE_NAME;
     let keys: Vec<&str> = missing.iter().map(|(key, _)| *key).collect();
     let snippet: Vec<&str> = missing.iter().map(|(_, toml)| *toml).collect();
-    Err(Diagnostic::error(format!("`statuspress send` needs {}, which {file} does not set", keys.join(" and ")))
+    Err(Diagnostic::error(format!("sending email needs {}, which {file} does not set", keys.join(" and ")))
         .in_file(file)
         .help(format!(
             "add to {file} (into the table if you have it already), then see the README's email section for port and credentials:\n\n{}",

@@ -27,6 +27,9 @@ pub struct Notice {
     pub events: Vec<Event>,
     /// The plan's site.
     pub url: String,
+    /// When its newest revision was committed (seconds since the epoch): an email's date.
+    #[serde(skip)]
+    pub timestamp: i64,
 }
 
 impl Notice {
@@ -69,23 +72,22 @@ pub fn mattermost(notice: &Notice) -> Value {
     json!({"text": markdown(notice)})
 }
 
-/// A Teams workflow webhook's message: one Adaptive Card 1.4.
+/// A Teams workflow webhook's message: one Adaptive Card 1.4. Record text goes in
+/// RichTextBlock text runs, which (unlike a TextBlock) take no markdown: Teams' clients differ
+/// on backslash escapes (some show the backslash, some the markup), so a title like
+/// `*x* [a](http://evil)` is shown as written only where nothing is interpreted.
 pub fn teams(notice: &Notice) -> Value {
     let mut body = vec![
-        json!({"type": "TextBlock", "text": escape_md(&notice.title()), "weight": "Bolder", "size": "Medium", "wrap": true}),
-        json!({"type": "TextBlock", "text": escape_md(&notice.lead.join(" ")), "wrap": true}),
+        rich(&notice.title(), json!({"weight": "Bolder", "size": "Medium"})),
+        rich(&notice.lead.join(" "), json!({})),
     ];
     let shown = notice.events.iter().take(CARD_EVENTS);
-    body.extend(shown.map(
-        |e| json!({"type": "TextBlock", "text": format!("- {}", escape_md(&e.text)), "wrap": true, "spacing": "Small"}),
-    ));
+    body.extend(shown.map(|e| rich(&format!("• {}", e.text), json!({"spacing": "Small"}))));
     if notice.events.len() > CARD_EVENTS {
         let more = format!("and {} more", notice.events.len() - CARD_EVENTS);
-        body.push(json!({"type": "TextBlock", "text": more, "wrap": true, "isSubtle": true}));
+        body.push(rich(&more, json!({"isSubtle": true})));
     }
-    body.push(
-        json!({"type": "TextBlock", "text": escape_md(&span(notice)), "wrap": true, "isSubtle": true, "size": "Small"}),
-    );
+    body.push(rich(&span(notice), json!({"isSubtle": true, "size": "Small"})));
     let card = json!({
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -94,6 +96,21 @@ pub fn teams(notice: &Notice) -> Value {
         "actions": [{"type": "Action.OpenUrl", "title": "Open the status site", "url": notice.url}],
     });
     json!({"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": card}]})
+}
+
+/// One RichTextBlock of one text run styled by `style` (the run's weight, size, subtlety;
+/// `spacing` goes to the block). Control and bidi characters are shown, not obeyed, and `{{`
+/// is split by a word joiner so that no `{{DATE(…)}}` function is evaluated.
+fn rich(text: &str, style: Value) -> Value {
+    let text = crate::diagnostics::terminal_safe(text).replace("{{", "{\u{2060}{");
+    let mut run = json!({"type": "TextRun", "text": text});
+    let mut block = json!({"type": "RichTextBlock"});
+    for (key, value) in style.as_object().into_iter().flatten() {
+        let target = if key == "spacing" { &mut block } else { &mut run };
+        target[key] = value.clone();
+    }
+    block["inlines"] = json!([run]);
+    block
 }
 
 /// The generic webhook's body: the notice as data.
@@ -147,18 +164,51 @@ fn md_link(url: &str, text: &str) -> String {
 /// Slack mrkdwn: `&`, `<` and `>` as entities (a `<` would start a link or `<!channel>`), and
 /// a word joiner after each `@` so that `@here` or `@someone` notifies nobody.
 fn slack_escape(text: &str) -> String {
-    let safe = crate::diagnostics::terminal_safe(text);
-    let mut out = String::with_capacity(safe.len());
-    for c in safe.chars() {
+    entities(&crate::diagnostics::terminal_safe(text)).replace('@', "@\u{2060}")
+}
+
+/// `&`, `<` and `>` as entities: text, in HTML or Slack mrkdwn, that stays text.
+fn entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '@' => out.push_str("@\u{2060}"),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// The notice as an email's plain-text part: title, lead, events, span and the site.
+pub fn plain(notice: &Notice) -> String {
+    let mut out = format!("{}\n\n{}\n", notice.title(), notice.lead.join(" "));
+    if !notice.events.is_empty() {
+        out.push('\n');
+    }
+    for event in &notice.events {
+        out.push_str(&format!("- {}\n", event.text));
+    }
+    out.push_str(&format!("\n{}\n{}\n", span(notice), notice.url));
+    out
+}
+
+/// The notice as an email's HTML part (a whole document, its CSS inlined when sent), every
+/// text escaped.
+pub fn html(notice: &Notice) -> String {
+    let text = |t: &str| entities(&crate::diagnostics::terminal_safe(t));
+    let events: String = notice.events.iter().map(|e| format!("<li>{}</li>", text(&e.text))).collect();
+    let list = if events.is_empty() { String::new() } else { format!("<ul>{events}</ul>") };
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body {{ font-family: sans-serif; }} .span {{ color: #555; font-size: small; }}</style></head>\
+         <body><h1>{title}</h1><p>{lead}</p>{list}<p class=\"span\">{span} · <a href=\"{url}\">status site</a></p></body></html>\n",
+        title = text(&notice.title()),
+        lead = text(&notice.lead.join(" ")),
+        span = text(&span(notice)),
+        url = entities(&notice.url).replace('"', "%22"),
+    )
 }
 
 /// `text` cut to `max` characters, with "…" when cut.
@@ -186,6 +236,7 @@ mod tests {
             lead: vec![format!("GO. {text}")],
             events: Vec::new(),
             url: "https://status.example.com/".into(),
+            timestamp: 0,
         }
     }
 
@@ -195,6 +246,24 @@ mod tests {
         let lead = message["blocks"][1]["text"]["text"].as_str().unwrap();
         assert_eq!(lead, "GO. &lt;!channel&gt; @\u{2060}here &lt;https://evil.example|click&gt; &amp; co");
         assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");
+    }
+
+    #[test]
+    fn teams_shows_record_text_as_written_in_text_runs() {
+        let card = teams(&notice("*x* [a](http://evil) _y_ {{DATE(2017-02-14T06:08:00Z)}}"));
+        let body = card["attachments"][0]["content"]["body"].as_array().unwrap();
+        assert!(body.iter().all(|b| b["type"] == "RichTextBlock"), "no TextBlock reads markdown: {card}");
+        let lead = &body[1]["inlines"][0];
+        assert_eq!(lead["type"], "TextRun");
+        assert_eq!(lead["text"], "GO. *x* [a](http://evil) _y_ {\u{2060}{DATE(2017-02-14T06:08:00Z)}}");
+        assert_eq!(body[0]["inlines"][0]["weight"], "Bolder");
+    }
+
+    #[test]
+    fn an_email_notice_escapes_html() {
+        let page = html(&notice("<script>x</script> & [a](http://evil)"));
+        assert!(page.contains("GO. &lt;script&gt;x&lt;/script&gt; &amp; [a](http://evil)"), "{page}");
+        assert!(plain(&notice("*x*")).starts_with("Plan: GO\n\nGO. *x*\n"));
     }
 
     #[test]

@@ -160,13 +160,20 @@ impl Client {
                 Ok(response) if response.ok() => return Ok(response),
                 Ok(response) => {
                     let retry = response.status >= 500 || response.status == 429;
-                    let after = response.header("retry-after").and_then(|s| s.trim().parse::<u64>().ok());
-                    let wait = match after.map(Duration::from_secs) {
-                        Some(after) if after > MAX_RETRY_AFTER => None,
-                        Some(after) => Some(after),
-                        None => Some(self.wait_after(attempt)),
+                    let after = response.header("retry-after").and_then(|v| retry_after(v, chrono::Utc::now()));
+                    let (wait, last) = match after {
+                        Some(after) if after > MAX_RETRY_AFTER => (
+                            None,
+                            format!(
+                                "{} (it asks to be retried in {} s, more than the {} s waited for)",
+                                response.describe(),
+                                after.as_secs(),
+                                MAX_RETRY_AFTER.as_secs()
+                            ),
+                        ),
+                        Some(after) => (Some(after), response.describe()),
+                        None => (Some(self.wait_after(attempt)), response.describe()),
                     };
-                    let last = response.describe();
                     (wait.filter(|_| retry), Failure { attempts: attempt, last })
                 }
                 Err(Attempt { last, retry }) => {
@@ -221,6 +228,21 @@ impl Client {
         }
         parse_response(&raw).map_err(Attempt::passing)
     }
+}
+
+/// How long a `Retry-After` asks to wait (RFC 9110 §10.2.3): delay-seconds, or an HTTP-date
+/// from `now` (the IMF-fixdate, or the obsolete RFC 850 and asctime forms a recipient must
+/// accept); a date already past asks for no wait. `None` when it is neither: the usual backoff.
+fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let obsolete = ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"];
+    let date = chrono::DateTime::parse_from_rfc2822(value).map(|d| d.to_utc()).ok().or_else(|| {
+        obsolete.iter().find_map(|f| chrono::NaiveDateTime::parse_from_str(value, f).ok()).map(|d| d.and_utc())
+    })?;
+    Some((date - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// The certificates of `[notify] ca_file`; a file that cannot be read or holds none is an
@@ -419,6 +441,17 @@ mod tests {
         assert!(parse_response(b"").unwrap_err().contains("without a reply"));
         assert!(complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         assert!(!complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok"));
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date_in_any_of_its_three_forms() {
+        let now = chrono::DateTime::parse_from_rfc3339("1994-11-06T08:49:30Z").unwrap().to_utc();
+        assert_eq!(retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        for date in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(retry_after(date, now), Some(Duration::from_secs(7)), "{date}");
+        }
+        assert_eq!(retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO), "past: no wait");
+        assert_eq!(retry_after("soon", now), None);
     }
 
     #[test]

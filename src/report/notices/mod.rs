@@ -15,8 +15,6 @@ pub mod events;
 pub mod formats;
 pub mod http;
 
-use std::path::Path;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,7 +26,6 @@ use super::send::{Ledger, Notified};
 use crate::config::Config;
 use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
-use crate::diagnostics::Diagnostic;
 use crate::diff::certification::{Certification, certify};
 use crate::history::Revision;
 use crate::model::KindData;
@@ -40,6 +37,36 @@ pub const STATUS_PERIOD: &str = "status";
 
 /// One readable revision and its status.
 pub use crate::diff::certification::Revisioned;
+
+/// Where an audience hears from `notify`: each of its channels, and an email to each of its
+/// recipients (the same notices, each recipient's its own ledger entries).
+#[derive(Clone, Copy)]
+pub enum Route<'a> {
+    Channel(&'a Channel),
+    Email(&'a str),
+}
+
+impl Route<'_> {
+    /// Its name in messages and in the ledger (nothing secret): `slack (OPS_SLACK)`,
+    /// `email dev@example.com`.
+    pub fn name(&self) -> String {
+        match self {
+            Route::Channel(channel) => channel.name(),
+            Route::Email(recipient) => format!("email {recipient}"),
+        }
+    }
+
+    /// An issue keeps a status comment besides its messages.
+    fn is_issue(&self) -> bool {
+        matches!(self, Route::Channel(Channel::Github { .. } | Channel::Gitlab { .. }))
+    }
+}
+
+/// Every route of an audience: its channels, then its recipients.
+pub fn routes(audience: &Audience) -> impl Iterator<Item = Route<'_>> {
+    let channels = audience.channels.iter().map(Route::Channel);
+    channels.chain(audience.recipients.iter().map(|r| Route::Email(r.as_str())))
+}
 
 /// One message due on one channel.
 #[derive(Debug, Serialize)]
@@ -61,10 +88,13 @@ struct View<'a> {
     seen: Vec<std::borrow::Cow<'a, Status>>,
 }
 
-/// Everything due for `audience` on each of its channels, given the ledger, oldest first.
-/// `since` is an index into `revisions` (the revision to tell changes from).
+/// Everything due for `audience` on each of its routes, given the ledger, oldest first.
+/// `key` names the audience in the ledger and in its notices (its id, or in a portfolio's
+/// audience the id and the plan). `since` is an index into `revisions` (the revision to tell
+/// changes from).
 pub fn due(
     audience: &Item,
+    key: &str,
     revisions: &[Revisioned<'_>],
     config: &Config,
     ledger: &Ledger,
@@ -73,20 +103,20 @@ pub fn due(
     let KindData::Audience(record) = &audience.record.data else { return Vec::new() };
     let cadence = record.cadence.unwrap_or(Cadence::Weekly);
     // A weekly audience hears everything, a certification too, in its weekly report (`send`).
-    if cadence == Cadence::Weekly || record.channels.is_empty() || revisions.is_empty() {
+    if cadence == Cadence::Weekly || routes(record).next().is_none() || revisions.is_empty() {
         return Vec::new();
     }
     let reader = Redaction::for_audience(audience, revisions.iter().map(|(_, s)| *s), config.neighbours.as_deref());
     let view = View {
-        id: audience.id(),
+        id: key,
         audience: record,
         revisions: revisions.iter().map(|(r, _)| *r).collect(),
         seen: revisions.iter().map(|(_, s)| reader.view(s)).collect(),
     };
     let newest = revisions.len() - 1;
     let mut out = Vec::new();
-    for channel in &record.channels {
-        let name = channel.name();
+    for route in routes(record) {
+        let name = route.name();
         let told = last_told(ledger, view.id, &name, &view.revisions);
         let start = since.or(told).unwrap_or(newest.saturating_sub(1));
         let mut notices = notices(&view, cadence, start, config);
@@ -94,7 +124,7 @@ pub fn due(
         // In the order of their revisions: a certification right after its revision's notice.
         notices.sort_by_key(|n| view.revisions.iter().position(|r| r.id == n.revision));
         notices.retain(|n| !ledger.notified(view.id, &name, &n.period));
-        let issue = matches!(channel, Channel::Github { .. } | Channel::Gitlab { .. });
+        let issue = route.is_issue();
         let status_told = ledger.status_told(view.id, &name);
         let status_due = issue && status_told != Some(view.revisions[newest].id.as_str()) && newest > 0;
         let status = status_due.then(|| status_notice(&view, start.min(newest - 1), newest, config, &notices));
@@ -194,6 +224,7 @@ fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<E
         lead: Message::compose(&facts).lead,
         events: events.into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
         url: config.site.base_url.clone(),
+        timestamp: revision.timestamp,
     }
 }
 
@@ -224,6 +255,7 @@ fn certification_notice(view: &View<'_>, at: usize, c: &Certification, config: &
         ],
         events: events::certified(c).into_iter().map(|e| e.absolute(&config.site.base_url)).collect(),
         url: if base.is_empty() { String::new() } else { format!("{base}/revisions/{}/certification.html", c.slug) },
+        timestamp: view.revisions[at].timestamp,
     }
 }
 
@@ -233,9 +265,20 @@ fn status_notice(view: &View<'_>, from: usize, newest: usize, config: &Config, t
     notice(view, from, newest, STATUS_PERIOD.to_string(), events, config)
 }
 
-/// The request(s) of one due message, secrets read from the environment here and nowhere
-/// else. A dry run builds the same bodies and sends nothing.
-pub fn payload(channel: &Channel, due: &Due) -> Value {
+/// What one due message sends, as data: a channel's request body (a dry run builds the same
+/// bodies and sends nothing), or an email's recipient and subject.
+pub fn payload(route: Route<'_>, due: &Due, config: &Config) -> Value {
+    match route {
+        Route::Channel(channel) => body(channel, due),
+        Route::Email(recipient) => {
+            let subject = super::email::build_notice(config, &due.notice, None).map(|e| e.subject).unwrap_or_default();
+            serde_json::json!({"to": recipient, "subject": subject})
+        }
+    }
+}
+
+/// A channel's request body for one due message.
+fn body(channel: &Channel, due: &Due) -> Value {
     let notice = &due.notice;
     match channel {
         Channel::Slack { .. } => formats::slack(notice),
@@ -257,9 +300,13 @@ fn secret(var: &str, what: &str) -> Result<String, String> {
     }
 }
 
-/// Checks what a channel needs before anything is sent: its variables are set and its
-/// address may be reached (https, or http to this machine).
-pub fn check(channel: &Channel, config: &Config) -> Result<(), String> {
+/// Checks what a route needs before anything is sent: a channel's variables are set and its
+/// address may be reached (https, or http to this machine); email has a sender and a server.
+pub fn check(route: Route<'_>, config: &Config) -> Result<(), String> {
+    let channel = match route {
+        Route::Channel(channel) => channel,
+        Route::Email(_) => return super::send::require_settings(&config.email).map_err(|d| d.message),
+    };
     let url = match channel {
         Channel::Slack { url_env } | Channel::Teams { url_env } | Channel::Mattermost { url_env } => {
             secret(url_env, "webhook address")?
@@ -282,7 +329,7 @@ pub fn check(channel: &Channel, config: &Config) -> Result<(), String> {
 
 /// Delivers one due message; `Err` holds why, with the receiver's reply.
 pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -> Result<(), String> {
-    let body = serde_json::to_vec(&payload(channel, due)).map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&body(channel, due)).map_err(|e| e.to_string())?;
     let post = |url: String, headers: Vec<(&'static str, String)>| Request {
         method: "POST",
         url,
@@ -397,20 +444,16 @@ fn encode(segment: &str) -> String {
         .collect()
 }
 
-/// Records a delivered message in the ledger and saves it at once.
-pub fn record(ledger: &mut Ledger, root: &Path, due: &Due) -> Result<(), Diagnostic> {
-    let period = if due.action == STATUS_PERIOD { STATUS_PERIOD.to_string() } else { due.notice.period.clone() };
-    if period == STATUS_PERIOD {
-        ledger
-            .notified
-            .retain(|n| !(n.audience == due.audience && n.channel == due.channel && n.period == STATUS_PERIOD));
-    }
-    ledger.notified.push(Notified {
+/// What the ledger keeps of a delivered message: an issue's status comment under the period
+/// `status` (with the revision it shows), any other under its notice's period; the courier
+/// stamps it when it records it.
+pub fn entry(due: &Due) -> Notified {
+    let period = if due.action == STATUS_PERIOD { STATUS_PERIOD } else { due.notice.period.as_str() };
+    Notified {
         audience: due.audience.clone(),
         channel: due.channel.clone(),
-        period,
+        period: period.to_string(),
         revision: due.notice.revision.clone(),
-        sent_at: super::send::now_rfc3339(),
-    });
-    ledger.save(root)
+        sent_at: String::new(),
+    }
 }
