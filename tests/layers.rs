@@ -587,7 +587,6 @@ fn size_violations(src: &Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "issue 18, open: charts heatmap `place` is 147 lines"]
 fn functions_commands_and_the_crate_roots_stay_small() {
     let problems = size_violations(&real_src());
     assert!(problems.is_empty(), "{} too large:\n{}", problems.len(), problems.join("\n"));
