@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use super::email::Email;
-use super::notices::{self, Due, Route, STATUS_PERIOD};
-use super::send::{Blame, Failure, Ledger, LedgerLock, Mailer, Notified, Sent, now_rfc3339};
+use super::notices::{self, Due, Route};
+use super::send::{Blame, Failure, Ledger, LedgerLock, Mailer, Notified, STATUS_PERIOD, Sent, now_rfc3339};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::records::Channel;

@@ -30,6 +30,9 @@ pub struct LedgerLock {
     _file: std::fs::File,
 }
 
+/// The ledger's period for an issue's status comment (edited in place, not told once).
+pub const STATUS_PERIOD: &str = "status";
+
 impl LedgerLock {
     /// Takes the lock, first telling `waiting` when another process holds it (by its pid,
     /// which each holder writes into the file).
@@ -132,9 +135,7 @@ impl Ledger {
     pub fn status_told(&self, audience: &str, channel: &str) -> Option<&str> {
         self.notified
             .iter()
-            .find(|n| {
-                n.audience == audience && n.channel == channel && n.period == crate::report::notices::STATUS_PERIOD
-            })
+            .find(|n| n.audience == audience && n.channel == channel && n.period == STATUS_PERIOD)
             .map(|n| n.revision.as_str())
     }
 

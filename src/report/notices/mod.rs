@@ -22,7 +22,7 @@ use self::events::Event;
 use self::formats::Notice;
 use self::http::{Client, Request, Response};
 use super::message::{Facts, Message};
-use super::send::{Ledger, Notified};
+use super::send::{Ledger, Notified, STATUS_PERIOD};
 use crate::config::Config;
 use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
@@ -31,9 +31,6 @@ use crate::history::Revision;
 use crate::model::KindData;
 use crate::model::records::{Audience, Channel};
 use crate::values::Cadence;
-
-/// The ledger's period for an issue's status comment.
-pub const STATUS_PERIOD: &str = "status";
 
 /// One readable revision and its status.
 pub use crate::diff::certification::Revisioned;
