@@ -42,6 +42,8 @@ enum Scripted {
     Silence,
     /// A whole 200 reply, then the connection held open for 3 s.
     Linger,
+    /// 200 with this body (a proxy's login page, say).
+    Body(String),
 }
 
 /// A receiver on 127.0.0.1 that plays every API at once, by path: `/slack`, `/teams`,
@@ -166,6 +168,7 @@ fn serve(
         }
         Some(Scripted::Status(code)) => (code, String::new(), json!({"message": "scripted"}).to_string()),
         Some(Scripted::RetryAfter(after)) => (429, format!("Retry-After: {after}\r\n"), "{}".into()),
+        Some(Scripted::Body(body)) => (200, String::new(), body),
         Some(Scripted::Linger) => {
             let stream = reader.get_mut();
             let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
@@ -433,6 +436,27 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
     server.clear();
     notify(&project, &server, &[]).assert_ok();
     assert_eq!((server.on("/teams").len(), server.on("/slack").len()), (2, 0));
+}
+
+#[test]
+fn a_comment_list_that_is_not_json_fails_instead_of_posting_a_second_status_comment() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let list = "/github/repos/acme/platform/issues/2/comments?";
+    server.script(list, &[Scripted::Body("<html>Sign in to the proxy</html>".into())]);
+    let run = notify(&project, &server, &["--since", "w2"]);
+    run.assert_fails().assert_stderr("the list of comments is not JSON");
+    let status_posts = server
+        .on("/github")
+        .iter()
+        .filter(|r| r.method == "POST" && r.json()["body"].as_str().unwrap().starts_with("<!-- statuspress:status -->"))
+        .count();
+    assert_eq!(status_posts, 0, "no status comment is posted blind");
+    // Once the list reads again, the one status comment is made.
+    notify(&project, &server, &[]).assert_ok();
+    let marked =
+        |r: &&Recorded| r.json()["body"].as_str().is_some_and(|b| b.starts_with("<!-- statuspress:status -->"));
+    assert_eq!(server.on("/github").iter().filter(|r| r.method == "POST").filter(marked).count(), 1);
 }
 
 #[test]

@@ -57,7 +57,7 @@ impl LedgerLock {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).ok().and_then(|pid| pid.trim().parse::<u32>().ok());
                 waiting(&format!(
-                    "waiting for another send to finish{}…",
+                    "waiting for another `send` or `notify` to finish{}…",
                     holder.map_or_else(String::new, |pid| format!(" (process {pid})"))
                 ));
                 file.lock().map_err(fail)?;
@@ -517,7 +517,7 @@ mod tests {
         });
         let message = heard.recv_timeout(Duration::from_secs(10)).unwrap();
         let pid = std::process::id();
-        assert_eq!(message, format!("waiting for another send to finish (process {pid})…"));
+        assert_eq!(message, format!("waiting for another `send` or `notify` to finish (process {pid})…"));
         assert!(finished.recv_timeout(Duration::from_millis(300)).is_err(), "it must wait while the first holds it");
         drop(first);
         finished.recv_timeout(Duration::from_secs(10)).expect("takes the lock once it is free");

@@ -409,7 +409,12 @@ impl Issue {
             let url = format!("{}?per_page=100&page={page}", self.comments);
             let reply: Response =
                 client.send(&Request { method: "GET", url, headers: self.headers.clone(), body: Vec::new() })?;
-            let comments: Vec<Value> = serde_json::from_str(&reply.body).unwrap_or_default();
+            // A reply that is not a list of comments is a failure, not "no status comment
+            // yet": taking it as one would post a second status comment.
+            let comments: Vec<Value> = serde_json::from_str(&reply.body).map_err(|e| http::Failure {
+                attempts: 1,
+                last: format!("the list of comments is not JSON ({e}): {}", reply.describe()),
+            })?;
             let marked =
                 comments.iter().find(|c| c["body"].as_str().is_some_and(|b| b.starts_with(formats::STATUS_MARKER)));
             if let Some(found) = marked {
