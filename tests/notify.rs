@@ -382,7 +382,7 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     assert!(gh.iter().all(|r| r.header("Authorization") == Some("Bearer gh-t0ken")));
     assert!(gh.iter().all(|r| r.header("Accept") == Some("application/vnd.github+json")));
     let status = gh[4].json()["body"].as_str().unwrap().to_string();
-    assert!(status.starts_with("<!-- statuspress:status -->\n**Platform: GO**"), "{status}");
+    assert!(status.starts_with("<!-- statuspress:status ops -->\n**Platform: GO**"), "{status}");
 
     // GitLab: the same as notes, with the project path as one encoded segment.
     let gl = server.on("/gitlab");
@@ -439,6 +439,48 @@ fn a_500_is_retried_and_a_404_fails_naming_the_channel_while_the_others_deliver(
 }
 
 #[test]
+fn two_audiences_on_one_issue_each_keep_a_status_comment_of_their_own() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    let github = r#"channels = [{ kind = "github", repo = "acme/platform", issue = 2, token_env = "OPS_GH_TOKEN" }]"#;
+    project.write(
+        "content/audiences/leads.md",
+        &format!("+++\ntitle = \"Leads\"\ncadence = \"milestone\"\n{github}\n+++\n"),
+    );
+    project.revision("w4", "2025-08-27", "Zoe", "Leads hear of milestones");
+    let status_posts = |server: &Receiver| -> Vec<String> {
+        let bodies = server.on("/github").into_iter().filter(|r| r.method == "POST");
+        let bodies = bodies.map(|r| r.json()["body"].as_str().unwrap().to_string());
+        bodies
+            .filter(|b| b.starts_with("<!-- statuspress:status"))
+            .map(|b| b.lines().next().unwrap().to_string())
+            .collect()
+    };
+    notify(&project, &server, &["--since", "w1"]).assert_ok();
+    assert_eq!(
+        status_posts(&server),
+        ["<!-- statuspress:status leads -->", "<!-- statuspress:status ops -->"],
+        "one status comment each (audiences by id)"
+    );
+    server.clear();
+    project.write("content/gates/g-2.md", &gate("Load testing", "failed"));
+    project.revision("w5", "2025-09-02", "Zoe", "Load tests fail again");
+    notify(&project, &server, &[]).assert_ok();
+    assert!(status_posts(&server).is_empty(), "neither is posted again");
+    let edits: Vec<(String, String)> = server
+        .on("/github")
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| (r.path.clone(), r.json()["body"].as_str().unwrap().lines().next().unwrap().to_string()))
+        .collect();
+    assert_eq!(edits.len(), 2, "{edits:?}");
+    assert_ne!(edits[0].0, edits[1].0, "each edits its own comment: {edits:?}");
+    let mut markers: Vec<&str> = edits.iter().map(|(_, m)| m.as_str()).collect();
+    markers.sort();
+    assert_eq!(markers, ["<!-- statuspress:status leads -->", "<!-- statuspress:status ops -->"]);
+}
+
+#[test]
 fn a_comment_list_that_is_not_json_fails_instead_of_posting_a_second_status_comment() {
     let server = Receiver::start();
     let project = three_weeks(&server);
@@ -449,13 +491,15 @@ fn a_comment_list_that_is_not_json_fails_instead_of_posting_a_second_status_comm
     let status_posts = server
         .on("/github")
         .iter()
-        .filter(|r| r.method == "POST" && r.json()["body"].as_str().unwrap().starts_with("<!-- statuspress:status -->"))
+        .filter(|r| {
+            r.method == "POST" && r.json()["body"].as_str().unwrap().starts_with("<!-- statuspress:status ops -->")
+        })
         .count();
     assert_eq!(status_posts, 0, "no status comment is posted blind");
     // Once the list reads again, the one status comment is made.
     notify(&project, &server, &[]).assert_ok();
     let marked =
-        |r: &&Recorded| r.json()["body"].as_str().is_some_and(|b| b.starts_with("<!-- statuspress:status -->"));
+        |r: &&Recorded| r.json()["body"].as_str().is_some_and(|b| b.starts_with("<!-- statuspress:status ops -->"));
     assert_eq!(server.on("/github").iter().filter(|r| r.method == "POST").filter(marked).count(), 1);
 }
 

@@ -47,8 +47,13 @@ pub const COMMENT_LIMIT: usize = 65_536;
 /// Teams refuses cards over about 28 KB; events beyond this many are counted instead.
 const CARD_EVENTS: usize = 40;
 
-/// The hidden line that marks the one status comment on an issue.
-pub const STATUS_MARKER: &str = "<!-- statuspress:status -->";
+/// The hidden first line that finds an audience's status comment on an issue again. It names
+/// the audience (and the plan, for a portfolio's audience: `board@payments`), so audiences
+/// told on the same issue each keep a comment of their own instead of overwriting each
+/// other's with a plan or a view that is not theirs.
+pub fn status_marker(audience: &str) -> String {
+    format!("<!-- statuspress:status {audience} -->")
+}
 
 /// Slack Block Kit, with `text` as the fallback notifications show.
 pub fn slack(notice: &Notice) -> Value {
@@ -128,6 +133,11 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
 
 /// The notice as a GitHub or GitLab comment, or Mattermost text.
 pub fn markdown(notice: &Notice) -> String {
+    markdown_within(notice, COMMENT_LIMIT)
+}
+
+/// [`markdown`] cut to `limit` characters.
+fn markdown_within(notice: &Notice, limit: usize) -> String {
     let mut out = format!("**{}**\n\n{}\n", escape_md(&notice.title()), escape_md(&notice.lead.join(" ")));
     if !notice.events.is_empty() {
         out.push('\n');
@@ -136,12 +146,14 @@ pub fn markdown(notice: &Notice) -> String {
         out.push_str(&format!("- {}\n", escape_md(&event.text)));
     }
     out.push_str(&format!("\n{}\n", context(notice, escape_md, md_link)));
-    clip(&out, COMMENT_LIMIT - STATUS_MARKER.len() - 1)
+    clip(&out, limit)
 }
 
-/// The issue's status comment: the marker that finds it again, then the notice.
-pub fn status_comment(notice: &Notice) -> String {
-    format!("{STATUS_MARKER}\n{}", markdown(notice))
+/// `audience`'s status comment: the marker that finds it again, then the notice.
+pub fn status_comment(notice: &Notice, audience: &str) -> String {
+    let marker = status_marker(audience);
+    let room = COMMENT_LIMIT.saturating_sub(marker.chars().count() + 1);
+    format!("{marker}\n{}", markdown_within(notice, room))
 }
 
 /// "Since w1, as of w3 · status site" with the format's link.
@@ -278,7 +290,8 @@ mod tests {
     #[test]
     fn a_comment_fits_github_and_stays_inert() {
         let long = "x".repeat(COMMENT_LIMIT * 2);
-        assert!(status_comment(&notice(&long)).chars().count() <= COMMENT_LIMIT);
+        assert!(status_comment(&notice(&long), "ops").chars().count() <= COMMENT_LIMIT);
+        assert!(markdown(&notice(&long)).chars().count() <= COMMENT_LIMIT);
         let md = markdown(&notice("[Approve](https://evil.example) @octocat"));
         assert!(md.contains("\\[Approve\\]\\(https://evil.example\\)") && md.contains("`@octocat`"), "{md}");
     }

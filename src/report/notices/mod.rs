@@ -283,7 +283,7 @@ fn body(channel: &Channel, due: &Due) -> Value {
         Channel::Mattermost { .. } => formats::mattermost(notice),
         Channel::Webhook { .. } => formats::webhook(notice),
         Channel::Github { .. } | Channel::Gitlab { .. } if due.action == STATUS_PERIOD => {
-            serde_json::json!({"body": formats::status_comment(notice)})
+            serde_json::json!({"body": formats::status_comment(notice, &due.audience)})
         }
         Channel::Github { .. } | Channel::Gitlab { .. } => serde_json::json!({"body": formats::markdown(notice)}),
     }
@@ -333,6 +333,7 @@ pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -
         headers,
         body: body.clone(),
     };
+    let status = (due.action == STATUS_PERIOD).then(|| formats::status_marker(&due.audience));
     let sent = match channel {
         Channel::Slack { url_env } | Channel::Teams { url_env } | Channel::Mattermost { url_env } => {
             client.send(&post(secret(url_env, "webhook address")?, Vec::new())).map(drop)
@@ -344,11 +345,11 @@ pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -
         }
         Channel::Github { repo, issue, token_env } => {
             let api = Issue::github(&config.notify.github_api_url, repo, *issue, secret(token_env, "GitHub token")?);
-            api.comment(client, due.action == STATUS_PERIOD, body.clone())
+            api.comment(client, status.as_deref(), body.clone())
         }
         Channel::Gitlab { project, issue, token_env } => {
             let api = Issue::gitlab(&config.notify.gitlab_url, project, *issue, secret(token_env, "GitLab token")?);
-            api.comment(client, due.action == STATUS_PERIOD, body.clone())
+            api.comment(client, status.as_deref(), body.clone())
         }
     };
     sent.map_err(|failure| failure.to_string())
@@ -392,19 +393,22 @@ impl Issue {
         }
     }
 
-    /// Posts a comment, or for the status comment edits the one with the marker (creating it
-    /// the first time).
-    fn comment(&self, client: &Client, status: bool, body: Vec<u8>) -> Result<(), http::Failure> {
+    /// Posts a comment, or for a status comment (`status`: its marker) edits the one with that
+    /// marker (creating it the first time).
+    fn comment(&self, client: &Client, status: Option<&str>, body: Vec<u8>) -> Result<(), http::Failure> {
         let request = |method, url: String, body: Vec<u8>| Request { method, url, headers: self.headers.clone(), body };
-        let existing = if status { self.find_status(client)? } else { None };
+        let existing = match status {
+            Some(marker) => self.find_status(client, marker)?,
+            None => None,
+        };
         match existing {
             Some(id) => client.send(&request(self.edit_method, self.edit.replace("{id}", &id), body)).map(drop),
             None => client.send(&request("POST", self.comments.clone(), body)).map(drop),
         }
     }
 
-    /// The id of the comment holding the status marker, looking through up to 20 pages.
-    fn find_status(&self, client: &Client) -> Result<Option<String>, http::Failure> {
+    /// The id of the comment that starts with `marker`, looking through up to 20 pages.
+    fn find_status(&self, client: &Client, marker: &str) -> Result<Option<String>, http::Failure> {
         for page in 1..=20 {
             let url = format!("{}?per_page=100&page={page}", self.comments);
             let reply: Response =
@@ -415,8 +419,7 @@ impl Issue {
                 attempts: 1,
                 last: format!("the list of comments is not JSON ({e}): {}", reply.describe()),
             })?;
-            let marked =
-                comments.iter().find(|c| c["body"].as_str().is_some_and(|b| b.starts_with(formats::STATUS_MARKER)));
+            let marked = comments.iter().find(|c| c["body"].as_str().is_some_and(|b| b.starts_with(marker)));
             if let Some(found) = marked {
                 return Ok(Some(found["id"].to_string()));
             }
