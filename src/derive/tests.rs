@@ -765,3 +765,20 @@ proptest::proptest! {
         proptest::prop_assert!(derive(&loaded.records, &config, as_of, None, Some(&mut Vec::new())).is_some());
     }
 }
+
+/// Each kind publishes its own derived values and the common ones, in one order, whatever
+/// the output: no other kind's values (they once came along as nulls for templates), and
+/// no unset ones.
+#[test]
+fn an_item_carries_only_its_own_kinds_derived_values() {
+    let s = derived(&[
+        ("gates/g-1.toml", "title = 'Ship'\ngroup = 'Release'\ntarget = 2025-08-01"),
+        ("milestones/m-1.toml", "title = 'Beta'\nweeks = [2]"),
+    ]);
+    let json = |folder: &str, id: &str| serde_json::to_string(&find(&s, folder, id).derived).unwrap();
+    assert_eq!(
+        json("gates", "g-1"),
+        r#"{"overdue":true,"due":"2025-08-01","days_overdue":11,"cleared":false,"criteria_met":0}"#
+    );
+    assert_eq!(json("milestones", "m-1"), r#"{"overdue":false,"when":"Week 2"}"#);
+}

@@ -472,7 +472,7 @@ impl Renderer {
         }
         Page {
             path: item.url().to_string(),
-            template: "item.html",
+            template: templates::item_template(kind, &self.templates),
             root: "../",
             extra: vec![
                 ("kind", Value::from_serializable(&kind_info(kind))),

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 use crate::diff::format::{escape_md, escape_md_url};
+use crate::model::Kind;
 
 /// The default theme, compiled in so a bare project builds with no files of its own.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -37,6 +38,19 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("site.js", include_str!("../../templates/site.js")),
 ];
 
+/// Each kind's partials, `kinds/<kind>.html` (its item page, extending `item.html`), every
+/// file of `templates/kinds/` (listed by `build.rs`).
+pub const KIND_PARTIALS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/kind_partials.rs"));
+
+/// The template of a kind's item pages among `templates`: its partial, or `item.html` when
+/// the theme has none (a project that overrides `item.html` renders every kind with it; a
+/// test makes sure the built-in theme has a partial for every kind).
+pub fn item_template(kind: Kind, templates: &[Template]) -> &'static str {
+    let name = format!("kinds/{}.html", kind.name());
+    let partial = KIND_PARTIALS.iter().map(|(n, _)| *n).find(|n| *n == name);
+    partial.filter(|n| templates.iter().any(|t| t.name == *n)).unwrap_or("item.html")
+}
+
 /// One template of the effective theme and where it came from.
 #[derive(Clone)]
 pub struct Template {
@@ -52,6 +66,7 @@ pub struct Template {
 pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut templates: Vec<Template> = DEFAULTS
         .iter()
+        .chain(KIND_PARTIALS)
         .map(|(name, text)| Template {
             name: (*name).to_string(),
             text: (*text).to_string(),
@@ -94,6 +109,11 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
             },
             Err(e) => problems.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(origin)),
         }
+    }
+    // The built-in partials fill the blocks of the built-in `item.html`: a project's own
+    // `item.html` makes the item page for every kind, as it did before there were partials.
+    if templates.iter().any(|t| t.name == "item.html" && !t.origin.starts_with("built-in")) {
+        templates.retain(|t| !t.name.starts_with("kinds/"));
     }
     if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
@@ -195,4 +215,24 @@ pub fn template_error(error: &tera::Error, templates: &[Template], rendering: Op
     let what =
         rendering.map_or_else(|| "template error".to_string(), |page| format!("template error while rendering {page}"));
     Diagnostic::error(format!("{what} in {origin}:\n{}", text.trim_end())).in_file(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kind without its partial would render a page without its facts: every kind with
+    /// item pages (all but the plan, whose page is `plan.html`) has one, and every partial
+    /// is a kind's.
+    #[test]
+    fn every_kind_has_its_partial() {
+        let theme = effective(Path::new("/nonexistent")).unwrap();
+        for kind in Kind::ALL.iter().filter(|k| **k != Kind::Plan) {
+            assert_ne!(item_template(*kind, &theme), "item.html", "templates/kinds/{}.html is missing", kind.name());
+        }
+        for (name, _) in KIND_PARTIALS {
+            let kind = name.strip_prefix("kinds/").and_then(|n| n.strip_suffix(".html")).and_then(Kind::from_name);
+            assert!(kind.is_some_and(|k| k != Kind::Plan), "{name} is no kind's partial");
+        }
+    }
 }
