@@ -444,7 +444,7 @@ impl Renderer {
         let removed: Vec<_> = site.timeline.removed.iter().filter(|t| t.kind == kind).collect();
         Page {
             path: format!("{}/index.html", kind.folder()),
-            template: "list.html",
+            template: templates::KindPage::List.template(kind, &self.templates),
             root: "../",
             extra: vec![
                 ("kind", Value::from_serializable(&kind_info(kind))),
@@ -472,7 +472,7 @@ impl Renderer {
         }
         Page {
             path: item.url().to_string(),
-            template: templates::item_template(kind, &self.templates),
+            template: templates::KindPage::Item.template(kind, &self.templates),
             root: "../",
             extra: vec![
                 ("kind", Value::from_serializable(&kind_info(kind))),

@@ -38,17 +38,47 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("site.js", include_str!("../../templates/site.js")),
 ];
 
-/// Each kind's partials, `kinds/<kind>.html` (its item page, extending `item.html`), every
-/// file of `templates/kinds/` (listed by `build.rs`).
+/// Each kind's partials, every file of `templates/kinds/` (listed by `build.rs`): its item
+/// page `kinds/<kind>.html`, extending `item.html`, and its list page `kinds/<kind>-list.html`,
+/// extending `list.html`.
 pub const KIND_PARTIALS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/kind_partials.rs"));
 
-/// The template of a kind's item pages among `templates`: its partial, or `item.html` when
-/// the theme has none (a project that overrides `item.html` renders every kind with it; a
-/// test makes sure the built-in theme has a partial for every kind).
-pub fn item_template(kind: Kind, templates: &[Template]) -> &'static str {
-    let name = format!("kinds/{}.html", kind.name());
-    let partial = KIND_PARTIALS.iter().map(|(n, _)| *n).find(|n| *n == name);
-    partial.filter(|n| templates.iter().any(|t| t.name == *n)).unwrap_or("item.html")
+/// The pages every kind has, each from a template the kind's partial extends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindPage {
+    Item,
+    List,
+}
+
+impl KindPage {
+    /// The template the kind's partial extends.
+    fn base(self) -> &'static str {
+        match self {
+            KindPage::Item => "item.html",
+            KindPage::List => "list.html",
+        }
+    }
+
+    fn partial(self, kind: Kind) -> String {
+        match self {
+            KindPage::Item => format!("kinds/{}.html", kind.name()),
+            KindPage::List => format!("kinds/{}-list.html", kind.name()),
+        }
+    }
+
+    /// The page a partial makes.
+    fn of_partial(name: &str) -> KindPage {
+        if name.ends_with("-list.html") { KindPage::List } else { KindPage::Item }
+    }
+
+    /// The template of `kind`'s page among `templates`: its partial, or the base when the
+    /// theme has none (a project that overrides the base renders every kind with it; a test
+    /// makes sure the built-in theme has every partial).
+    pub fn template(self, kind: Kind, templates: &[Template]) -> &'static str {
+        let name = self.partial(kind);
+        let partial = KIND_PARTIALS.iter().map(|(n, _)| *n).find(|n| *n == name);
+        partial.filter(|n| templates.iter().any(|t| t.name == *n)).unwrap_or(self.base())
+    }
 }
 
 /// One template of the effective theme and where it came from.
@@ -110,11 +140,14 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
             Err(e) => problems.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(origin)),
         }
     }
-    // The built-in partials fill the blocks of the built-in `item.html`: a project's own
-    // `item.html` makes the item page for every kind, as it did before there were partials.
-    if templates.iter().any(|t| t.name == "item.html" && !t.origin.starts_with("built-in")) {
-        templates.retain(|t| !t.name.starts_with("kinds/"));
-    }
+    // The built-in partials fill the blocks of the built-in `item.html` and `list.html`: a
+    // project's own `item.html` makes the item page of every kind, as before there were
+    // partials, and so does its own `list.html` for lists.
+    let overridden: Vec<String> =
+        templates.iter().filter(|t| !t.origin.starts_with("built-in")).map(|t| t.name.clone()).collect();
+    templates.retain(|t| {
+        !t.name.starts_with("kinds/") || !overridden.iter().any(|o| *o == KindPage::of_partial(&t.name).base())
+    });
     if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
 
@@ -221,18 +254,19 @@ pub fn template_error(error: &tera::Error, templates: &[Template], rendering: Op
 mod tests {
     use super::*;
 
-    /// A kind without its partial would render a page without its facts: every kind with
-    /// item pages (all but the plan, whose page is `plan.html`) has one, and every partial
-    /// is a kind's.
+    /// A kind without its partials would render pages without its facts and columns: every
+    /// kind with pages (all but the plan, whose page is `plan.html`) has both, and every
+    /// partial is a kind's.
     #[test]
     fn every_kind_has_its_partial() {
         let theme = effective(Path::new("/nonexistent")).unwrap();
-        for kind in Kind::ALL.iter().filter(|k| **k != Kind::Plan) {
-            assert_ne!(item_template(*kind, &theme), "item.html", "templates/kinds/{}.html is missing", kind.name());
+        let pages = [KindPage::Item, KindPage::List];
+        for (kind, page) in Kind::ALL.iter().filter(|k| **k != Kind::Plan).flat_map(|k| pages.map(|p| (*k, p))) {
+            assert_ne!(page.template(kind, &theme), page.base(), "templates/{} is missing", page.partial(kind));
         }
         for (name, _) in KIND_PARTIALS {
-            let kind = name.strip_prefix("kinds/").and_then(|n| n.strip_suffix(".html")).and_then(Kind::from_name);
-            assert!(kind.is_some_and(|k| k != Kind::Plan), "{name} is no kind's partial");
+            let kind = Kind::ALL.iter().find(|k| pages.iter().any(|p| p.partial(**k) == *name));
+            assert!(kind.is_some_and(|k| *k != Kind::Plan), "{name} is no kind's partial");
         }
     }
 }
