@@ -1,36 +1,16 @@
-//! The record kinds, one module each, registered once in [`kinds!`] below.
+//! The record kinds, one module each, registered once in `kinds!` below.
 //!
 //! A kind is its module (the front matter struct, its computed values and its behaviour,
 //! through [`KindRecord`]) plus one registration line. `Kind`, `KindData` and `KindDerived`
-//! are generated from that line, and every `match` on them elsewhere is exhaustive, so the
-//! compiler lists what else a new kind needs (see docs/kinds.md).
-
-pub mod action;
-pub mod assessment;
-pub mod audience;
-pub mod blocker;
-pub mod decision;
-pub mod gate;
-pub mod metric;
-pub mod milestone;
-pub mod plan;
-pub mod risk;
-pub mod section;
+//! are generated from that line, and every `match` elsewhere that decides something per kind
+//! names every kind, so the compiler lists what else a new kind needs (docs/kinds.md).
 
 use serde::Serialize;
 
 use crate::values::Date;
-pub use action::Action;
-pub use assessment::{Assessment, Finding};
-pub use audience::{Audience, Channel, RETIRED_FIELDS};
-pub use blocker::Blocker;
-pub use decision::Decision;
-pub use gate::{Criterion, Gate};
-pub use metric::Metric;
-pub use milestone::Milestone;
-pub use plan::Plan;
-pub use risk::Risk;
-pub use section::Section;
+pub use assessment::Finding;
+pub use audience::{Channel, RETIRED_FIELDS};
+pub use gate::Criterion;
 
 /// What every kind provides. No method has a default, so a kind that forgets one does not
 /// compile, and the error names the method.
@@ -94,9 +74,12 @@ impl Deadline {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NoValues {}
 
-/// Declares the record kinds once: enum, folder names, and the typed data per kind.
+/// Declares the record kinds once: their modules, enum, names and folders, and the typed data
+/// and derived values per kind.
 macro_rules! kinds {
     ($($variant:ident: $module:ident::$ty:ident = $name:literal / $folder:literal),+ $(,)?) => {
+        $(pub mod $module; pub use $module::$ty;)+
+
         /// What a record is. Order here is the order of list pages and of `status.json`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(rename_all = "lowercase")]
