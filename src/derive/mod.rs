@@ -427,19 +427,6 @@ pub fn derive(
         warnings.extend(stale.as_ref().map(|stale| stale.warning(plan_record)));
     }
 
-    let mut top_risks: Vec<&Item> = items[Kind::Risk]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live()))
-        .collect();
-    let score = |i: &Item| i.derived.kind.risk().map(|r| r.score);
-    top_risks.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| natural_cmp(a.id(), b.id())));
-    let mut next: Vec<&Item> = items[Kind::Milestone]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
-        .collect();
-    let end = |i: &Item| i.derived.kind.milestone().and_then(|m| m.end);
-    next.sort_by(|a, b| end(a).cmp(&end(b)).then_with(|| natural_cmp(a.id(), b.id())));
-
     let target = ShipDate::of(&plan, &items[Kind::Milestone]);
     Some(Status {
         schema_version: SCHEMA_VERSION,
@@ -449,8 +436,8 @@ pub fn derive(
         review_overdue_days,
         stale,
         target,
-        top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
-        next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
+        top_risks: top_risks(&items),
+        next_milestones: next_milestones(&items),
         plan,
         readiness,
         health,
@@ -458,6 +445,28 @@ pub fn derive(
         gate_groups,
         items,
     })
+}
+
+/// Ids of live risks, highest score first.
+fn top_risks(items: &Items) -> Vec<String> {
+    let mut live: Vec<&Item> = items[Kind::Risk]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live()))
+        .collect();
+    let score = |i: &Item| i.derived.kind.risk().map(|r| r.score);
+    live.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| natural_cmp(a.id(), b.id())));
+    live.iter().map(|i| i.id().to_string()).collect()
+}
+
+/// Ids of unfinished milestones, soonest end first.
+fn next_milestones(items: &Items) -> Vec<String> {
+    let mut next: Vec<&Item> = items[Kind::Milestone]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
+        .collect();
+    let end = |i: &Item| i.derived.kind.milestone().and_then(|m| m.end);
+    next.sort_by(|a, b| end(a).cmp(&end(b)).then_with(|| natural_cmp(a.id(), b.id())));
+    next.iter().map(|i| i.id().to_string()).collect()
 }
 
 /// A record with its derived values, and the deadline they were computed from.
