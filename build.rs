@@ -1,6 +1,8 @@
 //! Gives the binary an identity for build fingerprints (`src/write/fingerprint.rs`): a hash
 //! of what decides its output (sources, default theme, locked dependencies), so a rebuilt
 //! tool never skips a build as "unchanged", while the same sources hash the same everywhere.
+//! Also embeds every kind's partial templates (`templates/kinds/`), so a new kind's
+//! partial needs no list of its own (`src/render/templates.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -32,4 +34,26 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=STATUSPRESS_SOURCE_HASH={hash:016x}");
+    kind_partials();
+}
+
+/// Writes `kind_partials.rs`: `("kinds/blocker.html", include_str!(…)),` for each file of
+/// `templates/kinds/`, by name.
+fn kind_partials() {
+    let mut names: Vec<String> = std::fs::read_dir("templates/kinds")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".html"))
+        .collect();
+    names.sort();
+    let entries: String = names
+        .iter()
+        .map(|n| {
+            format!("(\"kinds/{n}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/templates/kinds/{n}\"))),\n")
+        })
+        .collect();
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kind_partials.rs");
+    std::fs::write(out, format!("&[\n{entries}]\n")).expect("OUT_DIR is writable");
 }

@@ -13,9 +13,6 @@ use serde_json::{Map, Value, json};
 
 use crate::config::{Config, FILE_NAME};
 use crate::diagnostics::Diagnostic;
-use crate::model::records::{
-    Action, Assessment, Audience, Blocker, Decision, Gate, Metric, Milestone, Plan, Risk, Section,
-};
 use crate::model::{Common, Kind};
 
 /// The ids `parse::check_id` accepts, but for the reserved `index`.
@@ -134,19 +131,7 @@ pub fn taplo_config() -> String {
 /// The schema of a record file of `kind`: one record (top-level fields; also the front matter
 /// of a `.md` record), or many as `[[kind]]` tables that each carry an `id`.
 fn records_schema(kind: Kind) -> Value {
-    let mut record = match kind {
-        Kind::Plan => root_schema::<Plan>(),
-        Kind::Assessment => root_schema::<Assessment>(),
-        Kind::Blocker => root_schema::<Blocker>(),
-        Kind::Gate => root_schema::<Gate>(),
-        Kind::Risk => root_schema::<Risk>(),
-        Kind::Decision => root_schema::<Decision>(),
-        Kind::Action => root_schema::<Action>(),
-        Kind::Metric => root_schema::<Metric>(),
-        Kind::Milestone => root_schema::<Milestone>(),
-        Kind::Audience => root_schema::<Audience>(),
-        Kind::Section => root_schema::<Section>(),
-    };
+    let mut record = to_map(kind.schema(SchemaSettings::draft2020_12().into_generator()));
     // The parser splits the common fields off before the kind's own struct sees the rest,
     // so a record is the union of both property lists (with no other keys allowed).
     let common = root_schema::<Common>();
@@ -220,7 +205,12 @@ fn records_schema(kind: Kind) -> Value {
 }
 
 fn root_schema<T: JsonSchema>() -> Map<String, Value> {
-    let mut schema = SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>().to_value();
+    to_map(SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>())
+}
+
+/// A schema as a JSON object, without `null` defaults.
+fn to_map(schema: schemars::Schema) -> Map<String, Value> {
+    let mut schema = schema.to_value();
     drop_nulls_in_defaults(&mut schema, false);
     match schema {
         Value::Object(map) => map,

@@ -353,6 +353,21 @@ fn project_templates_override_the_theme_by_name() {
     assert_eq!(project.read("site/assets/style.css"), "body { color: hotpink; }\n");
 }
 
+/// The built-in kinds' partials extend the built-in `item.html` and `list.html`: a project
+/// that writes its own takes every kind's page with it, whichever blocks it leaves out.
+#[test]
+fn a_project_list_template_makes_every_kinds_list() {
+    let project = Project::base_with(&[(
+        "templates/list.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ items | length }} {{ kind.folder }}</p>{% endblock %}",
+    )]);
+    project.run(&["build"]).assert_ok();
+    assert!(project.read("site/blockers/index.html").contains("<p class=\"mine\">"));
+    assert!(project.read("site/gates/index.html").contains("<p class=\"mine\">"));
+    // Item pages keep the built-in partials.
+    assert!(project.read("site/blockers/B-1.html").contains("<dt>Blocks</dt>"));
+}
+
 #[test]
 fn dangerous_output_folders_are_refused() {
     let project = Project::base_with(&[]);

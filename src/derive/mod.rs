@@ -14,8 +14,10 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+pub use crate::model::kinds::risk::band;
+use crate::model::kinds::{Context, Deadline, KindDerived};
 use crate::model::{Caseless, Kind, KindData, Record, Records, natural_cmp};
-use crate::values::{Date, Health, MetricState, MilestoneStatus, RiskBand, Severity, count, number, with_unit, words};
+use crate::values::{Date, Health, MetricState, MilestoneStatus, Severity, count, words};
 pub use schedule::{ShipDate, Stale, StaleReason};
 
 /// Version of the `status.json` layout; bumped on any incompatible change.
@@ -287,6 +289,15 @@ impl Item {
         self.record.title()
     }
 
+    /// A record shown without a status (a portfolio's audiences): nothing derived.
+    pub fn underived(record: Arc<Record>) -> Item {
+        let kind = KindDerived::unset(&record.data);
+        Item {
+            record,
+            derived: Derived { overdue: false, due: None, days_overdue: None, kind, referenced_by: Vec::new() },
+        }
+    }
+
     /// Site-relative URL of the item's page.
     pub fn url(&self) -> &str {
         &self.record.url
@@ -314,77 +325,27 @@ impl Serialize for Item {
     }
 }
 
-/// Computed values; which are set depends on the kind.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Computed values: those every kind has, with the kind's own ([`KindDerived`]) flattened
+/// between them, so `status.json` keeps one key order. Unset values are left out: each
+/// kind's partial template reads only its own kind's values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Derived {
     pub overdue: bool,
-    /// The date that makes the item overdue (`due`, `target` or `end`).
-    #[serde(skip_serializing_if = "unset")]
+    /// The date that makes the item overdue (`due`, `target`, `review` or `end`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<Date>,
-    #[serde(skip_serializing_if = "unset")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_overdue: Option<i64>,
-    /// Blocker: open or in progress.
-    #[serde(skip_serializing_if = "unset")]
-    pub unresolved: Option<bool>,
-    /// Gate: passed or waived. Gate: ids of unresolved blockers that block it.
-    #[serde(skip_serializing_if = "unset")]
-    pub cleared: Option<bool>,
-    #[serde(skip_serializing_if = "unlisted")]
-    pub blocked_by: Vec<String>,
-    #[serde(skip_serializing_if = "unset")]
-    pub criteria_met: Option<usize>,
-    /// Risk: likelihood × impact, and its band.
-    #[serde(skip_serializing_if = "unset")]
-    pub score: Option<i64>,
-    #[serde(skip_serializing_if = "unset")]
-    pub band: Option<RiskBand>,
-    /// Metric: met / not-met / not-measured, and display texts.
-    #[serde(skip_serializing_if = "unset")]
-    pub state: Option<MetricState>,
-    #[serde(skip_serializing_if = "unset")]
-    pub target_text: Option<String>,
-    #[serde(skip_serializing_if = "unset")]
-    pub value_text: Option<String>,
-    /// Metric: distance to the target (0 when met).
-    #[serde(skip_serializing_if = "unset")]
-    pub gap: Option<f64>,
-    /// Milestone: dates resolved from `weeks`, a label, and slip against the baseline.
-    #[serde(skip_serializing_if = "unset")]
-    pub start: Option<Date>,
-    #[serde(skip_serializing_if = "unset")]
-    pub end: Option<Date>,
-    #[serde(skip_serializing_if = "unset")]
-    pub when: Option<String>,
-    /// Milestone: the first committed end date (or the declared `baseline_end`).
-    #[serde(skip_serializing_if = "unset")]
-    pub baseline: Option<Date>,
-    #[serde(skip_serializing_if = "unset")]
-    pub slip_days: Option<i64>,
+    #[serde(flatten)]
+    pub kind: KindDerived,
     /// Ids of the records that reference this one.
-    #[serde(skip_serializing_if = "unlisted")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub referenced_by: Vec<String>,
 }
 
-thread_local! {
-    /// Set while writing JSON files, so unset derived values are left out of them. Templates
-    /// see every field (Tera treats a missing one as an error); `status.json` stays lean
-    /// (most derived values belong to one kind), which matters with one file per revision.
-    static OMIT_UNSET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn unset<T>(value: &Option<T>) -> bool {
-    value.is_none() && OMIT_UNSET.with(std::cell::Cell::get)
-}
-
-fn unlisted<T>(value: &[T]) -> bool {
-    value.is_empty() && OMIT_UNSET.with(std::cell::Cell::get)
-}
-
-/// Serializes a model for a JSON file (`status.json`), leaving out unset derived values.
+/// Serializes a model for a JSON file (`status.json`), ending in a newline.
 pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Vec<u8> {
-    OMIT_UNSET.with(|flag| flag.set(true));
     let bytes = if pretty { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) };
-    OMIT_UNSET.with(|flag| flag.set(false));
     let mut bytes = bytes.unwrap_or_default();
     bytes.push(b'\n');
     bytes
@@ -427,9 +388,10 @@ pub fn derive(
     let waits = dependency_waits(records, config);
     let owned =
         |ids: Option<&Vec<&str>>| ids.map_or_else(Vec::new, |ids| ids.iter().map(|id| id.to_string()).collect());
+    let context = Context { as_of, plan_start, risk_bands: config.risk.bands };
     let mut items = Items::new();
     for record in records.all.iter().filter(|r| r.kind != Kind::Plan) {
-        let mut item = item(record, config, as_of, plan_start);
+        let (mut item, deadline) = item(record, &context);
         item.derived.referenced_by = owned(backlinks.get(&Caseless(&record.id)));
         // Records of other plans of a portfolio that reference this one.
         let inbound = config.neighbours.as_deref().and_then(|n| n.inbound.get(&record.id));
@@ -438,24 +400,24 @@ pub fn derive(
                 item.derived.referenced_by.push(id.clone());
             }
         }
-        if record.kind == Kind::Gate {
-            item.derived.blocked_by = owned(blocking.get(&Caseless(&record.id)));
+        if let KindDerived::Gate(gate) = &mut item.derived.kind {
+            gate.blocked_by = owned(blocking.get(&Caseless(&record.id)));
             for wait in waits.get(&Caseless(&record.id)).into_iter().flatten() {
-                if !item.derived.blocked_by.iter().any(|id| id.eq_ignore_ascii_case(&wait.id)) {
-                    item.derived.blocked_by.push(wait.id.clone());
+                if !gate.blocked_by.iter().any(|id| id.eq_ignore_ascii_case(&wait.id)) {
+                    gate.blocked_by.push(wait.id.clone());
                 }
             }
         }
         if item.derived.overdue
             && let Some(warnings) = warnings.as_deref_mut()
         {
-            warnings.push(overdue_warning(record, &item));
+            warnings.push(overdue_warning(record, &item, deadline.field));
         }
         if let Some(list) = items.get_mut(record.kind) {
             list.push(item);
         }
     }
-    let plan = item(plan_record, config, as_of, plan_start);
+    let (plan, _) = item(plan_record, &context);
     let gate_groups = gate_groups(records, config);
     let readiness = readiness(records, &gate_groups, &waits);
     let counts = counts(&items);
@@ -464,17 +426,6 @@ pub fn derive(
         warnings.extend(declared_health_warning(plan_record, &health));
         warnings.extend(stale.as_ref().map(|stale| stale.warning(plan_record)));
     }
-
-    let mut top_risks: Vec<&Item> = items[Kind::Risk]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live()))
-        .collect();
-    top_risks.sort_by(|a, b| b.derived.score.cmp(&a.derived.score).then_with(|| natural_cmp(a.id(), b.id())));
-    let mut next: Vec<&Item> = items[Kind::Milestone]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
-        .collect();
-    next.sort_by(|a, b| a.derived.end.cmp(&b.derived.end).then_with(|| natural_cmp(a.id(), b.id())));
 
     let target = ShipDate::of(&plan, &items[Kind::Milestone]);
     Some(Status {
@@ -485,8 +436,8 @@ pub fn derive(
         review_overdue_days,
         stale,
         target,
-        top_risks: top_risks.iter().map(|i| i.id().to_string()).collect(),
-        next_milestones: next.iter().map(|i| i.id().to_string()).collect(),
+        top_risks: top_risks(&items),
+        next_milestones: next_milestones(&items),
         plan,
         readiness,
         health,
@@ -496,90 +447,36 @@ pub fn derive(
     })
 }
 
-fn item(record: &Arc<Record>, config: &Config, as_of: Date, plan_start: Option<Date>) -> Item {
-    let mut d = Derived::default();
-    let due_if_unfinished = |due: Option<Date>, finished: bool, d: &mut Derived| {
-        d.due = due;
-        if let Some(due) = due.filter(|due| !finished && *due < as_of) {
-            d.overdue = true;
-            d.days_overdue = Some(due.days_until(as_of));
-        }
-    };
-    match &record.data {
-        KindData::Blocker(b) => {
-            d.unresolved = Some(b.status.is_unresolved());
-            due_if_unfinished(b.due, !b.status.is_unresolved(), &mut d);
-        }
-        KindData::Gate(g) => {
-            d.cleared = Some(g.status.is_cleared());
-            d.criteria_met = Some(
-                g.criteria
-                    .iter()
-                    .filter(|c| matches!(c, crate::model::records::Criterion::Checked { met: true, .. }))
-                    .count(),
-            );
-            due_if_unfinished(g.target, g.status.is_cleared(), &mut d);
-        }
-        KindData::Risk(r) => {
-            let score = r.likelihood * r.impact;
-            d.score = Some(score);
-            d.band = Some(band(score, config.risk.bands));
-            due_if_unfinished(r.review, !r.status.is_live(), &mut d);
-        }
-        KindData::Action(a) => due_if_unfinished(a.due, a.status.is_finished(), &mut d),
-        KindData::Metric(m) => {
-            let with_unit = |v: String| with_unit(&v, m.unit.as_deref());
-            // Validation rejected bad targets; a metric reaching here always has one.
-            if let Ok(target) = m.target.parsed() {
-                d.target_text = Some(with_unit(target.to_string()));
-                d.state = Some(match m.value {
-                    None => MetricState::NotMeasured,
-                    Some(v) if target.is_met(v) => MetricState::Met,
-                    Some(_) => MetricState::NotMet,
-                });
-                d.gap = m.value.map(|v| target.gap(v));
-            }
-            d.value_text = m.value.map(|v| with_unit(number(v)));
-        }
-        KindData::Milestone(m) => {
-            let (start, end) = match (m.weeks.iter().min(), m.weeks.iter().max(), plan_start) {
-                (Some(first), Some(last), Some(s)) => {
-                    (Some(s.add_days(i64::from(*first - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1)))
-                }
-                _ => (m.start, m.end),
-            };
-            d.start = start;
-            d.end = end;
-            d.when = Some(match (m.weeks.iter().min(), m.weeks.iter().max()) {
-                (Some(a), Some(b)) if a == b => format!("Week {a}"),
-                (Some(a), Some(b)) => format!("Weeks {a}–{b}"),
-                _ => match (start, end) {
-                    (Some(s), Some(e)) if s == e => s.to_string(),
-                    (Some(s), Some(e)) => format!("{s} – {e}"),
-                    (None, Some(e)) => format!("by {e}"),
-                    (Some(s), None) => format!("from {s}"),
-                    (None, None) => "unscheduled".into(),
-                },
-            });
-            // History may replace this with the first committed end (timeline::apply_baselines).
-            d.baseline = m.baseline_end;
-            d.slip_days = m.baseline_end.zip(end).map(|(base, end)| base.days_until(end));
-            // A missed milestone is not overdue: health says it was missed.
-            due_if_unfinished(end, matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Missed), &mut d);
-        }
-        _ => {}
-    }
-    Item { record: record.clone(), derived: d }
+/// Ids of live risks, highest score first.
+fn top_risks(items: &Items) -> Vec<String> {
+    let mut live: Vec<&Item> = items[Kind::Risk]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Risk(r) if r.status.is_live()))
+        .collect();
+    let score = |i: &Item| i.derived.kind.risk().map(|r| r.score);
+    live.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| natural_cmp(a.id(), b.id())));
+    live.iter().map(|i| i.id().to_string()).collect()
 }
 
-/// The band of a risk score given the upper bounds of low, medium and high.
-pub fn band(score: i64, bands: [i64; 3]) -> RiskBand {
-    match score {
-        s if s <= bands[0] => RiskBand::Low,
-        s if s <= bands[1] => RiskBand::Medium,
-        s if s <= bands[2] => RiskBand::High,
-        _ => RiskBand::Critical,
-    }
+/// Ids of unfinished milestones, soonest end first.
+fn next_milestones(items: &Items) -> Vec<String> {
+    let mut next: Vec<&Item> = items[Kind::Milestone]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Milestone(m) if m.status != MilestoneStatus::Done))
+        .collect();
+    let end = |i: &Item| i.derived.kind.milestone().and_then(|m| m.end);
+    next.sort_by(|a, b| end(a).cmp(&end(b)).then_with(|| natural_cmp(a.id(), b.id())));
+    next.iter().map(|i| i.id().to_string()).collect()
+}
+
+/// A record with its derived values, and the deadline they were computed from.
+fn item(record: &Arc<Record>, context: &Context) -> (Item, Deadline) {
+    let (kind, deadline) = record.data.derive(context);
+    let days_overdue =
+        deadline.due.filter(|due| !deadline.finished && *due < context.as_of).map(|due| due.days_until(context.as_of));
+    let derived =
+        Derived { overdue: days_overdue.is_some(), due: deadline.due, days_overdue, kind, referenced_by: Vec::new() };
+    (Item { record: record.clone(), derived }, deadline)
 }
 
 fn gate_groups(records: &Records, config: &Config) -> Vec<GateGroup> {
@@ -670,20 +567,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
 
 /// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
 pub fn unfinished(record: &Record) -> Option<String> {
-    match &record.data {
-        KindData::Blocker(b) if b.status.is_unresolved() => Some(words(b.status)),
-        KindData::Gate(g) if !g.status.is_cleared() => Some(words(g.status)),
-        KindData::Action(a) if !a.status.is_finished() => Some(words(a.status)),
-        KindData::Milestone(m) if m.status != MilestoneStatus::Done => Some(words(m.status)),
-        KindData::Risk(r) if r.status.is_live() => Some(words(r.status)),
-        KindData::Decision(d) if d.status == crate::values::DecisionStatus::Proposed => Some(words(d.status)),
-        KindData::Metric(m) => match (m.target.parsed(), m.value) {
-            (Ok(target), Some(v)) if target.is_met(v) => None,
-            (_, Some(_)) => Some("not met".into()),
-            (_, None) => Some("not measured".into()),
-        },
-        _ => None,
-    }
+    record.data.unfinished()
 }
 
 fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, Vec<Wait>>) -> Readiness {
@@ -752,7 +636,8 @@ fn counts(items: &Items) -> Counts {
             KindData::Risk(r) => {
                 c.risks += 1;
                 c.risks_live += usize::from(r.status.is_live());
-                c.risks_high += usize::from(r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high));
+                c.risks_high +=
+                    usize::from(r.status.is_live() && item.derived.kind.risk().is_some_and(|r| r.band.is_high()));
             }
             KindData::Decision(_) => c.decisions += 1,
             KindData::Action(a) => {
@@ -761,7 +646,7 @@ fn counts(items: &Items) -> Counts {
             }
             KindData::Metric(_) => {
                 c.metrics += 1;
-                match item.derived.state {
+                match item.derived.kind.metric().and_then(|m| m.state) {
                     Some(MetricState::Met) => c.metrics_met += 1,
                     Some(MetricState::NotMet) => c.metrics_not_met += 1,
                     _ => c.metrics_not_measured += 1,
@@ -771,7 +656,7 @@ fn counts(items: &Items) -> Counts {
                 c.milestones += 1;
                 c.milestones_done += usize::from(m.status == MilestoneStatus::Done);
             }
-            _ => {}
+            KindData::Plan(_) | KindData::Assessment(_) | KindData::Audience(_) | KindData::Section(_) => {}
         }
     }
     c
@@ -799,26 +684,40 @@ fn health(plan: &Record, items: &Items, stale: Option<&Stale>) -> HealthStatus {
             KindData::Milestone(m) if m.status == MilestoneStatus::Missed => {
                 red.add(format!("milestone {id} “{title}” was missed"), "milestone", "missed", record)
             }
-            KindData::Risk(r) if r.status.is_live() && item.derived.band.is_some_and(RiskBand::is_high) => {
-                let band = item.derived.band.map_or("", RiskBand::as_str);
-                amber.add(
-                    format!("{band} risk {id} “{title}” is {} (score {})", r.status, item.derived.score.unwrap_or(0)),
-                    &format!("{band} risk"),
-                    &words(r.status),
-                    record,
-                )
+            KindData::Risk(r) => {
+                if let Some(risk) = item.derived.kind.risk().filter(|d| r.status.is_live() && d.band.is_high()) {
+                    let band = risk.band.as_str();
+                    amber.add(
+                        format!("{band} risk {id} “{title}” is {} (score {})", r.status, risk.score),
+                        &format!("{band} risk"),
+                        &words(r.status),
+                        record,
+                    )
+                }
             }
-            KindData::Metric(_) if item.derived.state == Some(MetricState::NotMet) => amber.add(
-                format!(
-                    "metric {id} “{title}” is {} against a target of {}",
-                    item.derived.value_text.as_deref().unwrap_or("?"),
-                    item.derived.target_text.as_deref().unwrap_or("?")
-                ),
-                "metric",
-                "below target",
-                record,
-            ),
-            _ => {}
+            KindData::Metric(_) => {
+                if let Some(metric) = item.derived.kind.metric().filter(|d| d.state == Some(MetricState::NotMet)) {
+                    amber.add(
+                        format!(
+                            "metric {id} “{title}” is {} against a target of {}",
+                            metric.value_text.as_deref().unwrap_or("?"),
+                            metric.target_text.as_deref().unwrap_or("?")
+                        ),
+                        "metric",
+                        "below target",
+                        record,
+                    )
+                }
+            }
+            KindData::Blocker(_)
+            | KindData::Gate(_)
+            | KindData::Milestone(_)
+            | KindData::Plan(_)
+            | KindData::Assessment(_)
+            | KindData::Decision(_)
+            | KindData::Action(_)
+            | KindData::Audience(_)
+            | KindData::Section(_) => {}
         }
         // Every item the overdue tile counts is a reason, so the two always agree.
         if item.derived.overdue {
@@ -858,14 +757,8 @@ fn health(plan: &Record, items: &Items, stale: Option<&Stale>) -> HealthStatus {
     HealthStatus { computed, declared, reasons, groups }
 }
 
-fn overdue_warning(record: &Record, item: &Item) -> Diagnostic {
-    let field = match record.kind {
-        Kind::Gate => "target",
-        Kind::Risk => "review",
-        Kind::Milestone if record.origin.fields.contains_key("weeks") => "weeks",
-        Kind::Milestone => "end",
-        _ => "due",
-    };
+/// `field` holds the date that passed (see [`Deadline`]).
+fn overdue_warning(record: &Record, item: &Item, field: &str) -> Diagnostic {
     let due = item.derived.due.map_or_else(String::new, |d| d.to_string());
     Diagnostic::warning(format!(
         "{} `{}` is overdue: due {due}, {} ago",

@@ -123,7 +123,7 @@ impl ShipDate {
         let release = milestones.iter().find(|m| matches!(&m.record.data, KindData::Milestone(m) if m.release));
         let (item, date, declared) = match (release, &plan.record.data) {
             (Some(m), _) => match &m.record.data {
-                KindData::Milestone(data) => (m, m.derived.end?, data.baseline_end),
+                KindData::Milestone(data) => (m, m.derived.kind.milestone()?.end?, data.baseline_end),
                 _ => return None,
             },
             (None, KindData::Plan(p)) => (plan, p.target?, None),

@@ -4,6 +4,7 @@
 use super::fixture::{AS_OF, derived, derived_with};
 use super::*;
 use crate::load::{RawFile, load_records};
+use crate::values::RiskBand;
 
 fn find<'a>(status: &'a Status, folder: &str, id: &str) -> &'a Item {
     let kind = Kind::from_folder(folder).unwrap_or_else(|| panic!("no kind {folder}"));
@@ -363,12 +364,13 @@ fn risk_bands_include_their_upper_bound() {
 #[test]
 fn a_risk_is_scored_and_banded_with_the_configured_bands() {
     let files = [("risks/r-1.toml", "title = 'Vendor'\nlikelihood = 3\nimpact = 4")];
-    let r = find(&derived(&files), "risks", "r-1").derived.clone();
-    assert_eq!((r.score, r.band), (Some(12), Some(RiskBand::High)));
+    let s = derived(&files);
+    let r = find(&s, "risks", "r-1").derived.kind.risk().unwrap();
+    assert_eq!((r.score, r.band), (12, RiskBand::High));
     let mut config = Config::default();
     config.risk.bands = [4, 12, 20];
     let s = derived_with(&files, &config, AS_OF).0;
-    assert_eq!(find(&s, "risks", "r-1").derived.band, Some(RiskBand::Medium));
+    assert_eq!(find(&s, "risks", "r-1").derived.kind.risk().map(|r| r.band), Some(RiskBand::Medium));
     assert_eq!(s.health.computed, Health::Green);
 }
 
@@ -410,10 +412,10 @@ fn blockers_gates_and_risks_are_overdue_until_resolved_cleared_or_closed() {
     assert_eq!(overdue("gates", "g-2"), None);
     assert_eq!(overdue("risks", "r-1"), Some(10));
     assert_eq!(overdue("risks", "r-2"), None);
-    assert_eq!(find(&s, "blockers", "B-1").derived.unresolved, Some(true));
-    assert_eq!(find(&s, "blockers", "B-2").derived.unresolved, Some(false));
-    assert_eq!(find(&s, "gates", "g-1").derived.cleared, Some(false));
-    assert_eq!(find(&s, "gates", "g-2").derived.cleared, Some(true));
+    assert_eq!(find(&s, "blockers", "B-1").derived.kind.blocker().map(|b| b.unresolved), Some(true));
+    assert_eq!(find(&s, "blockers", "B-2").derived.kind.blocker().map(|b| b.unresolved), Some(false));
+    assert_eq!(find(&s, "gates", "g-1").derived.kind.gate().map(|g| g.cleared), Some(false));
+    assert_eq!(find(&s, "gates", "g-2").derived.kind.gate().map(|g| g.cleared), Some(true));
 }
 
 #[test]
@@ -460,7 +462,7 @@ fn a_gate_counts_the_criteria_checked_as_met() {
     let gate = "title = 'Load'\ngroup = 'Release'\ncriteria = ['soak', { text = 'p99', met = true }, \
                 { text = 'p50', met = true }, { text = 'errors', met = false }]";
     let s = derived(&[("gates/g-1.toml", gate)]);
-    assert_eq!(find(&s, "gates", "g-1").derived.criteria_met, Some(2));
+    assert_eq!(find(&s, "gates", "g-1").derived.kind.gate().map(|g| g.criteria_met), Some(2));
 }
 
 #[test]
@@ -472,7 +474,7 @@ fn a_metric_is_met_not_met_or_not_measured_with_its_unit() {
         ("metrics/bugs.toml", "title = 'Bugs'\ntarget = '= 0'\nvalue = 0"),
     ]);
     let view = |id: &str| {
-        let d = &find(&s, "metrics", id).derived;
+        let d = find(&s, "metrics", id).derived.kind.metric().unwrap();
         (d.state.map(MetricState::as_str), d.target_text.clone(), d.value_text.clone(), d.gap)
     };
     assert_eq!(view("cov"), (Some("met"), Some("≥ 80%".into()), Some("80%".into()), Some(0.0)));
@@ -499,9 +501,9 @@ fn milestone_weeks_become_dates_from_the_plan_start() {
         ("milestones/m-7.toml", "title = 'Cut-over'\nstart = '2026-04-04'\nend = '2026-04-04'"),
     ]);
     let view = |id: &str| {
-        let d = &find(&s, "milestones", id).derived;
+        let d = find(&s, "milestones", id).derived.kind.milestone().unwrap();
         let show = |d: Option<Date>| d.map(|d| d.to_string());
-        (show(d.start), show(d.end), d.when.clone().unwrap(), d.slip_days)
+        (show(d.start), show(d.end), d.when.clone(), d.slip_days)
     };
     let some = |s: &str| Some(s.to_string());
     assert_eq!(view("m-1"), (some("2025-08-11"), some("2025-08-24"), "Weeks 2–3".into(), None));
@@ -540,11 +542,15 @@ fn gate(status: &Status) -> &Item {
     status.items[Kind::Gate].iter().find(|g| g.id() == "g-release").unwrap()
 }
 
+fn blocked_by(status: &Status) -> &[String] {
+    &gate(status).derived.kind.gate().unwrap().blocked_by
+}
+
 #[test]
 fn an_open_blocker_dependency_holds_the_gate_back() {
     let open = "+++\ntitle = \"Replication lag\"\nseverity = \"medium\"\nstatus = \"open\"\n+++\n";
     let s = status("\"B-7\"", &[("blockers/B-7.md", open)]);
-    assert_eq!(gate(&s).derived.blocked_by, ["B-7"]);
+    assert_eq!(blocked_by(&s), ["B-7"]);
     assert_eq!(s.readiness.verdict, ReadinessVerdict::NoGo);
     assert_eq!(
         s.readiness.reasons,
@@ -552,7 +558,7 @@ fn an_open_blocker_dependency_holds_the_gate_back() {
     );
     let resolved = open.replace("\"open\"", "\"resolved\"");
     let s = status("\"B-7\"", &[("blockers/B-7.md", &resolved)]);
-    assert!(gate(&s).derived.blocked_by.is_empty());
+    assert!(blocked_by(&s).is_empty());
     assert_eq!(s.readiness.verdict, ReadinessVerdict::Go);
 }
 
@@ -571,7 +577,7 @@ fn each_kind_says_when_it_is_finished() {
     ];
     let deps = "\"g-2\", \"A-1\", \"A-2\", \"m-1\", \"lag\", \"errors\", \"r-1\", \"D-1\", \"team\"";
     let s = status(deps, &files);
-    assert_eq!(gate(&s).derived.blocked_by, ["g-2", "A-2", "m-1", "errors", "D-1"]);
+    assert_eq!(blocked_by(&s), ["g-2", "A-2", "m-1", "errors", "D-1"]);
     let reason = &s.readiness.reasons[0];
     for part in [
         "gate g-2 “Parity”, which is pending",
@@ -640,7 +646,7 @@ fn finished_dependencies_do_not_hold_a_gate_back_and_live_ones_do() {
         ("metrics/bad.toml", "title = 'Bad'\ntarget = '< 5'\nvalue = 9"),
     ];
     let s = status("\"g-2\", \"m-1\", \"D-1\", \"r-1\", \"r-2\", \"lag\", \"bad\"", &files);
-    assert_eq!(gate(&s).derived.blocked_by, ["r-2", "bad"]);
+    assert_eq!(blocked_by(&s), ["r-2", "bad"]);
     assert_eq!(
         s.readiness.reasons,
         ["release gate g-release “Ship” (Release) is passed, waiting on risk r-2 “Power”, which is open, \
@@ -758,4 +764,21 @@ proptest::proptest! {
         let as_of = Date::parse("2025-08-12").unwrap();
         proptest::prop_assert!(derive(&loaded.records, &config, as_of, None, Some(&mut Vec::new())).is_some());
     }
+}
+
+/// Each kind publishes its own derived values and the common ones, in one order, whatever
+/// the output: no other kind's values (they once came along as nulls for templates), and
+/// no unset ones.
+#[test]
+fn an_item_carries_only_its_own_kinds_derived_values() {
+    let s = derived(&[
+        ("gates/g-1.toml", "title = 'Ship'\ngroup = 'Release'\ntarget = 2025-08-01"),
+        ("milestones/m-1.toml", "title = 'Beta'\nweeks = [2]"),
+    ]);
+    let json = |folder: &str, id: &str| serde_json::to_string(&find(&s, folder, id).derived).unwrap();
+    assert_eq!(
+        json("gates", "g-1"),
+        r#"{"overdue":true,"due":"2025-08-01","days_overdue":11,"cleared":false,"criteria_met":0}"#
+    );
+    assert_eq!(json("milestones", "m-1"), r#"{"overdue":false,"when":"Week 2"}"#);
 }

@@ -113,7 +113,9 @@ pub fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification>
 
 /// The first revision from which gate `id` stayed cleared up to `at` (which clears it).
 pub fn passed_in(revisions: &[Revisioned<'_>], at: usize, id: &str) -> usize {
-    let cleared = |i: usize| find(revisions[i].1, Kind::Gate, id).is_some_and(|g| g.derived.cleared == Some(true));
+    let cleared = |i: usize| {
+        find(revisions[i].1, Kind::Gate, id).is_some_and(|g| g.derived.kind.gate().is_some_and(|g| g.cleared))
+    };
     (0..at).rev().take_while(|i| cleared(*i)).last().unwrap_or(at)
 }
 
@@ -136,13 +138,14 @@ fn certified(gate: &Item, since: &Revision) -> CertifiedGate {
 }
 
 fn metric(item: &Item) -> MetricCheck {
+    let derived = item.derived.kind.metric();
     MetricCheck {
         id: item.id().to_string(),
         title: item.title().to_string(),
         url: item.url().to_string(),
-        value: item.derived.value_text.clone(),
-        target: item.derived.target_text.clone(),
-        state: item.derived.state,
+        value: derived.and_then(|d| d.value_text.clone()),
+        target: derived.and_then(|d| d.target_text.clone()),
+        state: derived.and_then(|d| d.state),
     }
 }
 

@@ -177,7 +177,8 @@ fn record_fields(item: &Item) -> serde_json::Map<String, Value> {
 
 fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
     let same_record = Arc::ptr_eq(&old.record, &new.record);
-    let dates_moved = old.derived.start != new.derived.start || old.derived.end != new.derived.end;
+    let dates = |i: &Item| i.derived.kind.milestone().map(|m| (m.start, m.end));
+    let dates_moved = dates(old) != dates(new);
     if same_record && !dates_moved {
         return None;
     }
@@ -210,12 +211,10 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         }
     }
     // Milestones planned in weeks move when the weeks (or the plan's start) move.
-    if new.kind() == Kind::Milestone
-        && !change.fields.iter().any(|f| f.field == "end")
-        && old.derived.end != new.derived.end
-    {
+    let end = |i: &Item| i.derived.kind.milestone().and_then(|m| m.end);
+    if new.kind() == Kind::Milestone && !change.fields.iter().any(|f| f.field == "end") && end(old) != end(new) {
         let as_value = |d: Option<Date>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
-        change.fields.push(field_change("end", as_value(old.derived.end), as_value(new.derived.end)));
+        change.fields.push(field_change("end", as_value(end(old)), as_value(end(new))));
     }
     for field in &change.fields {
         change.lines.push(field_line(field));
@@ -226,11 +225,10 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
             change.lines.push(metric_line(metric, new));
         }
     }
-    if let (Some(from_score), Some(to_score), Some(from_band), Some(to_band)) =
-        (old.derived.score, new.derived.score, old.derived.band, new.derived.band)
-        && from_score != to_score
+    if let (Some(from), Some(to)) = (old.derived.kind.risk(), new.derived.kind.risk())
+        && from.score != to.score
     {
-        let risk = RiskChange { from_score, to_score, from_band, to_band };
+        let risk = RiskChange { from_score: from.score, to_score: to.score, from_band: from.band, to_band: to.band };
         change.lines.push(format!("score {} {} → {} {}", risk.from_score, risk.from_band, risk.to_score, risk.to_band));
         change.risk = Some(risk);
     }
@@ -327,14 +325,20 @@ fn metric_change(old: &Item, new: &Item, target: &MetricTarget) -> Option<Metric
         }
         _ => Direction::None,
     };
+    let state = |i: &Item| i.derived.kind.metric().and_then(|m| m.state).unwrap_or(MetricState::NotMeasured);
     Some(MetricChange {
         from,
         to,
         delta: from.zip(to).map(|(a, b)| b - a),
-        target: new.derived.target_text.clone().unwrap_or_else(|| target.as_str().to_string()),
+        target: new
+            .derived
+            .kind
+            .metric()
+            .and_then(|m| m.target_text.clone())
+            .unwrap_or_else(|| target.as_str().to_string()),
         direction,
-        from_state: old.derived.state.unwrap_or(MetricState::NotMeasured),
-        to_state: new.derived.state.unwrap_or(MetricState::NotMeasured),
+        from_state: state(old),
+        to_state: state(new),
     })
 }
 

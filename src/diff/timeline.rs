@@ -178,7 +178,7 @@ impl Timeline {
         let mut first_end: HashMap<&str, Date> = HashMap::new();
         for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
             for item in &status.items[Kind::Milestone] {
-                if let Some(end) = item.derived.end {
+                if let Some(end) = item.derived.kind.milestone().and_then(|m| m.end) {
                     first_end.entry(item.id()).or_insert(end);
                 }
             }
@@ -189,8 +189,9 @@ impl Timeline {
                 _ => None,
             };
             let baseline = declared.or_else(|| first_end.get(item.id()).copied());
-            item.derived.baseline = baseline;
-            item.derived.slip_days = baseline.zip(item.derived.end).map(|(b, e)| b.days_until(e));
+            if let Some(values) = item.derived.kind.milestone_mut() {
+                values.set_baseline(baseline);
+            }
         }
     }
 }
@@ -217,7 +218,7 @@ fn metric_series(snapshots: &[Snapshot]) -> HashMap<String, Vec<MetricPoint>> {
                 slug: snapshot.revision.slug.clone(),
                 date: snapshot.revision.date,
                 value,
-                state: item.derived.state,
+                state: item.derived.kind.metric().and_then(|m| m.state),
             });
         }
     }

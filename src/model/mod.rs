@@ -1,6 +1,7 @@
 //! The plan as typed records, and the checks that need more than one record.
 
 pub mod fields;
+pub mod kinds;
 pub mod records;
 pub mod validate;
 
@@ -117,15 +118,9 @@ impl Record {
 
     /// Every reference the record makes: (field, index, target id).
     pub fn references(&self) -> impl Iterator<Item = (&'static str, usize, &str)> {
-        let own: (&'static str, &[String]) = match &self.data {
-            KindData::Blocker(b) => ("blocks", &b.blocks),
-            KindData::Gate(g) => ("depends_on", &g.depends_on),
-            KindData::Action(a) => ("relates_to", &a.relates_to),
-            KindData::Decision(d) => ("supersedes", &d.supersedes),
-            _ => ("", &[]),
-        };
-        [("links", self.common.links.as_slice()), own]
+        [("links", self.common.links.as_slice())]
             .into_iter()
+            .chain(self.data.references())
             .flat_map(|(field, ids)| ids.iter().enumerate().map(move |(i, id)| (field, i, id.as_str())))
     }
 }
@@ -134,15 +129,8 @@ impl Record {
     /// Drops the references (see [`Record::references`]) to ids `keep` refuses; whether
     /// any went.
     pub fn retain_references(&mut self, keep: impl Fn(&str) -> bool) -> bool {
-        let own = match &mut self.data {
-            KindData::Blocker(b) => Some(&mut b.blocks),
-            KindData::Gate(g) => Some(&mut g.depends_on),
-            KindData::Action(a) => Some(&mut a.relates_to),
-            KindData::Decision(d) => Some(&mut d.supersedes),
-            _ => None,
-        };
         let mut dropped = false;
-        for list in own.into_iter().chain([&mut self.common.links]) {
+        for list in self.data.references_mut().into_iter().chain([&mut self.common.links]) {
             let before = list.len();
             list.retain(|id| keep(id));
             dropped |= list.len() != before;

@@ -357,7 +357,15 @@ fn values(record: &Record, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        _ => {}
+        // Every kind is named, so a new one is a compile error here until its values are
+        // considered (a gate in a listed group is fine).
+        KindData::Gate(_)
+        | KindData::Plan(_)
+        | KindData::Assessment(_)
+        | KindData::Blocker(_)
+        | KindData::Decision(_)
+        | KindData::Action(_)
+        | KindData::Section(_) => {}
     }
 }
 

@@ -99,7 +99,7 @@ pub fn audiences(root: &Path) -> Result<Vec<crate::derive::Item>, Vec<Diagnostic
                 );
                 continue;
             }
-            items.push(crate::derive::Item { record, derived: Default::default() });
+            items.push(crate::derive::Item::underived(record));
         }
     }
     if problems.is_empty() { Ok(items) } else { Err(problems) }

@@ -47,9 +47,8 @@ pub fn calendar(calendar_name: &str, plans: &[(&Status, &str)], titled: bool) ->
     for (status, scope) in plans {
         let stamp = status.as_of.0.format("%Y%m%dT000000Z");
         for item in &status.items[Kind::Milestone] {
-            let (Some(start), Some(end)) =
-                (item.derived.start.or(item.derived.end), item.derived.end.or(item.derived.start))
-            else {
+            let Some(m) = item.derived.kind.milestone() else { continue };
+            let (Some(start), Some(end)) = (m.start.or(m.end), m.end.or(m.start)) else {
                 continue;
             };
             line("BEGIN:VEVENT".into());

@@ -444,7 +444,7 @@ impl Renderer {
         let removed: Vec<_> = site.timeline.removed.iter().filter(|t| t.kind == kind).collect();
         Page {
             path: format!("{}/index.html", kind.folder()),
-            template: "list.html",
+            template: templates::KindPage::List.template(kind, &self.templates),
             root: "../",
             extra: vec![
                 ("kind", Value::from_serializable(&kind_info(kind))),
@@ -465,14 +465,14 @@ impl Renderer {
             let points = timeline.series_of(item.id());
             series = Value::from_serializable(points);
             let unit = m.unit.as_deref().unwrap_or("");
-            let target = item.derived.target_text.as_deref().unwrap_or("");
+            let target = item.derived.kind.metric().and_then(|d| d.target_text.as_deref()).unwrap_or("");
             if let Some(c) = charts::metric::build(points, m.target.parsed().ok(), unit, target) {
                 chart = Value::from_serializable(&c);
             }
         }
         Page {
             path: item.url().to_string(),
-            template: "item.html",
+            template: templates::KindPage::Item.template(kind, &self.templates),
             root: "../",
             extra: vec![
                 ("kind", Value::from_serializable(&kind_info(kind))),
@@ -593,7 +593,8 @@ fn index(status_value: &Value, status: &Status, config: &Config) -> Value {
     if let Some(neighbours) = config.neighbours.as_deref() {
         for item in status.items.values().flatten() {
             let named = item.record.references().map(|(_, _, id)| id);
-            let derived = item.derived.blocked_by.iter().chain(&item.derived.referenced_by).map(String::as_str);
+            let blocked_by = item.derived.kind.gate().map_or(&[][..], |g| &g.blocked_by);
+            let derived = blocked_by.iter().chain(&item.derived.referenced_by).map(String::as_str);
             for id in named.chain(derived) {
                 let Some((plan, own)) = id.split_once('/') else { continue };
                 let Some(found) = neighbours.plans.get(plan).and_then(|records| records.get(own)) else { continue };
@@ -728,27 +729,38 @@ struct Brief<'a> {
 }
 
 fn brief(item: &Item) -> Brief<'_> {
+    let values = &item.derived.kind;
     let status = match &item.record.data {
         KindData::Blocker(b) => Some(format!("{} {}", b.severity, b.status)),
         KindData::Gate(g) => Some(g.status.to_string()),
         KindData::Risk(r) => Some(r.status.to_string()),
         KindData::Action(a) => Some(a.status.to_string()),
         KindData::Milestone(m) => Some(m.status.to_string()),
-        KindData::Metric(_) => item.derived.state.map(|s| s.to_string()),
-        _ => None,
+        KindData::Metric(_) => values.metric().and_then(|m| m.state).map(|s| s.to_string()),
+        KindData::Plan(_)
+        | KindData::Assessment(_)
+        | KindData::Decision(_)
+        | KindData::Audience(_)
+        | KindData::Section(_) => None,
     };
     let note = match &item.record.data {
-        KindData::Risk(_) => item
-            .derived
-            .score
-            .map(|s| format!("score {s} {}", item.derived.band.map_or("", crate::values::RiskBand::as_str))),
-        KindData::Metric(_) => Some(format!(
-            "{} (target {})",
-            item.derived.value_text.as_deref().unwrap_or("not measured"),
-            item.derived.target_text.as_deref().unwrap_or("")
-        )),
-        KindData::Milestone(_) => item.derived.when.clone(),
-        _ => None,
+        KindData::Risk(_) => values.risk().map(|r| format!("score {} {}", r.score, r.band.as_str())),
+        KindData::Metric(_) => values.metric().map(|m| {
+            format!(
+                "{} (target {})",
+                m.value_text.as_deref().unwrap_or("not measured"),
+                m.target_text.as_deref().unwrap_or("")
+            )
+        }),
+        KindData::Milestone(_) => values.milestone().map(|m| m.when.clone()),
+        KindData::Plan(_)
+        | KindData::Assessment(_)
+        | KindData::Blocker(_)
+        | KindData::Gate(_)
+        | KindData::Decision(_)
+        | KindData::Action(_)
+        | KindData::Audience(_)
+        | KindData::Section(_) => None,
     };
     Brief { id: item.id(), title: item.title(), url: item.url(), status, note }
 }
@@ -763,7 +775,8 @@ fn revision_view(status: &Status) -> RevisionView<'_> {
     fn list<'a>(label: &'static str, items: Vec<&'a Item>) -> (&'static str, usize, Vec<Brief<'a>>) {
         (label, items.len(), items.into_iter().take(REVISION_LIST_LIMIT).map(brief).collect())
     }
-    let unresolved = status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
+    let unresolved =
+        status.items[Kind::Blocker].iter().filter(|i| i.derived.kind.blocker().is_some_and(|b| b.unresolved)).collect();
     let risks = status.top_risks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
     let open_actions = status.items[Kind::Action]
         .iter()

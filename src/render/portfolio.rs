@@ -88,7 +88,8 @@ fn line<'a>(plan: &'a str, item: &'a Item, note: String) -> Line<'a> {
 fn waiting_on<'a>(plans: &[(&'a str, &'a Site)], status: &Status) -> Vec<Line<'a>> {
     let mut lines: Vec<Line<'a>> = Vec::new();
     for gate in &status.items[Kind::Gate] {
-        for (plan, id) in gate.derived.blocked_by.iter().filter_map(|id| id.split_once('/')) {
+        let blocked_by = gate.derived.kind.gate().map_or(&[][..], |g| &g.blocked_by);
+        for (plan, id) in blocked_by.iter().filter_map(|id| id.split_once('/')) {
             let Some((plan, site)) = plans.iter().find(|(p, _)| p.eq_ignore_ascii_case(plan)) else { continue };
             let found = site.current.items.values().flatten().find(|i| i.id().eq_ignore_ascii_case(id));
             let Some(item) = found else { continue };
@@ -127,7 +128,8 @@ impl<'a> Portfolio<'a> {
             critical_open: status.counts.blockers_critical_unresolved,
             gates_cleared: status.counts.gates_cleared,
             gates: status.counts.gates,
-            next_milestone: next.map(|m| line(id, m, m.derived.when.clone().unwrap_or_default())),
+            next_milestone: next
+                .map(|m| line(id, m, m.derived.kind.milestone().map(|m| m.when.clone()).unwrap_or_default())),
             waiting_on: waiting_on(plans, status),
             last_change: last,
             review_overdue_days: status.review_overdue_days,

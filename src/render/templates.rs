@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 use crate::diff::format::{escape_md, escape_md_url};
+use crate::model::Kind;
 
 /// The default theme, compiled in so a bare project builds with no files of its own.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -37,6 +38,49 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("site.js", include_str!("../../templates/site.js")),
 ];
 
+/// Each kind's partials, every file of `templates/kinds/` (listed by `build.rs`): its item
+/// page `kinds/<kind>.html`, extending `item.html`, and its list page `kinds/<kind>-list.html`,
+/// extending `list.html`.
+pub const KIND_PARTIALS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/kind_partials.rs"));
+
+/// The pages every kind has, each from a template the kind's partial extends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindPage {
+    Item,
+    List,
+}
+
+impl KindPage {
+    /// The template the kind's partial extends.
+    fn base(self) -> &'static str {
+        match self {
+            KindPage::Item => "item.html",
+            KindPage::List => "list.html",
+        }
+    }
+
+    fn partial(self, kind: Kind) -> String {
+        match self {
+            KindPage::Item => format!("kinds/{}.html", kind.name()),
+            KindPage::List => format!("kinds/{}-list.html", kind.name()),
+        }
+    }
+
+    /// The page a partial makes.
+    fn of_partial(name: &str) -> KindPage {
+        if name.ends_with("-list.html") { KindPage::List } else { KindPage::Item }
+    }
+
+    /// The template of `kind`'s page among `templates`: its partial, or the base when the
+    /// theme has none (a project that overrides the base renders every kind with it; a test
+    /// makes sure the built-in theme has every partial).
+    pub fn template(self, kind: Kind, templates: &[Template]) -> &'static str {
+        let name = self.partial(kind);
+        let partial = KIND_PARTIALS.iter().map(|(n, _)| *n).find(|n| *n == name);
+        partial.filter(|n| templates.iter().any(|t| t.name == *n)).unwrap_or(self.base())
+    }
+}
+
 /// One template of the effective theme and where it came from.
 #[derive(Clone)]
 pub struct Template {
@@ -52,6 +96,7 @@ pub struct Template {
 pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut templates: Vec<Template> = DEFAULTS
         .iter()
+        .chain(KIND_PARTIALS)
         .map(|(name, text)| Template {
             name: (*name).to_string(),
             text: (*text).to_string(),
@@ -95,6 +140,14 @@ pub fn effective(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
             Err(e) => problems.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(origin)),
         }
     }
+    // The built-in partials fill the blocks of the built-in `item.html` and `list.html`: a
+    // project's own `item.html` makes the item page of every kind, as before there were
+    // partials, and so does its own `list.html` for lists.
+    let overridden: Vec<String> =
+        templates.iter().filter(|t| !t.origin.starts_with("built-in")).map(|t| t.name.clone()).collect();
+    templates.retain(|t| {
+        !t.name.starts_with("kinds/") || !overridden.iter().any(|o| *o == KindPage::of_partial(&t.name).base())
+    });
     if problems.is_empty() { Ok(templates) } else { Err(problems) }
 }
 
@@ -195,4 +248,25 @@ pub fn template_error(error: &tera::Error, templates: &[Template], rendering: Op
     let what =
         rendering.map_or_else(|| "template error".to_string(), |page| format!("template error while rendering {page}"));
     Diagnostic::error(format!("{what} in {origin}:\n{}", text.trim_end())).in_file(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kind without its partials would render pages without its facts and columns: every
+    /// kind with pages (all but the plan, whose page is `plan.html`) has both, and every
+    /// partial is a kind's.
+    #[test]
+    fn every_kind_has_its_partial() {
+        let theme = effective(Path::new("/nonexistent")).unwrap();
+        let pages = [KindPage::Item, KindPage::List];
+        for (kind, page) in Kind::ALL.iter().filter(|k| **k != Kind::Plan).flat_map(|k| pages.map(|p| (*k, p))) {
+            assert_ne!(page.template(kind, &theme), page.base(), "templates/{} is missing", page.partial(kind));
+        }
+        for (name, _) in KIND_PARTIALS {
+            let kind = Kind::ALL.iter().find(|k| pages.iter().any(|p| p.partial(**k) == *name));
+            assert!(kind.is_some_and(|k| *k != Kind::Plan), "{name} is no kind's partial");
+        }
+    }
 }

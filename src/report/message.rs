@@ -289,7 +289,7 @@ fn critical_blocker(change: &ItemChange, status: &Status) -> Option<&'static str
     }
     let done = |s: &str| matches!(s, "resolved" | "wont-fix");
     match (change.change, &change.status) {
-        (Change::Added, _) if item.derived.unresolved == Some(true) => Some("opened"),
+        (Change::Added, _) if item.derived.kind.blocker().is_some_and(|b| b.unresolved) => Some("opened"),
         (_, Some(t)) if done(&t.to) => Some("resolved"),
         (_, Some(t)) if done(&t.from) => Some("reopened"),
         _ => None,

@@ -19,8 +19,8 @@ use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::{KindData, Record};
 use crate::values::{
-    ActionStatus, Date, DecisionStatus, Detail, Direction, MetricState, RiskBand, Severity, Trend, Week, Zone, number,
-    with_unit, words,
+    ActionStatus, Date, DecisionStatus, Detail, Direction, MetricState, Severity, Trend, Week, Zone, number, with_unit,
+    words,
 };
 use message::{Message, Reason};
 
@@ -398,7 +398,7 @@ fn changes_cut(
 /// The unresolved blockers, most severe first.
 fn unresolved_blockers(status: &Status) -> Vec<&Item> {
     let mut blockers: Vec<&Item> =
-        status.items[Kind::Blocker].iter().filter(|i| i.derived.unresolved == Some(true)).collect();
+        status.items[Kind::Blocker].iter().filter(|i| i.derived.kind.blocker().is_some_and(|b| b.unresolved)).collect();
     blockers.sort_by_key(|i| match &i.record.data {
         KindData::Blocker(b) => b.severity,
         _ => Severity::Low,
@@ -412,7 +412,7 @@ fn gate_group_line(group: &crate::derive::GateGroup, by_id: &std::collections::H
     GateGroupLine {
         name: group.name.clone(),
         release: group.release,
-        cleared: members.iter().filter(|i| i.derived.cleared == Some(true)).count(),
+        cleared: members.iter().filter(|i| i.derived.kind.gate().is_some_and(|g| g.cleared)).count(),
         total: members.len(),
         gates: members.into_iter().map(line).collect(),
     }
@@ -424,7 +424,7 @@ fn metric_lines(status: &Status, before: Option<&Status>, limit: usize) -> (Vec<
     let measured: std::collections::HashMap<&str, &Item> =
         before.map(|p| p.items[Kind::Metric].iter().map(|m| (m.id(), m)).collect()).unwrap_or_default();
     let mut items: Vec<&Item> = status.items[Kind::Metric].iter().collect();
-    items.sort_by_key(|m| match m.derived.state {
+    items.sort_by_key(|m| match m.derived.kind.metric().and_then(|m| m.state) {
         Some(MetricState::NotMet) => 0,
         Some(MetricState::Met) => 1,
         _ => 2,
@@ -453,7 +453,13 @@ fn of_the_week(status: &Status, week: Week) -> (Vec<&Item>, Vec<&Item>, Vec<&Ite
             KindData::Milestone(m) => {
                 m.status != crate::values::MilestoneStatus::Done
                     && (i.derived.overdue
-                        || [i.derived.start, i.derived.end].iter().flatten().any(|d| *d > week.sunday() && *d <= soon))
+                        || i.derived
+                            .kind
+                            .milestone()
+                            .into_iter()
+                            .flat_map(|m| [m.start, m.end])
+                            .flatten()
+                            .any(|d| d > week.sunday() && d <= soon))
             }
             _ => false,
         })
@@ -476,17 +482,23 @@ fn line(item: &Item) -> Line {
         KindData::Blocker(b) => (format!("{} · {}", b.severity, words(b.status)), b.impact.clone().unwrap_or_default()),
         KindData::Gate(g) => (words(g.status), String::new()),
         KindData::Risk(risk) => {
-            (format!("score {} {}", d.score.unwrap_or(0), d.band.map_or("", RiskBand::as_str)), words(risk.status))
+            let (score, band) = d.kind.risk().map_or((0, ""), |r| (r.score, r.band.as_str()));
+            (format!("score {score} {band}"), words(risk.status))
         }
         KindData::Decision(dec) => (words(dec.status), dec.decision.clone()),
         KindData::Action(a) => (words(a.status), a.due.map_or_else(String::new, |due| format!("due {due}"))),
-        KindData::Milestone(m) => (words(m.status), d.when.clone().unwrap_or_default()),
-        _ => (String::new(), String::new()),
+        KindData::Milestone(m) => (words(m.status), d.kind.milestone().map(|m| m.when.clone()).unwrap_or_default()),
+        KindData::Plan(_)
+        | KindData::Assessment(_)
+        | KindData::Metric(_)
+        | KindData::Audience(_)
+        | KindData::Section(_) => (String::new(), String::new()),
     };
     Line { id: r.id.clone(), title: r.title().to_string(), url: r.url.clone(), label, note, alert: d.overdue }
 }
 
 fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
+    let derived = item.derived.kind.metric();
     let value = |i: &Item| match &i.record.data {
         KindData::Metric(m) => m.value,
         _ => None,
@@ -518,10 +530,10 @@ fn metric_line(item: &Item, before: Option<&Item>) -> MetricLine {
         id: item.id().to_string(),
         title: item.title().to_string(),
         url: item.url().to_string(),
-        value: item.derived.value_text.clone().unwrap_or_else(|| "not measured".into()),
+        value: derived.and_then(|d| d.value_text.clone()).unwrap_or_else(|| "not measured".into()),
         previous: then.map(|v| with_unit(&number(v), unit)).filter(|_| trend != Trend::Same),
-        target: item.derived.target_text.clone().unwrap_or_default(),
-        state: item.derived.state.unwrap_or(MetricState::NotMeasured),
+        target: derived.and_then(|d| d.target_text.clone()).unwrap_or_default(),
+        state: derived.and_then(|d| d.state).unwrap_or(MetricState::NotMeasured),
         trend,
         direction,
         percent,

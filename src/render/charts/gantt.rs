@@ -11,6 +11,7 @@ use crate::derive::{Item, Status};
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::KindData;
+use crate::model::kinds::milestone::MilestoneDerived;
 use crate::values::Date;
 
 const WIDTH: f64 = 480.0;
@@ -92,11 +93,12 @@ type Span = (Date, Date);
 pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -> Gantt {
     let first_start = first_starts(snapshots);
     // Each dated milestone: its start and end, and its baseline's.
-    let mut scheduled: Vec<(&Item, Date, Date, Option<Span>)> = Vec::new();
+    let mut scheduled: Vec<(&Item, &MilestoneDerived, Date, Date, Option<Span>)> = Vec::new();
     let mut unscheduled = Vec::new();
     let wanted = |item: &&Item| only.is_none_or(|ids| ids.iter().any(|id| id == item.id()));
     for item in status.items[Kind::Milestone].iter().filter(wanted) {
-        let (start, end) = (item.derived.start, item.derived.end);
+        let Some(values) = item.derived.kind.milestone() else { continue };
+        let (start, end) = (values.start, values.end);
         let Some(end) = end.or(start) else {
             unscheduled.push(Unscheduled {
                 id: item.id().to_string(),
@@ -106,13 +108,13 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
             continue;
         };
         let start = start.unwrap_or(end).min(end);
-        let baseline = item.derived.baseline.map(|b_end| {
+        let baseline = values.baseline.map(|b_end| {
             let b_start = first_start.get(item.id()).copied().unwrap_or(start);
             (b_start.min(b_end), b_end)
         });
-        scheduled.push((item, start, end, baseline));
+        scheduled.push((item, values, start, end, baseline));
     }
-    let dates = scheduled.iter().flat_map(|(_, s, e, b)| [Some(*s), Some(*e), b.map(|b| b.0), b.map(|b| b.1)]);
+    let dates = scheduled.iter().flat_map(|(_, _, s, e, b)| [Some(*s), Some(*e), b.map(|b| b.0), b.map(|b| b.1)]);
     let (first, last) = dates.flatten().fold((None, None), |(lo, hi): (Option<Date>, Option<Date>), d| {
         (Some(lo.map_or(d, |lo| lo.min(d))), Some(hi.map_or(d, |hi| hi.max(d))))
     });
@@ -121,10 +123,10 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
     let rows: Vec<GanttRow> = scheduled
         .iter()
         .enumerate()
-        .map(|(n, (item, start, end, baseline))| {
+        .map(|(n, (item, values, start, end, baseline))| {
             let y = TOP + n as f64 * ROW;
             let (bx, bw) = (x(*start), x(end.add_days(1)) - x(*start));
-            let slip_days = item.derived.slip_days;
+            let slip_days = values.slip_days;
             let status = match &item.record.data {
                 KindData::Milestone(m) => m.status.to_string(),
                 _ => String::new(),
@@ -136,7 +138,7 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
                 label: truncate(item.title(), 44),
                 url: item.url().to_string(),
                 status,
-                when: item.derived.when.clone().unwrap_or_default(),
+                when: values.when.clone(),
                 start: start.to_string(),
                 end: end.to_string(),
                 baseline_start: baseline.map(|b| b.0.to_string()),
@@ -260,10 +262,11 @@ fn first_starts(snapshots: &[Snapshot]) -> HashMap<String, Date> {
     let mut first: HashMap<String, Date> = HashMap::new();
     for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
         for item in &status.items[Kind::Milestone] {
-            if let Some(end) = item.derived.end
+            if let Some(m) = item.derived.kind.milestone()
+                && let Some(end) = m.end
                 && !first.contains_key(item.id())
             {
-                first.insert(item.id().to_string(), item.derived.start.unwrap_or(end));
+                first.insert(item.id().to_string(), m.start.unwrap_or(end));
             }
         }
     }

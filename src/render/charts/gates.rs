@@ -101,7 +101,7 @@ pub fn build(status: &Status) -> GateChart {
             // Only criteria written as `{ text, met }` say whether they are met.
             let checked =
                 g.criteria.iter().filter(|c| matches!(c, crate::model::records::Criterion::Checked { .. })).count();
-            let (met, total) = (gate.derived.criteria_met.unwrap_or(0), checked);
+            let (met, total) = (gate.derived.kind.gate().map_or(0, |d| d.criteria_met), checked);
             let glyph = match g.status.as_str() {
                 "passed" => "✓",
                 "failed" => "✕",

@@ -237,7 +237,7 @@ fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Opt
             {
                 let kind = if m.to_state == MetricState::Met { EventKind::MetricMet } else { EventKind::MetricUnmet };
                 let met = if kind == EventKind::MetricMet { "target met" } else { "target no longer met" };
-                let value = now.and_then(|i| i.derived.value_text.clone());
+                let value = now.and_then(|i| i.derived.kind.metric()?.value_text.clone());
                 let what = format!("{met} ({}, target {})", value.as_deref().unwrap_or("not measured"), m.target);
                 found.push((kind, Some(m.from_state.to_string()), Some(m.to_state.to_string()), what));
             }
@@ -255,7 +255,7 @@ fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Opt
             }
         }
         Kind::Risk => {
-            let band = |i: Option<&Item>| i.and_then(|i| i.derived.band);
+            let band = |i: Option<&Item>| i.and_then(|i| i.derived.kind.risk()).map(|r| r.band);
             if let Some(to) = band(now).filter(|b| b.is_high())
                 && (added || band(before).is_none_or(|b| !b.is_high()))
             {
