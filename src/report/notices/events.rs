@@ -212,7 +212,10 @@ fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Opt
                 found.push((EventKind::MilestoneMoved, Some(from), Some(to), what));
             }
         }
-        Kind::Blocker if severity(now).is_some_and(|s| s <= Severity::High) => {
+        Kind::Blocker => {
+            if severity(now).is_none_or(|s| s > Severity::High) {
+                return found;
+            }
             let unresolved = |i: Option<&Item>| blocker_status(i).is_some_and(BlockerStatus::is_unresolved);
             let sev = severity(now).map(|s| s.to_string()).unwrap_or_default();
             if unresolved(now) && (added || !unresolved(before)) {
@@ -263,7 +266,9 @@ fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Opt
                 found.push((EventKind::RiskHigh, from, Some(to.to_string()), format!("now {to}")));
             }
         }
-        _ => {}
+        // An action's event is turning overdue, which time does without a change
+        // ([`overdue`]); the plan's are readiness, health and the ship date.
+        Kind::Action | Kind::Assessment | Kind::Audience | Kind::Plan | Kind::Section => {}
     }
     found
 }
