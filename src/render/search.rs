@@ -17,7 +17,7 @@
 //! what the page loads, on the first use of the search box, and the site keeps working when
 //! opened from a folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser};
 use rayon::prelude::*;
@@ -122,34 +122,62 @@ fn entry(item: &Item) -> Entry<'_> {
 /// letters and digits only): its markdown body's and its kind's text fields' (a blocker's
 /// `issue`, a decision's `rationale`…), where many plans say the most.
 fn record_words(markdown: &str, data: &KindData) -> String {
-    let mut words = Vec::new();
+    let mut words = Words::default();
     for event in Parser::new(markdown) {
         if let Event::Text(text) | Event::Code(text) = event {
-            add_words(&text, &mut words);
+            words.add(&text);
         }
     }
     // The title has a field of its own in the index.
     if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(data) {
         fields.iter().filter(|(key, _)| *key != "title").for_each(|(_, value)| add_field_words(value, &mut words));
     }
-    words.sort_unstable();
-    words.dedup();
-    words.join(" ")
+    words.distinct()
 }
 
-fn add_field_words(value: &serde_json::Value, words: &mut Vec<String>) {
+fn add_field_words(value: &serde_json::Value, words: &mut Words) {
     match value {
-        serde_json::Value::String(text) => add_words(text, words),
+        serde_json::Value::String(text) => words.add(text),
         serde_json::Value::Array(list) => list.iter().for_each(|v| add_field_words(v, words)),
         serde_json::Value::Object(map) => map.values().for_each(|v| add_field_words(v, words)),
         _ => {}
     }
 }
 
-fn add_words(text: &str, words: &mut Vec<String>) {
-    words.extend(
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= MIN_WORD).map(str::to_lowercase),
-    );
+/// A record's words, lower-cased into one buffer with their places: thousands of words a
+/// record then cost no allocation each (a `String` a word was most of the index's time).
+#[derive(Default)]
+struct Words {
+    text: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn add(&mut self, text: &str) {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.len() < MIN_WORD || (!word.is_ascii() && word.chars().count() < MIN_WORD) {
+                continue;
+            }
+            let start = self.text.len();
+            if word.is_ascii() {
+                self.text.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                // `str::to_lowercase`, for its rules beyond one character (a final sigma).
+                self.text.push_str(&word.to_lowercase());
+            }
+            self.spans.push((start, self.text.len()));
+        }
+    }
+
+    /// The distinct words, sorted, separated by spaces. Repeats are dropped before sorting: a
+    /// body says its few hundred distinct words many times over.
+    fn distinct(&self) -> String {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(self.spans.len());
+        let mut list: Vec<&str> =
+            self.spans.iter().map(|&(start, end)| &self.text[start..end]).filter(|w| seen.insert(w)).collect();
+        list.sort_unstable();
+        list.join(" ")
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +199,13 @@ mod tests {
              `pg_dump` ran. <span class=\"hidden\">Tagged</span> Ünïcode OK.",
         );
         assert_eq!(words, "database dump failed outage ran see tagged the ticket ünïcode");
+    }
+
+    #[test]
+    fn words_lower_case_as_str_does_beyond_ascii() {
+        let words = words_of("sections/s.md", "+++\ntitle = \"Notes\"\n+++\nΟΔΟΣ ÉTÉ Go");
+        assert_eq!(words, format!("{} {}", "ÉTÉ".to_lowercase(), "ΟΔΟΣ".to_lowercase()));
+        assert!(words.ends_with('ς'), "a final sigma, as str::to_lowercase writes it: {words}");
     }
 
     #[test]
