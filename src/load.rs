@@ -156,7 +156,12 @@ pub fn is_record_path(path: &str) -> bool {
 /// Decodes a file as UTF-8, or explains where it is not.
 pub fn decode(path: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile { path, text }),
+        Ok(mut text) => {
+            // Kept as long as its records (diagnostics quote it); a blob inflated from git
+            // comes with several times its length in spare capacity.
+            text.shrink_to_fit();
+            Ok(SourceFile { path, text })
+        }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
