@@ -186,21 +186,7 @@ pub fn load_with(
         });
     }
 
-    // Revisions are assembled file by file in natural path order; rank every path once
-    // rather than sorting each revision with the slower natural comparison.
-    let mut paths: Vec<String> = lists
-        .iter()
-        .flatten()
-        .map(|f| f.content_path.as_str())
-        .collect::<HashSet<&str>>()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    paths.sort_by(|a, b| crate::model::natural_cmp(a, b));
-    let rank: HashMap<String, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
-    for list in &mut lists {
-        list.sort_by_cached_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
-    }
+    sort_by_path(&mut lists);
 
     // Each distinct (path, blob) is read and parsed once for the whole history. Reading
     // inflates git objects on this thread while the pool parses what was already read; past
@@ -268,6 +254,24 @@ pub fn load_with(
     progress.finish();
     clock.lap("derive");
     Ok(snapshots)
+}
+
+/// Sorts each revision's files in natural path order, as revisions are assembled: every path
+/// is ranked once rather than each revision sorted with the slower natural comparison.
+fn sort_by_path(lists: &mut [Vec<FileRef>]) {
+    let mut paths: Vec<String> = lists
+        .iter()
+        .flatten()
+        .map(|f| f.content_path.as_str())
+        .collect::<HashSet<&str>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    paths.sort_by(|a, b| crate::model::natural_cmp(a, b));
+    let rank: HashMap<String, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+    for list in lists {
+        list.sort_by_cached_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
+    }
 }
 
 /// Measures each revision's ship date against the first one named (oldest first).
