@@ -89,8 +89,8 @@ impl Repo {
             return Ok(None);
         }
         let mut repo = gix::discover(&root).map_err(|e| git_error("open the repository", e))?;
-        // Revisions share most objects; a cache of decoded objects saves re-inflating them.
-        repo.object_cache_size_if_unset(64 * 1024 * 1024);
+        // No cache of decoded objects: a history is read once, each blob once (the pipeline
+        // parses each content once), so such a cache only held 64 MiB of peak memory.
         // Many small, similar records make long delta chains; cache their bases like git does.
         with_delta_cache(&mut repo);
         let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
