@@ -74,7 +74,7 @@ fn main() {
     };
 
     let one = measure(binary, runs, &build(&plain, &one_out), || fresh(&one_out));
-    let other = hugo_build(&hugo, out.path(), runs);
+    let hugo_run = hugo_build(&hugo, out.path(), runs);
     let full = measure(binary, runs, &build(&repo, &full_out), || fresh(&full_out));
     let (one_size, full_size) = (site_bytes(&one_out), site_bytes(&full_out));
     generate::copy_tree(&full_out, &before_tag);
@@ -95,9 +95,9 @@ fn main() {
     println!("{:<52} {:<34} {:>24} {:>8}", "case", "target", "measured", "ratio");
     let secs = |m: Measured| format!("{:.2} s, {:.0} MiB", m.wall.as_secs_f64(), m.peak_mib);
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    let hugo_ratio = other.map(|theirs| ratio(one.wall, theirs.wall));
+    let hugo_ratio = hugo_run.map(|theirs| ratio(one.wall, theirs.wall));
     row("1 revision", "≤ 0.35× Hugo, peak ≤ 250 MiB", &secs(one), hugo_ratio);
-    match other {
+    match hugo_run {
         Some(theirs) => println!("  (Hugo, same records in the same run: {})", secs(theirs)),
         None => println!("  (no `hugo` on PATH: the ratio to Hugo is not measured)"),
     }
