@@ -74,10 +74,8 @@ pub fn history(dir: &Path, records: usize, revisions: usize) {
             );
         }
         for i in 0..records {
-            // Each record changes every 33 revisions, at its own offset: ~3% per revision.
-            let version = (r + i % 33) / 33;
-            if r == 0 || (r + i % 33) % 33 == 0 {
-                let (path, text) = record(i, version, records);
+            if r == 0 || changes_in(i, r) {
+                let (path, text) = record(i, version(i, r), records);
                 file(&mut stream, &path, &text);
             }
         }
@@ -97,6 +95,16 @@ pub fn history(dir: &Path, records: usize, revisions: usize) {
     child.stdin.take().expect("stdin").write_all(&stream).expect("write stream");
     assert!(child.wait().expect("wait").success(), "fast-import failed");
     git(dir, &["reset", "--quiet", "--hard", "main"]);
+}
+
+/// Each record changes every 33 revisions, at its own offset: ~3% per revision.
+fn changes_in(record: usize, revision: usize) -> bool {
+    (revision + record % 33).is_multiple_of(33)
+}
+
+/// How many times record `record` changed up to revision `revision`.
+fn version(record: usize, revision: usize) -> usize {
+    (revision + record % 33) / 33
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -193,4 +201,63 @@ fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
+}
+
+/// Adds one more weekly revision to the repository `history` wrote (with `revisions`
+/// revisions): the next week's changes to about 3% of the records, committed and tagged
+/// `week-<revisions + 1>`, and checked out.
+pub fn next_revision(dir: &Path, records: usize, revisions: usize) {
+    let r = revisions;
+    for i in (0..records).filter(|i| changes_in(*i, r)) {
+        let (path, text) = record(i, version(i, r), records);
+        write(dir, &path, &text);
+    }
+    let when = format!("{} +0000", 1_754_956_800 + r as i64 * 7 * 86_400);
+    let env = [("GIT_AUTHOR_DATE", &when), ("GIT_COMMITTER_DATE", &when)];
+    for args in [
+        &["add", "-A"][..],
+        &["-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "--quiet", "-m"][..],
+    ] {
+        let mut command = std::process::Command::new("git");
+        command.current_dir(dir).args(args).envs(env);
+        if args.contains(&"commit") {
+            command.arg(format!("Week {}", r + 1));
+        }
+        assert!(command.status().expect("git").success(), "git {args:?}");
+    }
+    git(dir, &["tag", &format!("week-{:02}", r + 1)]);
+}
+
+/// A scratch Hugo site at `dir` holding the record files under `content` as its pages (their
+/// TOML front matter is Hugo's too), with minimal layouts that render each page's title and
+/// markdown body and list each section: the same records, built by a general site generator.
+pub fn hugo_site(dir: &Path, content: &Path) {
+    copy_tree(content, &dir.join("content"));
+    write(
+        dir,
+        "hugo.toml",
+        "baseURL = \"https://example.com/\"\ntitle = \"Generated plan\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n",
+    );
+    let page = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>";
+    write(dir, "layouts/_default/single.html", &format!("{page}{{{{ .Content }}}}</body></html>\n"));
+    write(
+        dir,
+        "layouts/_default/list.html",
+        &format!(
+            "{page}<ul>{{{{ range .Pages }}}}<li><a href=\"{{{{ .RelPermalink }}}}\">{{{{ .Title }}}}</a></li>{{{{ end }}}}</ul></body></html>\n"
+        ),
+    );
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
 }

@@ -1,20 +1,36 @@
-//! `cargo bench --bench history`: a git repository of N records × R tagged revisions (each
-//! revision changing ~3% of the records). Times a single-revision build of the same records,
-//! the full versioned build (fresh, and again over its own output), and `diff` between two
-//! revisions, on the ordinary disk and on tmpfs, with peak memory.
+//! `cargo bench --bench history`: the Targets table of issue 18, measured in one run on a git
+//! repository of N records × R tagged weekly revisions (each revision changing ~3% of the
+//! records), with output on tmpfs (`/dev/shm`, else the ordinary disk):
 //!
+//! - a build of the newest revision alone (the same records as a plain folder), set against
+//!   Hugo or Zola building the same records as markdown pages when either is on PATH;
+//! - the versioned build, fresh, and after one more tag over its own previous output;
+//! - the size of both sites on disk (a file hard-linked twice counts once);
+//! - `diff` between adjacent revisions and between the first and the last.
+//!
+//! Each row prints its target, the measured figure (median wall time of the runs, the peak
+//! resident memory of the slowest process) and the ratio the target is set on.
 //! `BENCH_RECORDS=10000 BENCH_REVISIONS=52 BENCH_RUNS=3` are the defaults.
 
 #[allow(dead_code)]
 #[path = "generate.rs"]
 mod generate;
 
-use std::path::Path;
-use std::process::Command;
+use std::collections::HashSet;
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The median wall time and the highest peak memory of a command's runs.
+#[derive(Clone, Copy)]
+struct Measured {
+    wall: Duration,
+    peak_mib: f64,
 }
 
 fn main() {
@@ -31,116 +47,154 @@ fn main() {
         std::fs::rename(&repo, &keep).expect("move the repository");
         return;
     }
-    // The same records without history: the newest revision as a plain folder.
-    let single = scratch.path().join("single");
-    copy_dir(&repo.join("content"), &single.join("content"));
-    std::fs::copy(repo.join("statuspress.toml"), single.join("statuspress.toml")).expect("copy config");
+    // The same records without history: the newest revision as a plain folder, and as the
+    // pages of a Hugo site.
+    let plain = scratch.path().join("plain");
+    generate::copy_tree(&repo.join("content"), &plain.join("content"));
+    std::fs::copy(repo.join("statuspress.toml"), plain.join("statuspress.toml")).expect("copy config");
+    let hugo = scratch.path().join("hugo");
+    generate::hugo_site(&hugo, &repo.join("content"));
 
-    println!("{:<44} {:>7} {:>9} {:>9} {:>11}", "what", "output", "median", "best", "peak RSS");
-    for medium in ["disk", "tmpfs"] {
-        let out_dir = match medium {
-            "tmpfs" if Path::new("/dev/shm").is_dir() => tempfile::tempdir_in("/dev/shm").expect("tmpfs"),
-            "tmpfs" => continue,
-            _ => tempfile::tempdir_in(scratch.path()).expect("disk"),
-        };
-        let (single_out, full_out) = (out_dir.path().join("single"), out_dir.path().join("full"));
-        let build = |root: &Path, out: &Path| -> Vec<String> {
-            vec![
-                "--root".into(),
-                root.display().to_string(),
-                "--verbose".into(),
-                "build".into(),
-                "--output".into(),
-                out.display().to_string(),
-            ]
-        };
-        measure(
-            binary,
-            &format!("single-revision build, {records} records"),
-            medium,
-            runs,
-            &build(&single, &single_out),
-            Some(&single_out),
-        );
-        measure(
-            binary,
-            &format!("versioned build, {revisions} revisions (fresh)"),
-            medium,
-            runs,
-            &build(&repo, &full_out),
-            Some(&full_out),
-        );
-        measure(
-            binary,
-            &format!("versioned build, {revisions} revisions (rebuild)"),
-            medium,
-            runs,
-            &build(&repo, &full_out),
-            None,
-        );
-    }
-    let (last, before_last) =
-        (format!("week-{revisions:02}"), format!("week-{:02}", revisions.saturating_sub(1).max(1)));
-    let diff = |a: &str, b: &str| -> Vec<String> {
-        vec![
-            "--root".into(),
-            repo.display().to_string(),
-            "diff".into(),
-            a.into(),
-            b.into(),
-            "--format".into(),
-            "json".into(),
-        ]
+    let shm = Path::new("/dev/shm");
+    let out = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir_in(scratch.path()) };
+    let out = out.expect("output dir");
+    let medium = if shm.is_dir() { "tmpfs" } else { "disk" };
+    let (one_out, full_out, before_tag) =
+        (out.path().join("one"), out.path().join("full"), out.path().join("before-tag"));
+    let build = |root: &Path, output: &Path| -> Vec<String> {
+        let (root, output) = (root.display().to_string(), output.display().to_string());
+        ["--root", &root, "--quiet", "build", "--output", &output].map(String::from).to_vec()
     };
-    measure(
-        binary,
-        &format!("diff {before_last} → {last} (one week)"),
-        "-",
-        runs.max(5),
-        &diff(&before_last, &last),
-        None,
+    let diff = |a: &str, b: &str| -> Vec<String> {
+        let root = repo.display().to_string();
+        ["--root", &root, "diff", a, b, "--format", "json"].map(String::from).to_vec()
+    };
+    let fresh = |dir: &Path| {
+        let _ = std::fs::remove_dir_all(dir);
+    };
+
+    let one = measure(binary, runs, &build(&plain, &one_out), || fresh(&one_out));
+    let hugo_run = hugo_build(&hugo, out.path(), runs);
+    let full = measure(binary, runs, &build(&repo, &full_out), || fresh(&full_out));
+    let (one_size, full_size) = (site_bytes(&one_out), site_bytes(&full_out));
+    generate::copy_tree(&full_out, &before_tag);
+    generate::next_revision(&repo, records, revisions);
+    let tagged = measure(binary, runs, &build(&repo, &full_out), || {
+        fresh(&full_out);
+        generate::copy_tree(&before_tag, &full_out);
+    });
+    let last = format!("week-{revisions:02}");
+    let adjacent = diff(&format!("week-{:02}", revisions.saturating_sub(1).max(1)), &last);
+    let adjacent = measure(binary, runs.max(5), &adjacent, || {});
+    let whole = measure(binary, runs.max(5), &diff("week-01", &last), || {});
+
+    println!(
+        "\n{records} records, {revisions} revisions, output on {medium}; median of {runs} runs (diff: of {})",
+        runs.max(5)
     );
-    measure(binary, &format!("diff week-01 → {last} (whole history)"), "-", runs.max(5), &diff("week-01", &last), None);
+    println!("{:<52} {:<34} {:>24} {:>8}", "case", "target", "measured", "ratio");
+    let secs = |m: Measured| format!("{:.2} s, {:.0} MiB", m.wall.as_secs_f64(), m.peak_mib);
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    let hugo_ratio = hugo_run.map(|theirs| ratio(one.wall, theirs.wall));
+    row("1 revision", "≤ 0.35× Hugo, peak ≤ 250 MiB", &secs(one), hugo_ratio);
+    match hugo_run {
+        Some(theirs) => println!("  (Hugo, same records in the same run: {})", secs(theirs)),
+        None => println!("  (no `hugo` on PATH: the ratio to Hugo is not measured)"),
+    }
+    row(
+        &format!("{revisions} revisions, fresh"),
+        "≤ 2× 1 revision, peak ≤ 300 MiB",
+        &secs(full),
+        Some(ratio(full.wall, one.wall)),
+    );
+    row(
+        &format!("{revisions} revisions + 1 new tag, over the output"),
+        "≤ 1.3× 1 revision",
+        &secs(tagged),
+        Some(ratio(tagged.wall, one.wall)),
+    );
+    let mb = |b: u64| format!("{:.0} MB (1 revision {:.0} MB)", b as f64 / 1e6, one_size as f64 / 1e6);
+    row(
+        &format!("{revisions}-revision site on disk"),
+        "≤ 2.5× the 1-revision site",
+        &mb(full_size),
+        Some(full_size as f64 / one_size as f64),
+    );
+    row("diff adjacent", "≤ 0.25 s, ≤ 150 MiB", &secs(adjacent), None);
+    row("diff first → last", "≤ 0.35 s, ≤ 150 MiB", &secs(whole), None);
 }
 
-/// Runs `args` `runs` times; with `fresh`, that folder is deleted before each run.
-fn measure(binary: &str, label: &str, medium: &str, runs: usize, args: &[String], fresh: Option<&Path>) {
-    let mut times: Vec<Duration> = Vec::new();
-    let mut peak_kib = 0u64;
+fn row(case: &str, target: &str, measured: &str, ratio: Option<f64>) {
+    let ratio = ratio.map_or_else(|| "-".to_string(), |r| format!("{r:.2}×"));
+    println!("{case:<52} {target:<34} {measured:>24} {ratio:>8}");
+}
+
+/// Hugo building the scratch site at `site` into `out`, when it is on PATH. (Zola cannot
+/// read these records: it rejects front matter keys outside `[extra]`.)
+fn hugo_build(site: &Path, out: &Path, runs: usize) -> Option<Measured> {
+    let hugo = on_path("hugo")?;
+    let dest = out.join("hugo");
+    let args = ["--quiet", "--source", &site.display().to_string(), "--destination", &dest.display().to_string()]
+        .map(String::from);
+    Some(measure(&hugo.display().to_string(), runs, &args, || {
+        let _ = std::fs::remove_dir_all(&dest);
+    }))
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
+
+/// Runs `args` `runs` times, calling `before` ahead of each run (untimed).
+fn measure(binary: &str, runs: usize, args: &[String], before: impl Fn()) -> Measured {
+    let mut times = Vec::new();
+    let mut peak_kib = 0;
     for _ in 0..runs {
-        if let Some(dir) = fresh {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        let started = Instant::now();
-        let out = Command::new(binary).args(args).output().expect("run statuspress");
-        times.push(started.elapsed());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{label} failed:\n{stderr}");
-        peak_kib = peak_kib.max(
-            stderr
-                .lines()
-                .find_map(|l| l.strip_prefix("peak memory: ")?.strip_suffix(" KiB")?.parse().ok())
-                .unwrap_or(0),
-        );
+        before();
+        let (took, kib) = run(binary, args);
+        times.push(took);
+        peak_kib = peak_kib.max(kib);
     }
     times.sort();
-    let peak = if peak_kib > 0 { format!("{:.1} MiB", peak_kib as f64 / 1024.0) } else { "-".into() };
-    println!(
-        "{label:<44} {medium:>7} {:>8.3}s {:>8.3}s {peak:>11}",
-        times[times.len() / 2].as_secs_f64(),
-        times[0].as_secs_f64()
-    );
+    Measured { wall: times[times.len() / 2], peak_mib: peak_kib as f64 / 1024.0 }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
+/// One run of `binary` with `args`: its wall time and peak resident memory (KiB, from the
+/// kernel's accounting of this child alone).
+fn run(binary: &str, args: &[String]) -> (Duration, i64) {
+    let errors = tempfile::NamedTempFile::new().expect("stderr file");
+    let started = Instant::now();
+    // Reaped by `wait4` below, which also reports this child's own peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(binary)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(errors.reopen().expect("stderr"))
+        .spawn()
+        .expect("run the command");
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid, and `wait4` only writes to the two pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let took = started.elapsed();
+    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    assert!(ok, "{binary} {args:?} failed:\n{}", std::fs::read_to_string(errors.path()).unwrap_or_default());
+    (took, usage.ru_maxrss)
+}
+
+/// The bytes of every file under `dir`, a file with several links counted once.
+fn site_bytes(dir: &Path) -> u64 {
+    fn walk(dir: &Path, seen: &mut HashSet<(u64, u64)>) -> u64 {
+        let mut total = 0;
+        for entry in std::fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry")) {
+            let meta = entry.metadata().expect("metadata");
+            if meta.is_dir() {
+                total += walk(&entry.path(), seen);
+            } else if seen.insert((meta.dev(), meta.ino())) {
+                total += meta.len();
+            }
         }
+        total
     }
+    walk(dir, &mut HashSet::new())
 }

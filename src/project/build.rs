@@ -88,9 +88,10 @@ impl Project {
             fail(&diagnostics, d)
         })?;
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
+        // Before rendering, which lets go of the revisions.
+        let urls = history::urls::permanent(&site.snapshots);
         let files = render::render_site(&mut site, &self.config, theme, &staging, options.progress)
             .map_err(|problems| [diagnostics.clone(), problems].concat())?;
-        let urls = history::urls::permanent(&site.snapshots);
         staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
             fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
         })?;
@@ -146,13 +147,15 @@ impl Project {
                 })?;
         let theme = self.theme()?;
         let mut files = 0;
+        let revisions = sites.iter().map(|(_, site)| site.snapshots.len()).max().unwrap_or(0);
         for (plan, site) in &mut sites {
             let under = write::Under { staging: &staging, folder: &plan.id };
+            // Before rendering, which lets go of the revisions.
+            let urls = history::urls::manifest(&history::urls::permanent(&site.snapshots));
             files += render::render_site(site, &plan.config, theme, &under, options.progress).map_err(|problems| {
                 let folder = format!("{}/{}", load::PLANS_DIR, plan.id);
                 problems.into_iter().map(|d| d.under(&folder)).collect::<Vec<_>>()
             })?;
-            let urls = history::urls::manifest(&history::urls::permanent(&site.snapshots));
             under
                 .write(history::urls::MANIFEST, &urls)
                 .map_err(|e| vec![Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST))])?;
@@ -171,7 +174,6 @@ impl Project {
         clock.lap("render");
         staging.commit().map_err(|e| vec![Diagnostic::error(format!("cannot replace {}: {e}", output.display()))])?;
         clock.lap("write");
-        let revisions = sites.iter().map(|(_, site)| site.snapshots.len()).max().unwrap_or(0);
         Ok(Built { output, files, revisions, unchanged: None, diagnostics, timings: clock.laps })
     }
 

@@ -487,6 +487,9 @@ impl Renderer {
 }
 
 /// Renders every file of the site into `output`, in parallel; returns how many were written.
+/// The archive (each revision's pages and `status.json`) goes first; then the site lets go
+/// of its revisions ([`Site::snapshots`] is left empty), so the pages of today's plan reuse
+/// the memory of every older revision's status instead of adding to it.
 pub fn render_site(
     site: &mut Site,
     config: &Config,
@@ -495,26 +498,13 @@ pub fn render_site(
     progress: &dyn Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, config, theme, None)?;
-    let site = &*site;
     let problems = Mutex::new(Vec::new());
-    let report = |d: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
     progress.start("rendering pages", renderer.len() as u64);
-    // Each route builds its values, renders, writes and lets go: memory holds a few pages
-    // per core, never the whole history's.
-    let written: usize = (0..renderer.len())
-        .into_par_iter()
-        .map(|route| {
-            let files = renderer.render(site, route).unwrap_or_else(|d| {
-                report(d);
-                Vec::new()
-            });
-            progress.tick(1);
-            files
-                .iter()
-                .filter(|(path, bytes)| output.write(path, bytes).map_err(|e| report(write_error(path, &e))).is_ok())
-                .count()
-        })
-        .sum();
+    let (archive, today): (Vec<usize>, Vec<usize>) =
+        (0..renderer.len()).partition(|route| matches!(renderer.routes[*route], Route::Revision(_)));
+    let mut written = render_routes(&renderer, site, &archive, output, progress, &problems);
+    site.snapshots = Vec::new();
+    written += render_routes(&renderer, site, &today, output, progress, &problems);
     progress.finish();
     let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
     // One broken template fails every page that uses it; say it once.
@@ -525,6 +515,34 @@ pub fn render_site(
                 == first_line(&b.message).split(" while rendering").next()
     });
     if problems.is_empty() { Ok(written) } else { Err(problems) }
+}
+
+/// Renders and writes `routes` in parallel, adding what fails to `problems`; returns how many
+/// files were written. Each route builds its values, renders, writes and lets go: memory
+/// holds a few pages per core, never the whole history's.
+fn render_routes(
+    renderer: &Renderer,
+    site: &Site,
+    routes: &[usize],
+    output: &dyn Output,
+    progress: &dyn Progress,
+    problems: &Mutex<Vec<Diagnostic>>,
+) -> usize {
+    let report = |d: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    routes
+        .par_iter()
+        .map(|route| {
+            let files = renderer.render(site, *route).unwrap_or_else(|d| {
+                report(d);
+                Vec::new()
+            });
+            progress.tick(1);
+            files
+                .iter()
+                .filter(|(path, bytes)| output.write(path, bytes).map_err(|e| report(write_error(path, &e))).is_ok())
+                .count()
+        })
+        .sum()
 }
 
 fn first_line(text: &str) -> &str {
