@@ -1,34 +1,43 @@
 //! Render: the derived model → the pages of the site, in parallel.
 //!
-//! One shared context (the current status, an id index, the revision list) is built once as
-//! Tera values, which are reference-counted, so each page only adds its own few values.
+//! [`site`] assembles what a site shows (today's plan, its history and reports, as one
+//! audience may see them); the [`Renderer`] here turns it into routes and pages; [`archive`]
+//! makes the revisions' pages and [`feed`] the Atom feed. One shared context (the current
+//! status, an id index, the revision list) is built once as Tera values, which are
+//! reference-counted, so each page only adds its own few values.
 
+mod archive;
 pub mod charts;
 pub mod context;
+mod feed;
 pub mod ics;
 pub mod markdown;
 pub mod portfolio;
 pub mod reports;
 pub mod search;
+mod site;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
-use crate::diff::timeline::{RevisionEntry, Timeline};
-use crate::history::WORKING;
-use crate::history::snapshots::{Pipeline, Snapshot};
+use crate::diff::timeline::RevisionEntry;
+use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
-use crate::progress::{Progress, Stopwatch};
+use crate::progress::Progress;
 use crate::report::message::{Facts, Message};
+pub(crate) use archive::archived_extras;
+use archive::{Neighbours, revision_pages, standing_certification, title_prefix, tombstone_pages, working_page};
+use feed::feed;
+pub(crate) use feed::portfolio_feed;
+pub use site::{Site, SiteOptions};
 use templates::{Template, Theme};
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -63,143 +72,6 @@ pub const PLAN_PARTS: &[PlanPart] = &[
     part("metrics", 90, "metrics", "Success Metrics", Some("metrics")),
     part("milestones", 100, "timeline", "Timeline", Some("milestones")),
 ];
-
-/// Everything the site shows: the current status and the history behind it.
-pub struct Site {
-    pub current: Status,
-    pub snapshots: Vec<Snapshot>,
-    pub timeline: Timeline,
-    /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
-    pub history_note: Option<String>,
-    pub reports: Vec<reports::WeekReports>,
-    pub zone: crate::values::Zone,
-    /// The audience a site is built for (`build --audience`); `None` for the full site.
-    pub audience: Option<Item>,
-    /// The end of its calendar events' ids ([`ics::uid_scope`]).
-    pub calendar_scope: String,
-}
-
-/// How to make a site (see [`Site::of`]).
-pub struct SiteOptions<'a> {
-    /// The date of today's plan.
-    pub as_of: crate::values::Date,
-    /// Warnings about the history itself, shown on the archive.
-    pub history_note: Option<String>,
-    /// Fail on warnings too.
-    pub strict: bool,
-    /// Build the site one audience may see (see [`crate::derive::redact`]).
-    pub audience: Option<&'a str>,
-    /// Audiences from outside the plan that `audience` may name (a portfolio's own).
-    pub more_audiences: &'a [Item],
-}
-
-impl Site {
-    /// The site of every revision in `snapshots` (oldest first; the newest is the plan
-    /// today, derived again as of the as-of date), with the themed weekly reports. Problems
-    /// go to `diagnostics`; `None` when there is an error among them (or a warning, when
-    /// strict): the newest revision's records, a template, or an unknown audience. An older
-    /// revision with errors is only a warning, and its archive page says why it could not
-    /// be read.
-    pub fn of(
-        snapshots: Vec<Snapshot>,
-        pipeline: &Pipeline,
-        theme: &Theme,
-        options: &SiteOptions<'_>,
-        diagnostics: &mut Vec<Diagnostic>,
-        progress: &dyn Progress,
-        clock: &mut Stopwatch,
-    ) -> Option<Site> {
-        let (newest, older) = snapshots.split_last()?;
-        diagnostics.extend(newest.diagnostics.iter().cloned());
-        diagnostics.extend(crate::history::snapshots::unreadable_revisions(older));
-        let current = crate::history::snapshots::current(&snapshots, pipeline, options.as_of, diagnostics);
-        crate::diagnostics::sort(diagnostics);
-        let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || options.strict))?;
-        let (snapshots, current, audience) = match options.audience {
-            None => (snapshots, current, None),
-            Some(id) => {
-                let neighbours = pipeline.config().neighbours.as_deref();
-                for_audience(id, options.more_audiences, neighbours, snapshots, current)
-                    .map_err(|d| diagnostics.push(d))
-                    .ok()?
-            }
-        };
-        let reporter = reports::Reporter::new(theme, pipeline.config());
-        let history_note = options.history_note.clone();
-        Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
-            .map_err(|d| diagnostics.push(d))
-            .ok()
-    }
-
-    /// The site of `snapshots` (oldest first) whose plan today is `current`: the revisions'
-    /// changes, each item's history and baselines, and the weekly reports (the audience's
-    /// alone, for an audience's site). Timed on `clock` as `compare` and `reports`.
-    pub fn assemble(
-        snapshots: Vec<Snapshot>,
-        mut current: Status,
-        history_note: Option<String>,
-        audience: Option<Item>,
-        reporter: &reports::Reporter<'_>,
-        progress: &dyn Progress,
-        clock: &mut Stopwatch,
-    ) -> Result<Site, Diagnostic> {
-        Timeline::apply_baselines(&snapshots, &mut current);
-        let timeline = Timeline::build(&snapshots);
-        clock.lap("compare");
-        progress.start("building weekly reports", 0);
-        let reports = reports::all(reporter, &snapshots, &current, &timeline, audience.as_ref())?;
-        progress.finish();
-        clock.lap("reports");
-        let zone = reporter.config.report.zone();
-        let calendar_scope = ics::uid_scope(reporter.config, current.plan.title());
-        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience, calendar_scope })
-    }
-}
-
-/// Every revision and today's plan as audience `id` may see them, with its audience item.
-/// An external audience's archive says that an unreadable revision had errors, not which:
-/// they could quote a confidential record.
-fn for_audience(
-    id: &str,
-    more: &[Item],
-    neighbours: Option<&crate::config::Neighbours>,
-    snapshots: Vec<Snapshot>,
-    current: Status,
-) -> Result<(Vec<Snapshot>, Status, Option<Item>), Diagnostic> {
-    let audiences: Vec<&Item> = current.items[Kind::Audience].iter().chain(more).collect();
-    let Some(audience) = audiences.iter().copied().find(|a| a.id().eq_ignore_ascii_case(id)) else {
-        let ids: Vec<&str> = audiences.iter().map(|a| a.id()).collect();
-        return Err(Diagnostic::error(format!("no audience `{id}` to build a site for"))
-            .with_help(
-                crate::diagnostics::did_you_mean(id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")),
-            )
-            .note(if ids.is_empty() {
-                "the plan has no audiences (records under content/audiences/)".to_string()
-            } else {
-                format!("audiences: {}", ids.join(", "))
-            }));
-    };
-    let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
-    let redaction = Redaction::for_audience(audience, statuses, neighbours);
-    let snapshots = snapshots
-        .into_iter()
-        .map(|mut snapshot| {
-            snapshot.status = snapshot.status.map(|status| Arc::new(redaction.apply(&status)));
-            let errors = snapshot.errors().count();
-            if redaction.external && errors > 0 {
-                snapshot.diagnostics = vec![Diagnostic::error(format!(
-                    "{errors} error{} in its records (the internal site lists them)",
-                    if errors == 1 { "" } else { "s" }
-                ))];
-            }
-            snapshot
-        })
-        .collect();
-    let current = redaction.apply(&current);
-    let own = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience.id());
-    let audience = own.cloned().or_else(|| Some(audience.clone()));
-    Ok((snapshots, current, audience))
-}
 
 /// One page to render: its path in the site and what it adds to the shared context.
 pub(crate) struct Page {
@@ -722,251 +594,6 @@ fn fixed_pages() -> Vec<Page> {
     ]
 }
 
-/// How many items of each list a revision page shows; `status.json` has them all.
-const REVISION_LIST_LIMIT: usize = 50;
-
-/// What a revision page shows: the plan's state then, in brief.
-#[derive(Serialize)]
-struct RevisionView<'a> {
-    readiness: &'a crate::derive::Readiness,
-    health: &'a crate::derive::HealthStatus,
-    counts: &'a crate::derive::Counts,
-    plan_title: &'a str,
-    gate_groups: Vec<(&'a str, Vec<Brief<'a>>)>,
-    lists: Vec<(&'static str, usize, Vec<Brief<'a>>)>,
-}
-
-/// One line of a revision page's lists.
-#[derive(Serialize)]
-struct Brief<'a> {
-    id: &'a str,
-    title: &'a str,
-    url: &'a str,
-    status: Option<String>,
-    note: Option<String>,
-}
-
-fn brief(item: &Item) -> Brief<'_> {
-    let values = &item.derived.kind;
-    let status = match &item.record.data {
-        KindData::Blocker(b) => Some(format!("{} {}", b.severity, b.status)),
-        KindData::Gate(g) => Some(g.status.to_string()),
-        KindData::Risk(r) => Some(r.status.to_string()),
-        KindData::Action(a) => Some(a.status.to_string()),
-        KindData::Milestone(m) => Some(m.status.to_string()),
-        KindData::Metric(_) => values.metric().and_then(|m| m.state).map(|s| s.to_string()),
-        KindData::Plan(_)
-        | KindData::Assessment(_)
-        | KindData::Decision(_)
-        | KindData::Audience(_)
-        | KindData::Section(_) => None,
-    };
-    let note = match &item.record.data {
-        KindData::Risk(_) => values.risk().map(|r| format!("score {} {}", r.score, r.band.as_str())),
-        KindData::Metric(_) => values.metric().map(|m| {
-            format!(
-                "{} (target {})",
-                m.value_text.as_deref().unwrap_or("not measured"),
-                m.target_text.as_deref().unwrap_or("")
-            )
-        }),
-        KindData::Milestone(_) => values.milestone().map(|m| m.when.clone()),
-        KindData::Plan(_)
-        | KindData::Assessment(_)
-        | KindData::Blocker(_)
-        | KindData::Gate(_)
-        | KindData::Decision(_)
-        | KindData::Action(_)
-        | KindData::Audience(_)
-        | KindData::Section(_) => None,
-    };
-    Brief { id: item.id(), title: item.title(), url: item.url(), status, note }
-}
-
-fn revision_view(status: &Status) -> RevisionView<'_> {
-    let by_id: std::collections::HashMap<&str, &Item> = status.items.values().flatten().map(|i| (i.id(), i)).collect();
-    let gate_groups = status
-        .gate_groups
-        .iter()
-        .map(|g| (g.name.as_str(), g.gates.iter().filter_map(|id| by_id.get(id.as_str())).map(|i| brief(i)).collect()))
-        .collect();
-    fn list<'a>(label: &'static str, items: Vec<&'a Item>) -> (&'static str, usize, Vec<Brief<'a>>) {
-        (label, items.len(), items.into_iter().take(REVISION_LIST_LIMIT).map(brief).collect())
-    }
-    let unresolved =
-        status.items[Kind::Blocker].iter().filter(|i| i.derived.kind.blocker().is_some_and(|b| b.unresolved)).collect();
-    let risks = status.top_risks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
-    let open_actions = status.items[Kind::Action]
-        .iter()
-        .filter(|i| matches!(&i.record.data, KindData::Action(a) if !a.status.is_finished()))
-        .collect();
-    RevisionView {
-        readiness: &status.readiness,
-        health: &status.health,
-        counts: &status.counts,
-        plan_title: status.plan.title(),
-        gate_groups,
-        lists: vec![
-            list("Open blockers", unresolved),
-            list("Live risks", risks),
-            list("Metrics", status.items[Kind::Metric].iter().collect()),
-            list("Milestones", status.items[Kind::Milestone].iter().collect()),
-            list("Open actions", open_actions),
-        ],
-    }
-}
-
-/// The revisions before and after one, for previous/next links.
-#[derive(Serialize)]
-struct Neighbours<'a> {
-    previous: Option<Neighbour<'a>>,
-    next: Option<Neighbour<'a>>,
-}
-
-#[derive(Serialize)]
-struct Neighbour<'a> {
-    id: &'a str,
-    slug: &'a str,
-    date: crate::values::Date,
-}
-
-impl<'a> Neighbours<'a> {
-    fn of(revisions: &'a [RevisionEntry], i: usize) -> Neighbours<'a> {
-        let at = |i: usize| {
-            revisions.get(i).map(|e| Neighbour { id: &e.revision.id, slug: &e.revision.slug, date: e.revision.date })
-        };
-        Neighbours { previous: i.checked_sub(1).and_then(at), next: at(i + 1) }
-    }
-}
-
-/// The start of every current page's title: `GO · `, or `GO · stale, review overdue by 445
-/// days · `.
-fn title_prefix(status: &Status) -> String {
-    match &status.stale {
-        Some(stale) => format!("{} · stale, {} · ", status.readiness.verdict, stale.why),
-        None => format!("{} · ", status.readiness.verdict),
-    }
-}
-
-/// What an archived page shows first: its own readiness, in the title and the icon.
-fn archived_extras(label: &str, readiness: Option<crate::derive::ReadinessVerdict>) -> [(&'static str, Value); 2] {
-    let verdict = readiness.map_or("unreadable", crate::derive::ReadinessVerdict::as_str);
-    [
-        ("title_prefix", Value::from(format!("{label} · {verdict} · "))),
-        ("favicon", Value::from(verdict_icon(readiness == Some(crate::derive::ReadinessVerdict::Go)))),
-    ]
-}
-
-/// The archive pages of one revision: its page, and its change page when it has one.
-fn revision_pages(
-    snapshot: &Snapshot,
-    entry: &RevisionEntry,
-    neighbours: &Neighbours<'_>,
-    heatmap: Value,
-) -> Vec<Page> {
-    let slug = &entry.revision.slug;
-    let entry_value = Value::from_serializable(entry);
-    let view = snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)));
-    // The working tree's uncommitted state is the current plan, not an archive.
-    let archived = slug != WORKING;
-    let own: Vec<(&'static str, Value)> =
-        if archived { archived_extras(&entry.revision.id, entry.readiness).into() } else { Vec::new() };
-    let mut extra = vec![
-        ("entry", entry_value.clone()),
-        ("snapshot", view),
-        ("heatmap", heatmap),
-        ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
-        ("current_kind", Value::from("revisions")),
-        ("neighbours", Value::from_serializable(neighbours)),
-        ("archived", Value::from(archived)),
-    ];
-    extra.extend(own.iter().cloned());
-    let mut pages =
-        vec![Page { path: format!("revisions/{slug}/index.html"), template: "revision.html", root: "../../", extra }];
-    if entry.diff.is_some() {
-        let mut extra = vec![
-            ("entry", entry_value),
-            ("current_kind", Value::from("revisions")),
-            ("archived", Value::from(archived)),
-        ];
-        extra.extend(own.iter().cloned());
-        pages.push(Page {
-            path: format!("revisions/{slug}/changes.html"),
-            template: "changes.html",
-            root: "../../",
-            extra,
-        });
-    }
-    if let Some(certification) = &entry.certification {
-        let mut extra = vec![
-            ("entry", Value::from_serializable(entry)),
-            ("certification", Value::from_serializable(certification)),
-            ("current_kind", Value::from("revisions")),
-            ("archived", Value::from(archived)),
-        ];
-        extra.extend(own);
-        pages.push(Page {
-            path: format!("revisions/{slug}/certification.html"),
-            template: "certification.html",
-            root: "../../",
-            extra,
-        });
-    }
-    pages
-}
-
-/// The certification the dashboard links to: the newest one, while the plan has stayed GO
-/// since (a later NO-GO revision, or today's plan being NO-GO, withdraws it).
-fn standing_certification(site: &Site) -> Option<&crate::diff::certification::Certification> {
-    if !site.current.readiness.go {
-        return None;
-    }
-    let revisions = &site.timeline.revisions;
-    let at = revisions.iter().rposition(|e| e.certification.is_some())?;
-    let withdrawn = revisions[at..].iter().any(|e| e.readiness == Some(crate::derive::ReadinessVerdict::NoGo));
-    if withdrawn { None } else { revisions[at].certification.as_ref() }
-}
-
-/// `revisions/working/` was published whenever the tree had uncommitted changes; when it
-/// has none, the page stays and says which revision the tree matches.
-fn working_page(site: &Site, bands: [i64; 3]) -> Option<Page> {
-    if site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING) {
-        return None;
-    }
-    let (newest, snapshot) = site.timeline.revisions.last().zip(site.snapshots.last())?;
-    let mut entry = newest.clone();
-    entry.diff = None;
-    entry.revision.message =
-        format!("The working tree has no uncommitted changes: it is the same as {}.", newest.revision.id);
-    Some(Page {
-        path: format!("revisions/{WORKING}/index.html"),
-        template: "revision.html",
-        root: "../../",
-        extra: vec![
-            ("entry", Value::from_serializable(&entry)),
-            (
-                "snapshot",
-                snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s))),
-            ),
-            ("heatmap", revision_heatmap(&site.snapshots, bands)),
-            (
-                "json",
-                Value::from(if snapshot.status.is_some() {
-                    format!("../{}/status.json", newest.revision.slug)
-                } else {
-                    String::new()
-                }),
-            ),
-            ("current_kind", Value::from("revisions")),
-            (
-                "neighbours",
-                Value::from_serializable(&Neighbours::of(&site.timeline.revisions, site.timeline.revisions.len())),
-            ),
-            ("archived", Value::from(false)),
-        ],
-    })
-}
-
 /// Milestones a dashboard timeline can show legibly; a larger plan shows its next ones.
 const DASHBOARD_MILESTONES: usize = 12;
 
@@ -1022,125 +649,6 @@ fn revision_heatmap(snapshots: &[Snapshot], bands: [i64; 3]) -> Value {
     last.status.as_ref().map_or_else(Value::none, |status| {
         Value::from_serializable(&charts::heatmap::build(status, readable_last(older), bands))
     })
-}
-
-/// Pages of removed items, so every URL once published keeps answering.
-fn tombstone_pages(timeline: &Timeline) -> Vec<Page> {
-    timeline
-        .removed
-        .iter()
-        .map(|t| Page {
-            path: t.url.clone(),
-            template: "removed.html",
-            root: "../",
-            extra: vec![
-                ("tombstone", Value::from_serializable(t)),
-                ("kind", Value::from_serializable(&kind_info(t.kind))),
-                ("history", Value::from_serializable(timeline.history_of(&t.id))),
-                ("current_kind", Value::from(t.kind.folder())),
-            ],
-        })
-        .collect()
-}
-
-#[derive(Serialize)]
-struct Feed {
-    id: String,
-    base: String,
-    updated: String,
-    entries: Vec<FeedEntry>,
-}
-
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    id: String,
-    path: String,
-    updated: String,
-    author: String,
-    summary: String,
-}
-
-/// `feed.xml`: an Atom entry per revision, newest first, linking to its change page.
-fn feed(site: &Site, base_url: &str, title: &str, tera: &tera::Tera) -> tera::TeraResult<String> {
-    let (id_base, base) = feed_ids(base_url, title);
-    let entries = feed_entries(site, &id_base, "", "");
-    feed_document(entries, id_base, base, tera)
-}
-
-/// The feed's id (the site's URL, or a URN from its title) and the base of its links
-/// (`base_url`, which the configuration ends with `/`).
-fn feed_ids(base_url: &str, title: &str) -> (String, String) {
-    let id_base =
-        if base_url.is_empty() { format!("urn:statuspress:{}", slug_text(title)) } else { base_url.to_string() };
-    (id_base, base_url.to_string())
-}
-
-fn rfc3339(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// The entries of one plan's site: a revision's changes and a week's report each. In a
-/// portfolio, `folder` (`qa/`) prefixes links and ids, and `label` (`QA coordination: `) titles.
-fn feed_entries(site: &Site, id_base: &str, folder: &str, label: &str) -> Vec<FeedEntry> {
-    let mut entries: Vec<FeedEntry> = site
-        .timeline
-        .revisions
-        .iter()
-        .rev()
-        .map(|e| {
-            let page = if e.diff.is_some() { "changes.html" } else { "index.html" };
-            let verdict = e.readiness.map_or_else(|| "unreadable".to_string(), |v| v.to_string());
-            FeedEntry {
-                title: format!("{label}{}: {verdict} — {}", e.revision.id, e.summary),
-                id: format!("{id_base}{folder}#revision-{}", e.revision.commit.as_deref().unwrap_or(&e.revision.slug)),
-                path: format!("{folder}revisions/{}/{page}", e.revision.slug),
-                updated: rfc3339(e.revision.timestamp),
-                author: e.revision.author.clone(),
-                summary: e.revision.message.clone(),
-            }
-        })
-        .collect();
-    for w in &site.reports {
-        let r = &w.report.report;
-        entries.push(FeedEntry {
-            title: format!("{label}Report {}: {} — {}", r.week, r.readiness, r.headline),
-            id: format!("{id_base}{folder}#report-{}", r.week),
-            path: format!("{folder}reports/{}/index.html", r.week),
-            updated: rfc3339(w.week.end_timestamp(site.zone)),
-            author: String::new(),
-            summary: format!("Weekly report {} ({} – {}): {}", r.week, r.start, r.end, r.headline),
-        });
-    }
-    entries
-}
-
-/// The Atom document of `entries`, newest first.
-fn feed_document(mut entries: Vec<FeedEntry>, id: String, base: String, tera: &tera::Tera) -> tera::TeraResult<String> {
-    // Newest first; RFC 3339 UTC strings sort as times.
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-    let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| rfc3339(0));
-    let mut context = Context::new();
-    context.insert("feed", &Feed { id, base, updated, entries });
-    tera.render("feed.xml", &context)
-}
-
-/// A portfolio's `feed.xml`: every plan's entries, each titled with its plan.
-pub(crate) fn portfolio_feed(
-    plans: &[(&str, &Site)],
-    base_url: &str,
-    title: &str,
-    tera: &tera::Tera,
-) -> tera::TeraResult<String> {
-    let (id_base, base) = feed_ids(base_url, title);
-    let entries = plans
-        .iter()
-        .flat_map(|(id, site)| {
-            let label = format!("{}: ", site.current.plan.title());
-            feed_entries(site, &id_base, &format!("{id}/"), &label)
-        })
-        .collect();
-    feed_document(entries, id_base, base, tera)
 }
 
 /// A diff as a standalone HTML page (`statuspress diff --format html`). Links point into
