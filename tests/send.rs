@@ -391,7 +391,7 @@ fn two_sends_at_once_deliver_each_message_once_and_record_all() {
         assert!(ledger.contains(&format!("recipient = \"{recipient}\"")), "{ledger}");
     }
     let stderr: String = runs.iter().map(|r| r.stderr.as_str()).collect();
-    assert_eq!(stderr.matches("waiting for another send to finish").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("waiting for another `send` or `notify` to finish").count(), 1, "{stderr}");
     assert_eq!(stderr.matches("already sent").count(), 3, "the second run read what the first recorded:\n{stderr}");
     let mut files: Vec<String> = std::fs::read_dir(project.path().join(".statuspress"))
         .unwrap()
