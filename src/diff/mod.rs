@@ -191,7 +191,7 @@ fn changed(old: &Item, new: &Item) -> Option<ItemChange> {
         change: Change::Changed,
         status: None,
         fields: Vec::new(),
-        body_edited: old.record.body.trim() != new.record.body.trim(),
+        body_edited: old.record.body().trim() != new.record.body().trim(),
         metric: None,
         risk: None,
         lines: Vec::new(),

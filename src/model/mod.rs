@@ -83,11 +83,20 @@ pub struct Record {
     pub kind: Kind,
     pub common: Common,
     pub data: KindData,
-    /// Markdown body (may be empty).
-    pub body: String,
+    /// Markdown body (may be empty); read it with [`Record::body`].
+    body: Body,
     pub origin: Origin,
     /// The site-relative URL of the record's page (`blockers/B-1.html`).
     pub url: String,
+}
+
+/// A record's markdown body. A `.md` record's is the text after its front matter, kept as its
+/// place in the source file (which is kept anyway, for diagnostics) rather than as a second
+/// copy: one per record version of a whole history. A `.toml` record's `body` field is its own.
+#[derive(Debug, Clone)]
+pub enum Body {
+    InFile(Range<usize>),
+    Own(String),
 }
 
 /// A record serializes as its fields, common and kind-specific. Bodies are content, not
@@ -107,13 +116,21 @@ impl serde::Serialize for Record {
 }
 
 impl Record {
-    pub fn new(id: String, kind: Kind, common: Common, data: KindData, body: String, origin: Origin) -> Record {
+    pub fn new(id: String, kind: Kind, common: Common, data: KindData, body: Body, origin: Origin) -> Record {
         let url = if kind == Kind::Plan { "plan.html".to_string() } else { format!("{}/{id}.html", kind.folder()) };
         Record { id, kind, common, data, body, origin, url }
     }
 
     pub fn title(&self) -> &str {
         self.data.title()
+    }
+
+    /// The markdown body (may be empty).
+    pub fn body(&self) -> &str {
+        match &self.body {
+            Body::InFile(span) => self.origin.file.text.get(span.clone()).unwrap_or_default(),
+            Body::Own(text) => text,
+        }
     }
 
     /// Every reference the record makes: (field, index, target id).

@@ -75,12 +75,12 @@ fn ship_date(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
 /// An error for each record whose body is over `limit` bytes: one huge body costs its size
 /// several times over in rendered pages, and makes a page nobody can read.
 fn body_sizes(records: &[Arc<Record>], limit: u64, diagnostics: &mut Vec<Diagnostic>) {
-    for record in records.iter().filter(|r| r.body.len() as u64 > limit) {
+    for record in records.iter().filter(|r| r.body().len() as u64 > limit) {
         // A `.md` body is the tail of its file; a `.toml` one is the `body` value.
         let at = match record.origin.fields.get("body") {
             Some(_) => record.origin.locate("body"),
             None => {
-                let start = record.origin.file.text.len().saturating_sub(record.body.len());
+                let start = record.origin.file.text.len().saturating_sub(record.body().len());
                 record.origin.file.locate(start..start)
             }
         };
@@ -88,13 +88,13 @@ fn body_sizes(records: &[Arc<Record>], limit: u64, diagnostics: &mut Vec<Diagnos
             Diagnostic::error(format!(
                 "the body of `{}` is {} bytes, over the limit of {limit} bytes",
                 record.id,
-                record.body.len()
+                record.body().len()
             ))
             .at(at)
             .help(format!(
                 "shorten it or split it into several records, or raise the limit in statuspress.toml: \
                  `[limits] max_body_bytes = {}`",
-                record.body.len()
+                record.body().len()
             )),
         );
     }

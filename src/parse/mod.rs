@@ -12,7 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::{Diagnostic, did_you_mean, serde_errors};
-use crate::model::{Common, FieldSpan, Kind, Origin, Record, SourceFile};
+use crate::model::{Body, Common, FieldSpan, Kind, Origin, Record, SourceFile};
 use frontmatter::FrontMatterError;
 
 /// What parsing one file produced; a file can yield records and problems at once.
@@ -80,7 +80,7 @@ fn parse_markdown(file: &Arc<SourceFile>, folder: FolderKind, out: &mut Parsed) 
     let Some(table) = parse_toml(file, fm, parts.front_matter.start, out) else {
         return;
     };
-    let body = file.text[parts.body].to_string();
+    let body = Body::InFile(parts.body);
     let record_span = parts.open.start..parts.front_matter.end;
     let input = RecordInput {
         table,
@@ -194,7 +194,7 @@ struct RecordInput<'a> {
     base: usize,
     span: Range<usize>,
     default_id: Option<&'a str>,
-    body: Option<String>,
+    body: Option<Body>,
 }
 
 fn build_record(
@@ -252,10 +252,11 @@ fn build_record(
                     .at(origin.locate_key("body"))
                     .help("write the body after the closing `+++` instead"),
             );
-            String::new()
+            Body::Own(String::new())
         }
-        (Some(text), None) | (None, Some(text)) => text,
-        (None, None) => String::new(),
+        (Some(body), None) => body,
+        (None, Some(text)) => Body::Own(text),
+        (None, None) => Body::Own(String::new()),
     };
 
     let id = match (&common.id, default_id) {
@@ -471,7 +472,7 @@ mod tests {
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.records[0].id, "b-1");
         assert_eq!(p.records[0].kind, Kind::Blocker);
-        assert_eq!(p.records[0].body, "Some *body*.\n");
+        assert_eq!(p.records[0].body(), "Some *body*.\n");
     }
 
     #[test]
@@ -491,7 +492,7 @@ mod tests {
         );
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r-1", "r-2"]);
-        assert_eq!(p.records[1].body, "Text\n");
+        assert_eq!(p.records[1].body(), "Text\n");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn status_value(status: &mut Status, cache: Option<&ItemCache>, bodies: &mar
 
 fn item_value(item: &Item, bodies: &markdown::Bodies) -> Value {
     let mut map = Value::from_serializable(item).as_map().cloned().unwrap_or_default();
-    map.insert(Key::Str("body_html"), Value::safe_string(&bodies.to_html(&item.record.body)));
+    map.insert(Key::Str("body_html"), Value::safe_string(&bodies.to_html(item.record.body())));
     Value::from(map)
 }
 

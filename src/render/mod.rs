@@ -514,7 +514,7 @@ struct PlanBrief {
 impl PlanBrief {
     fn of(status: &Status, inline_limit: u64) -> Option<PlanBrief> {
         let items = || status.items.values().flatten();
-        let body_bytes = items().map(|i| i.record.body.len()).sum::<usize>();
+        let body_bytes = items().map(|i| i.record.body().len()).sum::<usize>();
         (body_bytes as u64 > inline_limit).then(|| PlanBrief { records: items().count(), body_bytes })
     }
 }

@@ -80,7 +80,7 @@ fn index_json(status: &Status) -> Vec<u8> {
     // One string a record, not one a word: at 10,000 records a `String` per word was a third
     // of the build's peak memory.
     let per_record: Vec<String> =
-        items.par_iter().map(|item| record_words(&item.record.body, &item.record.data)).collect();
+        items.par_iter().map(|item| record_words(item.record.body(), &item.record.data)).collect();
     // Gathered in a hash map, then sorted once: a B-tree insert per word of every record took
     // twice as long at 10,000 records.
     let mut gathered: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -188,7 +188,7 @@ mod tests {
     fn words_of(path: &str, text: &str) -> String {
         let status = crate::derive::fixture::derived(&[(path, text)]);
         let item = status.items.values().flatten().next().unwrap();
-        record_words(&item.record.body, &item.record.data)
+        record_words(item.record.body(), &item.record.data)
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn update(revision: &Revision) -> Option<Update> {
 /// The plan record's body in plain words (its markdown read, not shown: every output escapes
 /// it its own way); its first paragraph when `brief`.
 fn summary(status: &Status, brief: bool) -> Option<String> {
-    let paragraphs = plain_paragraphs(&status.plan.record.body);
+    let paragraphs = plain_paragraphs(status.plan.record.body());
     let text = if brief { paragraphs.into_iter().next().unwrap_or_default() } else { paragraphs.join("\n\n") };
     (!text.is_empty()).then_some(text)
 }
