@@ -42,6 +42,7 @@ pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
     inside_project(&project, &dir, CONTENT_DIR)?;
     let mut problems = Vec::new();
     let mut files = Vec::new();
+    let mut to_read = Vec::new();
     let hidden = |name: &std::ffi::OsStr| name.to_string_lossy().starts_with('.');
     let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
@@ -79,11 +80,21 @@ pub fn read_content_dir(root: &Path) -> Result<Vec<RawFile>, Diagnostic> {
         if !entry.file_type().is_file() || !is_record_path(&content_path) {
             continue;
         }
-        match std::fs::read(path) {
-            Ok(bytes) => files.push(RawFile { content_path, bytes }),
-            Err(e) => {
-                problems.push(Diagnostic::error(format!("cannot read {}: {e}", shown(path))).in_file(shown(path)))
-            }
+        to_read.push((content_path, entry.into_path()));
+    }
+    // Read in parallel: at 10,000 records, reading one file after another was a fifth of a
+    // build's wall time, most of it waiting on the kernel.
+    let read: Vec<Result<RawFile, Diagnostic>> = to_read
+        .into_par_iter()
+        .map(|(content_path, path)| match std::fs::read(&path) {
+            Ok(bytes) => Ok(RawFile { content_path, bytes }),
+            Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", shown(&path))).in_file(shown(&path))),
+        })
+        .collect();
+    for file in read {
+        match file {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
         }
     }
     match combine(problems) {
