@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use tera::Value;
 use tera::value::Key;
 
-use super::markdown;
+use super::{markdown, search};
 use crate::derive::{Derived, Item, Status};
 use crate::model::Record;
 
@@ -15,7 +15,11 @@ use crate::model::Record;
 /// `status.json` (the serialized model) leaves out, as the model keeps only the markdown.
 /// Items are made in parallel (or taken from `cache`); the rest of the status on its own,
 /// with the items taken out for the moment. Bodies are rendered by `bodies`.
-pub fn status_value(status: &mut Status, cache: Option<&ItemCache>, bodies: &markdown::Bodies) -> Value {
+pub fn status_value(
+    status: &mut Status,
+    cache: Option<&ItemCache>,
+    bodies: &markdown::Bodies,
+) -> (Value, search::BodyWords) {
     let items = std::mem::take(&mut status.items);
     let head = Value::from_serializable(&*status);
     status.items = items;
@@ -24,19 +28,25 @@ pub fn status_value(status: &mut Status, cache: Option<&ItemCache>, bodies: &mar
         None => item_value(item, bodies),
     };
     let mut root = head.as_map().cloned().unwrap_or_default();
-    root.insert(Key::Str("plan"), value(&status.plan));
+    root.insert(Key::Str("plan"), value(&status.plan).0);
     let mut items = tera::Map::default();
+    let mut words = search::BodyWords::new();
     for (kind, list) in status.items.iter() {
-        items.insert(Key::Str(kind.folder()), Value::from(list.par_iter().map(value).collect::<Vec<Value>>()));
+        let (values, bodies): (Vec<Value>, Vec<String>) = list.par_iter().map(value).unzip();
+        items.insert(Key::Str(kind.folder()), Value::from(values));
+        words.insert(kind, bodies);
     }
     root.insert(Key::Str("items"), Value::from(items));
-    Value::from(root)
+    (Value::from(root), words)
 }
 
-fn item_value(item: &Item, bodies: &markdown::Bodies) -> Value {
+/// An item's template value, and the words of its body for the search index.
+fn item_value(item: &Item, bodies: &markdown::Bodies) -> (Value, String) {
+    let mut words = search::Words::default();
+    let html = bodies.render(item.record.body(), &mut words);
     let mut map = Value::from_serializable(item).as_map().cloned().unwrap_or_default();
-    map.insert(Key::Str("body_html"), Value::safe_string(&bodies.to_html(item.record.body())));
-    Value::from(map)
+    map.insert(Key::Str("body_html"), Value::safe_string(&html));
+    (Value::from(map), words.distinct())
 }
 
 /// Items' template values, kept between the rebuilds of a live preview. An item whose record
@@ -58,27 +68,33 @@ struct Cached {
     record: Arc<Record>,
     derived: Derived,
     value: Value,
+    words: String,
 }
 
 impl ItemCache {
-    fn value(&self, item: &Item, bodies: &markdown::Bodies) -> Value {
+    fn value(&self, item: &Item, bodies: &markdown::Bodies) -> (Value, String) {
         let key = Arc::as_ptr(&item.record) as usize;
         let fresh = |c: &Cached| Arc::ptr_eq(&c.record, &item.record) && c.derived == item.derived;
         {
             let mut maps = self.lock();
             if let Some(cached) = maps.0.get(&key).filter(|c| fresh(c)) {
-                return cached.value.clone();
+                return (cached.value.clone(), cached.words.clone());
             }
             if let Some(cached) = maps.1.remove(&key).filter(|c| fresh(c)) {
-                let value = cached.value.clone();
+                let found = (cached.value.clone(), cached.words.clone());
                 maps.0.insert(key, cached);
-                return value;
+                return found;
             }
         }
-        let value = item_value(item, bodies);
-        let cached = Cached { record: Arc::clone(&item.record), derived: item.derived.clone(), value: value.clone() };
+        let (value, words) = item_value(item, bodies);
+        let cached = Cached {
+            record: Arc::clone(&item.record),
+            derived: item.derived.clone(),
+            value: value.clone(),
+            words: words.clone(),
+        };
         self.lock().0.insert(key, cached);
-        value
+        (value, words)
     }
 
     /// Starts a new rebuild: what the last one did not use goes at the next rotation.

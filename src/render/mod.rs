@@ -117,6 +117,8 @@ pub struct Renderer {
     title: String,
     /// The current items by kind folder, with their rendered bodies (also in the context).
     items: Value,
+    /// The words of the items' bodies, gathered as they were rendered, for the search index.
+    body_words: search::BodyWords,
     pages: Vec<Page>,
     files: Vec<(String, Vec<u8>)>,
     routes: Vec<Route>,
@@ -135,7 +137,7 @@ impl Renderer {
         // Each site sets its own globals on a copy of the run's compiled engine.
         let mut tera = theme.html.clone();
         let bodies = markdown::Bodies::new(&config.site.image_hosts);
-        let status_value = context::status_value(&mut site.current, items, &bodies);
+        let (status_value, body_words) = context::status_value(&mut site.current, items, &bodies);
         let status = &site.current;
         let title = config.site.title.clone().unwrap_or_else(|| status.plan.title().to_string());
         let items = status_value.get_from_path("items").cloned().unwrap_or_else(Value::none);
@@ -208,6 +210,7 @@ impl Renderer {
             base_url: config.site.base_url.clone(),
             title,
             items,
+            body_words,
             pages,
             files,
             routes,
@@ -290,7 +293,7 @@ impl Renderer {
                 Ok(xml) => one("feed.xml", xml.into_bytes()),
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
             },
-            Route::SearchIndex => Ok(search::files(&site.current).into()),
+            Route::SearchIndex => Ok(search::files(&site.current, &self.body_words).into()),
         }
     }
 

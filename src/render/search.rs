@@ -19,7 +19,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use pulldown_cmark::{Event, Parser};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -60,9 +59,13 @@ fn no_tags(tags: &&[String]) -> bool {
     tags.is_empty()
 }
 
+/// The words of each item's body (distinct, sorted, separated by spaces), by kind in the
+/// order of `status.items`: gathered while the bodies are rendered ([`super::markdown::Bodies::render`]).
+pub type BodyWords = HashMap<Kind, Vec<String>>;
+
 /// The two index files of `status`: the JSON and the script that carries the same JSON.
-pub fn files(status: &Status) -> [(String, Vec<u8>); 2] {
-    let json = index_json(status);
+pub fn files(status: &Status, bodies: &BodyWords) -> [(String, Vec<u8>); 2] {
+    let json = index_json(status, bodies);
     let mut script = format!("window.{GLOBAL} = ").into_bytes();
     script.extend_from_slice(&json);
     script.extend_from_slice(b";\n");
@@ -73,14 +76,20 @@ pub fn files(status: &Status) -> [(String, Vec<u8>); 2] {
 
 /// The index as compact JSON: records in the order of the site's lists (by kind, then as
 /// listed) and words sorted, so equal plans give equal bytes.
-fn index_json(status: &Status) -> Vec<u8> {
-    let items: Vec<&Item> =
-        Kind::ALL.iter().filter(|k| **k != Kind::Plan).flat_map(|k| status.items[*k].iter()).collect();
-    let records = items.iter().map(|item| entry(item)).collect();
+fn index_json(status: &Status, bodies: &BodyWords) -> Vec<u8> {
+    let no_words = Vec::new();
+    let items: Vec<(&Item, &str)> = Kind::ALL
+        .iter()
+        .filter(|k| **k != Kind::Plan)
+        .flat_map(|k| {
+            let words = bodies.get(k).unwrap_or(&no_words);
+            status.items[*k].iter().enumerate().map(move |(i, item)| (item, words.get(i).map_or("", String::as_str)))
+        })
+        .collect();
+    let records = items.iter().map(|(item, _)| entry(item)).collect();
     // One string a record, not one a word: at 10,000 records a `String` per word was a third
     // of the build's peak memory.
-    let per_record: Vec<String> =
-        items.par_iter().map(|item| record_words(item.record.body(), &item.record.data)).collect();
+    let per_record: Vec<String> = items.par_iter().map(|(item, body)| record_words(body, &item.record.data)).collect();
     // Gathered in a hash map, then sorted once: a B-tree insert per word of every record took
     // twice as long at 10,000 records.
     let mut gathered: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -119,15 +128,12 @@ fn entry(item: &Item) -> Entry<'_> {
 }
 
 /// The distinct words of a record's text, sorted and separated by spaces (a word is made of
-/// letters and digits only): its markdown body's and its kind's text fields' (a blocker's
-/// `issue`, a decision's `rationale`…), where many plans say the most.
-fn record_words(markdown: &str, data: &KindData) -> String {
+/// letters and digits only): its markdown body's (`body`, the words of its text as rendered,
+/// never of link targets or markup) and its kind's text fields' (a blocker's `issue`, a
+/// decision's `rationale`…), where many plans say the most.
+fn record_words(body: &str, data: &KindData) -> String {
     let mut words = Words::default();
-    for event in Parser::new(markdown) {
-        if let Event::Text(text) | Event::Code(text) = event {
-            words.add(&text);
-        }
-    }
+    words.add(body);
     // The title has a field of its own in the index.
     if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(data) {
         fields.iter().filter(|(key, _)| *key != "title").for_each(|(_, value)| add_field_words(value, &mut words));
@@ -147,13 +153,14 @@ fn add_field_words(value: &serde_json::Value, words: &mut Words) {
 /// A record's words, lower-cased into one buffer with their places: thousands of words a
 /// record then cost no allocation each (a `String` a word was most of the index's time).
 #[derive(Default)]
-struct Words {
+pub struct Words {
     text: String,
     spans: Vec<(usize, usize)>,
 }
 
 impl Words {
-    fn add(&mut self, text: &str) {
+    /// Adds the words of `text`: runs of letters and digits, of three characters or more.
+    pub fn add(&mut self, text: &str) {
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.len() < MIN_WORD || (!word.is_ascii() && word.chars().count() < MIN_WORD) {
                 continue;
@@ -171,7 +178,7 @@ impl Words {
 
     /// The distinct words, sorted, separated by spaces. Repeats are dropped before sorting: a
     /// body says its few hundred distinct words many times over.
-    fn distinct(&self) -> String {
+    pub fn distinct(&self) -> String {
         let mut seen: HashSet<&str> = HashSet::with_capacity(self.spans.len());
         let mut list: Vec<&str> =
             self.spans.iter().map(|&(start, end)| &self.text[start..end]).filter(|w| seen.insert(w)).collect();
@@ -188,7 +195,9 @@ mod tests {
     fn words_of(path: &str, text: &str) -> String {
         let status = crate::derive::fixture::derived(&[(path, text)]);
         let item = status.items.values().flatten().next().unwrap();
-        record_words(item.record.body(), &item.record.data)
+        let mut body = Words::default();
+        super::super::markdown::Bodies::new(&[]).render(item.record.body(), &mut body);
+        record_words(&body.distinct(), &item.record.data)
     }
 
     #[test]
@@ -223,6 +232,24 @@ mod tests {
         assert_eq!(words_of("sections/s.md", "+++\ntitle = \"Notes\"\n+++\na an of to"), "");
     }
 
+    /// The index files of `status`, its bodies' words gathered as a build gathers them.
+    fn indexed(status: &Status) -> [(String, Vec<u8>); 2] {
+        let bodies = super::super::markdown::Bodies::new(&[]);
+        let words: BodyWords = status
+            .items
+            .iter()
+            .map(|(kind, list)| {
+                let words = list.iter().map(|item| {
+                    let mut words = Words::default();
+                    bodies.render(item.record.body(), &mut words);
+                    words.distinct()
+                });
+                (kind, words.collect())
+            })
+            .collect();
+        files(status, &words)
+    }
+
     fn fixture() -> Status {
         crate::derive::fixture::derived(&[
             (
@@ -236,7 +263,7 @@ mod tests {
 
     #[test]
     fn an_entry_per_record_with_its_fields_and_body_words() {
-        let [(_, json), _] = files(&fixture());
+        let [(_, json), _] = indexed(&fixture());
         let index: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let records = index["records"].as_array().unwrap();
         assert_eq!(records.len(), 2, "{index}");
@@ -271,10 +298,10 @@ mod tests {
 
     #[test]
     fn the_script_carries_the_same_json_as_the_json_file() {
-        let [(json_path, json), (script_path, script)] = files(&fixture());
+        let [(json_path, json), (script_path, script)] = indexed(&fixture());
         assert_eq!((json_path.as_str(), script_path.as_str()), (JSON_PATH, SCRIPT_PATH));
         let (json, script) = (String::from_utf8(json).unwrap(), String::from_utf8(script).unwrap());
         assert_eq!(script, format!("window.{GLOBAL} = {};\n", json.trim_end()));
-        assert_eq!(files(&fixture())[0].1, json.as_bytes(), "the same plan gives the same bytes");
+        assert_eq!(indexed(&fixture())[0].1, json.as_bytes(), "the same plan gives the same bytes");
     }
 }
