@@ -91,7 +91,8 @@ impl Project {
             let d = Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()));
             fail(&diagnostics, d)
         })?;
-        let archived = trees.map(|trees| self.revision_fingerprints(options, history, &trees)).unwrap_or_default();
+        let redaction = site.redaction.as_deref();
+        let archived = trees.map(|trees| self.revision_fingerprints(redaction, history, &trees)).unwrap_or_default();
         staging.may_keep(reusable(&output, &archived));
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
         // Before rendering, which lets go of the revisions.
@@ -270,19 +271,17 @@ impl Project {
     /// first: the tool, the config, and the revision with every one before it (its id,
     /// commit, date and `content/` tree), as a revision's ship date is measured against the
     /// first one's (see [`history::snapshots::rebase_ship_dates`]). A tag inserted before
-    /// it, or a changed earlier revision, changes it. The working tree's revision has none:
-    /// it is always made again. Nor has any revision of an audience's site, which hides
-    /// what was confidential in any revision, later ones too (see [`crate::derive::redact`]).
+    /// it, or a changed earlier revision, changes it. For an audience's site, `redaction`
+    /// too (see [`render::Site::redaction`]): it hides what was confidential in any revision,
+    /// later ones too. The working tree's revision has none: it is always made again.
     fn revision_fingerprints(
         &self,
-        options: &BuildOptions<'_>,
+        redaction: Option<&str>,
         history: &history::History,
         trees: &[gix::ObjectId],
     ) -> Vec<(String, write::fingerprint::Fingerprint)> {
-        if options.audience.is_some() {
-            return Vec::new();
-        }
         let mut chain = self.tool_and_config();
+        chain.add("redaction", redaction.unwrap_or_default().as_bytes());
         let committed = history.revisions.iter().filter(|r| matches!(r.source, history::Source::Commit(_)));
         committed
             .zip(trees)
