@@ -109,7 +109,8 @@ enum Route {
     /// their header (its title, the revision list), so they are rendered on every build.
     Revision(usize),
     /// A revision's `status.json`, most of the archive's bytes: it depends on its revision
-    /// and those before it alone, so a build may keep it from the previous output.
+    /// and those before it alone (and on what an audience's site hides), so a build may keep
+    /// it from the previous output (see [`Output::keep_previous`]).
     RevisionJson(usize),
     StatusJson,
     Calendar,
