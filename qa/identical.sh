@@ -25,11 +25,12 @@ run() {
 }
 
 # A site folder as one hash per file, named from the project. The build fingerprint's first
-# line hashes the binary's own source too (write::fingerprint::tool), so it changes with any
-# code change by design: it is compared without that line.
+# line and its `revision` lines (each archived revision's fingerprint) hash the binary's own
+# source too (write::fingerprint::tool), so they change with any code change by design: it is
+# compared without them.
 site() {
   (cd "$1" && find . -type f ! -name .statuspress-build | LC_ALL=C sort | xargs -d '\n' sha256sum | sed "s|  \./|  $2/|")
-  [ ! -f "$1/.statuspress-build" ] || echo "$(tail -n +2 "$1/.statuspress-build" | sha256sum | cut -d' ' -f1)  $2/.statuspress-build (without its first line)"
+  [ ! -f "$1/.statuspress-build" ] || echo "$(tail -n +2 "$1/.statuspress-build" | grep -v '^revision ' | sha256sum | cut -d' ' -f1)  $2/.statuspress-build (without its first line)"
 }
 
 # The worked example.

@@ -93,6 +93,11 @@ fn say(
             ));
             if ui.verbose {
                 ui.info(&format!("as of {as_of}"));
+                ui.info(&format!(
+                    "reused {} archived status.json file{} from the previous build",
+                    built.reused,
+                    plural(built.reused)
+                ));
                 ui.timings(&built.timings);
                 if let Some(kib) = peak_memory_kib() {
                     ui.info(&format!("peak memory: {kib} KiB"));

@@ -61,6 +61,16 @@ impl Redaction {
         Redaction { hidden, audience: audience.clone(), external }
     }
 
+    /// What [`Redaction::apply`] depends on besides the status: the audience (whose own
+    /// recipients stay) and the ids it hides, in a fixed order. An old revision's redacted
+    /// status changes with it, even when the revision did not: a record confidential in a
+    /// later revision is hidden in every one.
+    pub fn key(&self) -> String {
+        let mut hidden: Vec<&str> = self.hidden.iter().map(String::as_str).collect();
+        hidden.sort_unstable();
+        format!("{} hides {}", self.audience.id(), hidden.join(" "))
+    }
+
     /// Whether the audience may not see the record `id` (of this plan, or `plan/id`).
     pub fn hides(&self, id: &str) -> bool {
         !self.hidden.is_empty() && self.hidden.contains(&id.to_ascii_lowercase())

@@ -13,6 +13,8 @@ pub struct Built {
     pub output: PathBuf,
     pub files: usize,
     pub revisions: usize,
+    /// How many archived revisions' `status.json` were kept from the previous output.
+    pub reused: usize,
     /// Set when nothing changed since the build that wrote the output, which is then left
     /// as it is: the number of warnings that build reported.
     pub unchanged: Option<usize>,
@@ -60,7 +62,8 @@ impl Project {
         clock.lap("read working tree");
         let history = plan.history(self.as_of).map_err(|d| fail(&diagnostics, d))?;
         clock.lap("history discovery");
-        let fingerprint = self.fingerprint(options, templates, history, working);
+        let trees = content_trees(history);
+        let fingerprint = trees.as_ref().map(|trees| self.fingerprint(options, templates, history, working, trees));
         let unchanged = fingerprint
             .as_ref()
             .and_then(|f| f.stored_in(&output))
@@ -72,6 +75,7 @@ impl Project {
                 output,
                 files: 0,
                 revisions,
+                reused: 0,
                 unchanged: Some(stored.warnings),
                 diagnostics,
                 timings: clock.laps,
@@ -79,7 +83,7 @@ impl Project {
         }
         let mut site = self.plan_site(plan, options, &output, &[], &mut diagnostics, &mut clock)?;
         let revisions = site.snapshots.len();
-        let staging = write::Staging::create(&output, |holder| {
+        let mut staging = write::Staging::create(&output, |holder| {
             let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
             eprintln!("waiting for another build of {}{pid}…", output.display());
         })
@@ -87,6 +91,9 @@ impl Project {
             let d = Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()));
             fail(&diagnostics, d)
         })?;
+        let redaction = site.redaction.as_deref();
+        let archived = trees.map(|trees| self.revision_fingerprints(redaction, history, &trees)).unwrap_or_default();
+        staging.may_keep(reusable(&output, &archived));
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
         // Before rendering, which lets go of the revisions.
         let urls = history::urls::permanent(&site.snapshots);
@@ -96,19 +103,20 @@ impl Project {
             fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
         })?;
         if let Some(fingerprint) = fingerprint {
-            let file = fingerprint.file(diagnostics.len(), &staging.written());
+            let file = fingerprint.file(diagnostics.len(), &archived, &staging.written());
             staging.write(write::fingerprint::FILE, file.as_bytes()).map_err(|e| {
                 fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", write::fingerprint::FILE)))
             })?;
         }
         clock.lap("render");
+        let reused = staging.kept();
         staging
             .commit()
             .map_err(|e| fail(&diagnostics, Diagnostic::error(format!("cannot replace {}: {e}", output.display()))))?;
         // Best effort: unsealed, the next skip reads more of the site to check it.
         let _ = write::fingerprint::seal(&output);
         clock.lap("write");
-        Ok(Built { output, files: files + 3, revisions, unchanged: None, diagnostics, timings: clock.laps })
+        Ok(Built { output, files: files + 3, revisions, reused, unchanged: None, diagnostics, timings: clock.laps })
     }
 
     /// A portfolio's site: each plan's site in `<plan-id>/`, exactly as a site of one plan
@@ -174,7 +182,7 @@ impl Project {
         clock.lap("render");
         staging.commit().map_err(|e| vec![Diagnostic::error(format!("cannot replace {}: {e}", output.display()))])?;
         clock.lap("write");
-        Ok(Built { output, files, revisions, unchanged: None, diagnostics, timings: clock.laps })
+        Ok(Built { output, files, revisions, reused: 0, unchanged: None, diagnostics, timings: clock.laps })
     }
 
     /// Where a build writes: `--output`, else `[site] output` (with `-<audience>` for an
@@ -223,20 +231,16 @@ impl Project {
 
     /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
     /// output folder would write the same bytes, so it is skipped. Each revision's files count
-    /// by their `content/` tree (its id names every path and blob), and every object under it
-    /// must still be readable: a lost or damaged object is an error of the build (and of
-    /// `check`), never hidden behind an old site. `None` when one is not: the build runs and
-    /// says so.
+    /// by their `content/` tree (`trees`, one per commit: see [`content_trees`]).
     fn fingerprint(
         &self,
         options: &BuildOptions<'_>,
         templates: &[render::templates::Template],
         history: &history::History,
         working: &[load::RawFile],
-    ) -> Option<write::fingerprint::Fingerprint> {
-        let mut inputs = write::fingerprint::Inputs::default();
-        inputs.add("tool", write::fingerprint::tool().as_bytes());
-        inputs.add("config", &std::fs::read(self.root.join(crate::config::FILE_NAME)).unwrap_or_default());
+        trees: &[gix::ObjectId],
+    ) -> write::fingerprint::Fingerprint {
+        let mut inputs = self.tool_and_config();
         for template in templates {
             inputs.add(&template.name, template.text.as_bytes());
         }
@@ -249,16 +253,66 @@ impl Project {
         for file in working {
             inputs.add(&file.content_path, &file.bytes);
         }
-        if let Some(repo) = &history.repo {
-            let commits: Vec<_> = history
-                .revisions
-                .iter()
-                .filter_map(|r| if let history::Source::Commit(id) = r.source { Some(id) } else { None })
-                .collect();
-            for tree in repo.content_trees_present(&commits).ok()?? {
-                inputs.add("content tree", tree.as_bytes());
-            }
+        for tree in trees {
+            inputs.add("content tree", tree.as_bytes());
         }
-        Some(inputs.finish())
+        inputs.finish()
     }
+
+    /// The inputs every output depends on: the tool and `statuspress.toml`'s bytes.
+    fn tool_and_config(&self) -> write::fingerprint::Inputs {
+        let mut inputs = write::fingerprint::Inputs::default();
+        inputs.add("tool", write::fingerprint::tool().as_bytes());
+        inputs.add("config", &std::fs::read(self.root.join(crate::config::FILE_NAME)).unwrap_or_default());
+        inputs
+    }
+
+    /// The fingerprint of each committed revision's `status.json` (by its slug), oldest
+    /// first: the tool, the config, and the revision with every one before it (its id,
+    /// commit, date and `content/` tree), as a revision's ship date is measured against the
+    /// first one's (see [`history::snapshots::rebase_ship_dates`]). A tag inserted before
+    /// it, or a changed earlier revision, changes it. For an audience's site, `redaction`
+    /// too (see [`render::Site::redaction`]): it hides what was confidential in any revision,
+    /// later ones too. The working tree's revision has none: it is always made again.
+    fn revision_fingerprints(
+        &self,
+        redaction: Option<&str>,
+        history: &history::History,
+        trees: &[gix::ObjectId],
+    ) -> Vec<(String, write::fingerprint::Fingerprint)> {
+        let mut chain = self.tool_and_config();
+        chain.add("redaction", redaction.unwrap_or_default().as_bytes());
+        let committed = history.revisions.iter().filter(|r| matches!(r.source, history::Source::Commit(_)));
+        committed
+            .zip(trees)
+            .map(|(revision, tree)| {
+                chain.add("revision", &serde_json::to_vec(revision).unwrap_or_default());
+                chain.add("content tree", tree.as_bytes());
+                (revision.slug.clone(), chain.finish())
+            })
+            .collect()
+    }
+}
+
+/// The `content/` tree of each committed revision of `history` (none without a repository),
+/// once every object under them is found readable: a lost or damaged object is an error of
+/// the build (and of `check`), never hidden behind an old site or an old revision's file.
+/// `None` when one is not: the build runs, keeps nothing, and says why.
+fn content_trees(history: &history::History) -> Option<Vec<gix::ObjectId>> {
+    let Some(repo) = &history.repo else { return Some(Vec::new()) };
+    let commits: Vec<_> = history
+        .revisions
+        .iter()
+        .filter_map(|r| if let history::Source::Commit(id) = r.source { Some(id) } else { None })
+        .collect();
+    repo.content_trees_present(&commits).ok()?
+}
+
+/// The archived `status.json` files of the site in `output` that a build whose revisions
+/// have the fingerprints `archived` may keep: those of the revisions whose fingerprint the
+/// build that wrote it recorded too.
+fn reusable(output: &Path, archived: &[(String, write::fingerprint::Fingerprint)]) -> Vec<write::fingerprint::Written> {
+    write::fingerprint::Stored::read(output)
+        .map(|stored| stored.reusable(archived, render::archived_status_path))
+        .unwrap_or_default()
 }

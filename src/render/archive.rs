@@ -137,6 +137,11 @@ pub(super) fn title_prefix(status: &Status) -> String {
     }
 }
 
+/// Where the archived revision `slug` keeps its status, as JSON.
+pub fn archived_status_path(slug: &str) -> String {
+    format!("revisions/{slug}/status.json")
+}
+
 /// What an archived page shows first: its own readiness, in the title and the icon.
 pub(crate) fn archived_extras(
     label: &str,

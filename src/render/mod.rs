@@ -34,6 +34,7 @@ use crate::model::{Kind, KindData};
 use crate::progress::Progress;
 use crate::report::message::{Facts, Message};
 pub(crate) use archive::archived_extras;
+pub use archive::archived_status_path;
 use archive::{Neighbours, revision_pages, standing_certification, title_prefix, tombstone_pages, working_page};
 use feed::feed;
 pub(crate) use feed::portfolio_feed;
@@ -85,6 +86,13 @@ pub(crate) struct Page {
 /// or anything else that takes site-relative paths, such as a test.
 pub trait Output: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Keeps the file at `rel` from the previous output instead of having it rendered again,
+    /// when its inputs did not change (see `write::Staging::keep_previous`); `false` when it
+    /// cannot, and the file is rendered.
+    fn keep_previous(&self, _rel: &str) -> bool {
+        false
+    }
 }
 
 /// What one part of the site is made from. A build renders every route; a live preview
@@ -97,8 +105,13 @@ enum Route {
     File(usize),
     List(Kind),
     Item(Kind, usize),
-    /// A revision's page, its change page and its `status.json`.
+    /// A revision's page, its change page and its certification. They show today's plan in
+    /// their header (its title, the revision list), so they are rendered on every build.
     Revision(usize),
+    /// A revision's `status.json`, most of the archive's bytes: it depends on its revision
+    /// and those before it alone (and on what an audience's site hides), so a build may keep
+    /// it from the previous output (see [`Output::keep_previous`]).
+    RevisionJson(usize),
     StatusJson,
     Calendar,
     Feed,
@@ -202,6 +215,8 @@ impl Renderer {
             routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
         }
         routes.extend((0..site.snapshots.len()).map(Route::Revision));
+        let readable = site.snapshots.iter().enumerate().filter(|(_, s)| s.status.is_some());
+        routes.extend(readable.map(|(i, _)| Route::RevisionJson(i)));
         routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
         let mut renderer = Renderer {
             tera,
@@ -249,11 +264,9 @@ impl Renderer {
                 if entry.certification.is_some() {
                     paths.push(format!("{dir}/certification.html"));
                 }
-                if site.snapshots[i].status.is_some() {
-                    paths.push(format!("{dir}/status.json"));
-                }
                 paths
             }
+            Route::RevisionJson(i) => vec![archived_status_path(&site.timeline.revisions[i].revision.slug)],
             Route::StatusJson => vec!["status.json".into()],
             Route::Calendar => vec!["milestones.ics".into()],
             Route::Feed => vec!["feed.xml".into()],
@@ -274,16 +287,12 @@ impl Renderer {
                 let revisions = &site.timeline.revisions;
                 let neighbours = Neighbours::of(revisions, i);
                 let heatmap = revision_heatmap(&site.snapshots[..=i], self.bands);
-                let snapshot = &site.snapshots[i];
-                let mut files = revision_pages(snapshot, &revisions[i], &neighbours, heatmap)
-                    .iter()
-                    .map(page)
-                    .collect::<Result<Vec<_>, Diagnostic>>()?;
-                if let Some(status) = &snapshot.status {
-                    let path = format!("revisions/{}/status.json", revisions[i].revision.slug);
-                    files.push((path, crate::derive::to_json(status, false)));
-                }
-                Ok(files)
+                revision_pages(&site.snapshots[i], &revisions[i], &neighbours, heatmap).iter().map(page).collect()
+            }
+            Route::RevisionJson(i) => {
+                let path = archived_status_path(&site.timeline.revisions[i].revision.slug);
+                let status = site.snapshots[i].status.as_deref();
+                Ok(status.map(|status| (path, crate::derive::to_json(status, false))).into_iter().collect())
             }
             Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
             Route::Calendar => {
@@ -295,6 +304,14 @@ impl Renderer {
             },
             Route::SearchIndex => Ok(search::files(&site.current, &self.body_words).into()),
         }
+    }
+
+    /// Whether `output` kept the route's file from the previous output, so it need not be
+    /// rendered: only an archived revision's `status.json` can be (the build decides which
+    /// revisions' inputs did not change).
+    fn kept(&self, site: &Site, route: usize, output: &dyn Output) -> bool {
+        matches!(self.routes[route], Route::RevisionJson(_))
+            && self.paths(site, route).iter().all(|path| output.keep_previous(path))
     }
 
     fn render_page(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
@@ -375,8 +392,8 @@ pub fn render_site(
     let renderer = Renderer::new(site, config, theme, None)?;
     let problems = Mutex::new(Vec::new());
     progress.start("rendering pages", renderer.len() as u64);
-    let (archive, today): (Vec<usize>, Vec<usize>) =
-        (0..renderer.len()).partition(|route| matches!(renderer.routes[*route], Route::Revision(_)));
+    let (archive, today): (Vec<usize>, Vec<usize>) = (0..renderer.len())
+        .partition(|route| matches!(renderer.routes[*route], Route::Revision(_) | Route::RevisionJson(_)));
     let mut written = render_routes(&renderer, site, &archive, output, progress, &problems);
     site.snapshots = Vec::new();
     written += render_routes(&renderer, site, &today, output, progress, &problems);
@@ -407,6 +424,10 @@ fn render_routes(
     routes
         .par_iter()
         .map(|route| {
+            if renderer.kept(site, *route, output) {
+                progress.tick(1);
+                return 1;
+            }
             let files = renderer.render(site, *route).unwrap_or_else(|d| {
                 report(d);
                 Vec::new()

@@ -27,6 +27,10 @@ pub struct Site {
     pub audience: Option<Item>,
     /// The end of its calendar events' ids ([`ics::uid_scope`]).
     pub calendar_scope: String,
+    /// For an audience's site, what its redaction of every revision depends on besides the
+    /// revision ([`Redaction::key`]): a build keeps an old revision's file only when it is
+    /// the same.
+    pub redaction: Option<String>,
 }
 
 /// How to make a site (see [`Site::of`]).
@@ -65,8 +69,8 @@ impl Site {
         let current = crate::history::snapshots::current(&snapshots, pipeline, options.as_of, diagnostics);
         crate::diagnostics::sort(diagnostics);
         let current = current.filter(|_| !diagnostics.iter().any(|d| d.is_error() || options.strict))?;
-        let (snapshots, current, audience) = match options.audience {
-            None => (snapshots, current, None),
+        let shown = match options.audience {
+            None => Shown { snapshots, current, audience: None, redaction: None },
             Some(id) => {
                 let neighbours = pipeline.config().neighbours.as_deref();
                 for_audience(id, options.more_audiences, neighbours, snapshots, current)
@@ -76,9 +80,9 @@ impl Site {
         };
         let reporter = reports::Reporter::new(theme, pipeline.config());
         let history_note = options.history_note.clone();
-        Site::assemble(snapshots, current, history_note, audience, &reporter, progress, clock)
-            .map_err(|d| diagnostics.push(d))
-            .ok()
+        let site =
+            Site::assemble(shown.snapshots, shown.current, history_note, shown.audience, &reporter, progress, clock);
+        site.map(|site| Site { redaction: shown.redaction, ..site }).map_err(|d| diagnostics.push(d)).ok()
     }
 
     /// The site of `snapshots` (oldest first) whose plan today is `current`: the revisions'
@@ -102,8 +106,27 @@ impl Site {
         clock.lap("reports");
         let zone = reporter.config.report.zone();
         let calendar_scope = ics::uid_scope(reporter.config, current.plan.title());
-        Ok(Site { current, snapshots, timeline, history_note, reports, zone, audience, calendar_scope })
+        Ok(Site {
+            current,
+            snapshots,
+            timeline,
+            history_note,
+            reports,
+            zone,
+            audience,
+            calendar_scope,
+            redaction: None,
+        })
     }
+}
+
+/// Every revision and today's plan as a site shows them.
+pub(super) struct Shown {
+    snapshots: Vec<Snapshot>,
+    current: Status,
+    audience: Option<Item>,
+    /// See [`Site::redaction`].
+    redaction: Option<String>,
 }
 
 /// Every revision and today's plan as audience `id` may see them, with its audience item.
@@ -115,7 +138,7 @@ pub(super) fn for_audience(
     neighbours: Option<&crate::config::Neighbours>,
     snapshots: Vec<Snapshot>,
     current: Status,
-) -> Result<(Vec<Snapshot>, Status, Option<Item>), Diagnostic> {
+) -> Result<Shown, Diagnostic> {
     let audiences: Vec<&Item> = current.items[Kind::Audience].iter().chain(more).collect();
     let Some(audience) = audiences.iter().copied().find(|a| a.id().eq_ignore_ascii_case(id)) else {
         let ids: Vec<&str> = audiences.iter().map(|a| a.id()).collect();
@@ -148,5 +171,5 @@ pub(super) fn for_audience(
     let current = redaction.apply(&current);
     let own = current.items[Kind::Audience].iter().find(|a| a.id() == redaction.audience.id());
     let audience = own.cloned().or_else(|| Some(audience.clone()));
-    Ok((snapshots, current, audience))
+    Ok(Shown { snapshots, current, audience, redaction: Some(redaction.key()) })
 }

@@ -46,6 +46,9 @@ pub struct Stored {
     /// How many warnings that build reported (a skipped build says so rather than
     /// reporting them again).
     pub warnings: usize,
+    /// The fingerprint of each archived revision's `status.json` that build wrote, by the
+    /// revision's slug (see [`Stored::reusable`]).
+    pub revisions: Vec<(String, Fingerprint)>,
     /// Every file that build wrote, besides the fingerprint file.
     pub files: Vec<Written>,
 }
@@ -74,6 +77,12 @@ impl Written {
         let (size, rest) = line.split_once(' ')?;
         let (crc, path) = rest.split_once(' ')?;
         Some(Written { path: path.to_string(), size: size.parse().ok()?, crc: u32::from_str_radix(crc, 16).ok()? })
+    }
+
+    /// Whether the file at `path` still holds exactly what was written: its size, then its
+    /// CRC-32 (read in full, as no seal vouches for it).
+    pub fn is_at(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok_and(|meta| self.is_intact(path, &meta, 0))
     }
 
     /// Whether the file `meta` describes, at `path`, still holds what was written; `sealed`
@@ -112,15 +121,18 @@ impl Fingerprint {
     /// the folder still holds exactly what that build wrote.
     pub fn stored_in(&self, output: &Path) -> Option<Stored> {
         let path = output.join(FILE);
-        let text = std::fs::read_to_string(&path).ok()?;
         let sealed = changed(&std::fs::metadata(&path).ok()?);
-        let stored = Stored::parse(&text)?;
+        let stored = Stored::read(output)?;
         (stored.fingerprint == *self && stored.matches(output, sealed)).then_some(stored)
     }
 
-    /// The fingerprint file's contents for a build with `warnings` warnings that wrote `files`.
-    pub fn file(&self, warnings: usize, files: &[Written]) -> String {
+    /// The fingerprint file's contents for a build with `warnings` warnings that wrote `files`,
+    /// with the fingerprints of its archived revisions by slug.
+    pub fn file(&self, warnings: usize, revisions: &[(String, Fingerprint)], files: &[Written]) -> String {
         let mut text = format!("fingerprint {}\nwarnings {warnings}\n", self.0);
+        for (slug, print) in revisions {
+            text.push_str(&format!("revision {} {slug}\n", print.0));
+        }
         for f in files {
             text.push_str(&format!("file {} {:08x} {}\n", f.size, f.crc, f.path));
         }
@@ -129,19 +141,42 @@ impl Fingerprint {
 }
 
 impl Stored {
+    /// What the build that wrote `output` left there, whatever its fingerprint; `None`
+    /// without a fingerprint file or with a damaged one.
+    pub fn read(output: &Path) -> Option<Stored> {
+        Stored::parse(&std::fs::read_to_string(output.join(FILE)).ok()?)
+    }
+
     fn parse(text: &str) -> Option<Stored> {
         let mut fingerprint = None;
         let mut warnings = None;
+        let mut revisions = Vec::new();
         let mut files = Vec::new();
         for line in text.lines() {
             match line.split_once(' ') {
                 Some(("fingerprint", value)) => fingerprint = Some(Fingerprint(value.to_string())),
                 Some(("warnings", value)) => warnings = value.parse().ok(),
+                Some(("revision", value)) => {
+                    let (print, slug) = value.split_once(' ')?;
+                    revisions.push((slug.to_string(), Fingerprint(print.to_string())));
+                }
                 Some(("file", value)) => files.push(Written::parse(value)?),
                 _ => return None,
             }
         }
-        Some(Stored { fingerprint: fingerprint?, warnings: warnings?, files })
+        Some(Stored { fingerprint: fingerprint?, warnings: warnings?, revisions, files })
+    }
+
+    /// The files of this build that a new build may keep rather than write again: for each
+    /// revision of `now` (slug and fingerprint) with the same fingerprint here, the file
+    /// `path(slug)` names, as this build listed it.
+    pub fn reusable(&self, now: &[(String, Fingerprint)], path: impl Fn(&str) -> String) -> Vec<Written> {
+        let before: HashMap<&str, &Fingerprint> = self.revisions.iter().map(|(s, p)| (s.as_str(), p)).collect();
+        let files: HashMap<&str, &Written> = self.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        now.iter()
+            .filter(|(slug, print)| before.get(slug.as_str()) == Some(&print))
+            .filter_map(|(slug, _)| files.get(path(slug).as_str()).map(|f| (*f).clone()))
+            .collect()
     }
 
     /// Whether `output` holds exactly the files listed, each intact, and nothing else but
@@ -200,14 +235,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let print = of(&[("config", "a")]);
         assert_eq!(print.stored_in(dir.path()), None, "no file yet");
-        std::fs::write(dir.path().join(FILE), print.file(3, &[])).unwrap();
+        let revisions = [("week-1".to_string(), of(&[("revision", "1")]))];
+        std::fs::write(dir.path().join(FILE), print.file(3, &revisions, &[])).unwrap();
         assert_eq!(
             print.stored_in(dir.path()),
-            Some(Stored { fingerprint: print.clone(), warnings: 3, files: vec![] })
+            Some(Stored { fingerprint: print.clone(), warnings: 3, revisions: revisions.to_vec(), files: vec![] })
         );
         assert_eq!(of(&[("config", "b")]).stored_in(dir.path()), None);
         std::fs::write(dir.path().join(FILE), "fingerprint x\nsurprise\n").unwrap();
         assert_eq!(print.stored_in(dir.path()), None, "a damaged file matches nothing");
+    }
+
+    #[test]
+    fn a_revision_file_is_reusable_when_its_fingerprint_is_the_same() {
+        let path = |slug: &str| format!("revisions/{slug}/status.json");
+        let (one, two) = (of(&[("revision", "1")]), of(&[("revision", "2")]));
+        let files = [Written::of(&path("w1"), b"1"), Written::of(&path("w2"), b"2")];
+        let before = [("w1".to_string(), one.clone()), ("w2".to_string(), two.clone())];
+        let stored = Stored::parse(&of(&[]).file(0, &before, &files)).unwrap();
+        let now = [("w1".to_string(), one), ("w2".to_string(), of(&[("revision", "2'")])), ("w3".to_string(), two)];
+        assert_eq!(stored.reusable(&now, path), [files[0].clone()]);
     }
 
     #[test]
@@ -221,7 +268,7 @@ mod tests {
             Written::of(path, bytes)
         };
         let files = [write("index.html", b"home"), write("a/b.html", b"page")];
-        std::fs::write(dir.path().join(FILE), print.file(0, &files)).unwrap();
+        std::fs::write(dir.path().join(FILE), print.file(0, &[], &files)).unwrap();
         seal(dir.path()).unwrap();
         let intact = || print.stored_in(dir.path()).is_some();
         assert!(intact());
