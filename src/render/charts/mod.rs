@@ -80,6 +80,11 @@ pub fn common_prefix<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
         shared = first.bytes().zip(id.bytes()).take(shared).take_while(|(a, b)| a == b).count();
         all.push(id);
     }
+    // Revision names are any text: a shared first byte of two different characters is no
+    // shared character, and cutting inside one would panic.
+    while !first.is_char_boundary(shared) {
+        shared -= 1;
+    }
     let cut = first[..shared].rfind(['-', '_', '.']).map_or(0, |i| i + 1);
     if all.iter().all(|id| id.len() > cut) { first[..cut].to_string() } else { String::new() }
 }
@@ -107,6 +112,8 @@ mod tests {
         assert_eq!(common_prefix(["release-2025-01", "release-2025-12"].into_iter()), "release-2025-");
         assert_eq!(common_prefix(["R-1", "R-12"].into_iter()), "R-");
         assert_eq!(common_prefix(["alpha", "beta"].into_iter()), "");
+        // Tag names may be any text: "é" and "è" share their first byte, not a character.
+        assert_eq!(common_prefix(["v-é-1", "v-è-2"].into_iter()), "v-");
     }
 
     #[test]
