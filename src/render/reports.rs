@@ -175,7 +175,7 @@ pub fn fit_comment(markdown: &str, full: Option<&str>) -> String {
         Some(url) => format!("\n… cut to fit a comment: [the whole report]({})\n", escape_md_url(url)),
         None => "\n… cut to fit a comment: the whole report is on the site\n".to_string(),
     };
-    let room = COMMENT_LIMIT - tail.chars().count();
+    let room = COMMENT_LIMIT.saturating_sub(tail.chars().count());
     let cut = markdown.char_indices().nth(room).map_or(markdown.len(), |(at, _)| at);
     let kept = markdown[..cut].rfind('\n').map_or("", |end| &markdown[..=end]);
     format!("{kept}{tail}")
