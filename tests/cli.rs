@@ -72,6 +72,7 @@ fn malformed_option_values_are_usage_errors() {
         &["report", "--week", "next"],
         &["send", "--dry-run", "--week", "2025-33"],
         &["send", "--dry-run", "--as-of", "x"],
+        &["notify", "--dry-run", "--as-of", "2025-02-30"],
     ] {
         let run = project.run(args);
         assert_eq!(run.code, 2, "{args:?} exited {}:\n{}", run.code, run.stderr);

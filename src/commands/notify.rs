@@ -1,15 +1,15 @@
 //! `statuspress notify`: what each audience has not been told yet, delivered and recorded
 //! by the project (`Project::notify`), printed here.
 
-use super::{Failed, Ui};
+use super::{Failed, Ui, date_arg};
 use crate::progress;
 use crate::project::Project;
 use crate::project::notify::NotifyOptions;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Tell what changed since this revision (a tag, `working`, or a commit), instead of
-    /// since the last delivery in the ledger.
+    /// Tell what changed since this revision (a tag or a commit), instead of since the last
+    /// delivery in the ledger.
     #[arg(long)]
     since: Option<String>,
     /// Only this audience.
@@ -21,8 +21,8 @@ pub struct Args {
     /// How to print the dry run or the deliveries.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// "Today" for derived status (overdue, stale), as in `report`.
-    #[arg(long)]
+    /// "Today" for derived status (overdue, stale), as in `report` (YYYY-MM-DD).
+    #[arg(long, value_parser = date_arg)]
     as_of: Option<String>,
 }
 

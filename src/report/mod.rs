@@ -201,11 +201,7 @@ pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
     let mut weeks: Vec<Week> = snapshots
         .iter()
         .filter(|s| s.status.is_some())
-        .map(|s| {
-            let local = chrono::DateTime::from_timestamp(s.revision.timestamp + i64::from(zone.offset_seconds), 0)
-                .unwrap_or_default();
-            Week::of(Date(local.date_naive()))
-        })
+        .map(|s| Week::of(Date(zone.date_of(s.revision.timestamp).unwrap_or_default())))
         .collect();
     weeks.sort();
     weeks.dedup();

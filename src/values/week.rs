@@ -82,11 +82,25 @@ impl Zone {
         }
         Ok(Zone { offset_seconds: sign * (i32::from(h) * 3600 + i32::from(m) * 60) })
     }
+
+    /// The local date of a Unix time (a commit's, which git contents decide: any `i64`);
+    /// `None` out of the calendar's range.
+    pub fn date_of(&self, timestamp: i64) -> Option<chrono::NaiveDate> {
+        let local = timestamp.checked_add(i64::from(self.offset_seconds))?;
+        chrono::DateTime::from_timestamp(local, 0).map(|t| t.date_naive())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commit_time_out_of_range_has_no_date_and_no_overflow() {
+        let east = Zone::parse("+14:00").unwrap();
+        assert_eq!(east.date_of(i64::MAX), None);
+        assert_eq!(east.date_of(0).map(|d| d.to_string()).as_deref(), Some("1970-01-01"));
+    }
 
     #[test]
     fn weeks_parse_and_bound() {

@@ -306,7 +306,8 @@ fn complete(raw: &[u8]) -> bool {
         .filter_map(|l| l.split_once(':'))
         .find(|(n, _)| n.trim().eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.trim().parse::<usize>().ok());
-    length.is_some_and(|length| raw.len() >= end + 4 + length)
+    // The length is the server's word: a huge one must not overflow the sum.
+    length.is_some_and(|length| raw.len().saturating_sub(end + 4) >= length)
 }
 
 trait ReadWrite: Read + Write {}
@@ -416,6 +417,12 @@ mod tests {
         assert_eq!(dechunk(b"3\r\nabc\r\n0\r\n\r\n"), b"abc");
         assert_eq!(dechunk(b"3\r\nabc\r\nffffffffffffffff\r\nx\r\n"), b"abc");
         assert_eq!(dechunk(b"10\r\nshort"), b"");
+    }
+
+    #[test]
+    fn a_content_length_past_any_length_is_never_complete_and_never_overflows() {
+        assert!(!complete(b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nab"));
+        assert!(complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab"));
     }
 
     #[test]

@@ -176,10 +176,7 @@ fn notices(view: &View<'_>, cadence: Cadence, start: usize, config: &Config) -> 
             .collect();
     }
     let zone = config.report.zone();
-    let day = |i: usize| {
-        let local = view.revisions[i].timestamp + i64::from(zone.offset_seconds);
-        chrono::DateTime::from_timestamp(local, 0).map_or_else(String::new, |t| t.date_naive().to_string())
-    };
+    let day = |i: usize| zone.date_of(view.revisions[i].timestamp).map_or_else(String::new, |d| d.to_string());
     let mut out: Vec<Notice> = Vec::new();
     let mut first = start + 1;
     for i in steps.clone() {
