@@ -348,16 +348,7 @@ fn metric_line(metric: &MetricChange, new: &Item) -> String {
         _ => String::new(),
     };
     let with_unit = |v: Option<f64>| {
-        v.map_or_else(
-            || "not measured".to_string(),
-            |v| {
-                if unit.is_empty() || unit.starts_with(['%', '/']) {
-                    format!("{}{unit}", number(v))
-                } else {
-                    format!("{} {unit}", number(v))
-                }
-            },
-        )
+        v.map_or_else(|| "not measured".to_string(), |v| crate::values::with_unit(&number(v), Some(&unit)))
     };
     let mut line = format!("{} → {}", with_unit(metric.from), with_unit(metric.to));
     let mut notes = Vec::new();

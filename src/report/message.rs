@@ -307,7 +307,7 @@ fn crossed(change: &ItemChange) -> Option<MetricState> {
 }
 
 /// "this week" → "This week".
-fn capitalized(text: &str) -> String {
+pub(crate) fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

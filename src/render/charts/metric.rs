@@ -90,11 +90,7 @@ fn target_values(target: Option<Target>) -> Vec<f64> {
 
 /// Joins a value and its unit the way derived texts do (`92.4%`, `120 ms`).
 pub fn with_unit(value: f64, unit: &str) -> String {
-    if unit.is_empty() || unit.starts_with(['%', '/']) {
-        format!("{}{unit}", number(value))
-    } else {
-        format!("{} {unit}", number(value))
-    }
+    crate::values::with_unit(&number(value), Some(unit))
 }
 
 /// The chart of `series` (newest `HISTORY_WINDOW` revisions); `None` with no value at all.

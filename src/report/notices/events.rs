@@ -8,6 +8,7 @@ use crate::derive::{Item, Status};
 use crate::diff::certification::Certification;
 use crate::diff::{Diff, ItemChange};
 use crate::model::{Kind, KindData};
+use crate::report::message::capitalized;
 use crate::values::{BlockerStatus, Change, DecisionStatus, EventKind, MetricState, Severity};
 
 /// One event of one revision.
@@ -311,11 +312,6 @@ fn decision_status(item: Option<&Item>) -> Option<DecisionStatus> {
 
 fn show(value: &serde_json::Value) -> String {
     value.as_str().map_or_else(|| value.to_string(), str::to_string)
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]
