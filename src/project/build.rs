@@ -280,15 +280,21 @@ impl Project {
         history: &history::History,
         trees: &[gix::ObjectId],
     ) -> Vec<(String, write::fingerprint::Fingerprint)> {
-        let mut chain = self.tool_and_config();
-        chain.add("redaction", redaction.unwrap_or_default().as_bytes());
+        let mut previous = self.tool_and_config();
+        previous.add("redaction", redaction.unwrap_or_default().as_bytes());
+        let mut previous = previous.finish();
         let committed = history.revisions.iter().filter(|r| matches!(r.source, history::Source::Commit(_)));
         committed
             .zip(trees)
             .map(|(revision, tree)| {
-                chain.add("revision", &serde_json::to_vec(revision).unwrap_or_default());
-                chain.add("content tree", tree.as_bytes());
-                (revision.slug.clone(), chain.finish())
+                // Chained through the one before, so each revision hashes its own inputs once
+                // (hashing the whole prefix again made a long history quadratic).
+                let mut inputs = write::fingerprint::Inputs::default();
+                inputs.add("previous", previous.as_str().as_bytes());
+                inputs.add("revision", &serde_json::to_vec(revision).unwrap_or_default());
+                inputs.add("content tree", tree.as_bytes());
+                previous = inputs.finish();
+                (revision.slug.clone(), previous.clone())
             })
             .collect()
     }

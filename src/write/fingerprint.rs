@@ -39,6 +39,13 @@ impl Inputs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint(String);
 
+impl Fingerprint {
+    /// The hash in hex, as the fingerprint file writes it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What the build that wrote an output folder left in its fingerprint file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Stored {
