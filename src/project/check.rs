@@ -1,6 +1,8 @@
 //! Every problem of the records, and of their history, without writing anything
 //! (`statuspress check`).
 
+use std::sync::Arc;
+
 use super::{Plan, Project};
 use crate::derive::Status;
 use crate::diagnostics::{self, Diagnostic};
@@ -12,7 +14,7 @@ use crate::progress::{Silent, Stopwatch};
 /// records derive, its status today (with the plan's id in a portfolio, else empty).
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
-    pub statuses: Vec<(String, Status)>,
+    pub statuses: Vec<(String, Arc<Status>)>,
     /// Wall time of each stage, for `--verbose`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -55,7 +57,7 @@ impl Project {
         plan: &Plan,
         history: bool,
         mut clock: Stopwatch,
-    ) -> (Option<Status>, Vec<Diagnostic>, Vec<(&'static str, std::time::Duration)>) {
+    ) -> (Option<Arc<Status>>, Vec<Diagnostic>, Vec<(&'static str, std::time::Duration)>) {
         let working = plan.working().unwrap_or_default();
         // The history is found first: its newest commit tells how old the plan is (stale).
         let found = history.then(|| plan.history(self.as_of));
@@ -83,8 +85,8 @@ impl Project {
             diagnostics.extend(history_problems(loaded));
         }
         diagnostics::sort(&mut diagnostics);
-        let status = snapshot.status.map(std::sync::Arc::unwrap_or_clone);
-        (status, diagnostics, clock.laps)
+        // Shared with the plan's snapshots: the caller only reads it.
+        (snapshot.status, diagnostics, clock.laps)
     }
 }
 

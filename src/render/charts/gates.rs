@@ -9,6 +9,7 @@ use super::{px, truncate};
 use crate::derive::{Item, Status};
 use crate::model::Kind;
 use crate::model::KindData;
+use crate::values::GateStatus;
 
 const WIDTH: f64 = 480.0;
 const PAD: f64 = 8.0;
@@ -102,16 +103,16 @@ pub fn build(status: &Status) -> GateChart {
             let checked =
                 g.criteria.iter().filter(|c| matches!(c, crate::model::records::Criterion::Checked { .. })).count();
             let (met, total) = (gate.derived.kind.gate().map_or(0, |d| d.criteria_met), checked);
-            let glyph = match g.status.as_str() {
-                "passed" => "✓",
-                "failed" => "✕",
-                "waived" => "↷",
-                _ => "○",
+            let glyph = match g.status {
+                GateStatus::Passed => "✓",
+                GateStatus::Failed => "✕",
+                GateStatus::Waived => "↷",
+                GateStatus::Pending => "○",
             };
             // Criteria that say nothing add nothing to the text: the status alone tells.
             let status_text = format!("{glyph} {}", g.status);
             let text = if total == 0 { status_text } else { format!("{met}/{total} met · {status_text}") };
-            let cleared = matches!(g.status.as_str(), "passed" | "waived");
+            let cleared = g.status.is_cleared();
             rows.push(GateRow {
                 kind: "gate",
                 id: gate.id().to_string(),
