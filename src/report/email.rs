@@ -123,14 +123,19 @@ pub fn build_notice(
 ) -> Result<Email, Diagnostic> {
     use super::notices::formats;
     let from = sender(config)?;
-    let prefix = config.email.subject_prefix.clone().unwrap_or_else(|| format!("[{}]", notice.plan));
-    let headline = notice.lead.first().cloned().unwrap_or_else(|| notice.title());
-    let subject = one_line(&format!("{prefix} {headline}"));
+    let subject = notice_subject(config, notice);
     let message_id =
         format!("<notice.{}.{}@{}>", id_part(&notice.audience), id_part(&notice.period), from.email.domain());
     let date = std::time::UNIX_EPOCH + std::time::Duration::from_secs(notice.timestamp.max(0) as u64);
     let envelope = Envelope { subject, message_id, date, audience };
     compose(from, envelope, &formats::html(notice), &formats::plain(notice))
+}
+
+/// A notice email's subject: the prefix and the headline (the lead's first sentence).
+pub fn notice_subject(config: &Config, notice: &super::notices::formats::Notice) -> String {
+    let prefix = config.email.subject_prefix.clone().unwrap_or_else(|| format!("[{}]", notice.plan));
+    let headline = notice.lead.first().cloned().unwrap_or_else(|| notice.title());
+    one_line(&format!("{prefix} {headline}"))
 }
 
 /// What distinguishes one email from another.

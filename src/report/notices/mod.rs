@@ -265,8 +265,9 @@ pub fn payload(route: Route<'_>, due: &Due, config: &Config) -> Value {
     match route {
         Route::Channel(channel) => body(channel, due),
         Route::Email(recipient) => {
-            let subject = super::email::build_notice(config, &due.notice, None).map(|e| e.subject).unwrap_or_default();
-            serde_json::json!({"to": recipient, "subject": subject})
+            // The subject alone: composing the whole message (CSS inlined) to read it cost
+            // a second email per delivery.
+            serde_json::json!({"to": recipient, "subject": super::email::notice_subject(config, &due.notice)})
         }
     }
 }
