@@ -74,12 +74,18 @@ pub struct Approval {
     pub decision: String,
 }
 
+/// What a certification certifies: readiness went from NO-GO in one readable revision to GO
+/// in the next.
+pub fn flipped_to_go(before: &Status, now: &Status) -> bool {
+    now.readiness.go && !before.readiness.go
+}
+
 /// The certification of revision `at` of `revisions` (readable ones, oldest first), when
 /// readiness flipped from NO-GO to GO there; `None` otherwise.
 pub fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification> {
     let (revision, status) = revisions.get(at)?;
     let (_, before) = revisions.get(at.checked_sub(1)?)?;
-    if !status.readiness.go || before.readiness.go {
+    if !flipped_to_go(before, status) {
         return None;
     }
     let release: Vec<&Item> = status

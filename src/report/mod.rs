@@ -184,14 +184,14 @@ pub fn certified_in(snapshots: &[Snapshot], now: &Snapshot, before: Option<&Snap
     let position = |s: &Snapshot| snapshots.iter().position(|x| std::ptr::eq(x, s));
     let end = position(now)?;
     let start = before.and_then(position).map_or(0, |i| i + 1);
-    let mut was_go = None;
+    let mut previous: Option<&Status> = None;
     let mut found = None;
     for (i, snapshot) in snapshots.iter().enumerate().take(end + 1) {
         let Some(status) = snapshot.status.as_deref() else { continue };
-        if i >= start && status.readiness.go && was_go == Some(false) {
+        if i >= start && previous.is_some_and(|p| crate::diff::certification::flipped_to_go(p, status)) {
             found = Some(revision_ref(snapshot));
         }
-        was_go = Some(status.readiness.go);
+        previous = Some(status);
     }
     found
 }
