@@ -105,39 +105,40 @@ impl Project {
         audience: Audience<'_>,
         clock: &mut Stopwatch,
     ) -> Result<render::reports::Delivery, Vec<Diagnostic>> {
-        let config = &plan.config;
-        let zone = config.report.zone();
-        let explicit = parse_week(week)?;
-        let snapshots = self.readable_history(plan, clock)?;
-        let week = report_week(explicit, snapshots, self.as_of, zone);
-        let Some(current) = snapshots.last().and_then(|s| s.status.as_ref()) else {
-            return Err(vec![Diagnostic::error("no readable revision")]);
-        };
+        let of_week = self.week_of(plan, week, clock)?;
         let audience_item = match audience {
             Audience::Everyone => None,
             Audience::Given(item) => Some(item),
-            Audience::Id(id) => Some(plan_audience(current, id)?),
+            Audience::Id(id) => Some(plan_audience(of_week.current, id)?),
         };
-        let (now, before) = report::revisions_for(snapshots, week, zone).ok_or_else(|| {
+        let reporter = render::reports::Reporter::new(self.theme()?, &plan.config);
+        of_week
+            .deliver(&reporter, audience_item)?
+            .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
+    }
+
+    /// What every report of `week` of `plan` (default: the last complete week of the as-of
+    /// date) is made from: `report` and `send` start here.
+    pub(super) fn week_of<'p>(
+        &self,
+        plan: &'p Plan,
+        week: Option<&str>,
+        clock: &mut Stopwatch,
+    ) -> Result<WeekOf<'p>, Vec<Diagnostic>> {
+        let zone = plan.config.report.zone();
+        let explicit = parse_week(week)?;
+        let snapshots = self.readable_history(plan, clock)?;
+        let week = report_week(explicit, snapshots, self.as_of, zone);
+        let Some(current) = snapshots.last().and_then(|s| s.status.as_deref()) else {
+            return Err(vec![Diagnostic::error("no readable revision")]);
+        };
+        let sides = report::revisions_for(snapshots, week, zone).ok_or_else(|| {
             vec![
                 Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))
                     .help("choose a later week with `--week YYYY-Www`"),
             ]
         })?;
-        let reporter = render::reports::Reporter::new(self.theme()?, config);
-        let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
-        let reader = audience_item.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
-        reporter
-            .deliver(
-                week,
-                (now, before),
-                reader.as_ref(),
-                None,
-                report::certified_in(snapshots, now, before),
-                &config.site.base_url,
-            )
-            .map_err(|d| vec![d])?
-            .ok_or_else(|| vec![Diagnostic::error("the revision of that week could not be read")])
+        Ok(WeekOf { plan, snapshots, current, week, sides })
     }
 
     /// Every revision of `plan`, read once per run; fails when the newest one (today's plan)
@@ -160,6 +161,35 @@ impl Project {
             Some(_) => Ok(snapshots),
             None => Err(vec![Diagnostic::error("no revision to report on")]),
         }
+    }
+}
+
+/// One week of a plan's history: its revision and the one it is compared with.
+pub(super) struct WeekOf<'p> {
+    plan: &'p Plan,
+    /// Every readable revision, the newest (today's plan) last.
+    pub snapshots: &'p [Snapshot],
+    /// Today's plan.
+    pub current: &'p crate::derive::Status,
+    pub week: Week,
+    sides: (&'p Snapshot, Option<&'p Snapshot>),
+}
+
+impl WeekOf<'_> {
+    /// The week's report for `audience` (`None`: the full internal one), redacted for it;
+    /// `None` when the week's revision could not be read.
+    pub fn deliver(
+        &self,
+        reporter: &render::reports::Reporter<'_>,
+        audience: Option<&crate::derive::Item>,
+    ) -> Result<Option<render::reports::Delivery>, Vec<Diagnostic>> {
+        let config = &self.plan.config;
+        let statuses = self.snapshots.iter().filter_map(|s| s.status.as_deref());
+        let reader = audience.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
+        let certified = report::certified_in(self.snapshots, self.sides.0, self.sides.1);
+        reporter
+            .deliver(self.week, self.sides, reader.as_ref(), None, certified, &config.site.base_url)
+            .map_err(|d| vec![d])
     }
 }
 

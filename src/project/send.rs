@@ -3,10 +3,9 @@
 
 use std::path::Path;
 
-use super::report::{parse_week, report_week};
+use super::report::parse_week;
 use super::{Plan, Project};
 use crate::config::Config;
-use crate::derive::redact::Redaction;
 use crate::diagnostics::Diagnostic;
 use crate::model::Kind;
 use crate::progress::{self, Stopwatch};
@@ -53,15 +52,8 @@ impl Project {
     ) -> Result<Sent, Vec<Diagnostic>> {
         let (root, config) = (plan.root.as_path(), &plan.config);
         report::send::require_settings(&config.email).map_err(|d| vec![d])?;
-        let zone = config.report.zone();
-        let explicit = parse_week(options.week)?;
-        let snapshots = self.readable_history(plan, clock)?;
-        let week = report_week(explicit, snapshots, self.as_of, zone);
-        let current = snapshots
-            .last()
-            .and_then(|s| s.status.as_ref())
-            .ok_or_else(|| vec![Diagnostic::error("no readable revision")])?;
-        let audiences: Vec<&derive::Item> = current.items[Kind::Audience]
+        let of_week = self.week_of(plan, options.week, clock)?;
+        let audiences: Vec<&derive::Item> = of_week.current.items[Kind::Audience]
             .iter()
             .filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id)))
             .collect();
@@ -73,21 +65,15 @@ impl Project {
                 format!("no audience `{id}`")
             })]);
         }
-        let (now, before) = report::revisions_for(snapshots, week, zone).ok_or_else(|| {
-            vec![Diagnostic::error(format!("no revision at or before the end of {week} ({})", week.sunday()))]
-        })?;
         let reporter = render::reports::Reporter::new(self.theme()?, config);
-        let certified = report::certified_in(snapshots, now, before);
         let mut postman = Postman::new(root, config, options)?;
         // One unit per recipient, or one for an audience without any (it is skipped as a whole).
         let messages = audiences.iter().filter_map(|a| report::AudienceView::of(a)).map(|a| a.recipients.len().max(1));
         options.progress.start("sending", messages.sum::<usize>() as u64);
         for audience in audiences {
-            let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
-            let reader = Redaction::for_audience(audience, statuses, config.neighbours.as_deref());
-            let delivered =
-                reporter.deliver(week, (now, before), Some(&reader), None, certified.clone(), &config.site.base_url);
-            let Some(render::reports::Delivery { report: built, email, .. }) = delivered.map_err(|d| vec![d])? else {
+            let Some(render::reports::Delivery { report: built, email, .. }) =
+                of_week.deliver(&reporter, Some(audience))?
+            else {
                 continue;
             };
             let recipients = built.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
@@ -95,7 +81,7 @@ impl Project {
         }
         options.progress.finish();
         clock.lap("render and send");
-        Ok((postman.outcome, week.to_string()))
+        Ok((postman.outcome, of_week.week.to_string()))
     }
 
     /// A portfolio's weekly mail: each plan's report to the plan's own audiences (its ledger in
