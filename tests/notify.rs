@@ -52,6 +52,7 @@ struct Receiver {
     port: u16,
     requests: Arc<Mutex<Vec<Recorded>>>,
     script: Script,
+    comments: Comments,
 }
 
 /// Scripted answers by path prefix.
@@ -91,7 +92,7 @@ impl Receiver {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let script: Script = Arc::new(Mutex::new(Vec::new()));
         let comments: Comments = Arc::new(Mutex::new(Vec::new()));
-        let (r, s) = (requests.clone(), script.clone());
+        let (r, s, kept) = (requests.clone(), script.clone(), comments.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (r, s, c, tls) = (r.clone(), s.clone(), comments.clone(), tls.clone());
@@ -104,7 +105,7 @@ impl Receiver {
                 });
             }
         });
-        Receiver { port, requests, script }
+        Receiver { port, requests, script, comments: kept }
     }
 
     fn url(&self, path: &str) -> String {
@@ -118,6 +119,11 @@ impl Receiver {
 
     fn on(&self, prefix: &str) -> Vec<Recorded> {
         self.requests.lock().unwrap().iter().filter(|r| r.path.starts_with(prefix)).cloned().collect()
+    }
+
+    /// Someone deletes comment `id` on the issue.
+    fn delete_comment(&self, id: u64) {
+        self.comments.lock().unwrap().retain(|(_, i, _)| *i != id);
     }
 
     fn clear(&self) {
@@ -406,15 +412,12 @@ fn an_immediate_audience_hears_of_the_slip_and_the_go_on_every_channel_once() {
     notify(&project, &server, &[]).assert_ok();
     assert!(server.on("/slack").is_empty() && server.on("/hook").is_empty());
     let gh: Vec<(String, String)> = server.on("/github").iter().map(|r| (r.method.clone(), r.path.clone())).collect();
-    assert_eq!(
-        gh,
-        [
-            ("GET".into(), "/github/repos/acme/platform/issues/2/comments?per_page=100&page=1".into()),
-            ("PATCH".into(), "/github/repos/acme/platform/issues/comments/1003".into()),
-        ]
-    );
+    // Edited by the id the ledger kept when it was made: no listing, and no comment someone
+    // else starts with the marker is taken for it.
+    assert_eq!(gh, [("PATCH".into(), "/github/repos/acme/platform/issues/comments/1003".into())]);
     let gl: Vec<String> = server.on("/gitlab").iter().map(|r| format!("{} {}", r.method, r.path)).collect();
-    assert_eq!(gl[1], "PUT /gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes/1007");
+    assert_eq!(gl, ["PUT /gitlab/api/v4/projects/acme%2Fplatform/issues/2/notes/1007"]);
+    assert!(project.read(".statuspress/sent.toml").contains("comment = \"1003\""));
 }
 
 #[test]
@@ -478,6 +481,30 @@ fn two_audiences_on_one_issue_each_keep_a_status_comment_of_their_own() {
     let mut markers: Vec<&str> = edits.iter().map(|(_, m)| m.as_str()).collect();
     markers.sort();
     assert_eq!(markers, ["<!-- statuspress:status leads -->", "<!-- statuspress:status ops -->"]);
+}
+
+#[test]
+fn a_deleted_status_comment_is_made_again() {
+    let server = Receiver::start();
+    let project = three_weeks(&server);
+    notify(&project, &server, &["--since", "w1"]).assert_ok();
+    server.delete_comment(1003);
+    project.write("content/plan.md", "+++\ntitle = \"Platform\"\nstart = 2025-08-11\n+++\nShipping.\n");
+    project.revision("w4", "2025-09-02", "Zoe", "Week 4");
+    server.clear();
+    notify(&project, &server, &[]).assert_ok();
+    let gh: Vec<String> = server.on("/github").iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(
+        gh,
+        [
+            "PATCH /github/repos/acme/platform/issues/comments/1003",
+            "GET /github/repos/acme/platform/issues/2/comments?per_page=100&page=1",
+            "POST /github/repos/acme/platform/issues/2/comments",
+        ],
+        "the kept id is gone (404), no marked comment is found, a new one is made"
+    );
+    let ledger = project.read(".statuspress/sent.toml");
+    assert!(!ledger.contains("comment = \"1003\""), "the ledger keeps the new comment's id:\n{ledger}");
 }
 
 #[test]

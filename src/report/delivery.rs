@@ -107,10 +107,12 @@ impl<'a> Courier<'a> {
     /// outer error is as [`Courier::mail`]'s.
     pub fn post(&mut self, channel: &Channel, due: &Due) -> Result<Result<(), String>, Diagnostic> {
         let config = self.config;
-        if let Err(why) = notices::deliver(self.client()?, channel, due, config) {
-            return Ok(Err(why));
-        }
-        self.record(Entry::Notified(notices::entry(due))).map(Ok)
+        let known = self.ledger.status_comment(&due.audience, &due.channel).map(str::to_string);
+        let comment = match notices::deliver(self.client()?, channel, due, config, known.as_deref()) {
+            Ok(comment) => comment,
+            Err(why) => return Ok(Err(why)),
+        };
+        self.record(Entry::Notified(Notified { comment, ..notices::entry(due) })).map(Ok)
     }
 
     /// Records one accepted message, stamped now, and saves the ledger at once. An issue's

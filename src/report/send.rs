@@ -93,6 +93,9 @@ pub struct Notified {
     pub revision: String,
     /// When the receiver accepted it (RFC 3339, UTC).
     pub sent_at: String,
+    /// The id of an issue's status comment, edited by it on later runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -133,10 +136,16 @@ impl Ledger {
 
     /// The revision an issue's status comment shows, if it was written.
     pub fn status_told(&self, audience: &str, channel: &str) -> Option<&str> {
-        self.notified
-            .iter()
-            .find(|n| n.audience == audience && n.channel == channel && n.period == STATUS_PERIOD)
-            .map(|n| n.revision.as_str())
+        self.status_entry(audience, channel).map(|n| n.revision.as_str())
+    }
+
+    /// The id of an issue's status comment, when the ledger has it.
+    pub fn status_comment(&self, audience: &str, channel: &str) -> Option<&str> {
+        self.status_entry(audience, channel).and_then(|n| n.comment.as_deref())
+    }
+
+    fn status_entry(&self, audience: &str, channel: &str) -> Option<&Notified> {
+        self.notified.iter().find(|n| n.audience == audience && n.channel == channel && n.period == STATUS_PERIOD)
     }
 
     /// Saves after every accepted message: written to a temporary file, flushed to disk, then
@@ -487,14 +496,21 @@ mod tests {
             period: "w3".into(),
             revision: "w3".into(),
             sent_at: "2025-08-26T12:00:00Z".into(),
+            comment: None,
         };
-        let status = Notified { period: "status".into(), channel: "github acme/platform#2".into(), ..notice.clone() };
+        let status = Notified {
+            period: "status".into(),
+            channel: "github acme/platform#2".into(),
+            comment: Some("1003".into()),
+            ..notice.clone()
+        };
         Ledger { sent: Vec::new(), notified: vec![notice.clone(), status] }.save(dir.path()).unwrap();
         let ledger = Ledger::load(dir.path()).unwrap();
         assert!(
             ledger.notified("ops", "slack (OPS_SLACK)", "w3") && !ledger.notified("ops", "slack (OPS_SLACK)", "w2")
         );
         assert_eq!(ledger.status_told("ops", "github acme/platform#2"), Some("w3"));
+        assert_eq!(ledger.status_comment("ops", "github acme/platform#2"), Some("1003"));
         assert_eq!(ledger.status_told("ops", "slack (OPS_SLACK)"), None);
         std::fs::write(dir.path().join(LEDGER), "[[sent]]\nweek = \"2025-W34\"\naudience = \"team\"\nrecipient = \"a@example.com\"\nmessage_id = \"<x@y>\"\nsent_at = \"2025-08-25T08:00:00Z\"\n").unwrap();
         let old = Ledger::load(dir.path()).unwrap();

@@ -322,8 +322,15 @@ pub fn check(route: Route<'_>, config: &Config) -> Result<(), String> {
     http::check_url(&url)
 }
 
-/// Delivers one due message; `Err` holds why, with the receiver's reply.
-pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -> Result<(), String> {
+/// Delivers one due message; `Err` holds why, with the receiver's reply. For an issue's
+/// status comment, `known` is the id the ledger keeps, and the id kept now comes back.
+pub fn deliver(
+    client: &Client,
+    channel: &Channel,
+    due: &Due,
+    config: &Config,
+    known: Option<&str>,
+) -> Result<Option<String>, String> {
     let body = serde_json::to_vec(&body(channel, due)).map_err(|e| e.to_string())?;
     let post = |url: String, headers: Vec<(&'static str, String)>| Request {
         method: "POST",
@@ -331,23 +338,24 @@ pub fn deliver(client: &Client, channel: &Channel, due: &Due, config: &Config) -
         headers,
         body: body.clone(),
     };
-    let status = (due.action == STATUS_PERIOD).then(|| formats::status_marker(&due.audience));
+    let marker = formats::status_marker(&due.audience);
+    let status = (due.action == STATUS_PERIOD).then_some(StatusComment { marker: &marker, known });
     let sent = match channel {
         Channel::Slack { url_env } | Channel::Teams { url_env } | Channel::Mattermost { url_env } => {
-            client.send(&post(secret(url_env, "webhook address")?, Vec::new())).map(drop)
+            client.send(&post(secret(url_env, "webhook address")?, Vec::new())).map(|_| None)
         }
         Channel::Webhook { url_env, secret_env } => {
             let signature = formats::signature(secret(secret_env, "signing secret")?.as_bytes(), &body);
             let headers = vec![("X-Statuspress-Signature-256", signature)];
-            client.send(&post(secret(url_env, "webhook address")?, headers)).map(drop)
+            client.send(&post(secret(url_env, "webhook address")?, headers)).map(|_| None)
         }
         Channel::Github { repo, issue, token_env } => {
             let api = Issue::github(&config.notify.github_api_url, repo, *issue, secret(token_env, "GitHub token")?);
-            api.comment(client, status.as_deref(), body.clone())
+            api.comment(client, status, body.clone())
         }
         Channel::Gitlab { project, issue, token_env } => {
             let api = Issue::gitlab(&config.notify.gitlab_url, project, *issue, secret(token_env, "GitLab token")?);
-            api.comment(client, status.as_deref(), body.clone())
+            api.comment(client, status, body.clone())
         }
     };
     sent.map_err(|failure| failure.to_string())
@@ -391,17 +399,31 @@ impl Issue {
         }
     }
 
-    /// Posts a comment, or for a status comment (`status`: its marker) edits the one with that
-    /// marker (creating it the first time).
-    fn comment(&self, client: &Client, status: Option<&str>, body: Vec<u8>) -> Result<(), http::Failure> {
+    /// Posts a comment, or for a status comment edits it: the one the ledger names (`known`)
+    /// when it is still there, else the one whose first line is the marker, else a new one.
+    /// Returns the status comment's id, for the ledger: later runs edit it by that id, so a
+    /// comment someone else starts with the marker is not taken for it.
+    fn comment(
+        &self,
+        client: &Client,
+        status: Option<StatusComment<'_>>,
+        body: Vec<u8>,
+    ) -> Result<Option<String>, http::Failure> {
         let request = |method, url: String, body: Vec<u8>| Request { method, url, headers: self.headers.clone(), body };
-        let existing = match status {
-            Some(marker) => self.find_status(client, marker)?,
-            None => None,
+        let edit =
+            |id: &str, body: Vec<u8>| client.send(&request(self.edit_method, self.edit.replace("{id}", id), body));
+        let Some(status) = status else {
+            return client.send(&request("POST", self.comments.clone(), body)).map(|_| None);
         };
-        match existing {
-            Some(id) => client.send(&request(self.edit_method, self.edit.replace("{id}", &id), body)).map(drop),
-            None => client.send(&request("POST", self.comments.clone(), body)).map(drop),
+        // A deleted (or unreachable) comment is looked for again, and made anew if gone.
+        if let Some(id) = status.known
+            && edit(id, body.clone()).is_ok()
+        {
+            return Ok(Some(id.to_string()));
+        }
+        match self.find_status(client, status.marker)? {
+            Some(id) => edit(&id, body).map(|_| Some(id)),
+            None => client.send(&request("POST", self.comments.clone(), body)).map(|reply| comment_id(&reply.body)),
         }
     }
 
@@ -418,8 +440,8 @@ impl Issue {
                 last: format!("the list of comments is not JSON ({e}): {}", reply.describe()),
             })?;
             let marked = comments.iter().find(|c| c["body"].as_str().is_some_and(|b| b.starts_with(marker)));
-            if let Some(found) = marked {
-                return Ok(Some(found["id"].to_string()));
+            if let Some(found) = marked.and_then(id_of) {
+                return Ok(Some(found));
             }
             if comments.len() < 100 {
                 break;
@@ -427,6 +449,23 @@ impl Issue {
         }
         Ok(None)
     }
+}
+
+/// A status comment to keep current: its marker, and its id when the ledger has one.
+#[derive(Clone, Copy)]
+pub struct StatusComment<'a> {
+    marker: &'a str,
+    known: Option<&'a str>,
+}
+
+/// A comment's id as GitHub and GitLab give it (a number), from the comment's JSON.
+fn id_of(comment: &Value) -> Option<String> {
+    comment["id"].as_u64().map(|id| id.to_string())
+}
+
+/// The id of the comment a POST created, from its reply (none when the reply says none).
+fn comment_id(reply: &str) -> Option<String> {
+    serde_json::from_str::<Value>(reply).ok().as_ref().and_then(id_of)
 }
 
 /// `owner/name` with each segment percent-encoded, slashes kept.
@@ -458,5 +497,6 @@ pub fn entry(due: &Due) -> Notified {
         period: period.to_string(),
         revision: due.notice.revision.clone(),
         sent_at: String::new(),
+        comment: None,
     }
 }
