@@ -15,6 +15,8 @@ pub mod events;
 pub mod formats;
 pub mod http;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -111,15 +113,23 @@ pub fn due(
         seen: revisions.iter().map(|(_, s)| reader.view(s)).collect(),
     };
     let newest = revisions.len() - 1;
+    // Routes told up to the same revision get the same notices: made once per start.
+    let mut made: HashMap<usize, Vec<Notice>> = HashMap::new();
     let mut out = Vec::new();
     for route in routes(record) {
         let name = route.name();
         let told = last_told(ledger, view.id, &name, &view.revisions);
         let start = since.or(told).unwrap_or(newest.saturating_sub(1));
-        let mut notices = notices(&view, cadence, start, config);
-        notices.extend(certifications(&view, start, config));
-        // In the order of their revisions: a certification right after its revision's notice.
-        notices.sort_by_key(|n| view.revisions.iter().position(|r| r.id == n.revision));
+        let mut notices = made
+            .entry(start)
+            .or_insert_with(|| {
+                let mut notices = notices(&view, cadence, start, config);
+                notices.extend(certifications(&view, start, config));
+                // In the order of their revisions: a certification right after its revision's notice.
+                notices.sort_by_key(|n| view.revisions.iter().position(|r| r.id == n.revision));
+                notices
+            })
+            .clone();
         notices.retain(|n| !ledger.notified(view.id, &name, &n.period));
         let issue = route.is_issue();
         let status_told = ledger.status_told(view.id, &name);
