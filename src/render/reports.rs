@@ -73,14 +73,31 @@ impl<'a> Reporter<'a> {
         certified: Option<RevisionRef>,
         base: &str,
     ) -> Result<Option<Delivery>, Diagnostic> {
-        let stale_after = self.config.revisions.stale_after_days;
-        let Some(report) = report::build(week, now, before, reader, known, stale_after, certified) else {
+        let Some(report) = self.build(week, (now, before), reader, known, certified) else {
             return Ok(None);
         };
+        self.render_delivery(report, base).map(Some)
+    }
+
+    /// The report itself, for [`Reporter::deliver`]: what a page and an email are made from.
+    fn build(
+        &self,
+        week: Week,
+        (now, before): (&Snapshot, Option<&Snapshot>),
+        reader: Option<&Redaction>,
+        known: Option<&Diff>,
+        certified: Option<RevisionRef>,
+    ) -> Option<Report> {
+        let stale_after = self.config.revisions.stale_after_days;
+        report::build(week, now, before, reader, known, stale_after, certified)
+    }
+
+    /// `report` in every form, and as an email; links start with `base`.
+    fn render_delivery(&self, report: Report, base: &str) -> Result<Delivery, Diagnostic> {
         let rendered = self.render_report(&report, base)?;
         let zone = self.config.report.zone();
         let email = report::email::build(self.config, &report, &rendered.email_html, &rendered.text, zone)?;
-        Ok(Some(Delivery { report, rendered, email }))
+        Ok(Delivery { report, rendered, email })
     }
 
     /// `report` in every text form; links start with `base`.
@@ -120,15 +137,21 @@ pub fn all(
             })
             .and_then(|e| e.diff.as_ref());
         let certified = report::certified_in(snapshots, now, before);
-        let Some(full) = reporter.deliver(week, sides, only, known, certified.clone(), "../../")? else {
-            return Ok(None);
-        };
-        let mut audiences = Vec::new();
+        let Some(full) = reporter.build(week, sides, only, known, certified.clone()) else { return Ok(None) };
         let base = &reporter.config.site.base_url;
-        for reader in readers.iter().filter(|r| only.is_none_or(|o| o.audience.id() == r.audience.id())) {
-            audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified.clone(), base)?);
-        }
-        Ok(Some(WeekReports { week, report: full, audiences }))
+        let audiences = match only {
+            // An audience's site: its report is the page and, with the site's links, its email.
+            Some(_) => vec![reporter.render_delivery(full.clone(), base)?],
+            None => {
+                let mut audiences = Vec::new();
+                for reader in &readers {
+                    audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified.clone(), base)?);
+                }
+                audiences
+            }
+        };
+        let report = reporter.render_delivery(full, "../../")?;
+        Ok(Some(WeekReports { week, report, audiences }))
     });
     Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
 }
