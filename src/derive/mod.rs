@@ -53,6 +53,16 @@ pub struct Status {
     pub items: Items,
 }
 
+impl Status {
+    /// The item `id` of `kind` (the plan for [`Kind::Plan`]), as written.
+    pub fn find(&self, kind: Kind, id: &str) -> Option<&Item> {
+        if kind == Kind::Plan {
+            return Some(&self.plan);
+        }
+        self.items[kind].iter().find(|i| i.id() == id)
+    }
+}
+
 /// Every record but the plan, by kind, each kind in its records' written order. Kinds come
 /// in the order of their folder names (`actions`, `assessments`, `audiences`, …), which is
 /// how `status.json` lists them and templates iterate them, keyed by folder.

@@ -93,7 +93,7 @@ pub fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification>
         .iter()
         .filter(|g| g.release)
         .flat_map(|g| &g.gates)
-        .filter_map(|id| find(status, Kind::Gate, id))
+        .filter_map(|id| status.find(Kind::Gate, id))
         .collect();
     let passing: Vec<usize> = release.iter().map(|gate| passed_in(revisions, at, gate.id())).collect();
     let gates = release.iter().zip(&passing).map(|(gate, since)| certified(gate, revisions[*since].0)).collect();
@@ -120,7 +120,7 @@ pub fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification>
 /// The first revision from which gate `id` stayed cleared up to `at` (which clears it).
 pub fn passed_in(revisions: &[Revisioned<'_>], at: usize, id: &str) -> usize {
     let cleared = |i: usize| {
-        find(revisions[i].1, Kind::Gate, id).is_some_and(|g| g.derived.kind.gate().is_some_and(|g| g.cleared))
+        revisions[i].1.find(Kind::Gate, id).is_some_and(|g| g.derived.kind.gate().is_some_and(|g| g.cleared))
     };
     (0..at).rev().take_while(|i| cleared(*i)).last().unwrap_or(at)
 }
@@ -183,10 +183,6 @@ fn accepted(status: &Status) -> impl Iterator<Item = &Item> {
     status.items[Kind::Decision]
         .iter()
         .filter(|d| matches!(&d.record.data, KindData::Decision(d) if d.status == DecisionStatus::Accepted))
-}
-
-fn find<'a>(status: &'a Status, kind: Kind, id: &str) -> Option<&'a Item> {
-    status.items[kind].iter().find(|i| i.id() == id)
 }
 
 #[cfg(test)]

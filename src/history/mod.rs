@@ -450,7 +450,7 @@ impl History {
     /// The date of the newest committed revision, which tells how old the plan is (a plan
     /// not revised for too long is stale); `None` outside git or before the first commit.
     pub fn last_commit(&self) -> Option<Date> {
-        self.revisions.iter().rev().find(|r| matches!(r.source, Source::Commit(_))).map(|r| r.date)
+        last_commit(&self.revisions)
     }
 
     /// The revision of uncommitted files, dated `today`.
@@ -607,6 +607,11 @@ pub enum Spec {
     Revision(Revision),
     /// Another project folder (holding `content/`), compared under its own configuration.
     Folder(PathBuf),
+}
+
+/// The date of the newest committed revision of `revisions` (oldest first).
+fn last_commit<'a>(revisions: impl IntoIterator<Item = &'a Revision, IntoIter: DoubleEndedIterator>) -> Option<Date> {
+    revisions.into_iter().rev().find(|r| matches!(r.source, Source::Commit(_))).map(|r| r.date)
 }
 
 /// Resolves a revision named on the command line, trying in turn: a tag, a branch,

@@ -327,5 +327,5 @@ pub fn current(
 
 /// The date of the newest committed revision among `snapshots` (oldest first).
 fn last_commit(snapshots: &[Snapshot]) -> Option<Date> {
-    snapshots.iter().rev().find(|s| matches!(s.revision.source, Source::Commit(_))).map(|s| s.revision.date)
+    super::last_commit(snapshots.iter().map(|s| &s.revision))
 }

@@ -398,6 +398,17 @@ pub fn words(status: impl fmt::Display) -> String {
     status.to_string().replace('-', " ")
 }
 
+/// Shortens `text` to `max` characters with an ellipsis (`…` counts as one).
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+        short.push('…');
+        short
+    }
+}
+
 /// A metric value (already formatted) with its unit: "92.4%", "45 s", "85/100".
 pub fn with_unit(value: &str, unit: Option<&str>) -> String {
     match unit.unwrap_or("") {

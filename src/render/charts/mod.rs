@@ -60,15 +60,7 @@ pub fn nice_range(low: f64, high: f64, count: usize) -> (f64, f64, Vec<f64>) {
 }
 
 /// Shortens `text` to `max` characters with an ellipsis; the full text goes in a `<title>`.
-pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
-        short.push('…');
-        short
-    }
-}
+pub use crate::values::truncate;
 
 /// The start every id shares up to a separator (`risk-` of `risk-db`, `risk-net`), when
 /// something is left of each id without it.

@@ -85,7 +85,7 @@ impl Event {
     pub fn is_outlook(&self, new: &Status) -> bool {
         self.kind.is_outlook()
             || (matches!(self.kind, EventKind::BlockerOpened | EventKind::BlockerEscalated)
-                && severity(find(new, Kind::Blocker, &self.record.id)) == Some(Severity::Critical))
+                && severity(new.find(Kind::Blocker, &self.record.id)) == Some(Severity::Critical))
     }
 }
 
@@ -177,8 +177,8 @@ type Found = (EventKind, Option<String>, Option<String>, String);
 fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Option<&str>) -> Vec<Found> {
     let status = change.status.as_ref().map(|t| (t.from.as_str(), t.to.as_str()));
     let added = change.change == Change::Added;
-    let now = find(new, change.kind, &change.id);
-    let before = find(old, change.kind, &change.id);
+    let now = new.find(change.kind, &change.id);
+    let before = old.find(change.kind, &change.id);
     let pair = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
     let mut found: Vec<Found> = Vec::new();
     match change.kind {
@@ -279,14 +279,7 @@ fn item_events(change: &ItemChange, old: &Status, new: &Status, ship_source: Opt
 fn overdue<'a>(old: &'a Status, new: &'a Status) -> impl Iterator<Item = &'a Item> {
     new.items[Kind::Action]
         .iter()
-        .filter(move |a| a.derived.overdue && find(old, Kind::Action, a.id()).is_some_and(|o| !o.derived.overdue))
-}
-
-fn find<'a>(status: &'a Status, kind: Kind, id: &str) -> Option<&'a Item> {
-    if kind == Kind::Plan {
-        return Some(&status.plan);
-    }
-    status.items[kind].iter().find(|i| i.id() == id)
+        .filter(move |a| a.derived.overdue && old.find(Kind::Action, a.id()).is_some_and(|o| !o.derived.overdue))
 }
 
 fn severity(item: Option<&Item>) -> Option<Severity> {

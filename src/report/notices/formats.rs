@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::events::Event;
 use crate::diff::format::{escape_md, escape_md_url};
+use crate::values::truncate;
 
 /// What one message tells: the lead of the plan's message, then the events, with a link.
 #[derive(Debug, Clone, Serialize)]
@@ -57,19 +58,19 @@ pub fn status_marker(audience: &str) -> String {
 
 /// Slack Block Kit, with `text` as the fallback notifications show.
 pub fn slack(notice: &Notice) -> Value {
-    let lead = clip(&slack_escape(&notice.lead.join(" ")), SLACK_SECTION);
+    let lead = truncate(&slack_escape(&notice.lead.join(" ")), SLACK_SECTION);
     let mut blocks = vec![
-        json!({"type": "header", "text": {"type": "plain_text", "text": clip(&notice.title(), SLACK_HEADER)}}),
+        json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&notice.title(), SLACK_HEADER)}}),
         json!({"type": "section", "text": {"type": "mrkdwn", "text": lead}}),
     ];
     if !notice.events.is_empty() {
         let lines: Vec<String> = notice.events.iter().map(|e| format!("• {}", slack_escape(&e.text))).collect();
         blocks.push(
-            json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&lines.join("\n"), SLACK_SECTION)}}),
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&lines.join("\n"), SLACK_SECTION)}}),
         );
     }
-    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(&context(notice, slack_escape, slack_link), SLACK_SECTION)}]}));
-    json!({"text": clip(&slack_escape(&notice.title()), SLACK_SECTION), "blocks": blocks})
+    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(&context(notice, slack_escape, slack_link), SLACK_SECTION)}]}));
+    json!({"text": truncate(&slack_escape(&notice.title()), SLACK_SECTION), "blocks": blocks})
 }
 
 /// Mattermost's incoming webhooks take Slack's `text`, in markdown.
@@ -146,7 +147,7 @@ fn markdown_within(notice: &Notice, limit: usize) -> String {
         out.push_str(&format!("- {}\n", escape_md(&event.text)));
     }
     out.push_str(&format!("\n{}\n", context(notice, escape_md, md_link)));
-    clip(&out, limit)
+    truncate(&out, limit)
 }
 
 /// `audience`'s status comment: the marker that finds it again, then the notice.
@@ -221,16 +222,6 @@ pub fn html(notice: &Notice) -> String {
         span = text(&span(notice)),
         url = entities(&notice.url).replace('"', "%22"),
     )
-}
-
-/// `text` cut to `max` characters, with "…" when cut.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
