@@ -3,7 +3,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Context, Deadline, KindRecord, NoValues};
 use crate::values::*;
 
 /// Fields the parser still reads only to say what replaced them: the schema, which editors
@@ -93,31 +92,4 @@ fn default_detail() -> Detail {
     Detail::Full
 }
 
-impl KindRecord for Audience {
-    type Derived = NoValues;
-    const REQUIRED: &'static [&'static str] = &["title"];
-
-    fn title(&self) -> &str {
-        &self.title
-    }
-
-    fn references(&self) -> Option<(&'static str, &[String])> {
-        None
-    }
-
-    fn references_mut(&mut self) -> Option<&mut Vec<String>> {
-        None
-    }
-
-    fn grouping(&self) -> Option<&str> {
-        None
-    }
-
-    fn unfinished(&self) -> Option<String> {
-        None
-    }
-
-    fn derive(&self, _: &Context) -> (NoValues, Deadline) {
-        (NoValues {}, Deadline::NONE)
-    }
-}
+informational_kind!(Audience);

@@ -76,6 +76,46 @@ pub struct NoValues {}
 
 /// Declares the record kinds once: their modules, enum, names and folders, and the typed data
 /// and derived values per kind.
+/// The [`KindRecord`] of a kind that only informs (the plan, a section, an audience, an
+/// assessment): a `title`, no references, no grouping, nothing that holds a gate back, no
+/// derived values and no deadline. A kind's module names it, so choosing it is as explicit
+/// as writing the impl, and one answer is not copied into every such kind.
+macro_rules! informational_kind {
+    ($ty:ty) => {
+        impl $crate::model::kinds::KindRecord for $ty {
+            type Derived = $crate::model::kinds::NoValues;
+            const REQUIRED: &'static [&'static str] = &["title"];
+
+            fn title(&self) -> &str {
+                &self.title
+            }
+
+            fn references(&self) -> Option<(&'static str, &[String])> {
+                None
+            }
+
+            fn references_mut(&mut self) -> Option<&mut Vec<String>> {
+                None
+            }
+
+            fn grouping(&self) -> Option<&str> {
+                None
+            }
+
+            fn unfinished(&self) -> Option<String> {
+                None
+            }
+
+            fn derive(
+                &self,
+                _: &$crate::model::kinds::Context,
+            ) -> ($crate::model::kinds::NoValues, $crate::model::kinds::Deadline) {
+                ($crate::model::kinds::NoValues {}, $crate::model::kinds::Deadline::NONE)
+            }
+        }
+    };
+}
+
 macro_rules! kinds {
     ($($variant:ident: $module:ident::$ty:ident = $name:literal / $folder:literal),+ $(,)?) => {
         $(pub mod $module; pub use $module::$ty;)+

@@ -3,7 +3,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Context, Deadline, KindRecord, NoValues};
 use crate::values::*;
 
 /// The plan: its title, dates and declared health (`content/plan.md`).
@@ -31,31 +30,4 @@ pub struct Plan {
     pub health: Option<Health>,
 }
 
-impl KindRecord for Plan {
-    type Derived = NoValues;
-    const REQUIRED: &'static [&'static str] = &["title"];
-
-    fn title(&self) -> &str {
-        &self.title
-    }
-
-    fn references(&self) -> Option<(&'static str, &[String])> {
-        None
-    }
-
-    fn references_mut(&mut self) -> Option<&mut Vec<String>> {
-        None
-    }
-
-    fn grouping(&self) -> Option<&str> {
-        None
-    }
-
-    fn unfinished(&self) -> Option<String> {
-        None
-    }
-
-    fn derive(&self, _: &Context) -> (NoValues, Deadline) {
-        (NoValues {}, Deadline::NONE)
-    }
-}
+informational_kind!(Plan);
