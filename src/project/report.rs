@@ -79,6 +79,16 @@ impl Project {
                 ]
             })?),
         };
+        self.digest_for(week, item, clock)
+    }
+
+    /// [`Project::digest`] for `item`, an audience of the portfolio's own (already read).
+    pub(super) fn digest_for(
+        &self,
+        week: Option<&str>,
+        item: Option<&crate::derive::Item>,
+        clock: &mut Stopwatch,
+    ) -> Result<Digest, Vec<Diagnostic>> {
         let who = item.map_or(Audience::Everyone, Audience::Given);
         let mut reports = Vec::new();
         for plan in &self.plans {

@@ -124,7 +124,7 @@ impl Project {
         let mut postman = Postman::new(root, config, options)?;
         for audience in audiences.iter().filter(|a| options.audience.is_none_or(|id| a.id().eq_ignore_ascii_case(id))) {
             known = true;
-            let (digest, _, email) = self.digest(options.week, Some(audience.id()), clock)?;
+            let (digest, _, email) = self.digest_for(options.week, Some(audience), clock)?;
             week.get_or_insert_with(|| digest.week.clone());
             let recipients = digest.audience.as_ref().map(|a| a.recipients.clone()).unwrap_or_default();
             postman.deliver(audience.id(), &digest.week, recipients, digest.changed, &email)?;
