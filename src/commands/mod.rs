@@ -1,11 +1,11 @@
 //! The commands, one file each: a command reads its options, calls the layers below and
-//! prints. What is shared by all of them (global options, printing diagnostics, the as-of
-//! date) is here.
+//! prints. What all of them share (global options, diagnostics, the as-of date) is here.
 
 pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
+mod malloc;
 pub mod notify;
 mod options;
 pub mod progress_bars;
@@ -86,6 +86,7 @@ enum Command {
 /// Runs the command line: exit 0 when all went well, 1 when problems were found, 2 (from
 /// clap) on a usage error.
 pub fn main() -> ExitCode {
+    malloc::limit_arenas();
     let cli = Cli::parse();
     let ui = Ui {
         root: cli.root.clone(),

@@ -31,23 +31,22 @@ pub struct Redaction {
     pub external: bool,
 }
 
+/// The ids (lower case) of the records confidential in any of `statuses`.
+pub fn confidential<'a>(statuses: impl IntoIterator<Item = &'a Status>) -> HashSet<String> {
+    let items = statuses.into_iter().flat_map(|s| s.items.values().flatten());
+    items.filter(|i| i.record.common.confidential).map(|i| i.id().to_ascii_lowercase()).collect()
+}
+
 impl Redaction {
-    /// For `audience` (an audience item): an external one sees no record that is
-    /// confidential in any of `statuses` (every revision, so an old revision's archive or
-    /// report cannot show a record that later became confidential), nor any confidential
-    /// record of the other plans of a portfolio (`neighbours`).
-    pub fn for_audience<'a>(
-        audience: &Item,
-        statuses: impl IntoIterator<Item = &'a Status>,
-        neighbours: Option<&Neighbours>,
-    ) -> Redaction {
+    /// For `audience` (an audience item): an external one sees no record of the plan whose
+    /// id (lower case) is in `confidential` (those confidential in any revision, so an old
+    /// revision's archive or report cannot show a record that later became confidential:
+    /// see [`confidential`]), nor any confidential record of the other plans of a portfolio
+    /// (`neighbours`).
+    pub fn for_audience(audience: &Item, confidential: &HashSet<String>, neighbours: Option<&Neighbours>) -> Redaction {
         let external = matches!(&audience.record.data, KindData::Audience(a) if a.external);
         let hidden = if external {
-            let own = statuses
-                .into_iter()
-                .flat_map(|s| s.items.values().flatten())
-                .filter(|i| i.record.common.confidential)
-                .map(|i| i.id().to_ascii_lowercase());
+            let own = confidential.iter().cloned();
             let foreign = neighbours.into_iter().flat_map(|n| &n.plans).flat_map(|(plan, records)| {
                 records
                     .iter()
@@ -240,7 +239,7 @@ mod tests {
     #[test]
     fn an_external_audience_sees_no_trace_of_a_confidential_record() {
         let status = plan();
-        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status], None);
+        let redaction = Redaction::for_audience(audience(&status, "sponsors"), &confidential([&status]), None);
         let seen = redaction.apply(&status);
         let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
         assert!(!json.contains("Vendor breach") && !json.contains("\"B-1\""), "{json}");
@@ -263,7 +262,7 @@ mod tests {
     #[test]
     fn an_internal_audience_sees_every_record_but_not_other_audiences_addresses() {
         let status = plan();
-        let seen = Redaction::for_audience(audience(&status, "team"), [&status], None).apply(&status);
+        let seen = Redaction::for_audience(audience(&status, "team"), &confidential([&status]), None).apply(&status);
         let json = String::from_utf8(crate::derive::to_json(&seen, true)).unwrap();
         assert!(json.contains("Vendor breach") && json.contains("dev@example.com"));
         assert!(!json.contains("po@example.com"), "{json}");
@@ -272,7 +271,7 @@ mod tests {
     #[test]
     fn reasons_resting_on_one_hidden_record_count_it_once() {
         let status = plan();
-        let redaction = Redaction::for_audience(audience(&status, "sponsors"), [&status], None);
+        let redaction = Redaction::for_audience(audience(&status, "sponsors"), &confidential([&status]), None);
         let mut reasons = vec![
             "critical blocker B-1 “Vendor breach” is open".to_string(),
             "release gate g-1 “Gate” is pending, waiting on blocker B-1 “Vendor breach”, which is open".to_string(),

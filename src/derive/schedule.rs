@@ -157,17 +157,15 @@ impl ShipDate {
     }
 }
 
-/// Measures each status's ship date (oldest first) against the first one named: a week's
-/// report says how far the ship date has slipped by then. A status is copied only when its
-/// measure changes (statuses a live preview keeps are shared).
-pub fn rebase_ship_dates<'a>(statuses: impl Iterator<Item = &'a mut std::sync::Arc<super::Status>>) {
-    let mut first = None;
-    for status in statuses {
-        let Some(ship) = &status.target else { continue };
-        let first = *first.get_or_insert(ship.date);
-        let rebased = ship.rebased(Some(first));
-        if rebased != *ship {
-            std::sync::Arc::make_mut(status).target = Some(rebased);
-        }
+/// Measures a status's ship date against `first`, the first one named by the statuses
+/// before it (oldest first), which it sets when it names the first: a week's report says
+/// how far the ship date has slipped by then. A status is copied only when its measure
+/// changes (statuses a live preview keeps are shared).
+pub fn rebase_ship_date(first: &mut Option<Date>, status: &mut std::sync::Arc<super::Status>) {
+    let Some(ship) = &status.target else { return };
+    let first = *first.get_or_insert(ship.date);
+    let rebased = ship.rebased(Some(first));
+    if rebased != *ship {
+        std::sync::Arc::make_mut(status).target = Some(rebased);
     }
 }

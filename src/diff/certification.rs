@@ -13,6 +13,8 @@
 //! passing: accepted at the certifying revision, and not accepted in the revision before the
 //! earliest passing revision of a release gate.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::derive::{Item, Status};
@@ -80,49 +82,87 @@ pub fn flipped_to_go(before: &Status, now: &Status) -> bool {
     now.readiness.go && !before.readiness.go
 }
 
-/// The certification of revision `at` of `revisions` (readable ones, oldest first), when
-/// readiness flipped from NO-GO to GO there; `None` otherwise.
-pub fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification> {
-    let (revision, status) = revisions.get(at)?;
-    let (_, before) = revisions.get(at.checked_sub(1)?)?;
-    if !flipped_to_go(before, status) {
-        return None;
-    }
-    let release: Vec<&Item> = status
-        .gate_groups
+/// The certification of each of `revisions` (readable ones, oldest first): `Some` where
+/// readiness flipped from NO-GO to GO.
+pub fn certify_all(revisions: &[Revisioned<'_>]) -> Vec<Option<Certification>> {
+    let mut ledger = Ledger::default();
+    let mut before: Option<&Status> = None;
+    revisions
         .iter()
-        .filter(|g| g.release)
-        .flat_map(|g| &g.gates)
-        .filter_map(|id| status.find(Kind::Gate, id))
-        .collect();
-    let passing: Vec<usize> = release.iter().map(|gate| passed_in(revisions, at, gate.id())).collect();
-    let gates = release.iter().zip(&passing).map(|(gate, since)| certified(gate, revisions[*since].0)).collect();
-    let linked = linked_decisions(status, &release);
-    let (decisions, decisions_rule) = if linked.is_empty() {
-        let start = passing.iter().copied().min().unwrap_or(at);
-        let before = start.checked_sub(1).map(|i| revisions[i].1);
-        (accepted_since(status, before), "accepted")
-    } else {
-        (linked, "linked")
-    };
-    Some(Certification {
-        revision: revision.id.clone(),
-        slug: revision.slug.clone(),
-        date: revision.date,
-        release_group: status.readiness.release_group.clone(),
-        gates,
-        metrics: status.items[Kind::Metric].iter().map(metric).collect(),
-        decisions: decisions.into_iter().map(approval).collect(),
-        decisions_rule,
-    })
+        .map(|(revision, status)| {
+            let certification = before.and_then(|before| ledger.certify(revision, status, before));
+            ledger.push(revision, status);
+            before = Some(status);
+            certification
+        })
+        .collect()
 }
 
-/// The first revision from which gate `id` stayed cleared up to `at` (which clears it).
-pub fn passed_in(revisions: &[Revisioned<'_>], at: usize, id: &str) -> usize {
-    let cleared = |i: usize| {
-        revisions[i].1.find(Kind::Gate, id).is_some_and(|g| g.derived.kind.gate().is_some_and(|g| g.cleared))
-    };
-    (0..at).rev().take_while(|i| cleared(*i)).last().unwrap_or(at)
+/// What certifying a revision needs of the readable revisions before it, kept as they pass
+/// so that a fold over the history need not hold them: each one's id, when each gate's
+/// streak of being cleared began, and which decisions each one had accepted.
+#[derive(Default)]
+pub struct Ledger {
+    revisions: Vec<Revision>,
+    /// Gate id → the first revision (index in `revisions`) of its streak of being cleared
+    /// up to the newest one; a gate not cleared there has none.
+    cleared_since: HashMap<String, usize>,
+    /// The ids of the decisions each revision had accepted.
+    accepted: Vec<HashSet<String>>,
+}
+
+impl Ledger {
+    /// The certification of `status` (revision `revision`, the readable one after every
+    /// revision pushed, the newest of which is `before`) when readiness flipped to GO there.
+    pub fn certify(&self, revision: &Revision, status: &Status, before: &Status) -> Option<Certification> {
+        if !flipped_to_go(before, status) {
+            return None;
+        }
+        let at = self.revisions.len();
+        let release: Vec<&Item> = status
+            .gate_groups
+            .iter()
+            .filter(|g| g.release)
+            .flat_map(|g| &g.gates)
+            .filter_map(|id| status.find(Kind::Gate, id))
+            .collect();
+        let passing: Vec<usize> = release.iter().map(|gate| self.passed_in(at, gate.id())).collect();
+        let since = |i: usize| self.revisions.get(i).unwrap_or(revision);
+        let gates = release.iter().zip(&passing).map(|(gate, i)| certified(gate, since(*i))).collect();
+        let linked = linked_decisions(status, &release);
+        let (decisions, decisions_rule) = if linked.is_empty() {
+            let start = passing.iter().copied().min().unwrap_or(at);
+            let before = start.checked_sub(1).and_then(|i| self.accepted.get(i));
+            (accepted_since(status, before), "accepted")
+        } else {
+            (linked, "linked")
+        };
+        Some(Certification {
+            revision: revision.id.clone(),
+            slug: revision.slug.clone(),
+            date: revision.date,
+            release_group: status.readiness.release_group.clone(),
+            gates,
+            metrics: status.items[Kind::Metric].iter().map(metric).collect(),
+            decisions: decisions.into_iter().map(approval).collect(),
+            decisions_rule,
+        })
+    }
+
+    /// Adds the next readable revision.
+    pub fn push(&mut self, revision: &Revision, status: &Status) {
+        let n = self.revisions.len();
+        let cleared = status.items[Kind::Gate].iter().filter(|g| g.derived.kind.gate().is_some_and(|g| g.cleared));
+        self.cleared_since =
+            cleared.map(|g| (g.id().to_string(), self.cleared_since.get(g.id()).copied().unwrap_or(n))).collect();
+        self.accepted.push(accepted(status).map(|d| d.id().to_string()).collect());
+        self.revisions.push(revision.clone());
+    }
+
+    /// The first revision from which gate `id` stayed cleared up to `at` (which clears it).
+    fn passed_in(&self, at: usize, id: &str) -> usize {
+        self.cleared_since.get(id).copied().unwrap_or(at)
+    }
 }
 
 fn certified(gate: &Item, since: &Revision) -> CertifiedGate {
@@ -173,9 +213,10 @@ fn linked_decisions<'a>(status: &'a Status, release: &[&Item]) -> Vec<&'a Item> 
         .collect()
 }
 
-/// Accepted decisions of `status` that were not accepted in `before` (all, without one).
-fn accepted_since<'a>(status: &'a Status, before: Option<&Status>) -> Vec<&'a Item> {
-    let was_accepted = |id: &str| before.is_some_and(|b| accepted(b).any(|d| d.id() == id));
+/// Accepted decisions of `status` that were not accepted in `before` (the ids of the ones
+/// accepted then; all, without it).
+fn accepted_since<'a>(status: &'a Status, before: Option<&HashSet<String>>) -> Vec<&'a Item> {
+    let was_accepted = |id: &str| before.is_some_and(|b| b.contains(id));
     accepted(status).filter(|d| !was_accepted(d.id())).collect()
 }
 
@@ -223,6 +264,19 @@ mod tests {
 
     fn pairs<'a>(revisions: &'a [Revision], statuses: &'a [Status]) -> Vec<Revisioned<'a>> {
         revisions.iter().zip(statuses).collect()
+    }
+
+    /// The ledger of the first `at` of `revisions`, asked when gate `id` passed by `at`.
+    fn passed_in(revisions: &[Revisioned<'_>], at: usize, id: &str) -> usize {
+        let mut ledger = Ledger::default();
+        for (revision, status) in &revisions[..at] {
+            ledger.push(revision, status);
+        }
+        ledger.passed_in(at, id)
+    }
+
+    fn certify(revisions: &[Revisioned<'_>], at: usize) -> Option<Certification> {
+        certify_all(revisions).swap_remove(at)
     }
 
     #[test]

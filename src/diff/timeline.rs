@@ -3,11 +3,12 @@
 //! items that were removed (whose pages must keep existing).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::certification::{Certification, certify};
+use super::certification::{Certification, Ledger};
 use super::{self as diff, Diff};
 use crate::derive::{Item, ReadinessVerdict, Status};
 use crate::history::Revision;
@@ -25,6 +26,12 @@ pub struct Timeline {
     pub metric_series: HashMap<String, Vec<MetricPoint>>,
     /// Items of earlier revisions that are gone from the newest one.
     pub removed: Vec<Tombstone>,
+    /// The ship date the first revision to name one named.
+    #[serde(skip)]
+    first_ship: Option<Date>,
+    /// Per milestone id, as first committed with an end.
+    #[serde(skip)]
+    first_committed: HashMap<String, FirstCommitted>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,89 +85,6 @@ pub struct Tombstone {
 }
 
 impl Timeline {
-    pub fn build(snapshots: &[Snapshot]) -> Timeline {
-        // Each readable revision is compared with the readable one before it.
-        let readable: Vec<usize> = (0..snapshots.len()).filter(|i| snapshots[*i].status.is_some()).collect();
-        let pairs: Vec<(usize, Option<usize>)> =
-            readable.iter().enumerate().map(|(n, i)| (*i, n.checked_sub(1).map(|p| readable[p]))).collect();
-        let mut diffs: HashMap<usize, (usize, Diff)> = pairs
-            .par_iter()
-            .filter_map(|(i, prev)| {
-                let prev = (*prev)?;
-                let (old, new) = (snapshots[prev].status.as_ref()?, snapshots[*i].status.as_ref()?);
-                Some((*i, (prev, diff::diff(old, &snapshots[prev].revision.id, new, &snapshots[*i].revision.id))))
-            })
-            .collect();
-
-        let statuses: Vec<(&Revision, &Status)> =
-            readable.iter().filter_map(|i| Some((&snapshots[*i].revision, snapshots[*i].status.as_deref()?))).collect();
-        let mut certifications: HashMap<usize, Certification> =
-            readable.iter().enumerate().filter_map(|(n, i)| Some((*i, certify(&statuses, n)?))).collect();
-
-        let mut item_history: HashMap<String, Vec<HistoryEntry>> = HashMap::new();
-        let mut revisions = Vec::with_capacity(snapshots.len());
-        for (i, snapshot) in snapshots.iter().enumerate() {
-            let revision = &snapshot.revision;
-            let entry_for = |change: Change, lines: Vec<String>| HistoryEntry {
-                revision: revision.id.clone(),
-                slug: revision.slug.clone(),
-                date: revision.date,
-                author: revision.author.clone(),
-                change,
-                lines,
-            };
-            let (previous, diff) = match diffs.remove(&i) {
-                Some((p, d)) => (Some(&snapshots[p].revision), Some(d)),
-                None => (None, None),
-            };
-            match (&diff, &snapshot.status) {
-                (Some(d), _) => {
-                    for change in &d.items {
-                        item_history
-                            .entry(change.id.to_ascii_lowercase())
-                            .or_default()
-                            .push(entry_for(change.change, change.lines.clone()));
-                    }
-                }
-                // The first readable revision introduces everything it holds.
-                (None, Some(status)) => {
-                    for item in std::iter::once(&status.plan).chain(status.items.values().flatten()) {
-                        item_history
-                            .entry(item.id().to_ascii_lowercase())
-                            .or_default()
-                            .push(entry_for(Change::Added, vec!["added".into()]));
-                    }
-                }
-                (None, None) => {}
-            }
-            let summary = match (&snapshot.status, &diff) {
-                (None, _) => "could not be read".to_string(),
-                (Some(_), Some(d)) => d.summary.clone(),
-                (Some(s), None) => {
-                    format!("first revision: {} records", s.items.values().map(Vec::len).sum::<usize>() + 1)
-                }
-            };
-            revisions.push(RevisionEntry {
-                revision: revision.clone(),
-                readable: snapshot.status.is_some(),
-                errors: snapshot.errors().map(render_short).collect(),
-                readiness: snapshot.status.as_ref().map(|s| s.readiness.verdict),
-                health: snapshot.status.as_ref().map(|s| s.health.computed.to_string()),
-                previous: previous.map(|p| p.id.clone()),
-                previous_slug: previous.map(|p| p.slug.clone()),
-                diff,
-                summary,
-                certification: certifications.remove(&i),
-            });
-        }
-        Timeline {
-            metric_series: metric_series(snapshots),
-            removed: removed(snapshots, &revisions),
-            item_history,
-            revisions,
-        }
-    }
-
     pub fn history_of(&self, id: &str) -> &[HistoryEntry] {
         self.item_history.get(&id.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
     }
@@ -172,27 +96,243 @@ impl Timeline {
     /// Measures milestone slips against the first end date each milestone was committed
     /// with (unless it declares `baseline_end`), and the ship date against the first one a
     /// revision named.
-    pub fn apply_baselines(snapshots: &[Snapshot], current: &mut Status) {
-        let first_ship = snapshots.iter().find_map(|s| s.status.as_ref()?.target.as_ref().map(|t| t.date));
-        current.target = current.target.as_ref().map(|t| t.rebased(first_ship.or(Some(t.date))));
-        let mut first_end: HashMap<&str, Date> = HashMap::new();
-        for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
-            for item in &status.items[Kind::Milestone] {
-                if let Some(end) = item.derived.kind.milestone().and_then(|m| m.end) {
-                    first_end.entry(item.id()).or_insert(end);
-                }
-            }
-        }
+    pub fn apply_baselines(&self, current: &mut Status) {
+        current.target = current.target.as_ref().map(|t| t.rebased(self.first_ship.or(Some(t.date))));
         for item in current.items.get_mut(Kind::Milestone).into_iter().flatten() {
             let declared = match &item.record.data {
                 KindData::Milestone(m) => m.baseline_end,
                 _ => None,
             };
-            let baseline = declared.or_else(|| first_end.get(item.id()).copied());
+            let baseline = declared.or_else(|| self.first_committed.get(item.id()).map(|first| first.end));
             if let Some(values) = item.derived.kind.milestone_mut() {
                 values.set_baseline(baseline);
             }
         }
+    }
+
+    /// The start of milestone `id` in the first revision that gave it an end (its end when
+    /// it had no start).
+    pub fn first_start(&self, id: &str) -> Option<Date> {
+        self.first_committed.get(id).map(|first| first.start)
+    }
+}
+
+/// A milestone as the first revision that gave it an end had it.
+#[derive(Debug, Clone, Copy)]
+struct FirstCommitted {
+    end: Date,
+    start: Date,
+}
+
+/// The last revision that held an item's page, for its tombstone should it be gone.
+struct Seen {
+    id: String,
+    kind: Kind,
+    title: String,
+    last: usize,
+}
+
+/// The timeline, made one revision at a time, oldest first, so that a history is never
+/// held whole: each readable revision is compared with the readable one before it (the
+/// only one kept), and only what the timeline tells of it stays.
+#[derive(Default)]
+pub struct TimelineFold {
+    revisions: Vec<RevisionEntry>,
+    item_history: HashMap<String, Vec<HistoryEntry>>,
+    metric_series: HashMap<String, Vec<MetricPoint>>,
+    /// Every page any revision had, by URL.
+    seen: HashMap<String, Seen>,
+    certifications: Ledger,
+    /// The newest readable revision so far.
+    previous: Option<(Revision, Arc<Status>)>,
+    first_ship: Option<Date>,
+    first_committed: HashMap<String, FirstCommitted>,
+}
+
+impl TimelineFold {
+    /// The newest readable revision folded in so far, which the next one is compared with.
+    pub fn previous(&self) -> Option<(&Revision, &Arc<Status>)> {
+        self.previous.as_ref().map(|(revision, status)| (revision, status))
+    }
+
+    /// The entries of the revisions folded in so far.
+    pub fn revisions(&self) -> &[RevisionEntry] {
+        &self.revisions
+    }
+
+    /// Adds the next revisions, comparing them with the readable ones before them in
+    /// parallel.
+    pub fn push_all(&mut self, snapshots: &[Snapshot]) {
+        let mut before = self.previous.as_ref().map(|(r, s)| (r, s));
+        let pairs: Vec<_> = snapshots
+            .iter()
+            .map(|snapshot| {
+                let pair = before.zip(snapshot.status.as_ref());
+                if let Some(status) = &snapshot.status {
+                    before = Some((&snapshot.revision, status));
+                }
+                pair.map(|((revision, old), new)| (revision, old, new, &snapshot.revision))
+            })
+            .collect();
+        let diffs: Vec<Option<Diff>> = pairs
+            .into_par_iter()
+            .map(|pair| {
+                pair.map(|(old_revision, old, new, revision)| diff::diff(old, &old_revision.id, new, &revision.id))
+            })
+            .collect();
+        for (snapshot, diff) in snapshots.iter().zip(diffs) {
+            self.push(snapshot, diff);
+        }
+    }
+
+    /// Adds the next revision; `diff` compares it with [`TimelineFold::previous`].
+    fn push(&mut self, snapshot: &Snapshot, diff: Option<Diff>) {
+        let revision = &snapshot.revision;
+        let n = self.revisions.len();
+        let entry_for = |change: Change, lines: Vec<String>| HistoryEntry {
+            revision: revision.id.clone(),
+            slug: revision.slug.clone(),
+            date: revision.date,
+            author: revision.author.clone(),
+            change,
+            lines,
+        };
+        let previous = diff.as_ref().and(self.previous.as_ref()).map(|(p, _)| p);
+        match (&diff, &snapshot.status) {
+            (Some(d), _) => {
+                for change in &d.items {
+                    let history = self.item_history.entry(change.id.to_ascii_lowercase()).or_default();
+                    history.push(entry_for(change.change, change.lines.clone()));
+                }
+            }
+            // The first readable revision introduces everything it holds.
+            (None, Some(status)) => {
+                for item in std::iter::once(&status.plan).chain(status.items.values().flatten()) {
+                    let history = self.item_history.entry(item.id().to_ascii_lowercase()).or_default();
+                    history.push(entry_for(Change::Added, vec!["added".into()]));
+                }
+            }
+            (None, None) => {}
+        }
+        let summary = match (&snapshot.status, &diff) {
+            (None, _) => "could not be read".to_string(),
+            (Some(_), Some(d)) => d.summary.clone(),
+            (Some(s), None) => format!("first revision: {} records", s.items.values().map(Vec::len).sum::<usize>() + 1),
+        };
+        let certification = snapshot
+            .status
+            .as_ref()
+            .zip(self.previous.as_ref())
+            .and_then(|(status, (_, before))| self.certifications.certify(revision, status, before));
+        let entry = RevisionEntry {
+            revision: revision.clone(),
+            readable: snapshot.status.is_some(),
+            errors: snapshot.errors().map(render_short).collect(),
+            readiness: snapshot.status.as_ref().map(|s| s.readiness.verdict),
+            health: snapshot.status.as_ref().map(|s| s.health.computed.to_string()),
+            previous: previous.map(|p| p.id.clone()),
+            previous_slug: previous.map(|p| p.slug.clone()),
+            diff,
+            summary,
+            certification,
+        };
+        self.revisions.push(entry);
+        if let Some(status) = &snapshot.status {
+            self.certifications.push(revision, status);
+            self.remember(n, revision, status);
+            self.previous = Some((revision.clone(), Arc::clone(status)));
+        }
+    }
+
+    /// What the timeline keeps of a readable revision `n`: its metrics' values, its pages,
+    /// and the first ship date and milestone ends named.
+    fn remember(&mut self, n: usize, revision: &Revision, status: &Status) {
+        for item in &status.items[Kind::Metric] {
+            let value = match &item.record.data {
+                KindData::Metric(m) => m.value,
+                _ => None,
+            };
+            self.metric_series.entry(item.id().to_ascii_lowercase()).or_default().push(MetricPoint {
+                revision: revision.id.clone(),
+                slug: revision.slug.clone(),
+                date: revision.date,
+                value,
+                state: item.derived.kind.metric().and_then(|m| m.state),
+            });
+        }
+        for item in status.items.values().flatten() {
+            match self.seen.get_mut(item.url()) {
+                Some(seen) => {
+                    seen.last = n;
+                    if seen.title != item.title() {
+                        seen.title = item.title().to_string();
+                    }
+                }
+                None => {
+                    let seen =
+                        Seen { id: item.id().to_string(), kind: item.kind(), title: item.title().to_string(), last: n };
+                    self.seen.insert(item.url().to_string(), seen);
+                }
+            }
+        }
+        if self.first_ship.is_none() {
+            self.first_ship = status.target.as_ref().map(|t| t.date);
+        }
+        for item in &status.items[Kind::Milestone] {
+            if let Some(m) = item.derived.kind.milestone()
+                && let Some(end) = m.end
+                && !self.first_committed.contains_key(item.id())
+            {
+                let first = FirstCommitted { end, start: m.start.unwrap_or(end) };
+                self.first_committed.insert(item.id().to_string(), first);
+            }
+        }
+    }
+
+    /// The timeline of every revision pushed.
+    pub fn finish(self) -> Timeline {
+        let removed = self.removed();
+        Timeline {
+            revisions: self.revisions,
+            item_history: self.item_history,
+            metric_series: self.metric_series,
+            removed,
+            first_ship: self.first_ship,
+            first_committed: self.first_committed,
+        }
+    }
+
+    /// Items whose page existed in some revision but not in the newest readable one, by URL.
+    fn removed(&self) -> Vec<Tombstone> {
+        let Some((_, current)) = &self.previous else { return Vec::new() };
+        let live: std::collections::HashSet<&str> = current.items.values().flatten().map(Item::url).collect();
+        let gone: BTreeMap<&str, &Seen> = self
+            .seen
+            .iter()
+            .filter(|(url, _)| !live.contains(url.as_str()))
+            .map(|(url, seen)| (url.as_str(), seen))
+            .collect();
+        let revisions = &self.revisions;
+        gone.into_iter()
+            .map(|(url, seen)| {
+                let n = seen.last;
+                // Removed in the next readable revision after the last one holding it.
+                let removal = revisions[n + 1..].iter().find(|r| r.readable).or(revisions.last()).map(|r| &r.revision);
+                let last_seen = &revisions[n].revision;
+                Tombstone {
+                    id: seen.id.clone(),
+                    kind: seen.kind,
+                    title: seen.title.clone(),
+                    url: url.to_string(),
+                    last_seen: last_seen.id.clone(),
+                    last_seen_slug: last_seen.slug.clone(),
+                    removed_in: removal.map_or_else(String::new, |r| r.id.clone()),
+                    removed_slug: removal.map_or_else(String::new, |r| r.slug.clone()),
+                    removed_on: removal.map_or(last_seen.date, |r| r.date),
+                    removed_by: removal.map_or_else(String::new, |r| r.author.clone()),
+                }
+            })
+            .collect()
     }
 }
 
@@ -202,61 +342,4 @@ fn render_short(d: &crate::diagnostics::Diagnostic) -> String {
         Some(at) => format!("{at}: {}", d.message),
         None => d.message.clone(),
     }
-}
-
-fn metric_series(snapshots: &[Snapshot]) -> HashMap<String, Vec<MetricPoint>> {
-    let mut series: HashMap<String, Vec<MetricPoint>> = HashMap::new();
-    for snapshot in snapshots {
-        let Some(status) = &snapshot.status else { continue };
-        for item in &status.items[Kind::Metric] {
-            let value = match &item.record.data {
-                KindData::Metric(m) => m.value,
-                _ => None,
-            };
-            series.entry(item.id().to_ascii_lowercase()).or_default().push(MetricPoint {
-                revision: snapshot.revision.id.clone(),
-                slug: snapshot.revision.slug.clone(),
-                date: snapshot.revision.date,
-                value,
-                state: item.derived.kind.metric().and_then(|m| m.state),
-            });
-        }
-    }
-    series
-}
-
-/// Items whose page existed in some revision but not in the newest readable one.
-fn removed(snapshots: &[Snapshot], revisions: &[RevisionEntry]) -> Vec<Tombstone> {
-    let Some(current) = snapshots.iter().rev().find_map(|s| s.status.as_ref()) else {
-        return Vec::new();
-    };
-    let live: std::collections::HashSet<&str> = current.items.values().flatten().map(Item::url).collect();
-    // Last revision holding each page that is gone now.
-    let mut last: BTreeMap<&str, (&Item, usize)> = BTreeMap::new();
-    for (n, snapshot) in snapshots.iter().enumerate() {
-        for item in snapshot.status.iter().flat_map(|s| s.items.values().flatten()) {
-            if !live.contains(item.url()) {
-                last.insert(item.url(), (item, n));
-            }
-        }
-    }
-    last.into_values()
-        .map(|(item, n)| {
-            // Removed in the next readable revision after the last one holding it.
-            let removal = revisions[n + 1..].iter().find(|r| r.readable).or(revisions.last()).map(|r| &r.revision);
-            let seen = &snapshots[n].revision;
-            Tombstone {
-                id: item.id().to_string(),
-                kind: item.kind(),
-                title: item.title().to_string(),
-                url: item.url().to_string(),
-                last_seen: seen.id.clone(),
-                last_seen_slug: seen.slug.clone(),
-                removed_in: removal.map_or_else(String::new, |r| r.id.clone()),
-                removed_slug: removal.map_or_else(String::new, |r| r.slug.clone()),
-                removed_on: removal.map_or(seen.date, |r| r.date),
-                removed_by: removal.map_or_else(String::new, |r| r.author.clone()),
-            }
-        })
-        .collect()
 }

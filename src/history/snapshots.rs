@@ -108,17 +108,17 @@ impl Pipeline {
     /// is; a commit is as old as itself.
     ///
     /// [`History::last_commit`]: super::History::last_commit
-    pub fn snapshot(
+    pub fn snapshot<'f>(
         &self,
         revision: Revision,
-        files: &[FileRef],
+        files: impl IntoIterator<Item = &'f FileRef>,
         as_of: Date,
         dated_warnings: bool,
         last_commit: Option<Date>,
     ) -> Snapshot {
         let parsed: Vec<Arc<ParsedFile>> = {
             let cache = self.cache();
-            files.iter().filter_map(|f| cache.get(f).cloned()).collect()
+            files.into_iter().filter_map(|f| cache.get(f).cloned()).collect()
         };
         let loaded = load::assemble(&parsed, &self.config);
         let mut diagnostics = loaded.diagnostics;
@@ -155,8 +155,7 @@ pub fn load(history: &History, working: &[RawFile], pipeline: &Pipeline) -> Resu
 }
 
 /// [`load`], telling `progress` how many files were read and revisions derived, and timing
-/// the stages on `clock`: `read` (until the last file is read; parsing runs alongside),
-/// `parse` (what parsing takes after that) and `derive`.
+/// the stages on `clock` (see [`read`], and `derive`).
 pub fn load_with(
     history: &History,
     working: &[RawFile],
@@ -164,6 +163,134 @@ pub fn load_with(
     progress: &dyn Progress,
     clock: &mut Stopwatch,
 ) -> Result<Vec<Snapshot>, Diagnostic> {
+    let loaded = read(history, working, pipeline, progress, clock)?;
+    progress.start("deriving revisions", loaded.len() as u64);
+    let mut snapshots: Vec<Snapshot> = (0..loaded.len())
+        .into_par_iter()
+        .map(|i| {
+            let snapshot = loaded.snapshot(i);
+            progress.tick(1);
+            snapshot
+        })
+        .collect();
+    rebase_ship_dates(&mut snapshots);
+    progress.finish();
+    clock.lap("derive");
+    Ok(snapshots)
+}
+
+/// The revisions of a history in order, each derived when asked for: a build folds them
+/// in one at a time (see `render::Site`) instead of holding every one at once.
+pub trait Revisions: Sync {
+    fn len(&self) -> usize;
+
+    fn revision(&self, i: usize) -> &Revision;
+
+    /// Revision `i`, validated and derived as of its own date (the working tree's with the
+    /// warnings that depend on the date). Ship dates are not yet measured against the
+    /// first one named ([`FirstShip`]).
+    fn snapshot(&self, i: usize) -> Snapshot;
+
+    /// The ids (lower case) of the records marked confidential in any revision it holds.
+    fn confidential(&self) -> HashSet<String>;
+
+    /// Says that revision `i` is folded in: what no later revision needs may go.
+    fn folded(&self, _i: usize) {}
+
+    /// The date of the newest committed revision.
+    fn last_commit(&self) -> Option<Date> {
+        super::last_commit((0..self.len()).map(|i| self.revision(i)))
+    }
+}
+
+/// A history with every file read and parsed ([`read`]), each revision derived on demand.
+pub struct Loaded<'a> {
+    revisions: &'a [Revision],
+    /// Every distinct file of the history, once: 52 revisions of 10,000 records list 520,000
+    /// files, but only some 26,000 distinct ones.
+    files: Vec<FileRef>,
+    /// Each revision's files (positions in `files`), in natural path order.
+    lists: Vec<Vec<u32>>,
+    /// The files each revision is the last to have (positions in `files`).
+    last_had_by: Vec<Vec<u32>>,
+    pipeline: &'a Pipeline,
+    last_commit: Option<Date>,
+}
+
+impl Loaded<'_> {
+    fn files_of(&self, i: usize) -> impl Iterator<Item = &FileRef> {
+        self.lists[i].iter().map(|f| &self.files[*f as usize])
+    }
+}
+
+impl Revisions for Loaded<'_> {
+    fn len(&self) -> usize {
+        self.revisions.len()
+    }
+
+    fn revision(&self, i: usize) -> &Revision {
+        &self.revisions[i]
+    }
+
+    fn snapshot(&self, i: usize) -> Snapshot {
+        let revision = &self.revisions[i];
+        // A committed newest revision gets its warnings from [`current`], as of the build
+        // date rather than its own.
+        let is_current = i + 1 == self.revisions.len() && matches!(revision.source, Source::WorkingTree);
+        self.pipeline.snapshot(revision.clone(), self.files_of(i), revision.date, is_current, self.last_commit)
+    }
+
+    fn confidential(&self) -> HashSet<String> {
+        let cache = self.pipeline.cache();
+        let records = self.files.iter().filter_map(|f| cache.get(f)).flat_map(|p| p.records.iter());
+        records.filter(|r| r.common.confidential).map(|r| r.id.to_ascii_lowercase()).collect()
+    }
+
+    /// Lets the pipeline forget the files no later revision has: a build's pages need only
+    /// today's records, and the parsed versions of a long history would otherwise stay
+    /// alive to the end. A second build of the run (a variant) reads them again.
+    fn folded(&self, i: usize) {
+        let mut cache = self.pipeline.cache();
+        for file in &self.last_had_by[i] {
+            cache.remove(&self.files[*file as usize]);
+        }
+    }
+
+    fn last_commit(&self) -> Option<Date> {
+        self.last_commit
+    }
+}
+
+/// Revisions derived already (a live preview keeps its committed ones).
+impl Revisions for Vec<Snapshot> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn revision(&self, i: usize) -> &Revision {
+        &self[i].revision
+    }
+
+    fn snapshot(&self, i: usize) -> Snapshot {
+        self[i].clone()
+    }
+
+    fn confidential(&self) -> HashSet<String> {
+        crate::derive::redact::confidential(self.iter().filter_map(|s| s.status.as_deref()))
+    }
+}
+
+/// Reads and parses every file of every revision of `history` once, for [`Loaded`] to
+/// derive them. `working` holds the working tree's files (used for the `working` revision).
+/// Timed on `clock`: `read` (until the last file is read; parsing runs alongside) and
+/// `parse` (what parsing takes after that).
+pub fn read<'a>(
+    history: &'a History,
+    working: &[RawFile],
+    pipeline: &'a Pipeline,
+    progress: &dyn Progress,
+    clock: &mut Stopwatch,
+) -> Result<Loaded<'a>, Diagnostic> {
     let working_refs = if history.revisions.iter().any(|r| matches!(r.source, Source::WorkingTree)) {
         pipeline.read_working(working)
     } else {
@@ -178,15 +305,16 @@ pub fn load_with(
         Some(repo) => repo.files_of(&commits)?.into_iter(),
         None => Vec::new().into_iter(),
     };
-    let mut lists: Vec<Vec<FileRef>> = Vec::with_capacity(history.revisions.len());
+    let mut table = FileTable::default();
+    let mut lists: Vec<Vec<u32>> = Vec::with_capacity(history.revisions.len());
     for revision in &history.revisions {
         lists.push(match revision.source {
-            Source::Commit(_) => listed.next().unwrap_or_default(),
-            Source::WorkingTree => working_refs.clone(),
+            Source::Commit(_) => table.intern(listed.next().unwrap_or_default()),
+            Source::WorkingTree => table.intern(working_refs.clone()),
         });
     }
-
-    sort_by_path(&mut lists);
+    let files = table.files;
+    sort_by_path(&files, &mut lists);
 
     // Each distinct (path, blob) is read and parsed once for the whole history. Reading
     // inflates git objects on this thread while the pool parses what was already read; past
@@ -194,12 +322,11 @@ pub fn load_with(
     // a quick read does not hold every file's bytes at once (92 MiB of a 10,000-record diff).
     let waiting = AtomicUsize::new(0);
     let waiting = &waiting;
-    let mut seen: HashSet<&FileRef> = HashSet::new();
     progress.start("reading files", 0);
     let clock_ref = &mut *clock;
     rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
-        for file in lists.iter().flatten() {
-            if !seen.insert(file) || pipeline.is_parsed(file) {
+        for file in &files {
+            if pipeline.is_parsed(file) {
                 continue;
             }
             if let Some(why) = &file.broken_link {
@@ -233,87 +360,115 @@ pub fn load_with(
     progress.finish();
     clock.lap("parse");
 
-    let newest = history.revisions.len().saturating_sub(1);
+    let mut last_had_by = vec![Vec::new(); lists.len()];
+    let mut last = vec![0; files.len()];
+    for (i, list) in lists.iter().enumerate() {
+        for file in list {
+            last[*file as usize] = i;
+        }
+    }
+    for (file, i) in last.into_iter().enumerate() {
+        last_had_by[i].push(file as u32);
+    }
     let last_commit = history.last_commit();
-    progress.start("deriving revisions", history.revisions.len() as u64);
-    let mut snapshots: Vec<Snapshot> = history
-        .revisions
-        .par_iter()
-        .zip(lists.par_iter())
-        .enumerate()
-        .map(|(n, (revision, files))| {
-            // A committed newest revision gets its warnings from [`current`], as of the
-            // build date rather than its own.
-            let is_current = n == newest && matches!(revision.source, Source::WorkingTree);
-            let snapshot = pipeline.snapshot(revision.clone(), files, revision.date, is_current, last_commit);
-            progress.tick(1);
-            snapshot
-        })
-        .collect();
-    rebase_ship_dates(&mut snapshots);
-    progress.finish();
-    clock.lap("derive");
-    Ok(snapshots)
+    Ok(Loaded { revisions: &history.revisions, files, lists, last_had_by, pipeline, last_commit })
 }
 
-/// Sorts each revision's files in natural path order, as revisions are assembled: every path
-/// is ranked once rather than each revision sorted with the slower natural comparison.
-fn sort_by_path(lists: &mut [Vec<FileRef>]) {
-    let mut paths: Vec<String> = lists
-        .iter()
-        .flatten()
-        .map(|f| f.content_path.as_str())
-        .collect::<HashSet<&str>>()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+/// The distinct files of many revisions, each revision's as positions among them.
+#[derive(Default)]
+struct FileTable {
+    files: Vec<FileRef>,
+    positions: HashMap<FileRef, u32>,
+}
+
+impl FileTable {
+    fn intern(&mut self, list: Vec<FileRef>) -> Vec<u32> {
+        list.into_iter()
+            .map(|file| {
+                if let Some(at) = self.positions.get(&file) {
+                    return *at;
+                }
+                let at = self.files.len() as u32;
+                self.files.push(file.clone());
+                self.positions.insert(file, at);
+                at
+            })
+            .collect()
+    }
+}
+
+/// Sorts each revision's files (positions in `files`) in natural path order, as revisions
+/// are assembled: every path is ranked once rather than each revision sorted with the
+/// slower natural comparison.
+fn sort_by_path(files: &[FileRef], lists: &mut [Vec<u32>]) {
+    let mut paths: Vec<&str> =
+        files.iter().map(|f| f.content_path.as_str()).collect::<HashSet<&str>>().into_iter().collect();
     paths.sort_by(|a, b| crate::model::natural_cmp(a, b));
-    let rank: HashMap<String, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+    let rank: HashMap<&str, usize> = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+    let rank_of: Vec<usize> = files.iter().map(|f| rank[f.content_path.as_str()]).collect();
     for list in lists {
-        list.sort_by_cached_key(|f| rank.get(&f.content_path).copied().unwrap_or(usize::MAX));
+        list.sort_by_key(|f| rank_of[*f as usize]);
     }
 }
 
 /// Measures each revision's ship date against the first one named (oldest first).
 pub fn rebase_ship_dates(snapshots: &mut [Snapshot]) {
-    derive::schedule::rebase_ship_dates(snapshots.iter_mut().filter_map(|s| s.status.as_mut()));
+    let mut first = FirstShip::default();
+    for snapshot in snapshots {
+        first.rebase(snapshot);
+    }
+}
+
+/// The ship date the first revision to name one named, which later ones are measured
+/// against, for revisions that come one at a time (oldest first).
+#[derive(Default)]
+pub struct FirstShip(Option<Date>);
+
+impl FirstShip {
+    pub fn rebase(&mut self, snapshot: &mut Snapshot) {
+        if let Some(status) = snapshot.status.as_mut() {
+            derive::schedule::rebase_ship_date(&mut self.0, status);
+        }
+    }
 }
 
 /// A warning for each old revision whose records have errors, with the first of them.
 pub fn unreadable_revisions(older: &[Snapshot]) -> Vec<Diagnostic> {
-    older
-        .iter()
-        .filter(|s| s.status.is_none())
-        .map(|old| {
-            let first = old
-                .errors()
-                .next()
-                .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
-                .unwrap_or_default();
-            let count = old.errors().count();
-            Diagnostic::warning(format!(
-                "revision {} could not be read ({count} error{}); its archive page says why",
-                old.revision.id,
-                if count == 1 { "" } else { "s" }
-            ))
-            .note(first)
-            .code("unreadable-revision")
-        })
-        .collect()
+    older.iter().filter_map(unreadable).collect()
 }
 
-/// The plan as it stands on `as_of` (the build date): the newest of `snapshots` (oldest
-/// first) derived as of that date, with its warnings. A committed revision's own status keeps
+/// The warning that an old revision's records have errors, with the first of them; `None`
+/// when it was read.
+pub fn unreadable(old: &Snapshot) -> Option<Diagnostic> {
+    old.status.is_none().then(|| {
+        let first = old
+            .errors()
+            .next()
+            .map(|d| format!("{}: {}", d.position().unwrap_or_default(), d.message))
+            .unwrap_or_default();
+        let count = old.errors().count();
+        Diagnostic::warning(format!(
+            "revision {} could not be read ({count} error{}); its archive page says why",
+            old.revision.id,
+            if count == 1 { "" } else { "s" }
+        ))
+        .note(first)
+        .code("unreadable-revision")
+    })
+}
+
+/// The plan as it stands on `as_of` (the build date): the `newest` revision derived as of
+/// that date (`last_commit` is the newest committed revision's date), with its warnings. A committed revision's own status keeps
 /// its commit date (its archive page says what was known then), but the site's front page
 /// must show what is overdue today, and that the plan is stale, even when nobody touched it
 /// for a year.
 pub fn current(
-    snapshots: &[Snapshot],
+    newest: &Snapshot,
+    last_commit: Option<Date>,
     pipeline: &Pipeline,
     as_of: Date,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Status> {
-    let newest = snapshots.last()?;
     let status = newest.status.as_ref()?;
     if matches!(newest.revision.source, Source::WorkingTree) && status.as_of == as_of {
         return Some(Status::clone(status));
@@ -322,10 +477,5 @@ pub fn current(
     let all = std::iter::once(status.plan.record.clone())
         .chain(status.items.values().flatten().map(|item| item.record.clone()))
         .collect();
-    pipeline.derive(&Records::new(all), as_of, last_commit(snapshots), Some(warnings))
-}
-
-/// The date of the newest committed revision among `snapshots` (oldest first).
-fn last_commit(snapshots: &[Snapshot]) -> Option<Date> {
-    super::last_commit(snapshots.iter().map(|s| &s.revision))
+    pipeline.derive(&Records::new(all), as_of, last_commit, Some(warnings))
 }

@@ -3,7 +3,8 @@
 //! Every build writes [`MANIFEST`] into the site, listing its permanent URLs: the folder of
 //! each committed revision (`revisions/week-1/`) and the page of every item that any
 //! committed revision had (`blockers/B-1.html`; removed items keep a tombstone page there).
-//! The next build compares its own list with the manifest of the site it replaces and fails
+//! The build gathers them as it folds the history in (see
+//! `render::Site`). The next build compares its own list with the manifest of the site it replaces and fails
 //! when a URL would go, unless `--prune` is given. The working revision's pages are not
 //! listed: uncommitted work may change or vanish. A site without a manifest (never built,
 //! or built by an older version) has nothing to compare.
@@ -11,8 +12,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::Source;
-use super::snapshots::Snapshot;
 use crate::diagnostics::Diagnostic;
 
 /// The manifest's file name in the site.
@@ -20,20 +19,6 @@ pub const MANIFEST: &str = ".statuspress-urls";
 
 /// How many lost URLs an error lists before saying how many more there are.
 const SHOWN: usize = 10;
-
-/// The permanent URLs of a site built from `snapshots`, sorted.
-pub fn permanent(snapshots: &[Snapshot]) -> BTreeSet<String> {
-    let mut urls = BTreeSet::new();
-    for snapshot in snapshots.iter().filter(|s| matches!(s.revision.source, Source::Commit(_))) {
-        urls.insert(format!("revisions/{}/", snapshot.revision.slug));
-        for item in snapshot.status.iter().flat_map(|s| s.items.values().flatten()) {
-            if !urls.contains(item.url()) {
-                urls.insert(item.url().to_string());
-            }
-        }
-    }
-    urls
-}
 
 /// The manifest file's contents: a comment, then one URL a line.
 pub fn manifest(urls: &BTreeSet<String>) -> Vec<u8> {

@@ -36,6 +36,14 @@ pub struct BuildOptions<'a> {
     pub progress: &'a dyn progress::Progress,
 }
 
+/// Where a plan's build writes each revision's `status.json` as it folds the history in.
+struct Archive<'a> {
+    output: &'a dyn render::Output,
+    /// Told first what an audience's site hides (see [`render::Begun::redaction_key`]): the
+    /// output may keep the previous build's files when that did not change.
+    keep: &'a dyn Fn(Option<&str>),
+}
+
 /// Adds `d` to the problems so far and returns them all, for a build that stops.
 fn fail(diagnostics: &[Diagnostic], d: Diagnostic) -> Vec<Diagnostic> {
     [diagnostics, &[d]].concat()
@@ -81,9 +89,7 @@ impl Project {
                 timings: clock.laps,
             });
         }
-        let mut site = self.plan_site(plan, options, &output, &[], &mut diagnostics, &mut clock)?;
-        let revisions = site.snapshots.len();
-        let mut staging = write::Staging::create(&output, |holder| {
+        let staging = write::Staging::create(&output, |holder| {
             let pid = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
             eprintln!("waiting for another build of {}{pid}…", output.display());
         })
@@ -91,15 +97,29 @@ impl Project {
             let d = Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()));
             fail(&diagnostics, d)
         })?;
-        let redaction = site.redaction.as_deref();
-        let archived = trees.map(|trees| self.revision_fingerprints(redaction, history, &trees)).unwrap_or_default();
-        staging.may_keep(reusable(&output, &archived));
+        // Told the redaction before the history is folded in: which archived files of the
+        // previous output the build may keep depends on it.
+        let archived = std::cell::RefCell::new(Vec::new());
+        let keep = |redaction: Option<&str>| {
+            let fingerprints = trees.as_ref().map(|t| self.revision_fingerprints(redaction, history, t));
+            staging.may_keep(reusable(&output, fingerprints.as_deref().unwrap_or_default()));
+            *archived.borrow_mut() = fingerprints.unwrap_or_default();
+        };
+        let mut site = self.plan_site(
+            plan,
+            options,
+            &output,
+            &[],
+            Archive { output: &staging, keep: &keep },
+            &mut diagnostics,
+            &mut clock,
+        )?;
+        let archived = archived.into_inner();
+        let revisions = site.timeline.revisions.len();
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
-        // Before rendering, which lets go of the revisions.
-        let urls = history::urls::permanent(&site.snapshots);
         let files = render::render_site(&mut site, &self.config, theme, &staging, options.progress)
             .map_err(|problems| [diagnostics.clone(), problems].concat())?;
-        staging.write(history::urls::MANIFEST, &history::urls::manifest(&urls)).map_err(|e| {
+        staging.write(history::urls::MANIFEST, &history::urls::manifest(&site.urls)).map_err(|e| {
             fail(&diagnostics, Diagnostic::error(format!("cannot write {}: {e}", history::urls::MANIFEST)))
         })?;
         if let Some(fingerprint) = fingerprint {
@@ -116,7 +136,8 @@ impl Project {
         // Best effort: unsealed, the next skip reads more of the site to check it.
         let _ = write::fingerprint::seal(&output);
         clock.lap("write");
-        Ok(Built { output, files: files + 3, revisions, reused, unchanged: None, diagnostics, timings: clock.laps })
+        let files = files + site.archive_files + 3;
+        Ok(Built { output, files, revisions, reused, unchanged: None, diagnostics, timings: clock.laps })
     }
 
     /// A portfolio's site: each plan's site in `<plan-id>/`, exactly as a site of one plan
@@ -132,12 +153,26 @@ impl Project {
         self.templates()?;
         // An audience site of the portfolio may be for one of its own audiences.
         let audiences = super::portfolio::audiences(&self.root)?;
+        let staging =
+            write::Staging::create(&output, |_| eprintln!("waiting for another build of {}…", output.display()))
+                .map_err(|e| {
+                    vec![Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()))]
+                })?;
         let mut clock = Stopwatch::start();
         let mut sites = Vec::new();
         for plan in &self.plans {
             let mut own = Vec::new();
             let out = output.join(&plan.id);
-            let site = self.plan_site(plan, options, &out, &audiences, &mut own, &mut clock);
+            let under = write::Under { staging: &staging, folder: &plan.id };
+            let site = self.plan_site(
+                plan,
+                options,
+                &out,
+                &audiences,
+                Archive { output: &under, keep: &|_| {} },
+                &mut own,
+                &mut clock,
+            );
             diagnostics.extend(plan.named(own));
             match site {
                 Ok(site) => sites.push((plan, site)),
@@ -148,18 +183,13 @@ impl Project {
         if diagnostics.iter().any(|d| d.is_error() || options.strict) {
             return Err(diagnostics);
         }
-        let staging =
-            write::Staging::create(&output, |_| eprintln!("waiting for another build of {}…", output.display()))
-                .map_err(|e| {
-                    vec![Diagnostic::error(format!("cannot create a staging folder beside {}: {e}", output.display()))]
-                })?;
         let theme = self.theme()?;
         let mut files = 0;
-        let revisions = sites.iter().map(|(_, site)| site.snapshots.len()).max().unwrap_or(0);
+        let revisions = sites.iter().map(|(_, site)| site.timeline.revisions.len()).max().unwrap_or(0);
         for (plan, site) in &mut sites {
             let under = write::Under { staging: &staging, folder: &plan.id };
-            // Before rendering, which lets go of the revisions.
-            let urls = history::urls::manifest(&history::urls::permanent(&site.snapshots));
+            let urls = history::urls::manifest(&site.urls);
+            files += site.archive_files;
             files += render::render_site(site, &plan.config, theme, &under, options.progress).map_err(|problems| {
                 let folder = format!("{}/{}", load::PLANS_DIR, plan.id);
                 problems.into_iter().map(|d| d.under(&folder)).collect::<Vec<_>>()
@@ -196,28 +226,23 @@ impl Project {
     }
 
     /// One plan's site, from its history and working tree (`output` is where it goes, for the
-    /// check that no published page disappears). Problems go to `diagnostics`; `Err` holds them
-    /// all when the plan cannot be built.
+    /// check that no published page disappears); `archive` takes each revision's
+    /// `status.json` as the history is folded in. Problems go to
+    /// `diagnostics`; `Err` holds them all when the plan cannot be built.
+    #[allow(clippy::too_many_arguments)]
     fn plan_site(
         &self,
         plan: &Plan,
         options: &BuildOptions<'_>,
         output: &Path,
         more_audiences: &[crate::derive::Item],
+        archive: Archive<'_>,
         diagnostics: &mut Vec<Diagnostic>,
         clock: &mut Stopwatch,
     ) -> Result<render::Site, Vec<Diagnostic>> {
         let history = plan.history(self.as_of).map_err(|d| fail(diagnostics, d))?;
         diagnostics.extend(history.warnings.iter().cloned());
-        let snapshots = plan.load_snapshots(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?;
-        // Checked against every record's URL: an audience's site may drop a record that became
-        // confidential, and its manifest (written from what it shows) says so.
-        if !options.prune
-            && !snapshots.is_empty()
-            && let Err(d) = history::urls::check_kept(output, &history::urls::permanent(&snapshots))
-        {
-            diagnostics.push(d);
-        }
+        let revisions = plan.revisions(self.as_of, options.progress, clock).map_err(|d| fail(diagnostics, d))?;
         let theme = self.theme().map_err(|d| [diagnostics.clone(), d].concat())?;
         let site_options = render::SiteOptions {
             as_of: self.as_of,
@@ -226,7 +251,19 @@ impl Project {
             audience: options.audience,
             more_audiences,
         };
-        super::assemble_site(snapshots, &plan.pipeline, theme, site_options, diagnostics, options.progress, clock)
+        let begun = super::begin_site(&revisions, &plan.pipeline, &site_options, diagnostics)?;
+        (archive.keep)(begun.redaction_key().as_deref());
+        let site = begun
+            .fold(&revisions, &plan.pipeline, theme, Some(archive.output), diagnostics, options.progress, clock)
+            .ok_or_else(|| diagnostics.clone())?;
+        // Checked against every record's URL: an audience's site may drop a record that
+        // became confidential, and its manifest (written from what it shows) says so.
+        if !options.prune
+            && let Err(d) = history::urls::check_kept(output, site.unredacted_urls.as_ref().unwrap_or(&site.urls))
+        {
+            return Err(fail(diagnostics, d));
+        }
+        Ok(site)
     }
 
     /// Everything the site depends on, hashed: a build with the fingerprint of the site in the
@@ -272,7 +309,7 @@ impl Project {
     /// commit, date and `content/` tree), as a revision's ship date is measured against the
     /// first one's (see [`history::snapshots::rebase_ship_dates`]). A tag inserted before
     /// it, or a changed earlier revision, changes it. For an audience's site, `redaction`
-    /// too (see [`render::Site::redaction`]): it hides what was confidential in any revision,
+    /// too (see [`render::Begun::redaction_key`]): it hides what was confidential in any revision,
     /// later ones too. The working tree's revision has none: it is always made again.
     fn revision_fingerprints(
         &self,

@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::history::snapshots::{Pipeline, Snapshot};
+use crate::history::snapshots::{Pipeline, Revisions, Snapshot};
 use crate::history::{self, History};
 use crate::load::{self, RawFile};
 use crate::progress::{Progress, Stopwatch};
 use crate::render::templates::{Template, Theme, effective};
-use crate::render::{Site, SiteOptions};
+use crate::render::{Begun, Site, SiteOptions};
 use crate::values::Date;
 
 pub use portfolio::Plan;
@@ -102,24 +102,22 @@ impl Project {
     }
 }
 
-/// A plan's site from its revisions (oldest first): the one assembly of a site, shared by
-/// `build` and the live preview. The history's warnings are already in `diagnostics`, and
-/// the first of them in `options` ([`history_note`]). `Err` holds every problem when there
-/// is an error (or a warning, when strict).
-fn assemble_site(
-    snapshots: Vec<Snapshot>,
+/// The start of a plan's site from its revisions (oldest first), shared by `build` and the
+/// live preview: today's plan, checked ([`Site::begin`]), for the history to be folded in
+/// ([`Begun::fold`]). The history's warnings are already in `diagnostics`, and the first of
+/// them in `options` ([`history_note`]). `Err` holds every problem when there is an error
+/// (or a warning, when strict).
+fn begin_site(
+    revisions: &dyn Revisions,
     pipeline: &Pipeline,
-    theme: &Theme,
-    options: SiteOptions<'_>,
+    options: &SiteOptions<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-    progress: &dyn Progress,
-    clock: &mut Stopwatch,
-) -> Result<Site, Vec<Diagnostic>> {
-    if snapshots.is_empty() {
+) -> Result<Begun, Vec<Diagnostic>> {
+    if revisions.len() == 0 {
         diagnostics.push(Diagnostic::error("no revision to build"));
         return Err(diagnostics.clone());
     }
-    Site::of(snapshots, pipeline, theme, &options, diagnostics, progress, clock).ok_or_else(|| diagnostics.clone())
+    Site::begin(revisions, pipeline, options, diagnostics).ok_or_else(|| diagnostics.clone())
 }
 
 /// What the archive says about the history itself (a shallow clone, say): its first warning.
@@ -171,24 +169,22 @@ impl Plan {
         if let Some(snapshots) = self.snapshots.get() {
             return Ok(snapshots);
         }
-        let snapshots = self.load_snapshots(as_of, progress, clock)?;
+        let found = self.history(as_of)?;
+        let snapshots = history::snapshots::load_with(found, self.working()?, &self.pipeline, progress, clock)?;
         Ok(self.snapshots.get_or_init(|| snapshots))
     }
 
-    /// [`Plan::snapshots`], not kept: a build hands them to its site, and a second copy of
-    /// every revision's status and warnings would only raise the peak. A second build (a
-    /// variant) derives them again from what the pipeline parsed.
-    pub fn load_snapshots(
+    /// Every revision read and parsed, for a build to derive them one at a time as it
+    /// folds them into its site: none is kept. A second build (a variant) derives them
+    /// again from what the pipeline parsed.
+    pub fn revisions(
         &self,
         as_of: Date,
         progress: &dyn Progress,
         clock: &mut Stopwatch,
-    ) -> Result<Vec<Snapshot>, Diagnostic> {
-        if let Some(snapshots) = self.snapshots.get() {
-            return Ok(snapshots.to_vec());
-        }
+    ) -> Result<history::snapshots::Loaded<'_>, Diagnostic> {
         let found = self.history(as_of)?;
-        history::snapshots::load_with(found, self.working()?, &self.pipeline, progress, clock)
+        history::snapshots::read(found, self.working()?, &self.pipeline, progress, clock)
     }
 
     /// The plan's diagnostics named from the project root (`plans/<id>/…` in a portfolio).

@@ -110,8 +110,10 @@ impl Rebuild for Preview {
             audience: None,
             more_audiences: &[],
         };
-        let mut site =
-            super::assemble_site(snapshots, pipeline, theme, options, &mut diagnostics, &Silent, &mut clock)?;
+        let begun = super::begin_site(&snapshots, pipeline, &options, &mut diagnostics)?;
+        let mut site = begun
+            .fold(&snapshots, pipeline, theme, None, &mut diagnostics, &Silent, &mut clock)
+            .ok_or_else(|| diagnostics.clone())?;
         let renderer = Renderer::new(&mut site, pipeline.config(), theme, Some(items))?;
         items.rotate();
         clock.lap("prepare pages");

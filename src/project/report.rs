@@ -195,7 +195,9 @@ impl WeekOf<'_> {
     ) -> Result<Option<render::reports::Delivery>, Vec<Diagnostic>> {
         let config = &self.plan.config;
         let statuses = self.snapshots.iter().filter_map(|s| s.status.as_deref());
-        let reader = audience.map(|a| Redaction::for_audience(a, statuses, config.neighbours.as_deref()));
+        let reader = audience.map(|a| {
+            Redaction::for_audience(a, &crate::derive::redact::confidential(statuses), config.neighbours.as_deref())
+        });
         let certified = report::certified_in(self.snapshots, self.sides.0, self.sides.1);
         reporter
             .deliver(self.week, self.sides, reader.as_ref(), None, certified, &config.site.base_url)

@@ -4,11 +4,10 @@
 use serde::Serialize;
 use tera::Value;
 
-use super::{Page, Site, kind_info, revision_heatmap, verdict_icon};
+use super::{Archived, Page, Site, kind_info, verdict_icon};
 use crate::derive::{Item, Status};
 use crate::diff::timeline::{RevisionEntry, Timeline};
 use crate::history::WORKING;
-use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
 
 /// How many items of each list a revision page shows; `status.json` has them all.
@@ -72,7 +71,7 @@ pub(super) fn brief(item: &Item) -> Brief<'_> {
     Brief { id: item.id(), title: item.title(), url: item.url(), status, note }
 }
 
-pub(super) fn revision_view(status: &Status) -> RevisionView<'_> {
+pub(crate) fn revision_view(status: &Status) -> RevisionView<'_> {
     let by_id: std::collections::HashMap<&str, &Item> = status.items.values().flatten().map(|i| (i.id(), i)).collect();
     let gate_groups = status
         .gate_groups
@@ -155,24 +154,18 @@ pub(crate) fn archived_extras(
 }
 
 /// The archive pages of one revision: its page, and its change page when it has one.
-pub(super) fn revision_pages(
-    snapshot: &Snapshot,
-    entry: &RevisionEntry,
-    neighbours: &Neighbours<'_>,
-    heatmap: Value,
-) -> Vec<Page> {
+pub(super) fn revision_pages(shown: &Archived, entry: &RevisionEntry, neighbours: &Neighbours<'_>) -> Vec<Page> {
     let slug = &entry.revision.slug;
     let entry_value = Value::from_serializable(entry);
-    let view = snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)));
     // The working tree's uncommitted state is the current plan, not an archive.
     let archived = slug != WORKING;
     let own: Vec<(&'static str, Value)> =
         if archived { archived_extras(&entry.revision.id, entry.readiness).into() } else { Vec::new() };
     let mut extra = vec![
         ("entry", entry_value.clone()),
-        ("snapshot", view),
-        ("heatmap", heatmap),
-        ("json", Value::from(if snapshot.status.is_some() { "status.json" } else { "" })),
+        ("snapshot", shown.view()),
+        ("heatmap", shown.heatmap()),
+        ("json", Value::from(if entry.readable { "status.json" } else { "" })),
         ("current_kind", Value::from("revisions")),
         ("neighbours", Value::from_serializable(neighbours)),
         ("archived", Value::from(archived)),
@@ -226,11 +219,11 @@ pub(super) fn standing_certification(site: &Site) -> Option<&crate::diff::certif
 
 /// `revisions/working/` was published whenever the tree had uncommitted changes; when it
 /// has none, the page stays and says which revision the tree matches.
-pub(super) fn working_page(site: &Site, bands: [i64; 3]) -> Option<Page> {
+pub(super) fn working_page(site: &Site) -> Option<Page> {
     if site.timeline.revisions.iter().any(|e| e.revision.slug == WORKING) {
         return None;
     }
-    let (newest, snapshot) = site.timeline.revisions.last().zip(site.snapshots.last())?;
+    let (newest, archived) = site.timeline.revisions.last().zip(site.archive.last())?;
     let mut entry = newest.clone();
     entry.diff = None;
     entry.revision.message =
@@ -241,14 +234,11 @@ pub(super) fn working_page(site: &Site, bands: [i64; 3]) -> Option<Page> {
         root: "../../",
         extra: vec![
             ("entry", Value::from_serializable(&entry)),
-            (
-                "snapshot",
-                snapshot.status.as_ref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s))),
-            ),
-            ("heatmap", revision_heatmap(&site.snapshots, bands)),
+            ("snapshot", archived.view()),
+            ("heatmap", archived.heatmap()),
             (
                 "json",
-                Value::from(if snapshot.status.is_some() {
+                Value::from(if newest.readable {
                     format!("../{}/status.json", newest.revision.slug)
                 } else {
                     String::new()

@@ -29,7 +29,6 @@ use crate::config::Config;
 use crate::derive::{Item, Status};
 use crate::diagnostics::Diagnostic;
 use crate::diff::timeline::RevisionEntry;
-use crate::history::snapshots::Snapshot;
 use crate::model::{Kind, KindData};
 use crate::progress::Progress;
 use crate::report::message::{Facts, Message};
@@ -38,7 +37,7 @@ pub use archive::archived_status_path;
 use archive::{Neighbours, revision_pages, standing_certification, title_prefix, tombstone_pages, working_page};
 use feed::feed;
 pub(crate) use feed::portfolio_feed;
-pub use site::{Site, SiteOptions};
+pub use site::{Archived, Begun, Site, SiteOptions};
 use templates::{Template, Theme};
 
 /// A built-in part of the plan page: where it stands (`section` records slot in by `order`),
@@ -108,15 +107,17 @@ enum Route {
     /// A revision's page, its change page and its certification. They show today's plan in
     /// their header (its title, the revision list), so they are rendered on every build.
     Revision(usize),
-    /// A revision's `status.json`, most of the archive's bytes: it depends on its revision
-    /// and those before it alone (and on what an audience's site hides), so a build may keep
-    /// it from the previous output (see [`Output::keep_previous`]).
+    /// A revision's `status.json`, when the site kept its status (a live preview); a build
+    /// writes them as it folds the history in (see [`Site`]).
     RevisionJson(usize),
     StatusJson,
     Calendar,
     Feed,
     /// `search-index.json` and the script that carries it (see [`search`]).
     SearchIndex,
+    /// A week's report: its page, its text forms and its emails.
+    Report(usize),
+    ReportIndex,
 }
 
 /// The site as routes, each rendered on its own from one shared context: the current status
@@ -125,7 +126,6 @@ enum Route {
 pub struct Renderer {
     tera: tera::Tera,
     templates: Vec<Template>,
-    bands: [i64; 3],
     base_url: String,
     title: String,
     /// The current items by kind folder, with their rendered bodies (also in the context).
@@ -169,7 +169,7 @@ impl Renderer {
         globals.insert("latest", &newest_first.first());
         let newest = newest_first.first().map(|e| (e.diff.as_ref(), &e.revision));
         // The dashboard shows the plan's whole summary, rendered, beside the message.
-        let before = site.snapshots.iter().rev().nth(1).and_then(|s| s.status.as_deref());
+        let before = site.before.as_deref();
         // The dashboard's latest change may be old: it says since which revision, not "this week".
         let since = newest_first.first().and_then(|e| e.previous.as_deref());
         let message = newest.map(|(changes, revision)| {
@@ -183,7 +183,7 @@ impl Renderer {
         globals.insert("history_note", &site.history_note);
         globals.insert_value("current_kind", Value::from(""));
         globals.insert("charts", &current_charts(site, config));
-        let working = working_page(site, config.risk.bands);
+        let working = working_page(site);
         globals.insert("working_page", &working.as_ref().map(|p| p.path.clone()));
         // Every page names the readiness it shows first, in its title and its icon, and how
         // old it is when the plan is stale; archived pages override both with their own
@@ -194,8 +194,7 @@ impl Renderer {
         let mut pages = fixed_pages();
         pages.extend(tombstone_pages(&site.timeline));
         pages.extend(working);
-        let (mut files, report_pages) = reports::site_files(&site.reports);
-        pages.extend(report_pages);
+        let mut files = Vec::new();
         // The theme's style sheet and script, published as they are (not Tera templates).
         for asset in ["style.css", "site.js"] {
             let text = theme.text(asset);
@@ -210,18 +209,19 @@ impl Renderer {
         let mut routes = vec![Route::SearchIndex];
         routes.extend((0..pages.len()).map(Route::Page));
         routes.extend((0..files.len()).map(Route::File));
+        routes.extend((0..site.reports.len()).map(Route::Report));
+        routes.push(Route::ReportIndex);
         for kind in Kind::ALL.iter().copied().filter(|k| *k != Kind::Plan) {
             routes.push(Route::List(kind));
             routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
         }
-        routes.extend((0..site.snapshots.len()).map(Route::Revision));
-        let readable = site.snapshots.iter().enumerate().filter(|(_, s)| s.status.is_some());
-        routes.extend(readable.map(|(i, _)| Route::RevisionJson(i)));
+        routes.extend((0..site.archive.len()).map(Route::Revision));
+        let kept = site.archive.iter().enumerate().filter(|(_, a)| a.status.is_some());
+        routes.extend(kept.map(|(i, _)| Route::RevisionJson(i)));
         routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
         let mut renderer = Renderer {
             tera,
             templates: theme.templates.clone(),
-            bands: config.risk.bands,
             base_url: config.site.base_url.clone(),
             title,
             items,
@@ -271,6 +271,8 @@ impl Renderer {
             Route::Calendar => vec!["milestones.ics".into()],
             Route::Feed => vec!["feed.xml".into()],
             Route::SearchIndex => vec![search::JSON_PATH.into(), search::SCRIPT_PATH.into()],
+            Route::Report(i) => reports::week_paths(&site.reports, i),
+            Route::ReportIndex => vec!["reports/index.html".into()],
         }
     }
 
@@ -286,12 +288,11 @@ impl Renderer {
             Route::Revision(i) => {
                 let revisions = &site.timeline.revisions;
                 let neighbours = Neighbours::of(revisions, i);
-                let heatmap = revision_heatmap(&site.snapshots[..=i], self.bands);
-                revision_pages(&site.snapshots[i], &revisions[i], &neighbours, heatmap).iter().map(page).collect()
+                revision_pages(&site.archive[i], &revisions[i], &neighbours).iter().map(page).collect()
             }
             Route::RevisionJson(i) => {
                 let path = archived_status_path(&site.timeline.revisions[i].revision.slug);
-                let status = site.snapshots[i].status.as_deref();
+                let status = site.archive[i].status.as_deref();
                 Ok(status.map(|status| (path, crate::derive::to_json(status, false))).into_iter().collect())
             }
             Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
@@ -303,15 +304,13 @@ impl Renderer {
                 Err(e) => Err(templates::template_error(&e, &self.templates, Some("feed.xml"))),
             },
             Route::SearchIndex => Ok(search::files(&site.current, &self.body_words).into()),
+            Route::Report(i) => {
+                let mut files = vec![page(&reports::week_page(&site.reports, i))?];
+                files.extend(reports::week_files(&site.reports, i));
+                Ok(files)
+            }
+            Route::ReportIndex => Ok(vec![page(&reports::index_page(&site.reports))?]),
         }
-    }
-
-    /// Whether `output` kept the route's file from the previous output, so it need not be
-    /// rendered: only an archived revision's `status.json` can be (the build decides which
-    /// revisions' inputs did not change).
-    fn kept(&self, site: &Site, route: usize, output: &dyn Output) -> bool {
-        matches!(self.routes[route], Route::RevisionJson(_))
-            && self.paths(site, route).iter().all(|path| output.keep_previous(path))
     }
 
     fn render_page(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
@@ -379,9 +378,9 @@ impl Renderer {
 }
 
 /// Renders every file of the site into `output`, in parallel; returns how many were written.
-/// The archive (each revision's pages and `status.json`) goes first; then the site lets go
-/// of its revisions ([`Site::snapshots`] is left empty), so the pages of today's plan reuse
-/// the memory of every older revision's status instead of adding to it.
+/// The archive (each revision's pages, and the `status.json` files the site kept) goes
+/// first; then the site lets go of the statuses it kept, so the pages of today's plan reuse
+/// their memory instead of adding to it.
 pub fn render_site(
     site: &mut Site,
     config: &Config,
@@ -395,7 +394,9 @@ pub fn render_site(
     let (archive, today): (Vec<usize>, Vec<usize>) = (0..renderer.len())
         .partition(|route| matches!(renderer.routes[*route], Route::Revision(_) | Route::RevisionJson(_)));
     let mut written = render_routes(&renderer, site, &archive, output, progress, &problems);
-    site.snapshots = Vec::new();
+    for archived in &mut site.archive {
+        archived.status = None;
+    }
     written += render_routes(&renderer, site, &today, output, progress, &problems);
     progress.finish();
     let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -424,10 +425,6 @@ fn render_routes(
     routes
         .par_iter()
         .map(|route| {
-            if renderer.kept(site, *route, output) {
-                progress.tick(1);
-                return 1;
-            }
             let files = renderer.render(site, *route).unwrap_or_else(|d| {
                 report(d);
                 Vec::new()
@@ -638,9 +635,12 @@ struct CurrentCharts {
 fn current_charts(site: &Site, config: &Config) -> CurrentCharts {
     let status = &site.current;
     // The current status is the newest snapshot's; the arrows start at the one before.
-    let previous = site.snapshots.split_last().and_then(|(_, older)| readable_last(older));
+    let previous = site.previous.as_ref().map(|(id, status)| (id.as_str(), status.as_ref()));
     let next_milestones = (status.items[Kind::Milestone].len() > DASHBOARD_MILESTONES)
         .then(|| &status.next_milestones[..status.next_milestones.len().min(DASHBOARD_MILESTONES)]);
+    let blockers: Vec<_> =
+        site.timeline.revisions.iter().zip(&site.archive).map(|(e, a)| (&e.revision, a.blockers)).collect();
+    let first_start = &|id: &str| site.timeline.first_start(id);
     let sparklines = status.items[Kind::Metric]
         .iter()
         .filter_map(|item| {
@@ -652,27 +652,13 @@ fn current_charts(site: &Site, config: &Config) -> CurrentCharts {
         .collect();
     CurrentCharts {
         heatmap: charts::heatmap::build(status, previous, config.risk.bands),
-        burndown: charts::burndown::build(&site.snapshots),
+        burndown: charts::burndown::build(&blockers),
         strip: charts::strip::build(&site.timeline.revisions),
         gates: charts::gates::build(status),
-        gantt: charts::gantt::build(status, &site.snapshots, None),
-        gantt_next: charts::gantt::build(status, &site.snapshots, next_milestones),
+        gantt: charts::gantt::build(status, first_start, None),
+        gantt_next: charts::gantt::build(status, first_start, next_milestones),
         sparklines,
     }
-}
-
-/// The newest readable snapshot of `snapshots`, with its revision id.
-fn readable_last(snapshots: &[Snapshot]) -> Option<(&str, &Status)> {
-    snapshots.iter().rev().find_map(|s| s.status.as_deref().map(|status| (s.revision.id.as_str(), status)))
-}
-
-/// The heat map of the last of `snapshots` as of its revision, arrows from the readable one
-/// before; none when it could not be read.
-fn revision_heatmap(snapshots: &[Snapshot], bands: [i64; 3]) -> Value {
-    let Some((last, older)) = snapshots.split_last() else { return Value::none() };
-    last.status.as_ref().map_or_else(Value::none, |status| {
-        Value::from_serializable(&charts::heatmap::build(status, readable_last(older), bands))
-    })
 }
 
 /// A diff as a standalone HTML page (`statuspress diff --format html`). Links point into

@@ -1,21 +1,24 @@
 //! The weekly reports in the site and on the command line: `reports/index.html`, and per
 //! week the page, `report.md`, `report.txt` and one `.eml` per audience.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::templates::{self, Template};
 use crate::config::Config;
 use crate::derive::Item;
-use crate::derive::Status;
 use crate::derive::redact::Redaction;
+use crate::derive::{ReadinessVerdict, Status};
 use crate::diagnostics::Diagnostic;
 use crate::diff::Diff;
 use crate::diff::format::escape_md_url;
-use crate::diff::timeline::Timeline;
+use crate::diff::timeline::RevisionEntry;
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::report::email::Email;
+use crate::report::weeks::{Sides, WeekSides};
 use crate::report::{self, Report, RevisionRef};
 use crate::values::Week;
 
@@ -111,58 +114,124 @@ impl<'a> Reporter<'a> {
     }
 }
 
-/// Builds the reports of every week with a revision (audiences from the newest status),
-/// reusing the timeline's diffs where a week compares two consecutive revisions. With
-/// `only`, the site is that audience's: its report is the page, and its email the only one.
-pub fn all(
-    reporter: &Reporter,
-    snapshots: &[Snapshot],
-    current: &Status,
-    timeline: &Timeline,
-    only: Option<&Item>,
-) -> Result<Vec<WeekReports>, Diagnostic> {
-    use rayon::prelude::*;
-    let zone = reporter.config.report.zone();
-    let readers = readers(current, snapshots, reporter.config, only);
-    let only = only.and_then(|o| readers.iter().find(|r| r.audience.id() == o.id()));
-    let weeks = report::weeks_with_revisions(snapshots, zone).into_par_iter().map(|week| {
-        let Some(sides) = report::revisions_for(snapshots, week, zone) else { return Ok(None) };
-        let (now, before) = sides;
-        let known = timeline
-            .revisions
-            .iter()
-            .find(|e| {
-                e.revision.slug == now.revision.slug
-                    && e.previous_slug.as_deref() == before.map(|b| b.revision.slug.as_str())
-            })
-            .and_then(|e| e.diff.as_ref());
-        let certified = report::certified_in(snapshots, now, before);
-        let Some(full) = reporter.build(week, sides, only, known, certified.clone()) else { return Ok(None) };
+/// The weekly reports of a history that comes one revision at a time (oldest first), each
+/// made as soon as its revisions are known ([`WeekSides`]): every week with a readable
+/// revision, reusing the timeline's diff where a week compares two consecutive revisions.
+/// With `only`, the site is that audience's: its report is the page, and its email the
+/// only one.
+pub struct WeeklyReports<'a> {
+    reporter: &'a Reporter<'a>,
+    readers: Vec<Redaction>,
+    /// The site's audience, among `readers`.
+    only: Option<usize>,
+    sides: WeekSides,
+    made: Vec<WeekReports>,
+}
+
+/// One week's report, ready to be made.
+struct WeekJob {
+    sides: Sides,
+    known: Option<Diff>,
+    certified: Option<RevisionRef>,
+}
+
+impl<'a> WeeklyReports<'a> {
+    /// The reports of the weeks of `revisions`, for the audiences of `current` (and `only`,
+    /// which may be a portfolio's), hiding the records in `confidential` from external ones.
+    pub fn new(
+        reporter: &'a Reporter<'a>,
+        revisions: &[&crate::history::Revision],
+        current: &Status,
+        confidential: &HashSet<String>,
+        only: Option<&Item>,
+    ) -> WeeklyReports<'a> {
+        let readers = readers(current, confidential, reporter.config, only);
+        let only = only.and_then(|o| readers.iter().position(|r| r.audience.id() == o.id()));
+        let sides = WeekSides::new(revisions, reporter.config.report.zone());
+        WeeklyReports { reporter, readers, only, sides, made: Vec::new() }
+    }
+
+    /// Takes the revisions `from..` of the history (`timeline` has them all already) and
+    /// makes the reports of the weeks they complete, in parallel.
+    pub fn push_all(
+        &mut self,
+        from: usize,
+        snapshots: &[Snapshot],
+        timeline: &[RevisionEntry],
+    ) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
+        let mut jobs = Vec::new();
+        for (i, snapshot) in (from..).zip(snapshots) {
+            jobs.extend(self.sides.push(i, snapshot).into_iter().map(|sides| job(sides, timeline)));
+        }
+        let made: Vec<Option<WeekReports>> =
+            jobs.into_par_iter().map(|job| self.make(job)).collect::<Result<_, _>>()?;
+        self.made.extend(made.into_iter().flatten());
+        Ok(())
+    }
+
+    /// One week's reports: the full one, and each audience's (or the site's audience's).
+    fn make(&self, job: WeekJob) -> Result<Option<WeekReports>, Diagnostic> {
+        let WeekJob { sides: Sides { week, now: (_, now), before }, known, certified } = job;
+        let reporter = self.reporter;
+        let sides = (&now, before.as_ref().map(|(_, b)| b));
+        let only = self.only.map(|i| &self.readers[i]);
+        let Some(full) = reporter.build(week, sides, only, known.as_ref(), certified.clone()) else { return Ok(None) };
         let base = &reporter.config.site.base_url;
         let audiences = match only {
             // An audience's site: its report is the page and, with the site's links, its email.
             Some(_) => vec![reporter.render_delivery(full.clone(), base)?],
             None => {
                 let mut audiences = Vec::new();
-                for reader in &readers {
-                    audiences.extend(reporter.deliver(week, sides, Some(reader), known, certified.clone(), base)?);
+                for reader in &self.readers {
+                    audiences.extend(reporter.deliver(
+                        week,
+                        sides,
+                        Some(reader),
+                        known.as_ref(),
+                        certified.clone(),
+                        base,
+                    )?);
                 }
                 audiences
             }
         };
         let report = reporter.render_delivery(full, "../../")?;
         Ok(Some(WeekReports { week, report, audiences }))
-    });
-    Ok(weeks.collect::<Result<Vec<_>, Diagnostic>>()?.into_iter().flatten().collect())
+    }
+
+    /// Every week's reports, oldest first.
+    pub fn finish(mut self) -> Vec<WeekReports> {
+        self.made.sort_by_key(|r| r.week);
+        self.made
+    }
+}
+
+/// A week's report with what the timeline knows of it: the diff of its revisions when they
+/// are consecutive, and the certification it links.
+fn job(sides: Sides, timeline: &[RevisionEntry]) -> WeekJob {
+    let (at, _) = &sides.now;
+    let before_slug = sides.before.as_ref().map(|(_, b)| b.revision.slug.as_str());
+    let entry = timeline.get(*at).filter(|e| e.previous_slug.as_deref() == before_slug);
+    let known = entry.and_then(|e| e.diff.clone());
+    let start = sides.before.as_ref().map_or(0, |(b, _)| b + 1);
+    let readiness = timeline.iter().map(|e| (&e.revision, e.readiness.map(|v| v == ReadinessVerdict::Go)));
+    let certified = report::flipped_in(readiness, start, *at);
+    WeekJob { sides, known, certified }
 }
 
 /// What each audience of `current` (and `only`, which may be a portfolio's) may see of the
-/// plan's history: one redaction per audience, for every week's report.
-pub fn readers(current: &Status, snapshots: &[Snapshot], config: &Config, only: Option<&Item>) -> Vec<Redaction> {
-    let statuses = || snapshots.iter().filter_map(|s| s.status.as_deref());
+/// plan's history, hiding the records in `confidential`: one redaction per audience, for
+/// every week's report.
+pub fn readers(
+    current: &Status,
+    confidential: &HashSet<String>,
+    config: &Config,
+    only: Option<&Item>,
+) -> Vec<Redaction> {
     let own = current.items[Kind::Audience].iter().filter(|a| only.is_none_or(|o| o.id() != a.id()));
     own.chain(only)
-        .map(|audience| Redaction::for_audience(audience, statuses(), config.neighbours.as_deref()))
+        .map(|audience| Redaction::for_audience(audience, confidential, config.neighbours.as_deref()))
         .collect()
 }
 
@@ -227,46 +296,67 @@ struct EmailLink {
     title: String,
 }
 
-/// Files written as they are: `(site path, bytes)`.
-type Files = Vec<(String, Vec<u8>)>;
-
-/// Site pages and files of the reports: files as they are, plus pages to render with the theme.
-pub(crate) fn site_files(weeks: &[WeekReports]) -> (Files, Vec<super::Page>) {
-    let mut files = Vec::new();
-    let mut pages = Vec::new();
-    for (i, w) in weeks.iter().enumerate() {
-        let dir = format!("reports/{}", w.week);
-        files.push((format!("{dir}/report.md"), w.report.rendered.markdown.clone().into_bytes()));
-        files.push((format!("{dir}/report.txt"), w.report.rendered.text.clone().into_bytes()));
-        let mut links = Vec::new();
-        for delivery in &w.audiences {
-            let Some(audience) = &delivery.report.audience else { continue };
-            let file = format!("{}.eml", audience.id);
-            files.push((format!("{dir}/{file}"), delivery.email.message.formatted()));
-            links.push(EmailLink { file, title: audience.title.clone() });
-        }
-        pages.push(super::Page {
-            path: format!("{dir}/index.html"),
-            template: "report.html",
-            root: "../../",
-            extra: [
-                ("report", Value::from_serializable(&w.report.report)),
-                ("emails", Value::from_serializable(&links)),
-                ("current_kind", Value::from("reports")),
-                ("previous_week", Value::from_serializable(&i.checked_sub(1).map(|p| weeks[p].week.to_string()))),
-                ("next_week", Value::from_serializable(&weeks.get(i + 1).map(|n| n.week.to_string()))),
-            ]
-            .into_iter()
-            .chain(super::archived_extras(&w.week.to_string(), Some(w.report.report.readiness)))
-            .collect(),
-        });
+/// The files of week `i` of `weeks` (oldest first), written as they are: `report.md`,
+/// `report.txt` and each audience's `.eml`.
+pub(crate) fn week_files(weeks: &[WeekReports], i: usize) -> Vec<(String, Vec<u8>)> {
+    let w = &weeks[i];
+    let dir = format!("reports/{}", w.week);
+    let mut files = vec![
+        (format!("{dir}/report.md"), w.report.rendered.markdown.clone().into_bytes()),
+        (format!("{dir}/report.txt"), w.report.rendered.text.clone().into_bytes()),
+    ];
+    for (file, delivery) in emails(w) {
+        files.push((format!("{dir}/{file}"), delivery.email.message.formatted()));
     }
+    files
+}
+
+/// The paths of week `i`'s page and files.
+pub(crate) fn week_paths(weeks: &[WeekReports], i: usize) -> Vec<String> {
+    let dir = format!("reports/{}", weeks[i].week);
+    let files = ["index.html".to_string(), "report.md".into(), "report.txt".into()];
+    files.into_iter().chain(emails(&weeks[i]).map(|(file, _)| file)).map(|file| format!("{dir}/{file}")).collect()
+}
+
+/// The audiences' emails of a week, by file name.
+fn emails(week: &WeekReports) -> impl Iterator<Item = (String, &Delivery)> {
+    let audience = |d: &Delivery| d.report.audience.as_ref().map(|a| a.id.clone());
+    week.audiences.iter().filter_map(move |d| audience(d).map(|id| (format!("{id}.eml"), d)))
+}
+
+/// The page of week `i` of `weeks` (oldest first).
+pub(crate) fn week_page(weeks: &[WeekReports], i: usize) -> super::Page {
+    let w = &weeks[i];
+    let links: Vec<EmailLink> = emails(w)
+        .map(|(file, d)| EmailLink {
+            file,
+            title: d.report.audience.as_ref().map(|a| a.title.clone()).unwrap_or_default(),
+        })
+        .collect();
+    super::Page {
+        path: format!("reports/{}/index.html", w.week),
+        template: "report.html",
+        root: "../../",
+        extra: [
+            ("report", Value::from_serializable(&w.report.report)),
+            ("emails", Value::from_serializable(&links)),
+            ("current_kind", Value::from("reports")),
+            ("previous_week", Value::from_serializable(&i.checked_sub(1).map(|p| weeks[p].week.to_string()))),
+            ("next_week", Value::from_serializable(&weeks.get(i + 1).map(|n| n.week.to_string()))),
+        ]
+        .into_iter()
+        .chain(super::archived_extras(&w.week.to_string(), Some(w.report.report.readiness)))
+        .collect(),
+    }
+}
+
+/// `reports/index.html`: every week's report, newest first.
+pub(crate) fn index_page(weeks: &[WeekReports]) -> super::Page {
     let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report.report).collect();
-    pages.push(super::Page {
+    super::Page {
         path: "reports/index.html".into(),
         template: "reports.html",
         root: "../",
         extra: vec![("reports", Value::from_serializable(&newest_first)), ("current_kind", Value::from("reports"))],
-    });
-    (files, pages)
+    }
 }

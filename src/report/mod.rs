@@ -7,6 +7,7 @@ pub mod email;
 pub mod message;
 pub mod notices;
 pub mod send;
+pub mod weeks;
 
 use std::borrow::Cow;
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::derive::redact::Redaction;
 use crate::derive::{Item, ReadinessVerdict, Stale, Status};
 use crate::diff::{self, Diff};
+use crate::history::Revision;
 use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::{KindData, Record};
@@ -178,34 +180,34 @@ pub fn revisions_for(snapshots: &[Snapshot], week: Week, zone: Zone) -> Option<(
 }
 
 /// The newest revision after `before` up to `now` (both taken from `snapshots`) where
-/// readiness flipped from NO-GO to GO, judged on readable revisions as the site's
-/// certification pages are: the week's report links that revision's certification.
+/// readiness flipped from NO-GO to GO (see [`flipped_in`]).
 pub fn certified_in(snapshots: &[Snapshot], now: &Snapshot, before: Option<&Snapshot>) -> Option<RevisionRef> {
     let position = |s: &Snapshot| snapshots.iter().position(|x| std::ptr::eq(x, s));
     let end = position(now)?;
     let start = before.and_then(position).map_or(0, |i| i + 1);
-    let mut previous: Option<&Status> = None;
-    let mut found = None;
-    for (i, snapshot) in snapshots.iter().enumerate().take(end + 1) {
-        let Some(status) = snapshot.status.as_deref() else { continue };
-        if i >= start && previous.is_some_and(|p| crate::diff::certification::flipped_to_go(p, status)) {
-            found = Some(revision_ref(snapshot));
-        }
-        previous = Some(status);
-    }
-    found
+    let readiness = snapshots.iter().map(|s| (&s.revision, s.status.as_ref().map(|s| s.readiness.go)));
+    flipped_in(readiness, start, end)
 }
 
-/// Every week in which at least one readable revision was made, oldest first.
-pub fn weeks_with_revisions(snapshots: &[Snapshot], zone: Zone) -> Vec<Week> {
-    let mut weeks: Vec<Week> = snapshots
-        .iter()
-        .filter(|s| s.status.is_some())
-        .map(|s| Week::of(Date(zone.date_of(s.revision.timestamp).unwrap_or_default())))
-        .collect();
-    weeks.sort();
-    weeks.dedup();
-    weeks
+/// The newest of `revisions` (each with whether it is GO, when readable) from `start` up to
+/// `end` (positions) where readiness flipped from NO-GO to GO, judged on readable revisions
+/// as the site's certification pages are: the week's report links that revision's
+/// certification.
+pub fn flipped_in<'a>(
+    revisions: impl IntoIterator<Item = (&'a Revision, Option<bool>)>,
+    start: usize,
+    end: usize,
+) -> Option<RevisionRef> {
+    let mut previous: Option<bool> = None;
+    let mut found = None;
+    for (i, (revision, go)) in revisions.into_iter().enumerate().take(end + 1) {
+        let Some(go) = go else { continue };
+        if i >= start && previous == Some(false) && go {
+            found = Some(RevisionRef::of(revision));
+        }
+        previous = Some(go);
+    }
+    found
 }
 
 /// Builds the report of `week` for the audience of `reader` (or the full internal report),
@@ -468,7 +470,13 @@ fn all_items(status: &Status) -> impl Iterator<Item = &Item> {
 }
 
 fn revision_ref(snapshot: &Snapshot) -> RevisionRef {
-    RevisionRef { id: snapshot.revision.id.clone(), slug: snapshot.revision.slug.clone(), date: snapshot.revision.date }
+    RevisionRef::of(&snapshot.revision)
+}
+
+impl RevisionRef {
+    fn of(revision: &Revision) -> RevisionRef {
+        RevisionRef { id: revision.id.clone(), slug: revision.slug.clone(), date: revision.date }
+    }
 }
 
 fn line(item: &Item) -> Line {

@@ -67,13 +67,36 @@ fn a_week_compares_the_last_readable_revisions_by_the_end_of_it_and_of_the_week_
     assert_eq!(ids(revisions_for(&h, week("2025-W33"), zone("+02:00"))), Some(("b", Some("a"))));
 }
 
+/// The weeks a history's reports cover, each with the revisions it compares, as the
+/// revisions come one at a time.
+fn folded_weeks(h: &[Snapshot], zone: Zone) -> Vec<(String, &str, Option<&str>)> {
+    let revisions: Vec<&crate::history::Revision> = h.iter().map(|s| &s.revision).collect();
+    let mut sides = weeks::WeekSides::new(&revisions, zone);
+    let done: Vec<weeks::Sides> = h.iter().enumerate().flat_map(|(i, s)| sides.push(i, s)).collect();
+    done.iter()
+        .map(|s| {
+            let (now, before) = (&h[s.now.0], s.before.as_ref().map(|(b, _)| &h[*b]));
+            (s.week.to_string(), now.revision.id.as_str(), before.map(|b| b.revision.id.as_str()))
+        })
+        .collect()
+}
+
 #[test]
 fn report_weeks_are_those_with_a_readable_revision_in_the_report_zone() {
     let h = history();
-    let names = |weeks: Vec<Week>| weeks.iter().map(Week::to_string).collect::<Vec<_>>();
-    assert_eq!(names(weeks_with_revisions(&h, zone("UTC"))), ["2025-W32", "2025-W33", "2025-W34"]);
-    assert_eq!(names(weeks_with_revisions(&h, zone("-02:00"))), ["2025-W32", "2025-W33"]);
-    assert_eq!(names(weeks_with_revisions(&h[..1], zone("UTC"))), Vec::<String>::new());
+    let utc =
+        [("2025-W32".to_string(), "a", None), ("2025-W33".into(), "c", Some("a")), ("2025-W34".into(), "d", Some("c"))];
+    assert_eq!(folded_weeks(&h, zone("UTC")), utc);
+    let west = [("2025-W32".to_string(), "a", None), ("2025-W33".into(), "d", Some("a"))];
+    assert_eq!(folded_weeks(&h, zone("-02:00")), west);
+    assert_eq!(folded_weeks(&h[..1], zone("UTC")), []);
+    // Each week's revisions are the ones `revisions_for` chooses.
+    for zone in [zone("UTC"), zone("-02:00"), zone("+02:00")] {
+        for (week, now, before) in folded_weeks(&h, zone) {
+            let chosen = ids(revisions_for(&h, Week::parse(&week).unwrap(), zone));
+            assert_eq!(chosen, Some((now, before)), "{week} in {zone:?}");
+        }
+    }
 }
 
 /// Week 2025-W33 runs from Monday 08-11 to Sunday 08-17; the report's revision is of Friday.
@@ -129,13 +152,13 @@ fn report_for(audience: Option<&str>) -> Report {
     let status = now.status.as_ref().unwrap();
     let audience = audience.map(|id| status.items[Kind::Audience].iter().find(|a| a.id() == id).unwrap());
     let statuses = [&now, &then].map(|s| s.status.as_deref().unwrap());
-    let reader = audience.map(|a| Redaction::for_audience(a, statuses, None));
+    let reader = audience.map(|a| Redaction::for_audience(a, &crate::derive::redact::confidential(statuses), None));
     build(week("2025-W33"), &now, Some(&then), reader.as_ref(), None, 14, None).unwrap()
 }
 
 /// What `audience` may see of `now`.
 fn reader_of(now: &Snapshot, audience: &Item) -> Redaction {
-    Redaction::for_audience(audience, now.status.as_deref(), None)
+    Redaction::for_audience(audience, &crate::derive::redact::confidential(now.status.as_deref()), None)
 }
 
 /// The report's reasons in words.

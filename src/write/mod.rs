@@ -31,7 +31,7 @@ pub struct Staging {
     /// Every file written so far, for the build's fingerprint (see [`fingerprint::Written`]).
     written: Mutex<Vec<fingerprint::Written>>,
     /// Files of the previous site that may be kept as they are (see [`Staging::keep_previous`]).
-    keepable: HashMap<String, fingerprint::Written>,
+    keepable: std::sync::RwLock<HashMap<String, fingerprint::Written>>,
     /// How many of them were kept.
     kept: AtomicUsize,
     /// Declared last: dropped after [`Drop::drop`] has removed the staged (or old) tree.
@@ -54,7 +54,7 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             written: Mutex::default(),
-            keepable: HashMap::new(),
+            keepable: std::sync::RwLock::new(HashMap::new()),
             kept: AtomicUsize::new(0),
             _lock: lock,
         };
@@ -96,8 +96,9 @@ impl Staging {
 
     /// Lets [`Staging::keep_previous`] keep `files` of the previous site (as its build
     /// listed them), whose inputs did not change.
-    pub fn may_keep(&mut self, files: Vec<fingerprint::Written>) {
-        self.keepable = files.into_iter().map(|f| (f.path.clone(), f)).collect();
+    pub fn may_keep(&self, files: Vec<fingerprint::Written>) {
+        *self.keepable.write().unwrap_or_else(|e| e.into_inner()) =
+            files.into_iter().map(|f| (f.path.clone(), f)).collect();
     }
 
     /// Links the file at `rel` from the previous site, without its bytes being made again,
@@ -105,7 +106,9 @@ impl Staging {
     /// wrote (size and CRC-32). `false` when it does not, or the link fails: the caller
     /// renders it then.
     pub fn keep_previous(&self, rel: &str) -> bool {
-        let Some(file) = self.keepable.get(rel) else { return false };
+        let Some(file) = self.keepable.read().unwrap_or_else(|e| e.into_inner()).get(rel).cloned() else {
+            return false;
+        };
         let Ok((previous, path)) = self.place(rel) else { return false };
         let linked = file.is_at(&previous) && std::fs::hard_link(&previous, &path).is_ok();
         if linked {
@@ -407,7 +410,7 @@ mod tests {
         first.commit().unwrap();
         let inode = std::fs::metadata(site.join("r/a.json")).unwrap().ino();
         std::fs::write(site.join("r/b.json"), b"C").unwrap();
-        let mut second = Staging::create(&site, |_| {}).unwrap();
+        let second = Staging::create(&site, |_| {}).unwrap();
         second.may_keep(vec![fingerprint::Written::of("r/a.json", b"A"), fingerprint::Written::of("r/b.json", b"B")]);
         assert!(second.keep_previous("r/a.json"));
         assert!(!second.keep_previous("r/b.json"), "changed since its build wrote it");

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::{HISTORY_WINDOW, PlotArea, Tick, label_step, nice_range, px, truncate};
-use crate::history::snapshots::Snapshot;
+use crate::derive::Status;
+use crate::history::Revision;
 use crate::model::Kind;
 use crate::model::KindData;
 use crate::values::{BlockerStatus, Severity, number};
@@ -63,27 +64,35 @@ pub struct Segment {
     pub text_y: f64,
 }
 
-/// Open and resolved blockers in the newest `HISTORY_WINDOW` revisions of `snapshots`.
-pub fn build(snapshots: &[Snapshot]) -> BurnDown {
-    let shown = &snapshots[snapshots.len().saturating_sub(HISTORY_WINDOW)..];
-    let tallies: Vec<Option<([usize; 4], usize)>> = shown
-        .iter()
-        .map(|s| {
-            let status = s.status.as_ref()?;
-            let mut open = [0; 4];
-            let mut resolved = 0;
-            for item in &status.items[Kind::Blocker] {
-                if let KindData::Blocker(b) = &item.record.data {
-                    if b.status.is_unresolved() {
-                        open[ORDER.iter().position(|s| *s == b.severity).unwrap_or(3)] += 1;
-                    } else if b.status == BlockerStatus::Resolved {
-                        resolved += 1;
-                    }
-                }
+/// One revision's blockers: open ones by severity (in `ORDER`), and how many were resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    open: [usize; 4],
+    resolved: usize,
+}
+
+/// The blockers of `status`, counted.
+pub fn tally(status: &Status) -> Tally {
+    let mut open = [0; 4];
+    let mut resolved = 0;
+    for item in &status.items[Kind::Blocker] {
+        if let KindData::Blocker(b) = &item.record.data {
+            if b.status.is_unresolved() {
+                open[ORDER.iter().position(|s| *s == b.severity).unwrap_or(3)] += 1;
+            } else if b.status == BlockerStatus::Resolved {
+                resolved += 1;
             }
-            Some((open, resolved))
-        })
-        .collect();
+        }
+    }
+    Tally { open, resolved }
+}
+
+/// Open and resolved blockers in the newest `HISTORY_WINDOW` of `revisions` (oldest first,
+/// each with its tally when it could be read).
+pub fn build(revisions: &[(&Revision, Option<Tally>)]) -> BurnDown {
+    let shown = &revisions[revisions.len().saturating_sub(HISTORY_WINDOW)..];
+    let tallies: Vec<Option<([usize; 4], usize)>> =
+        shown.iter().map(|(_, tally)| tally.map(|t| (t.open, t.resolved))).collect();
     let most = tallies.iter().flatten().map(|(open, _)| open.iter().sum::<usize>()).max().unwrap_or(0);
     let (_, high, ticks) = nice_range(0.0, (most as f64).max(1.0), 4);
     // Whole blockers only: a step below one would label fractions.
@@ -96,7 +105,7 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
         .iter()
         .zip(&tallies)
         .enumerate()
-        .map(|(n, (snapshot, tally))| {
+        .map(|(n, ((revision, _), tally))| {
             let centre = LEFT + slot * (n as f64 + 0.5);
             let (open, resolved) = tally.unwrap_or(([0; 4], 0));
             let mut base = 0.0;
@@ -117,7 +126,6 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
                     }
                 })
                 .collect();
-            let revision = &snapshot.revision;
             let labelled = (shown.len() - 1 - n).is_multiple_of(step);
             Bar {
                 revision: revision.id.clone(),
@@ -151,6 +159,6 @@ pub fn build(snapshots: &[Snapshot]) -> BurnDown {
         resolved_y: TOP + PLOT + 34.0,
         severities: ORDER.iter().map(|s| s.as_str()).collect(),
         shown: shown.len(),
-        total: snapshots.len(),
+        total: revisions.len(),
     }
 }

@@ -2,13 +2,10 @@
 //! (the first committed dates) as a ghost bar behind it, the slip labelled in days, and a
 //! line at the as-of date.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::{Tick, px, truncate};
 use crate::derive::{Item, Status};
-use crate::history::snapshots::Snapshot;
 use crate::model::Kind;
 use crate::model::KindData;
 use crate::model::kinds::milestone::MilestoneDerived;
@@ -88,10 +85,11 @@ pub struct Unscheduled {
 
 type Span = (Date, Date);
 
-/// The plan's milestones in `status`, or those of `only` (ids); `snapshots` give the first
-/// committed start dates.
-pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -> Gantt {
-    let first_start = first_starts(snapshots);
+/// The plan's milestones in `status`, or those of `only` (ids); `first_start` gives each
+/// one's first committed start date (see [`Timeline::first_start`]).
+///
+/// [`Timeline::first_start`]: crate::diff::timeline::Timeline::first_start
+pub fn build(status: &Status, first_start: &dyn Fn(&str) -> Option<Date>, only: Option<&[String]>) -> Gantt {
     // Each dated milestone: its start and end, and its baseline's.
     let mut scheduled: Vec<(&Item, &MilestoneDerived, Date, Date, Option<Span>)> = Vec::new();
     let mut unscheduled = Vec::new();
@@ -109,7 +107,7 @@ pub fn build(status: &Status, snapshots: &[Snapshot], only: Option<&[String]>) -
         };
         let start = start.unwrap_or(end).min(end);
         let baseline = values.baseline.map(|b_end| {
-            let b_start = first_start.get(item.id()).copied().unwrap_or(start);
+            let b_start = first_start(item.id()).unwrap_or(start);
             (b_start.min(b_end), b_end)
         });
         scheduled.push((item, values, start, end, baseline));
@@ -257,22 +255,6 @@ fn legend(rows: &[GanttRow]) -> Vec<LegendKey> {
     keys
 }
 
-/// Each milestone's start date in the first revision that gave it an end.
-fn first_starts(snapshots: &[Snapshot]) -> HashMap<String, Date> {
-    let mut first: HashMap<String, Date> = HashMap::new();
-    for status in snapshots.iter().filter_map(|s| s.status.as_ref()) {
-        for item in &status.items[Kind::Milestone] {
-            if let Some(m) = item.derived.kind.milestone()
-                && let Some(end) = m.end
-                && !first.contains_key(item.id())
-            {
-                first.insert(item.id().to_string(), m.start.unwrap_or(end));
-            }
-        }
-    }
-    first
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,7 +282,7 @@ mod tests {
     #[test]
     fn bars_run_from_start_to_end_on_a_shared_day_scale() {
         let status = status(3);
-        let gantt = build(&status, &[], None);
+        let gantt = build(&status, &|_| None, None);
         assert_eq!(gantt.rows.len(), 3);
         assert_eq!(gantt.unscheduled.len(), 1, "a milestone without dates is listed, not drawn");
         let (m1, m3) = (&gantt.rows[0], &gantt.rows[2]);
@@ -322,7 +304,7 @@ mod tests {
     #[test]
     fn the_axis_runs_past_the_last_bar_and_its_legend_names_the_colours_drawn() {
         // m-2 ends on Monday 2025-08-25, at the end of that day: the axis runs to the next Monday.
-        let gantt = build(&status(2), &[], None);
+        let gantt = build(&status(2), &|_| None, None);
         let last_tick = gantt.ticks.last().expect("ticks");
         assert!(last_tick.at >= right_edge(&gantt), "the axis ends at {last_tick:?}, a bar at {}", right_edge(&gantt));
         assert_eq!(last_tick.label, "Sep 1");
@@ -335,7 +317,7 @@ mod tests {
     fn a_stale_plan_keeps_the_axis_to_its_milestones_and_points_to_the_as_of_date() {
         let mut stale = status(3);
         stale.as_of = Date::parse("2026-12-05").unwrap();
-        let gantt = build(&stale, &[], None);
+        let gantt = build(&stale, &|_| None, None);
         let plot = WIDTH - RIGHT;
         assert!(right_edge(&gantt) > LEFT + 0.75 * (plot - LEFT), "bars use the width: {}", right_edge(&gantt));
         assert!(!gantt.as_of_line, "no line for a date off the axis");
@@ -347,7 +329,7 @@ mod tests {
     fn only_the_given_milestones_are_drawn() {
         let status = status(20);
         let next = &status.next_milestones[..12];
-        let gantt = build(&status, &[], Some(next));
+        let gantt = build(&status, &|_| None, Some(next));
         let dated: Vec<&str> = next.iter().map(String::as_str).filter(|id| *id != "later").collect();
         assert_eq!(gantt.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), dated);
         assert_eq!(gantt.unscheduled[0].id, "later");

@@ -28,7 +28,7 @@ use super::send::{Ledger, Notified, STATUS_PERIOD};
 use crate::config::Config;
 use crate::derive::redact::Redaction;
 use crate::derive::{Item, Status};
-use crate::diff::certification::{Certification, certify};
+use crate::diff::certification::{Certification, certify_all};
 use crate::history::Revision;
 use crate::model::KindData;
 use crate::model::records::{Audience, Channel};
@@ -105,7 +105,11 @@ pub fn due(
     if cadence == Cadence::Weekly || routes(record).next().is_none() || revisions.is_empty() {
         return Vec::new();
     }
-    let reader = Redaction::for_audience(audience, revisions.iter().map(|(_, s)| *s), config.neighbours.as_deref());
+    let reader = Redaction::for_audience(
+        audience,
+        &crate::derive::redact::confidential(revisions.iter().map(|(_, s)| *s)),
+        config.neighbours.as_deref(),
+    );
     let view = View {
         id: key,
         audience: record,
@@ -236,8 +240,11 @@ fn notice(view: &View<'_>, from: usize, to: usize, period: String, events: Vec<E
 /// audience may see it, for every cadence; each is told once (ledger period `certified <rev>`).
 fn certifications(view: &View<'_>, start: usize, config: &Config) -> Vec<Notice> {
     let seen: Vec<Revisioned<'_>> = view.revisions.iter().copied().zip(view.seen.iter().map(AsRef::as_ref)).collect();
-    ((start + 1)..seen.len())
-        .filter_map(|i| certify(&seen, i).map(|c| certification_notice(view, i, &c, config)))
+    let all = certify_all(&seen);
+    all.iter()
+        .enumerate()
+        .skip(start + 1)
+        .filter_map(|(i, c)| c.as_ref().map(|c| certification_notice(view, i, c, config)))
         .collect()
 }
 
