@@ -216,7 +216,7 @@ impl Renderer {
             routes.extend((0..status.items[kind].len()).map(|i| Route::Item(kind, i)));
         }
         routes.extend((0..site.archive.len()).map(Route::Revision));
-        let kept = site.archive.iter().enumerate().filter(|(_, a)| a.status.is_some());
+        let kept = site.archive.iter().enumerate().filter(|(_, a)| a.status().is_some());
         routes.extend(kept.map(|(i, _)| Route::RevisionJson(i)));
         routes.extend([Route::StatusJson, Route::Calendar, Route::Feed]);
         let mut renderer = Renderer {
@@ -292,7 +292,7 @@ impl Renderer {
             }
             Route::RevisionJson(i) => {
                 let path = archived_status_path(&site.timeline.revisions[i].revision.slug);
-                let status = site.archive[i].status.as_deref();
+                let status = site.archive[i].status();
                 Ok(status.map(|status| (path, crate::derive::to_json(status, false))).into_iter().collect())
             }
             Route::StatusJson => one("status.json", crate::derive::to_json(&site.current, true)),
@@ -378,9 +378,6 @@ impl Renderer {
 }
 
 /// Renders every file of the site into `output`, in parallel; returns how many were written.
-/// The archive (each revision's pages, and the `status.json` files the site kept) goes
-/// first; then the site lets go of the statuses it kept, so the pages of today's plan reuse
-/// their memory instead of adding to it.
 pub fn render_site(
     site: &mut Site,
     config: &Config,
@@ -391,13 +388,8 @@ pub fn render_site(
     let renderer = Renderer::new(site, config, theme, None)?;
     let problems = Mutex::new(Vec::new());
     progress.start("rendering pages", renderer.len() as u64);
-    let (archive, today): (Vec<usize>, Vec<usize>) = (0..renderer.len())
-        .partition(|route| matches!(renderer.routes[*route], Route::Revision(_) | Route::RevisionJson(_)));
-    let mut written = render_routes(&renderer, site, &archive, output, progress, &problems);
-    for archived in &mut site.archive {
-        archived.status = None;
-    }
-    written += render_routes(&renderer, site, &today, output, progress, &problems);
+    let routes: Vec<usize> = (0..renderer.len()).collect();
+    let written = render_routes(&renderer, site, &routes, output, progress, &problems);
     progress.finish();
     let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
     // One broken template fails every page that uses it; say it once.

@@ -52,18 +52,23 @@ pub struct Site {
     pub calendar_scope: String,
 }
 
-/// What the site keeps of a revision once it is folded in: the values of its page, packed
-/// until the page is rendered. A plan whose health names 5,000 records has a 1 MB brief per
-/// revision as JSON, three times that as template values, and 70 KB packed.
+/// What the site keeps of a revision once it is folded in: what its page shows, and its
+/// blockers for the burn-down chart.
 pub struct Archived {
-    /// Its plan in brief ([`revision_view`]); none when it could not be read.
-    view: Option<Packed>,
-    /// Its risk heat map, with arrows from the readable revision before it.
-    heatmap: Option<Packed>,
+    page: ArchivedPage,
     pub blockers: Option<charts::burndown::Tally>,
-    /// Its status, kept for a site whose `status.json` files are rendered later (a live
-    /// preview's); a build writes them as it folds.
-    pub status: Option<Arc<Status>>,
+}
+
+/// What a revision's page is made from: its plan in brief ([`revision_view`]) and its risk
+/// heat map, with arrows from the readable revision before it; none when it could not be read.
+enum ArchivedPage {
+    /// A build's, packed until the page is rendered (its `status.json` is written already).
+    /// A plan whose health names 5,000 records has a 1 MB brief per revision as JSON, three
+    /// times that as template values, and 70 KB packed.
+    Packed { view: Option<Packed>, heatmap: Option<Packed> },
+    /// A live preview's: the statuses themselves, made into values only when a browser asks
+    /// for the page (or its `status.json`).
+    Kept { status: Option<Arc<Status>>, previous: Option<(String, Arc<Status>)>, bands: [i64; 3] },
 }
 
 /// How to make a site (see [`Site::begin`]).
@@ -295,16 +300,18 @@ impl Fold<'_> {
     /// `status.json` goes to the output as it passes.
     fn archive(&self, snapshot: &Snapshot, before: Option<(String, Arc<Status>)>) -> Archived {
         let status = snapshot.status.as_deref();
+        let blockers = status.map(charts::burndown::tally);
+        let Some(output) = self.output else {
+            let kept = ArchivedPage::Kept { status: snapshot.status.clone(), previous: before, bands: self.bands };
+            return Archived { page: kept, blockers };
+        };
         let previous = before.as_ref().map(|(id, s)| (id.as_str(), s.as_ref()));
         let heatmap = status.map(|status| Packed::of(&charts::heatmap::build(status, previous, self.bands)));
         let view = status.map(|s| Packed::of(&revision_view(s)));
-        let blockers = status.map(charts::burndown::tally);
-        let mut kept = snapshot.status.clone();
-        if let (Some(output), Some(status)) = (self.output, status) {
+        if let Some(status) = status {
             self.write_json(output, &snapshot.revision.slug, status);
-            kept = None;
         }
-        Archived { view, heatmap, blockers, status: kept }
+        Archived { page: ArchivedPage::Packed { view, heatmap }, blockers }
     }
 
     /// Writes a revision's `status.json`, unless the output keeps the previous one (it
@@ -329,12 +336,31 @@ impl Fold<'_> {
 impl Archived {
     /// The revision's plan in brief, for its page (none when it could not be read).
     pub fn view(&self) -> Value {
-        self.view.as_ref().map_or_else(Value::none, Packed::value)
+        match &self.page {
+            ArchivedPage::Packed { view, .. } => view.as_ref().map_or_else(Value::none, Packed::value),
+            ArchivedPage::Kept { status, .. } => {
+                status.as_deref().map_or_else(Value::none, |s| Value::from_serializable(&revision_view(s)))
+            }
+        }
     }
 
     /// The revision's risk heat map, for its page.
     pub fn heatmap(&self) -> Value {
-        self.heatmap.as_ref().map_or_else(Value::none, Packed::value)
+        match &self.page {
+            ArchivedPage::Packed { heatmap, .. } => heatmap.as_ref().map_or_else(Value::none, Packed::value),
+            ArchivedPage::Kept { status, previous, bands } => status.as_deref().map_or_else(Value::none, |status| {
+                let previous = previous.as_ref().map(|(id, s)| (id.as_str(), s.as_ref()));
+                Value::from_serializable(&charts::heatmap::build(status, previous, *bands))
+            }),
+        }
+    }
+
+    /// The revision's status, when the site kept it to render its `status.json`.
+    pub fn status(&self) -> Option<&Status> {
+        match &self.page {
+            ArchivedPage::Kept { status, .. } => status.as_deref(),
+            ArchivedPage::Packed { .. } => None,
+        }
     }
 }
 
