@@ -14,6 +14,7 @@ pub mod diff;
 mod history;
 pub mod init;
 pub mod load;
+mod memory;
 pub mod model;
 pub mod parse;
 pub mod progress;

@@ -29,7 +29,7 @@ use syn::visit::{self, Visit};
 
 /// From the bottom up. Modules in one row may not import each other.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostics", "progress"],
+    &["diagnostics", "progress", "memory"],
     &["values"],
     &["config"],
     &["model"],

@@ -5,7 +5,6 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
-mod malloc;
 pub mod notify;
 mod options;
 pub mod progress_bars;
@@ -86,7 +85,7 @@ enum Command {
 /// Runs the command line: exit 0 when all went well, 1 when problems were found, 2 (from
 /// clap) on a usage error.
 pub fn main() -> ExitCode {
-    malloc::limit_arenas();
+    crate::memory::limit_arenas();
     let cli = Cli::parse();
     let ui = Ui {
         root: cli.root.clone(),

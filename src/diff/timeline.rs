@@ -32,6 +32,9 @@ pub struct Timeline {
     /// Per milestone id, as first committed with an end.
     #[serde(skip)]
     first_committed: HashMap<String, FirstCommitted>,
+    /// The URL of every item page a committed revision had (see [`crate::history::urls`]).
+    #[serde(skip)]
+    pub committed_pages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,6 +133,8 @@ struct Seen {
     kind: Kind,
     title: String,
     last: usize,
+    /// Whether a committed revision held it: its URL is then permanent.
+    committed: bool,
 }
 
 /// The timeline, made one revision at a time, oldest first, so that a history is never
@@ -260,17 +265,19 @@ impl TimelineFold {
                 state: item.derived.kind.metric().and_then(|m| m.state),
             });
         }
+        let committed = matches!(revision.source, crate::history::Source::Commit(_));
         for item in status.items.values().flatten() {
             match self.seen.get_mut(item.url()) {
                 Some(seen) => {
                     seen.last = n;
+                    seen.committed |= committed;
                     if seen.title != item.title() {
                         seen.title = item.title().to_string();
                     }
                 }
                 None => {
-                    let seen =
-                        Seen { id: item.id().to_string(), kind: item.kind(), title: item.title().to_string(), last: n };
+                    let (id, title) = (item.id().to_string(), item.title().to_string());
+                    let seen = Seen { id, kind: item.kind(), title, last: n, committed };
                     self.seen.insert(item.url().to_string(), seen);
                 }
             }
@@ -292,7 +299,9 @@ impl TimelineFold {
     /// The timeline of every revision pushed.
     pub fn finish(self) -> Timeline {
         let removed = self.removed();
+        let committed = self.seen.into_iter().filter(|(_, seen)| seen.committed);
         Timeline {
+            committed_pages: committed.map(|(url, _)| url).collect(),
             revisions: self.revisions,
             item_history: self.item_history,
             metric_series: self.metric_series,

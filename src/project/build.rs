@@ -256,6 +256,8 @@ impl Project {
         let site = begun
             .fold(&revisions, &plan.pipeline, theme, Some(archive.output), diagnostics, options.progress, clock)
             .ok_or_else(|| diagnostics.clone())?;
+        // The history's revisions are gone; today's pages are rendered next.
+        crate::memory::give_back();
         // Checked against every record's URL: an audience's site may drop a record that
         // became confidential, and its manifest (written from what it shows) says so.
         if !options.prune

@@ -17,11 +17,40 @@ pub(super) const REVISION_LIST_LIMIT: usize = 50;
 #[derive(Serialize)]
 pub(super) struct RevisionView<'a> {
     readiness: &'a crate::derive::Readiness,
-    health: &'a crate::derive::HealthStatus,
+    health: HealthBrief<'a>,
     counts: &'a crate::derive::Counts,
     plan_title: &'a str,
     gate_groups: Vec<(&'a str, Vec<Brief<'a>>)>,
     lists: Vec<(&'static str, usize, Vec<Brief<'a>>)>,
+}
+
+/// A revision's health on its page: the verdict, with its first reasons (a plan of 10,000
+/// records can have 5,000; `status.json` has them all).
+#[derive(Serialize)]
+struct HealthBrief<'a> {
+    computed: crate::values::Health,
+    declared: Option<crate::values::Health>,
+    reasons: &'a [String],
+    groups: Vec<GroupBrief<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupBrief<'a> {
+    text: &'a str,
+    refs: &'a [crate::derive::RecordRef],
+}
+
+impl<'a> HealthBrief<'a> {
+    fn of(health: &'a crate::derive::HealthStatus) -> HealthBrief<'a> {
+        let first = |n: usize| n.min(REVISION_LIST_LIMIT);
+        let groups = health.groups.iter().take(REVISION_LIST_LIMIT);
+        HealthBrief {
+            computed: health.computed,
+            declared: health.declared,
+            reasons: &health.reasons[..first(health.reasons.len())],
+            groups: groups.map(|g| GroupBrief { text: &g.text, refs: &g.refs[..first(g.refs.len())] }).collect(),
+        }
+    }
 }
 
 /// One line of a revision page's lists.
@@ -90,7 +119,7 @@ pub(crate) fn revision_view(status: &Status) -> RevisionView<'_> {
         .collect();
     RevisionView {
         readiness: &status.readiness,
-        health: &status.health,
+        health: HealthBrief::of(&status.health),
         counts: &status.counts,
         plan_title: status.plan.title(),
         gate_groups,

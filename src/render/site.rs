@@ -178,7 +178,6 @@ impl Begun {
             archive: Vec::with_capacity(all.len()),
             total: all.len(),
             last: None,
-            urls: HashSet::new(),
             unredacted_urls: self.redaction.as_ref().map(|_| HashSet::new()),
             written: Mutex::new(Ok(0)),
             warnings: Vec::new(),
@@ -215,13 +214,14 @@ impl Begun {
         let mut current = self.current;
         timeline.apply_baselines(&mut current);
         let calendar_scope = ics::uid_scope(config, current.plan.title());
+        let urls = permanent_urls(&timeline);
         Some(Site {
             current,
             timeline,
             archive: fold.archive,
             before: before.flatten(),
             previous,
-            urls: fold.urls.into_iter().collect(),
+            urls,
             unredacted_urls: fold.unredacted_urls.map(|urls| urls.into_iter().collect()),
             archive_files,
             history_note: self.history_note,
@@ -246,7 +246,7 @@ struct Fold<'a> {
     total: usize,
     /// The newest revision's status so far (`Some(None)` when it could not be read).
     last: Option<Option<Arc<Status>>>,
-    urls: HashSet<String>,
+    /// For an audience's site, the permanent URLs of every record (see [`Site::urls`]).
     unredacted_urls: Option<HashSet<String>>,
     /// How many `status.json` files were written, or the first failure.
     written: Mutex<Result<usize, Diagnostic>>,
@@ -265,9 +265,6 @@ impl Fold<'_> {
         }
         if let Some(redaction) = self.redaction {
             snapshots.par_iter_mut().for_each(|snapshot| redact(redaction, snapshot));
-        }
-        for snapshot in &snapshots {
-            add_urls(&mut self.urls, snapshot);
         }
         // Each one's heat map shows where its risks were in the readable revision before.
         let mut previous = self.timeline.previous().map(|(r, s)| (r.id.clone(), Arc::clone(s)));
@@ -389,6 +386,14 @@ impl Packed {
         let parsed = done.ok().and_then(|_| serde_json::from_slice::<serde_json::Value>(&json).ok());
         parsed.map_or_else(Value::none, |v| Value::from_serializable(&v))
     }
+}
+
+/// The permanent URLs of a site whose history is `timeline` (see [`crate::history::urls`]):
+/// each committed revision's folder and every item page a committed revision had.
+fn permanent_urls(timeline: &Timeline) -> BTreeSet<String> {
+    let committed = timeline.revisions.iter().filter(|e| matches!(e.revision.source, Source::Commit(_)));
+    let folders = committed.map(|e| format!("revisions/{}/", e.revision.slug));
+    folders.chain(timeline.committed_pages.iter().cloned()).collect()
 }
 
 /// The permanent URLs of a committed revision (see [`crate::history::urls`]).
