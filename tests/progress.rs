@@ -40,7 +40,7 @@ fn verbose_build_names_every_stage_with_its_time() {
     let project = common::two_weeks(CONFIG, &["dev@example.com"], &[]);
     let built = run(&project, &["build", "--verbose"]);
     built.assert_ok();
-    let stages = ["read working tree", "history discovery", "read", "parse", "revisions", "render", "write"];
+    let stages = ["read working tree", "history discovery", "parse", "read", "revisions", "render", "write"];
     for stage in stages {
         let line = built.stderr.lines().find(|l| l.trim_start().starts_with(&format!("{stage}: ")));
         let line = line.unwrap_or_else(|| panic!("no `{stage}` timing in:\n{}", built.stderr));

@@ -312,39 +312,60 @@ impl Repo {
         Ok(entry.filter(|e| e.mode().is_blob()).map(|e| e.object_id()))
     }
 
-    /// The record files of many commits, listed on all cores (each thread opens the
-    /// repository itself: a `gix::Repository` stays on its thread).
+    /// The record files of many commits, listed on all cores.
     pub fn files_of(&self, commits: &[ObjectId]) -> Result<Vec<Vec<FileRef>>, Diagnostic> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(commits.len()).max(1);
+        let parts: Vec<Vec<Vec<FileRef>>> =
+            self.on_all_cores(commits, |own, part| part.iter().map(|id| own.files(*id)).collect())?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    /// Reads the blob of each of `files` on all cores and hands it, with its file, to `take`
+    /// (on the thread that read it). A path's versions go to one thread, so that git's
+    /// delta cache serves them.
+    pub fn read_each(&self, files: &[&FileRef], take: impl Fn(&FileRef, Vec<u8>) + Sync) -> Result<(), Diagnostic> {
+        let mut by_path = files.to_vec();
+        by_path.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+        self.on_all_cores(&by_path, |own, part| {
+            for file in part {
+                take(file, own.blob(file.blob)?);
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// `work` on each of up to one part of `items` per core, in order, each thread with its
+    /// own handle on the repository (a `gix::Repository` stays on its thread); the first
+    /// error fails them all.
+    fn on_all_cores<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        work: impl Fn(&Repo, &[T]) -> Result<R, Diagnostic> + Sync,
+    ) -> Result<Vec<R>, Diagnostic> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
         if threads == 1 {
-            return commits.iter().map(|id| self.files(*id)).collect();
+            return Ok(vec![work(self, items)?]);
         }
-        let chunk = commits.len().div_ceil(threads);
-        let git_dir = self.repo.git_dir().to_path_buf();
-        let content_path = self.content_path.clone();
-        let lists: Vec<Result<Vec<Vec<FileRef>>, Diagnostic>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = commits
+        let chunk = items.len().div_ceil(threads);
+        let (git_dir, content_path) = (self.repo.git_dir().to_path_buf(), self.content_path.clone());
+        let work = &work;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
                 .chunks(chunk)
                 .map(|part| {
                     let (git_dir, content_path) = (git_dir.clone(), content_path.clone());
                     scope.spawn(move || {
                         let mut repo = gix::open(&git_dir).map_err(|e| git_error("open the repository", e))?;
                         with_delta_cache(&mut repo);
-                        let own = Repo { repo, content_path };
-                        part.iter().map(|id| own.files(*id)).collect()
+                        work(&Repo { repo, content_path }, part)
                     })
                 })
                 .collect();
-            handles
+            let joined = handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(Diagnostic::error("listing revisions failed"))))
-                .collect()
-        });
-        let mut out = Vec::with_capacity(commits.len());
-        for part in lists {
-            out.extend(part?);
-        }
-        Ok(out)
+                .map(|h| h.join().unwrap_or_else(|_| Err(Diagnostic::error("reading the repository failed"))));
+            joined.collect()
+        })
     }
 
     /// The `content/` tree of each commit (which names every path and blob under it), once

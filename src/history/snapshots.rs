@@ -2,7 +2,6 @@
 //! once, then each revision is validated and derived on its own, in parallel.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -15,9 +14,6 @@ use crate::load::{self, ParsedFile, RawFile};
 use crate::model::Records;
 use crate::progress::{Progress, Silent, Stopwatch};
 use crate::values::Date;
-
-/// How many bytes of read files may wait for the parsing pool (see [`load_with`]).
-const READ_AHEAD: usize = 8 << 20;
 
 /// One revision with its derived status, or the problems that kept it from being read.
 /// Cheap to clone: a live preview keeps the committed revisions between rebuilds.
@@ -282,8 +278,8 @@ impl Revisions for Vec<Snapshot> {
 
 /// Reads and parses every file of every revision of `history` once, for [`Loaded`] to
 /// derive them. `working` holds the working tree's files (used for the `working` revision).
-/// Timed on `clock`: `read` (until the last file is read; parsing runs alongside) and
-/// `parse` (what parsing takes after that).
+/// Timed on `clock` as `parse` (the working tree's files, read already) and `read` (the
+/// committed files, read and parsed).
 pub fn read<'a>(
     history: &'a History,
     working: &[RawFile],
@@ -296,6 +292,7 @@ pub fn read<'a>(
     } else {
         Vec::new()
     };
+    clock.lap("parse");
     let commits: Vec<gix::ObjectId> = history
         .revisions
         .iter()
@@ -316,49 +313,34 @@ pub fn read<'a>(
     let files = table.files;
     sort_by_path(&files, &mut lists);
 
-    // Each distinct (path, blob) is read and parsed once for the whole history. Reading
-    // inflates git objects on this thread while the pool parses what was already read; past
-    // READ_AHEAD bytes waiting for the pool, this thread parses too instead of reading on, so
-    // a quick read does not hold every file's bytes at once (92 MiB of a 10,000-record diff).
-    let waiting = AtomicUsize::new(0);
-    let waiting = &waiting;
+    // Each distinct (path, blob) is read and parsed once for the whole history, on all
+    // cores: each thread parses what it reads, so no file waits in memory to be parsed.
     progress.start("reading files", 0);
-    let clock_ref = &mut *clock;
-    rayon::in_place_scope(|scope| -> Result<(), Diagnostic> {
-        for file in &files {
-            if pipeline.is_parsed(file) {
-                continue;
-            }
-            if let Some(why) = &file.broken_link {
+    let mut unread = Vec::new();
+    for file in &files {
+        if pipeline.is_parsed(file) {
+            continue;
+        }
+        match &file.broken_link {
+            Some(why) => {
                 let path = format!("{}/{}", load::CONTENT_DIR, file.content_path);
                 let error = Diagnostic::error(format!("`{path}` {why}"))
                     .in_file(path)
                     .help("commit the record file itself, or a link to a file inside `content/`");
                 let parsed = ParsedFile { records: Vec::new(), diagnostics: vec![error] };
                 pipeline.cache().insert(file.clone(), Arc::new(parsed));
-                continue;
             }
-            let bytes = match &history.repo {
-                Some(repo) => repo.blob(file.blob)?,
-                None => Vec::new(),
-            };
-            progress.tick(1);
-            if waiting.load(Ordering::Relaxed) > READ_AHEAD {
-                pipeline.parse(file.clone(), bytes);
-                continue;
-            }
-            let size = bytes.len();
-            waiting.fetch_add(size, Ordering::Relaxed);
-            scope.spawn(move |_| {
-                pipeline.parse(file.clone(), bytes);
-                waiting.fetch_sub(size, Ordering::Relaxed);
-            });
+            None => unread.push(file),
         }
-        clock_ref.lap("read");
-        Ok(())
-    })?;
+    }
+    if let Some(repo) = &history.repo {
+        repo.read_each(&unread, |file, bytes| {
+            pipeline.parse(file.clone(), bytes);
+            progress.tick(1);
+        })?;
+    }
     progress.finish();
-    clock.lap("parse");
+    clock.lap("read");
 
     let mut last_had_by = vec![Vec::new(); lists.len()];
     let mut last = vec![0; files.len()];
