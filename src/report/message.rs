@@ -8,9 +8,11 @@
 //! crossing their target). The author's own update (the tag's or commit's message) and the
 //! plan's summary follow; the tallies come last, for those who want them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use crate::derive::{ReasonGroup, Stale, Status};
+use crate::derive::{Item, ReasonGroup, Stale, Status};
 use crate::diff::{Diff, ItemChange};
 use crate::history::Revision;
 use crate::model::{Kind, KindData};
@@ -220,8 +222,16 @@ fn moved(diff: &Diff, status: &Status, span: &str) -> Moved {
             diff.items.iter().filter(|c| c.kind == Kind::Gate && c.status.as_ref().is_some_and(|t| t.to == state));
         events.extend(several(gates.collect(), "gate", [state, state]).map(|s| (weight, s)));
     }
+    // Each change's blocker looked up once: two far-apart revisions differ in thousands.
+    let critical: HashMap<&str, &Item> = status.items[Kind::Blocker]
+        .iter()
+        .filter(|i| matches!(&i.record.data, KindData::Blocker(b) if b.severity == Severity::Critical))
+        .map(|i| (i.id(), i))
+        .collect();
+    let blocker_events: Vec<(&ItemChange, &str)> =
+        diff.items.iter().filter_map(|c| critical_blocker(c, &critical).map(|what| (c, what))).collect();
     for what in ["opened", "reopened", "resolved"] {
-        let blockers = diff.items.iter().filter(|c| critical_blocker(c, status) == Some(what));
+        let blockers = blocker_events.iter().filter(|(_, w)| *w == what).map(|(c, _)| *c);
         events.extend(several(blockers.collect(), "critical blocker", [what, what]).map(|s| (5, s)));
     }
     let crossings = [
@@ -278,15 +288,13 @@ fn slips<'a>(diff: &'a Diff, ship: Option<&str>) -> impl Iterator<Item = String>
     })
 }
 
-/// What happened to a critical blocker: "opened", "reopened" or "resolved".
-fn critical_blocker(change: &ItemChange, status: &Status) -> Option<&'static str> {
+/// What happened to a critical blocker (one of `critical`, by id): "opened", "reopened" or
+/// "resolved".
+fn critical_blocker(change: &ItemChange, critical: &HashMap<&str, &Item>) -> Option<&'static str> {
     if change.kind != Kind::Blocker {
         return None;
     }
-    let item = status.items[Kind::Blocker].iter().find(|i| i.id() == change.id)?;
-    if !matches!(&item.record.data, KindData::Blocker(b) if b.severity == Severity::Critical) {
-        return None;
-    }
+    let item = critical.get(change.id.as_str())?;
     let done = |s: &str| matches!(s, "resolved" | "wont-fix");
     match (change.change, &change.status) {
         (Change::Added, _) if item.derived.kind.blocker().is_some_and(|b| b.unresolved) => Some("opened"),
