@@ -461,3 +461,50 @@ pub fn current(
         .collect();
     pipeline.derive(&Records::new(all), as_of, last_commit, Some(warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(path: &str, text: &str) -> RawFile {
+        RawFile { content_path: path.to_string(), bytes: text.as_bytes().to_vec() }
+    }
+
+    fn revision(id: &str) -> Revision {
+        Revision { id: id.into(), slug: id.into(), ..History::working_revision(Date::parse("2025-08-12").unwrap()) }
+    }
+
+    /// Three revisions: the first two share the plan and a blocker's first version, the
+    /// third has the plan and the blocker's second version.
+    #[test]
+    fn a_folded_revision_lets_go_of_the_files_no_later_revision_has() {
+        let pipeline = Pipeline::new(&Config::default());
+        let plan = raw("plan.toml", "title = 'Plan'");
+        let first = raw("blockers/b-1.toml", "title = 'Login fails'\nseverity = 'high'\nstatus = 'open'");
+        let second = raw("blockers/b-1.toml", "title = 'Login fails'\nseverity = 'critical'\nstatus = 'open'");
+        let read = |file: RawFile| pipeline.read_working(&[file]).remove(0);
+        let (plan, first, second) = (read(plan), read(first), read(second));
+        let files = vec![plan, first.clone(), second.clone()];
+        let revisions = [revision("w1"), revision("w2"), revision("w3")];
+        let loaded = Loaded {
+            revisions: &revisions,
+            lists: vec![vec![0, 1], vec![0, 1], vec![0, 2]],
+            last_had_by: vec![vec![], vec![1], vec![0, 2]],
+            files,
+            pipeline: &pipeline,
+            last_commit: None,
+        };
+        let severity = |s: &Snapshot| {
+            let status = s.status.as_ref().expect("readable");
+            status.items[crate::model::Kind::Blocker][0].record.data.clone()
+        };
+        assert!(
+            matches!(severity(&loaded.snapshot(2)), crate::model::KindData::Blocker(b) if b.severity == crate::values::Severity::Critical)
+        );
+        loaded.folded(0);
+        assert!(pipeline.is_parsed(&first), "w2 still has the first version");
+        loaded.folded(1);
+        assert!(!pipeline.is_parsed(&first) && pipeline.is_parsed(&second));
+        assert!(loaded.snapshot(2).status.is_some(), "the newest revision keeps all it has");
+    }
+}

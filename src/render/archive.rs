@@ -301,3 +301,28 @@ pub(super) fn tombstone_pages(timeline: &Timeline) -> Vec<Page> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::fixture::derived;
+
+    /// A revision's page names the first of its health's reasons, as it lists the first
+    /// items of each list; its `status.json` has them all.
+    #[test]
+    fn a_revision_brief_names_the_first_reasons_only() {
+        let blockers: Vec<(String, String)> = (0..REVISION_LIST_LIMIT + 5)
+            .map(|n| {
+                (format!("blockers/b-{n}.toml"), format!("title = 'B{n}'\nseverity = 'critical'\nstatus = 'open'"))
+            })
+            .collect();
+        let files: Vec<(&str, &str)> = blockers.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let status = derived(&files);
+        let all = status.health.groups.iter().map(|g| g.refs.len()).max().unwrap();
+        assert!(all > REVISION_LIST_LIMIT, "the plan's health names every blocker");
+        let brief = serde_json::to_value(revision_view(&status)).unwrap();
+        let refs = brief["health"]["groups"].as_array().unwrap().iter().map(|g| g["refs"].as_array().unwrap().len());
+        assert_eq!(refs.max(), Some(REVISION_LIST_LIMIT));
+        assert_eq!(brief["health"]["computed"], serde_json::to_value(status.health.computed).unwrap());
+    }
+}
