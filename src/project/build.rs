@@ -136,7 +136,7 @@ impl Project {
         // Best effort: unsealed, the next skip reads more of the site to check it.
         let _ = write::fingerprint::seal(&output);
         clock.lap("write");
-        let files = files + site.archive_files + 3;
+        let files = files + site.files_written + 3;
         Ok(Built { output, files, revisions, reused, unchanged: None, diagnostics, timings: clock.laps })
     }
 
@@ -189,7 +189,7 @@ impl Project {
         for (plan, site) in &mut sites {
             let under = write::Under { staging: &staging, folder: &plan.id };
             let urls = history::urls::manifest(&site.urls);
-            files += site.archive_files;
+            files += site.files_written;
             files += render::render_site(site, &plan.config, theme, &under, options.progress).map_err(|problems| {
                 let folder = format!("{}/{}", load::PLANS_DIR, plan.id);
                 problems.into_iter().map(|d| d.under(&folder)).collect::<Vec<_>>()

@@ -64,7 +64,7 @@ pub(super) fn feed_entries(site: &Site, id_base: &str, folder: &str, label: &str
         })
         .collect();
     for w in &site.reports {
-        let r = &w.report.report;
+        let r = &w.report;
         entries.push(FeedEntry {
             title: format!("{label}Report {}: {} — {}", r.week, r.readiness, r.headline),
             id: format!("{id_base}{folder}#report-{}", r.week),

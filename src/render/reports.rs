@@ -22,14 +22,40 @@ use crate::report::weeks::{Sides, WeekSides};
 use crate::report::{self, Report, RevisionRef};
 use crate::values::Week;
 
-/// The report of every week that has a revision, with the audiences' versions, each
-/// delivered in every format.
+/// The reports of one week that has a revision, as the site shows them.
 pub struct WeekReports {
     pub week: Week,
-    /// The full, internal report, linking relatively (it is a page of the site).
-    pub report: Delivery,
-    /// The audiences' reports, linking to the published site (they are emails).
-    pub audiences: Vec<Delivery>,
+    /// The full, internal report (its page links relatively).
+    pub report: Report,
+    /// The audiences' emails (linking to the published site), by file name.
+    emails: Vec<EmailLink>,
+    /// The week's files by site path: the full report's `report.md` and `report.txt`, and
+    /// each audience's `.eml`. A build writes them as the history is folded in
+    /// ([`WeekReports::take_files`]); a live preview keeps them.
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl WeekReports {
+    fn of(week: Week, full: Delivery, audiences: Vec<Delivery>) -> WeekReports {
+        let dir = format!("reports/{week}");
+        let mut files = vec![
+            (format!("{dir}/report.md"), full.rendered.markdown.into_bytes()),
+            (format!("{dir}/report.txt"), full.rendered.text.into_bytes()),
+        ];
+        let mut emails = Vec::new();
+        for delivery in audiences {
+            let Some(audience) = &delivery.report.audience else { continue };
+            let file = format!("{}.eml", audience.id);
+            files.push((format!("{dir}/{file}"), delivery.email.message.formatted()));
+            emails.push(EmailLink { file, title: audience.title.clone() });
+        }
+        WeekReports { week, report: full.report, emails, files }
+    }
+
+    /// The week's files, which are then the caller's to write.
+    pub fn take_files(&mut self) -> Vec<(String, Vec<u8>)> {
+        std::mem::take(&mut self.files)
+    }
 }
 
 /// A week's report for one audience (or everyone) in every format it goes out in.
@@ -125,7 +151,6 @@ pub struct WeeklyReports<'a> {
     /// The site's audience, among `readers`.
     only: Option<usize>,
     sides: WeekSides,
-    made: Vec<WeekReports>,
 }
 
 /// One week's report, ready to be made.
@@ -148,17 +173,17 @@ impl<'a> WeeklyReports<'a> {
         let readers = readers(current, confidential, reporter.config, only);
         let only = only.and_then(|o| readers.iter().position(|r| r.audience.id() == o.id()));
         let sides = WeekSides::new(revisions, reporter.config.report.zone());
-        WeeklyReports { reporter, readers, only, sides, made: Vec::new() }
+        WeeklyReports { reporter, readers, only, sides }
     }
 
-    /// Takes the revisions `from..` of the history (`timeline` has them all already) and
-    /// makes the reports of the weeks they complete, in parallel.
+    /// Takes the revisions `from..` of the history (`timeline` has them all already); returns
+    /// the reports of the weeks they complete, made in parallel.
     pub fn push_all(
         &mut self,
         from: usize,
         snapshots: &[Snapshot],
         timeline: &[RevisionEntry],
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<Vec<WeekReports>, Diagnostic> {
         use rayon::prelude::*;
         let mut jobs = Vec::new();
         for (i, snapshot) in (from..).zip(snapshots) {
@@ -166,8 +191,7 @@ impl<'a> WeeklyReports<'a> {
         }
         let made: Vec<Option<WeekReports>> =
             jobs.into_par_iter().map(|job| self.make(job)).collect::<Result<_, _>>()?;
-        self.made.extend(made.into_iter().flatten());
-        Ok(())
+        Ok(made.into_iter().flatten().collect())
     }
 
     /// One week's reports: the full one, and each audience's (or the site's audience's).
@@ -197,13 +221,7 @@ impl<'a> WeeklyReports<'a> {
             }
         };
         let report = reporter.render_delivery(full, "../../")?;
-        Ok(Some(WeekReports { week, report, audiences }))
-    }
-
-    /// Every week's reports, oldest first.
-    pub fn finish(mut self) -> Vec<WeekReports> {
-        self.made.sort_by_key(|r| r.week);
-        self.made
+        Ok(Some(WeekReports::of(week, report, audiences)))
     }
 }
 
@@ -296,63 +314,42 @@ struct EmailLink {
     title: String,
 }
 
-/// The files of week `i` of `weeks` (oldest first), written as they are: `report.md`,
-/// `report.txt` and each audience's `.eml`.
+/// The files of week `i` of `weeks` (oldest first) that were not written yet, as they are.
 pub(crate) fn week_files(weeks: &[WeekReports], i: usize) -> Vec<(String, Vec<u8>)> {
-    let w = &weeks[i];
-    let dir = format!("reports/{}", w.week);
-    let mut files = vec![
-        (format!("{dir}/report.md"), w.report.rendered.markdown.clone().into_bytes()),
-        (format!("{dir}/report.txt"), w.report.rendered.text.clone().into_bytes()),
-    ];
-    for (file, delivery) in emails(w) {
-        files.push((format!("{dir}/{file}"), delivery.email.message.formatted()));
-    }
-    files
+    weeks[i].files.clone()
 }
 
 /// The paths of week `i`'s page and files.
 pub(crate) fn week_paths(weeks: &[WeekReports], i: usize) -> Vec<String> {
     let dir = format!("reports/{}", weeks[i].week);
     let files = ["index.html".to_string(), "report.md".into(), "report.txt".into()];
-    files.into_iter().chain(emails(&weeks[i]).map(|(file, _)| file)).map(|file| format!("{dir}/{file}")).collect()
-}
-
-/// The audiences' emails of a week, by file name.
-fn emails(week: &WeekReports) -> impl Iterator<Item = (String, &Delivery)> {
-    let audience = |d: &Delivery| d.report.audience.as_ref().map(|a| a.id.clone());
-    week.audiences.iter().filter_map(move |d| audience(d).map(|id| (format!("{id}.eml"), d)))
+    let emails = weeks[i].emails.iter().map(|e| e.file.clone());
+    files.into_iter().chain(emails).map(|file| format!("{dir}/{file}")).collect()
 }
 
 /// The page of week `i` of `weeks` (oldest first).
 pub(crate) fn week_page(weeks: &[WeekReports], i: usize) -> super::Page {
     let w = &weeks[i];
-    let links: Vec<EmailLink> = emails(w)
-        .map(|(file, d)| EmailLink {
-            file,
-            title: d.report.audience.as_ref().map(|a| a.title.clone()).unwrap_or_default(),
-        })
-        .collect();
     super::Page {
         path: format!("reports/{}/index.html", w.week),
         template: "report.html",
         root: "../../",
         extra: [
-            ("report", Value::from_serializable(&w.report.report)),
-            ("emails", Value::from_serializable(&links)),
+            ("report", Value::from_serializable(&w.report)),
+            ("emails", Value::from_serializable(&w.emails)),
             ("current_kind", Value::from("reports")),
             ("previous_week", Value::from_serializable(&i.checked_sub(1).map(|p| weeks[p].week.to_string()))),
             ("next_week", Value::from_serializable(&weeks.get(i + 1).map(|n| n.week.to_string()))),
         ]
         .into_iter()
-        .chain(super::archived_extras(&w.week.to_string(), Some(w.report.report.readiness)))
+        .chain(super::archived_extras(&w.week.to_string(), Some(w.report.readiness)))
         .collect(),
     }
 }
 
 /// `reports/index.html`: every week's report, newest first.
 pub(crate) fn index_page(weeks: &[WeekReports]) -> super::Page {
-    let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report.report).collect();
+    let newest_first: Vec<&Report> = weeks.iter().rev().map(|w| &w.report).collect();
     super::Page {
         path: "reports/index.html".into(),
         template: "reports.html",

@@ -40,8 +40,9 @@ pub struct Site {
     /// audience's site, those of every record, which the previous site is checked against.
     pub urls: BTreeSet<String>,
     pub unredacted_urls: Option<BTreeSet<String>>,
-    /// How many archived `status.json` files the fold wrote or kept (see [`Begun::fold`]).
-    pub archive_files: usize,
+    /// How many files the fold wrote or kept: archived `status.json` files, and the weekly
+    /// reports' text forms and emails (see [`Begun::fold`]).
+    pub files_written: usize,
     /// Warnings about the history itself (e.g. a shallow clone), shown on the archive.
     pub history_note: Option<String>,
     pub reports: Vec<reports::WeekReports>,
@@ -175,6 +176,7 @@ impl Begun {
             first_ship: FirstShip::default(),
             timeline: TimelineFold::default(),
             weekly,
+            reports: Vec::new(),
             archive: Vec::with_capacity(all.len()),
             total: all.len(),
             last: None,
@@ -205,12 +207,14 @@ impl Begun {
         clock.lap("revisions");
         diagnostics.extend(std::mem::take(&mut fold.warnings));
         crate::diagnostics::sort(diagnostics);
-        let archive_files =
+        let files_written =
             fold.written.into_inner().unwrap_or_else(|e| e.into_inner()).map_err(|d| diagnostics.push(d)).ok()?;
         if self.strict && !diagnostics.is_empty() {
             return None;
         }
         let timeline = fold.timeline.finish();
+        // A week is done when its last revision has come, which is not always in week order.
+        fold.reports.sort_by_key(|r| r.week);
         let mut current = self.current;
         timeline.apply_baselines(&mut current);
         let calendar_scope = ics::uid_scope(config, current.plan.title());
@@ -223,9 +227,9 @@ impl Begun {
             previous,
             urls,
             unredacted_urls: fold.unredacted_urls.map(|urls| urls.into_iter().collect()),
-            archive_files,
+            files_written,
             history_note: self.history_note,
-            reports: fold.weekly.finish(),
+            reports: fold.reports,
             zone: config.report.zone(),
             audience: self.audience,
             calendar_scope,
@@ -241,6 +245,8 @@ struct Fold<'a> {
     first_ship: FirstShip,
     timeline: TimelineFold,
     weekly: reports::WeeklyReports<'a>,
+    /// Each week's reports, oldest first.
+    reports: Vec<reports::WeekReports>,
     archive: Vec<Archived>,
     /// How many revisions the history has.
     total: usize,
@@ -248,7 +254,7 @@ struct Fold<'a> {
     last: Option<Option<Arc<Status>>>,
     /// For an audience's site, the permanent URLs of every record (see [`Site::urls`]).
     unredacted_urls: Option<HashSet<String>>,
-    /// How many `status.json` files were written, or the first failure.
+    /// How many files were written, or the first failure.
     written: Mutex<Result<usize, Diagnostic>>,
     /// That older revisions could not be read.
     warnings: Vec<Diagnostic>,
@@ -282,7 +288,14 @@ impl Fold<'_> {
             snapshots.par_iter().zip(befores).map(|(snapshot, before)| self.archive(snapshot, before)).collect();
         self.archive.extend(archived);
         self.timeline.push_all(&snapshots);
-        self.weekly.push_all(from, &snapshots, self.timeline.revisions())?;
+        for mut week in self.weekly.push_all(from, &snapshots, self.timeline.revisions())? {
+            if let Some(output) = self.output {
+                for (path, bytes) in week.take_files() {
+                    self.write(output, &path, || bytes);
+                }
+            }
+            self.reports.push(week);
+        }
         for (i, snapshot) in (from..).zip(snapshots) {
             // The newest revision's errors were told already (they fail the build).
             if i + 1 < self.total {
@@ -316,11 +329,14 @@ impl Fold<'_> {
     /// hides: the build decides which revisions' inputs did not change).
     fn write_json(&self, output: &dyn Output, slug: &str, status: &Status) {
         let path = super::archived_status_path(slug);
-        let result = if output.keep_previous(&path) {
-            Ok(())
-        } else {
-            output.write(&path, &crate::derive::to_json(status, false))
-        };
+        self.write(output, &path, || crate::derive::to_json(status, false));
+    }
+
+    /// Writes the bytes `make` makes at `path` of the output, unless it keeps the previous
+    /// build's file there; counted in [`Site::files_written`]. The first failure fails the
+    /// fold.
+    fn write(&self, output: &dyn Output, path: &str, make: impl FnOnce() -> Vec<u8>) {
+        let result = if output.keep_previous(path) { Ok(()) } else { output.write(path, &make()) };
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         match (result, &mut *written) {
             (Ok(()), Ok(count)) => *count += 1,
