@@ -3,7 +3,9 @@
 //! cache, keyed by path and blob id, holds the other 9,999), committed revisions are derived
 //! once per change of the tags, rendered bodies are kept by their markdown, and no page is
 //! rendered until it is asked for. Deriving the plan, comparing it with the newest tag and
-//! the reports run again, through the same site assembly as `build` ([`super::plan_site`]).
+//! the reports run again, through the same site assembly as `build` ([`super::begin_site`],
+//! then the fold of the history); the preview's site keeps each revision's status to render
+//! its page when a browser asks for it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
