@@ -149,8 +149,9 @@ impl Begun {
     /// Folds every revision in (see the module's comment): the revisions' changes, each
     /// item's history and baselines, the weekly reports (the audience's alone, for an
     /// audience's site) and the archive. With `archive`, each readable revision's
-    /// `status.json` is written there as it passes (unless it keeps the previous one);
-    /// without, the site keeps the statuses to render them. Timed on `clock` as `revisions`.
+    /// `status.json` and each week's report files are written there as they pass (unless
+    /// it keeps the previous build's); without, the site keeps them to render them when
+    /// asked (a live preview). Timed on `clock` as `revisions`.
     /// `None` when a report cannot be made, or an older revision could not be read and
     /// warnings are errors; the problems go to `diagnostics`.
     #[allow(clippy::too_many_arguments)]
