@@ -246,7 +246,7 @@ struct Fold<'a> {
     first_ship: FirstShip,
     timeline: TimelineFold,
     weekly: reports::WeeklyReports<'a>,
-    /// Each week's reports, oldest first.
+    /// Each week's reports, as their weeks complete.
     reports: Vec<reports::WeekReports>,
     archive: Vec<Archived>,
     /// How many revisions the history has.
