@@ -277,3 +277,32 @@ fn a_report_hides_what_was_ever_confidential_as_the_site_does() {
     let internal = project.run(&[&["report", "--format", "text"][..], &week[..]].concat());
     assert!(internal.stdout.contains("Renegotiate"), "{}", internal.stdout);
 }
+
+#[test]
+fn a_revision_message_naming_a_confidential_record_is_withheld_from_outsiders() {
+    // The author's words are not a record, but "B-9" in them names one: the sponsors may not
+    // read that message on their site, in its feed, in their report or their email.
+    let project = two_weeks("[site]\nbase_url = \"https://status.example.com/\"\n", &["dev@example.com"], &[]);
+    project.write(
+        "content/metrics/pass.md",
+        "+++\ntitle = \"Test pass rate\"\nunit = \"%\"\ntarget = \"> 90\"\nvalue = 95\n+++\n",
+    );
+    project.revision("w3", "2025-08-26", "Zoe", "Week 3: B-9 contained, vendor back online");
+    let told = "vendor back online";
+    project.run(&["build", "--as-of", "2025-08-28", "--audience", "sponsors"]).assert_ok();
+    let seen = found(&project.path().join("site-sponsors"), &[told]);
+    assert!(seen.is_empty(), "{seen:?}");
+    assert!(!found(&project.path().join("site-sponsors"), &["names a record this audience may not see"]).is_empty());
+    let week = ["--as-of", "2025-08-28", "--week", "2025-W35"];
+    for format in ["eml", "markdown"] {
+        let run = project.run(&[&["report", "--audience", "sponsors", "--format", format][..], &week[..]].concat());
+        assert!(!run.assert_ok().stdout.contains(told), "{format}:\n{}", run.stdout);
+    }
+    // The full site's emails to the sponsors too; the team reads the message everywhere.
+    project.run(&["build", "--as-of", "2025-08-28"]).assert_ok();
+    let eml = std::fs::read_to_string(project.path().join("site/reports/2025-W35/sponsors.eml")).unwrap();
+    assert!(!eml.contains(told), "{eml}");
+    assert!(!found(&project.path().join("site/revisions"), &[told]).is_empty());
+    let team = project.run(&[&["report", "--format", "markdown"][..], &week[..]].concat());
+    assert!(team.assert_ok().stdout.contains(told), "{}", team.stdout);
+}

@@ -91,8 +91,8 @@ impl Redaction {
         }
     }
 
-    /// Whether `text` (a reason) names a record the audience may not see.
-    fn conceals(&self, text: &str) -> bool {
+    /// Whether `text` (a reason, a revision's message) names a record the audience may not see.
+    pub fn conceals(&self, text: &str) -> bool {
         if self.hidden.is_empty() {
             return false;
         }

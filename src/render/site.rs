@@ -426,10 +426,14 @@ fn add_urls(urls: &mut HashSet<String>, snapshot: &Snapshot) {
     }
 }
 
-/// `snapshot` as an audience may see it. An external audience's archive says that an
-/// unreadable revision had errors, not which: they could quote a confidential record.
+/// `snapshot` as an audience may see it, its message too ([`crate::report::told`]). An
+/// external audience's archive says that an unreadable revision had errors, not which: they
+/// could quote a confidential record.
 fn redact(redaction: &Redaction, snapshot: &mut Snapshot) {
     snapshot.status = snapshot.status.take().map(|status| Arc::new(redaction.apply(&status)));
+    if let std::borrow::Cow::Owned(told) = crate::report::told(&snapshot.revision, redaction) {
+        snapshot.revision = told;
+    }
     let errors = snapshot.errors().count();
     if redaction.external && errors > 0 {
         snapshot.diagnostics = vec![Diagnostic::error(format!(

@@ -270,11 +270,12 @@ pub fn build(
     // Judged at the end of the week told of: last week's report of a plan untouched for a
     // year says so.
     let stale = Stale::of(plan_review(&status), Some(current.revision.date), stale_after_days, week.sunday());
+    let revision = redaction.map_or(Cow::Borrowed(&current.revision), |r| told(&current.revision, r));
     let message = Message::compose(&message::Facts {
         status: &status,
         before: before.as_deref(),
         changes: changes.as_ref(),
-        revision: &current.revision,
+        revision: &revision,
         stale: stale.as_ref(),
         brief: summary_only,
         since: None,
@@ -467,6 +468,19 @@ fn of_the_week(status: &Status, week: Week) -> (Vec<&Item>, Vec<&Item>, Vec<&Ite
 
 fn all_items(status: &Status) -> impl Iterator<Item = &Item> {
     std::iter::once(&status.plan).chain(status.items.values().flatten())
+}
+
+/// What stands for a revision's message that an audience may not read.
+pub const WITHHELD_MESSAGE: &str = "(The message of this revision names a record this audience may not see.)";
+
+/// `revision` as `reader` may read it: its tag's or commit's message is the author's own
+/// words, and withheld whole when it names a record the reader may not see.
+pub fn told<'a>(revision: &'a Revision, reader: &Redaction) -> Cow<'a, Revision> {
+    if !reader.conceals(&revision.message) && !reader.conceals(&revision.summary) {
+        return Cow::Borrowed(revision);
+    }
+    let withheld = WITHHELD_MESSAGE.to_string();
+    Cow::Owned(Revision { summary: withheld.clone(), message: withheld, ..revision.clone() })
 }
 
 fn revision_ref(snapshot: &Snapshot) -> RevisionRef {
