@@ -126,8 +126,7 @@ pub fn build_notice(
     let subject = notice_subject(config, notice);
     let message_id =
         format!("<notice.{}.{}@{}>", id_part(&notice.audience), id_part(&notice.period), from.email.domain());
-    let date = std::time::UNIX_EPOCH + std::time::Duration::from_secs(notice.timestamp.max(0) as u64);
-    let envelope = Envelope { subject, message_id, date, audience };
+    let envelope = Envelope { subject, message_id, date: header_date(notice.timestamp), audience };
     compose(from, envelope, &formats::html(notice), &formats::plain(notice))
 }
 
@@ -222,13 +221,29 @@ pub fn inline_css(html: &str) -> Result<String, Diagnostic> {
 /// (deterministic), as a `SystemTime` lettre formats (RFC 2822, in UTC).
 fn end_of(day: crate::values::Date, zone: Zone) -> std::time::SystemTime {
     let local = day.0.and_hms_opt(23, 59, 59).unwrap_or_default();
-    let utc = local.and_utc().timestamp() - i64::from(zone.offset_seconds);
-    std::time::UNIX_EPOCH + std::time::Duration::from_secs(utc.max(0) as u64)
+    header_date(local.and_utc().timestamp() - i64::from(zone.offset_seconds))
+}
+
+/// The last second an email's `Date` header can say (lettre's formatter stops at 9999).
+const LAST_HEADER_DATE: i64 = 253_402_300_799;
+
+/// `timestamp` as an email's `Date`, within what the header can say: a commit can claim any
+/// date (`git commit --date`), and one past the year 9999 made lettre panic.
+fn header_date(timestamp: i64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(timestamp.clamp(0, LAST_HEADER_DATE) as u64)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{boundary, first_absent, one_line};
+    use super::{boundary, first_absent, header_date, one_line};
+
+    #[test]
+    fn any_commit_date_makes_a_date_header() {
+        for timestamp in [i64::MIN, -1, 0, 1_756_598_400, 253_402_300_800, i64::MAX] {
+            let header = lettre::message::header::Date::new(header_date(timestamp));
+            let _ = lettre::message::header::Header::display(&header);
+        }
+    }
 
     #[test]
     fn control_characters_cannot_break_headers() {
