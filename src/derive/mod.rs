@@ -559,7 +559,7 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
         let mut list = Vec::new();
         for id in &g.depends_on {
             match by_id.get(&Caseless(id)) {
-                Some(dep) => list.extend(unfinished(dep).map(|state| Wait {
+                Some(dep) => list.extend(dep.data.unfinished().map(|state| Wait {
                     id: dep.id.clone(),
                     why: format!("{} {} “{}”, which is {state}", dep.kind.name(), dep.id, dep.title()),
                 })),
@@ -573,11 +573,6 @@ fn dependency_waits<'a>(records: &'a Records, config: &Config) -> HashMap<Casele
         }
     }
     waits
-}
-
-/// The state of a record that is not finished yet (see [`dependency_waits`]), or `None`.
-pub fn unfinished(record: &Record) -> Option<String> {
-    record.data.unfinished()
 }
 
 fn readiness(records: &Records, groups: &[GateGroup], waits: &HashMap<Caseless, Vec<Wait>>) -> Readiness {

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use super::unfinished;
 use crate::config::{Foreign, Neighbours};
 use crate::model::{KindData, Record};
 
@@ -16,7 +15,7 @@ pub fn neighbours(plans: &[(String, Vec<Arc<Record>>)]) -> BTreeMap<String, Neig
         kind: record.kind.name().to_string(),
         title: record.title().to_string(),
         url: format!("{plan}/{}", record.url),
-        unfinished: unfinished(record),
+        unfinished: record.data.unfinished(),
         confidential: record.common.confidential,
     };
     let mut cycles = cycles_across_plans(plans);

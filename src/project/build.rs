@@ -53,7 +53,9 @@ impl Project {
     /// Builds the site of every revision; on any error the previous output is left untouched.
     /// Errors in the newest revision (normally the working tree) fail the build; an older
     /// revision with errors is a warning, and its archive page says why it could not be read.
-    /// A second build of the same project (a `[[site.variant]]`) reuses what the first read.
+    /// A second build of the same project (a `[[site.variant]]`) reuses the working tree and
+    /// the history the first found; the older record versions, let go as the first folded its
+    /// history in, are read and parsed again.
     pub fn build(&self, options: &BuildOptions<'_>) -> Result<Built, Vec<Diagnostic>> {
         if self.portfolio {
             return self.build_portfolio(options);

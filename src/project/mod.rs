@@ -175,8 +175,8 @@ impl Plan {
     }
 
     /// Every revision read and parsed, for a build to derive them one at a time as it
-    /// folds them into its site: none is kept. A second build (a variant) derives them
-    /// again from what the pipeline parsed.
+    /// folds them into its site: none is kept. A second build (a variant) reads again the
+    /// versions the first let go of ([`history::snapshots::Revisions::folded`]).
     pub fn revisions(
         &self,
         as_of: Date,

@@ -101,7 +101,6 @@ impl Rebuild for Preview {
             let mut files = by_path;
             files.sort_by(|a, b| crate::model::natural_cmp(&a.content_path, &b.content_path));
             snapshots.push(pipeline.snapshot(revision.clone(), &files, as_of, true, history.last_commit()));
-            snapshots::rebase_ship_dates(&mut snapshots);
         }
         clock.lap("derive");
         let mut diagnostics = history.warnings.clone();

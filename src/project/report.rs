@@ -148,7 +148,10 @@ impl Project {
                     .help("choose a later week with `--week YYYY-Www`"),
             ]
         })?;
-        Ok(WeekOf { plan, snapshots, current, week, sides })
+        let statuses = snapshots.iter().filter_map(|s| s.status.as_deref());
+        let confidential = crate::derive::redact::confidential(statuses);
+        let certified = report::certified_in(snapshots, sides.0, sides.1);
+        Ok(WeekOf { plan, current, week, sides, confidential, certified })
     }
 
     /// Every revision of `plan`, read once per run; fails when the newest one (today's plan)
@@ -177,12 +180,14 @@ impl Project {
 /// One week of a plan's history: its revision and the one it is compared with.
 pub(super) struct WeekOf<'p> {
     plan: &'p Plan,
-    /// Every readable revision, the newest (today's plan) last.
-    pub snapshots: &'p [Snapshot],
     /// Today's plan.
     pub current: &'p crate::derive::Status,
     pub week: Week,
     sides: (&'p Snapshot, Option<&'p Snapshot>),
+    /// The records confidential in any revision, which an external audience does not see.
+    confidential: std::collections::HashSet<String>,
+    /// The revision of the week that certified GO, if one did.
+    certified: Option<report::RevisionRef>,
 }
 
 impl WeekOf<'_> {
@@ -194,11 +199,8 @@ impl WeekOf<'_> {
         audience: Option<&crate::derive::Item>,
     ) -> Result<Option<render::reports::Delivery>, Vec<Diagnostic>> {
         let config = &self.plan.config;
-        let statuses = self.snapshots.iter().filter_map(|s| s.status.as_deref());
-        let reader = audience.map(|a| {
-            Redaction::for_audience(a, &crate::derive::redact::confidential(statuses), config.neighbours.as_deref())
-        });
-        let certified = report::certified_in(self.snapshots, self.sides.0, self.sides.1);
+        let reader = audience.map(|a| Redaction::for_audience(a, &self.confidential, config.neighbours.as_deref()));
+        let certified = self.certified.clone();
         reporter
             .deliver(self.week, self.sides, reader.as_ref(), None, certified, &config.site.base_url)
             .map_err(|d| vec![d])

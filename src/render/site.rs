@@ -224,7 +224,7 @@ impl Begun {
             current,
             timeline,
             archive: fold.archive,
-            before: before.flatten(),
+            before,
             previous,
             urls,
             unredacted_urls: fold.unredacted_urls.map(|urls| urls.into_iter().collect()),
@@ -251,8 +251,8 @@ struct Fold<'a> {
     archive: Vec<Archived>,
     /// How many revisions the history has.
     total: usize,
-    /// The newest revision's status so far (`Some(None)` when it could not be read).
-    last: Option<Option<Arc<Status>>>,
+    /// The status of the newest revision so far (none when it could not be read).
+    last: Option<Arc<Status>>,
     /// For an audience's site, the permanent URLs of every record (see [`Site::urls`]).
     unredacted_urls: Option<HashSet<String>>,
     /// How many files were written, or the first failure.
@@ -302,7 +302,7 @@ impl Fold<'_> {
             if i + 1 < self.total {
                 self.warnings.extend(snapshots::unreadable(&snapshot));
             }
-            self.last = Some(snapshot.status);
+            self.last = snapshot.status;
         }
         Ok(())
     }
@@ -337,6 +337,9 @@ impl Fold<'_> {
     /// build's file there; counted in [`Site::files_written`]. The first failure fails the
     /// fold.
     fn write(&self, output: &dyn Output, path: &str, make: impl FnOnce() -> Vec<u8>) {
+        if self.written.lock().unwrap_or_else(|e| e.into_inner()).is_err() {
+            return;
+        }
         let result = if output.keep_previous(path) { Ok(()) } else { output.write(path, &make()) };
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         match (result, &mut *written) {

@@ -270,12 +270,11 @@ pub fn build(
     // Judged at the end of the week told of: last week's report of a plan untouched for a
     // year says so.
     let stale = Stale::of(plan_review(&status), Some(current.revision.date), stale_after_days, week.sunday());
-    let revision = redaction.map_or(Cow::Borrowed(&current.revision), |r| told(&current.revision, r));
     let message = Message::compose(&message::Facts {
         status: &status,
         before: before.as_deref(),
         changes: changes.as_ref(),
-        revision: &revision,
+        revision: redaction.map_or(Cow::Borrowed(&current.revision), |r| told(&current.revision, r)).as_ref(),
         stale: stale.as_ref(),
         brief: summary_only,
         since: None,

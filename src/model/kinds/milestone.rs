@@ -68,7 +68,7 @@ impl Milestone {
     fn dates(&self, plan_start: Option<Date>) -> (Option<Date>, Option<Date>) {
         match (self.weeks.iter().min(), self.weeks.iter().max(), plan_start) {
             (Some(first), Some(last), Some(s)) => {
-                (Some(s.add_days(i64::from(*first - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1)))
+                (Some(s.add_days((i64::from(*first) - 1) * 7)), Some(s.add_days(i64::from(*last) * 7 - 1)))
             }
             _ => (self.start, self.end),
         }

@@ -74,8 +74,6 @@ impl Deadline {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NoValues {}
 
-/// Declares the record kinds once: their modules, enum, names and folders, and the typed data
-/// and derived values per kind.
 /// The [`KindRecord`] of a kind that only informs (the plan, a section, an audience, an
 /// assessment): a `title`, no references, no grouping, nothing that holds a gate back, no
 /// derived values and no deadline. A kind's module names it, so choosing it is as explicit
@@ -116,6 +114,8 @@ macro_rules! informational_kind {
     };
 }
 
+/// Declares the record kinds once: their modules, enum, names and folders, and the typed data
+/// and derived values per kind.
 macro_rules! kinds {
     ($($variant:ident: $module:ident::$ty:ident = $name:literal / $folder:literal),+ $(,)?) => {
         $(pub mod $module; pub use $module::$ty;)+

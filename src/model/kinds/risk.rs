@@ -96,7 +96,7 @@ impl KindRecord for Risk {
 
     /// A risk is due for review by its `review` date.
     fn derive(&self, context: &Context) -> (RiskDerived, Deadline) {
-        let score = self.likelihood * self.impact;
+        let score = self.likelihood.saturating_mul(self.impact);
         let derived = RiskDerived { score, band: band(score, context.risk_bands) };
         (derived, Deadline::of("review", self.review, !self.status.is_live()))
     }
